@@ -1,0 +1,31 @@
+import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { ClientsModule } from './clients/clients.module.js';
+import { HttpErrorFilter } from './common/errors/http-error.filter.js';
+import { GatehouseConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { KeysModule } from './keys/keys.module.js';
+import { ScopesModule } from './scopes/scopes.module.js';
+import { TokensModule } from './tokens/tokens.module.js';
+
+@Module({})
+export class AppModule {
+  /** A function rather than a static module so that each app built reads the environment as it is then (tests build several). */
+  static forRoot(): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [GatehouseConfigModule.forRoot(), DatabaseModule, KeysModule, AuthModule, ScopesModule, ClientsModule, TokensModule, HealthModule],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        {
+          provide: APP_PIPE,
+          // Unknown fields are refused rather than silently dropped: a typo in a field name
+          // should not look like success.
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true }),
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+
+/** Who is calling: established by BearerTokenGuard from a verified access token. */
+export interface AuthContext {
+  readonly clientId: string;
+  readonly isRoot: boolean;
+  /** The token's scopes that the client still holds. */
+  readonly scopes: ReadonlySet<string>;
+  readonly tokenId: string;
+}
+
+export interface AuthenticatedRequest {
+  auth?: AuthContext;
+}
+
+/** The caller of an `@Authenticated` route. */
+export const Auth = createParamDecorator((_data: unknown, context: ExecutionContext): AuthContext => {
+  const auth = context.switchToHttp().getRequest<AuthenticatedRequest>().auth;
+  if (!auth) throw new Error('@Auth() used on a route without @Authenticated()');
+  return auth;
+});

@@ -1,0 +1,33 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { type FastifyRequest } from 'fastify';
+import { InsufficientScope, InvalidToken, MissingBearerToken } from '../common/errors/oauth-errors.js';
+import { type ScopeDefinition } from '../scopes/scope-definition.js';
+import { AccessTokenVerifier } from './access-token.verifier.js';
+import { type AuthenticatedRequest } from './auth-context.js';
+import { REQUIRED_SCOPE } from './required-scope.js';
+
+/** RFC 6750 §2.1 b64token. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** Guards `@Authenticated` routes: 401 without a valid access token, 403 without the route's scope. */
+@Injectable()
+export class BearerTokenGuard implements CanActivate {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
+    const authorization = request.headers.authorization;
+    if (!authorization || !/^bearer(\s|$)/i.test(authorization)) throw new MissingBearerToken();
+    const match = BEARER.exec(authorization);
+    if (!match) throw new InvalidToken('The Authorization header is not "Bearer <access_token>"');
+    const auth = await this.verifier.verify(match[1]);
+    const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, context.getHandler());
+    if (scope && !auth.scopes.has(scope.name)) throw new InsufficientScope(scope.name);
+    request.auth = auth;
+    return true;
+  }
+}

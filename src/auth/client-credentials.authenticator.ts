@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { InvalidClient } from '../common/errors/oauth-errors.js';
+import { CLIENT_ID_PATTERN } from '../config/environment.js';
+import { ClientDirectory, type ClientRecord } from './client-directory.js';
+import { ClientSecretHasher } from './client-secret-hasher.js';
+
+/** Hashed for unknown client ids, so that they take as long to refuse as a wrong secret. */
+const DECOY_HASH = new ClientSecretHasher().hash('decoy');
+
+/**
+ * Checks a client id and secret (client_secret_basic or client_secret_post). Every failure, be it
+ * an unknown client, a wrong secret or a disabled client, gives the same `invalid_client`, so the
+ * response says nothing about which client ids exist.
+ */
+@Injectable()
+export class ClientCredentialsAuthenticator {
+  constructor(
+    private readonly clients: ClientDirectory,
+    private readonly hasher: ClientSecretHasher,
+  ) {}
+
+  async authenticate(clientId: string, clientSecret: string, viaBasic: boolean): Promise<ClientRecord> {
+    const client = CLIENT_ID_PATTERN.test(clientId) ? await this.clients.find(clientId) : undefined;
+    const secretMatches = this.hasher.verify(clientSecret, client?.secretHash ?? DECOY_HASH);
+    if (!client || !secretMatches || client.disabled) {
+      throw new InvalidClient('Client authentication failed', viaBasic);
+    }
+    return client;
+  }
+}

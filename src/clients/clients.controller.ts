@@ -1,0 +1,105 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Auth, type AuthContext } from '../auth/auth-context.js';
+import { Authenticated } from '../auth/authenticated.decorator.js';
+import { ApiErrorDto } from '../common/dto/error.dto.js';
+import { PageQueryDto } from '../common/dto/page.dto.js';
+import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
+import { ClientScopes } from './client.scopes.js';
+import { ClientsService } from './clients.service.js';
+import { ClientPageDto } from './dto/client-page.dto.js';
+import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
+import { CreateClientDto } from './dto/create-client.dto.js';
+import { ScopeListPipe } from './dto/scope-list.pipe.js';
+import { UpdateClientDto } from './dto/update-client.dto.js';
+
+const clientId = ApiParam({ name: 'client_id', example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' });
+
+@ApiTags('clients')
+@ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid body, query or client id' })
+@Controller('api/v1/oauth/client')
+export class ClientsController {
+  constructor(private readonly clients: ClientsService) {}
+
+  @Post()
+  @Header('Cache-Control', 'no-store')
+  @Authenticated({ scope: ClientScopes.create })
+  @ApiOperation({ summary: 'Create a client', description: 'Returns the client secret: the only time it is shown.' })
+  @ApiCreatedResponse({ type: ClientCredentialsDto })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'A requested scope is one the caller does not hold' })
+  create(@Auth() auth: AuthContext, @Body() dto: CreateClientDto): Promise<ClientCredentialsDto> {
+    return this.clients.create(auth, dto);
+  }
+
+  @Get()
+  @Authenticated({ scope: ClientScopes.read })
+  @ApiOperation({ summary: 'List clients, newest first (the root client is not listed)' })
+  @ApiOkResponse({ type: ClientPageDto })
+  list(@Query() query: PageQueryDto): Promise<ClientPageDto> {
+    return this.clients.list(query);
+  }
+
+  @Get(':client_id')
+  @Authenticated({ scope: ClientScopes.read })
+  @ApiOperation({ summary: 'Read a client' })
+  @clientId
+  @ApiOkResponse({ type: ClientDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  get(@Param('client_id', ClientIdPipe) id: string): Promise<ClientDto> {
+    return this.clients.get(id);
+  }
+
+  @Put(':client_id')
+  @Authenticated({ scope: ClientScopes.update })
+  @ApiOperation({ summary: 'Update a client', description: 'Fields left out keep their value. `disabled: true` refuses its tokens at once.' })
+  @clientId
+  @ApiOkResponse({ type: ClientDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  update(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string, @Body() dto: UpdateClientDto): Promise<ClientDto> {
+    return this.clients.update(auth, id, dto);
+  }
+
+  @Get(':client_id/scope')
+  @Authenticated({ scope: ClientScopes.read })
+  @ApiOperation({ summary: "Read a client's scopes" })
+  @clientId
+  @ApiOkResponse({ type: [String] })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  getScopes(@Param('client_id', ClientIdPipe) id: string): Promise<string[]> {
+    return this.clients.getScopes(id);
+  }
+
+  @Put(':client_id/scope')
+  @Authenticated({ scope: ClientScopes.update })
+  @ApiOperation({ summary: "Replace a client's scopes", description: 'The body is a JSON array of scope names.' })
+  @clientId
+  @ApiBody({ schema: { type: 'array', items: { type: 'string' }, example: ['policy:read', 'rule:read'] } })
+  @ApiOkResponse({ type: [String] })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  setScopes(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string, @Body(ScopeListPipe) scopes: string[]): Promise<string[]> {
+    return this.clients.setScopes(auth, id, scopes);
+  }
+
+  @Post(':client_id/secret')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Authenticated({ scope: ClientScopes.update })
+  @ApiOperation({ summary: "Regenerate a client's secret", description: 'The old secret stops working at once.' })
+  @clientId
+  @ApiOkResponse({ type: ClientCredentialsDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  regenerateSecret(@Param('client_id', ClientIdPipe) id: string): Promise<ClientCredentialsDto> {
+    return this.clients.regenerateSecret(id);
+  }
+
+  @Delete(':client_id')
+  @HttpCode(204)
+  @Authenticated({ scope: ClientScopes.delete })
+  @ApiOperation({ summary: 'Delete a client', description: 'Its tokens are refused from then on.' })
+  @clientId
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  delete(@Param('client_id', ClientIdPipe) id: string): Promise<void> {
+    return this.clients.delete(id);
+  }
+}

@@ -1,0 +1,51 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { type OAuthClientEntity } from '../entities/oauth-client.entity.js';
+
+/** A client as the API shows it: never its secret or the secret's hash. */
+export class ClientDto {
+  @ApiProperty({ example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' })
+  client_id: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  name: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  description: string | null;
+
+  @ApiProperty({ type: [String], example: ['policy:read'] })
+  scopes: string[];
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Seconds; null means the server default' })
+  access_token_lifespan: number | null;
+
+  @ApiProperty()
+  disabled: boolean;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at: string;
+
+  static from(client: OAuthClientEntity): ClientDto {
+    return {
+      client_id: client.id,
+      name: client.name,
+      description: client.description,
+      scopes: client.scopes,
+      access_token_lifespan: client.accessTokenLifespan,
+      disabled: client.disabled,
+      created_at: client.createdAt.toISOString(),
+      updated_at: client.updatedAt.toISOString(),
+    };
+  }
+}
+
+/** The only response that carries a client secret: on creation and on regeneration. */
+export class ClientCredentialsDto {
+  @ApiProperty({ example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' })
+  client_id: string;
+
+  @ApiProperty({ example: 'kq0V3cN2-1hZ7bM9wXy5rT8uPz4sL6dF0gH2jK4mN7A', description: 'Shown once; store it now' })
+  client_secret: string;
+}

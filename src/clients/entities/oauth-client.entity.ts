@@ -1,0 +1,44 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** Scopes are few and always read whole, so a JSON array column beats a join table here. */
+const jsonArray = {
+  to: (value: string[]) => JSON.stringify(value),
+  from: (value: string) => JSON.parse(value) as string[],
+};
+
+@Entity('oauth_client')
+export class OAuthClientEntity {
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  name: string | null;
+
+  @Column({ type: 'varchar', length: 1000, nullable: true })
+  description: string | null;
+
+  /** See ClientSecretHasher: the secret itself is never stored. */
+  @Column({ name: 'secret_hash', type: 'varchar', length: 128 })
+  secretHash: string;
+
+  @Column({ type: 'text', transformer: jsonArray })
+  scopes: string[];
+
+  /** Seconds; `null` means the server default. */
+  @Column({ name: 'access_token_lifespan', type: 'int', nullable: true })
+  accessTokenLifespan: number | null;
+
+  /** The configured root client: holds every scope, hidden from the client API. */
+  @Column({ name: 'is_root', type: 'boolean', default: false })
+  isRoot: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  disabled: boolean;
+
+  @Index('idx_oauth_client_created_at')
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: 'datetime', precision: 3 })
+  updatedAt: Date;
+}

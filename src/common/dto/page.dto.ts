@@ -1,0 +1,43 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+/** `?page=&size=` as Fides pages its lists. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  size: number = 50;
+}
+
+/** Fides's page shape. */
+export class PageDto<T> {
+  items: T[];
+
+  @ApiProperty()
+  total: number;
+
+  @ApiProperty()
+  page: number;
+
+  @ApiProperty()
+  size: number;
+
+  @ApiProperty()
+  pages: number;
+
+  static of<T>(items: T[], total: number, query: PageQueryDto): PageDto<T> {
+    return { items, total, page: query.page, size: query.size, pages: Math.ceil(total / query.size) };
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The OAuth error vocabulary (RFC 6749 §5.2 for the token endpoint, RFC 6750 §3.1 for bearer
+ * tokens). Code throws these; `HttpErrorFilter` turns them into a response. No controller writes
+ * an error body by hand.
+ */
+export abstract class OAuthError extends Error {
+  abstract readonly error: string;
+  abstract readonly status: number;
+
+  constructor(readonly description: string) {
+    super(description);
+  }
+
+  /** Response headers this error requires (e.g. `WWW-Authenticate`). */
+  headers(): Record<string, string> {
+    return {};
+  }
+
+  body(): Record<string, unknown> {
+    return { error: this.error, error_description: this.description };
+  }
+}
+
+export class InvalidRequest extends OAuthError {
+  readonly error = 'invalid_request';
+  readonly status = 400;
+}
+
+export class InvalidClient extends OAuthError {
+  readonly error = 'invalid_client';
+  readonly status = 401;
+
+  /** `basicAttempted`: RFC 6749 §5.2 asks for a `WWW-Authenticate` challenge matching the scheme the client used. */
+  constructor(
+    description: string,
+    private readonly basicAttempted = false,
+  ) {
+    super(description);
+  }
+
+  override headers(): Record<string, string> {
+    return this.basicAttempted ? { 'WWW-Authenticate': `Basic realm="${AUTH_REALM}", charset="UTF-8"` } : {};
+  }
+}
+
+export class InvalidGrant extends OAuthError {
+  readonly error = 'invalid_grant';
+  readonly status = 400;
+}
+
+export class UnauthorizedClient extends OAuthError {
+  readonly error = 'unauthorized_client';
+  readonly status = 400;
+}
+
+export class UnsupportedGrantType extends OAuthError {
+  readonly error = 'unsupported_grant_type';
+  readonly status = 400;
+}
+
+export class InvalidScope extends OAuthError {
+  readonly error = 'invalid_scope';
+  readonly status = 400;
+}
+
+/** The realm named in `WWW-Authenticate` challenges. */
+export const AUTH_REALM = 'gatehouse';
+
+function bearerChallenge(params: Record<string, string>): string {
+  const attributes = Object.entries({ realm: AUTH_REALM, ...params }).map(([key, value]) => `${key}="${value.replace(/["\\]/g, '')}"`);
+  return `Bearer ${attributes.join(', ')}`;
+}
+
+/** No bearer token at all: per RFC 6750 §3.1 the challenge carries no error code. */
+export class MissingBearerToken extends OAuthError {
+  readonly error = 'invalid_request';
+  readonly status = 401;
+
+  constructor() {
+    super('This endpoint requires an access token: send "Authorization: Bearer <access_token>"');
+  }
+
+  override headers(): Record<string, string> {
+    return { 'WWW-Authenticate': bearerChallenge({}) };
+  }
+}
+
+export class InvalidToken extends OAuthError {
+  readonly error = 'invalid_token';
+  readonly status = 401;
+
+  override headers(): Record<string, string> {
+    return { 'WWW-Authenticate': bearerChallenge({ error: this.error, error_description: this.description }) };
+  }
+}
+
+/**
+ * An expired token. The body is exactly the one Imply Polaris documents, so that clients written
+ * against it (which refresh on this 401) work unchanged.
+ */
+export class ExpiredToken extends InvalidToken {
+  constructor() {
+    super('The access token expired');
+  }
+
+  override body(): Record<string, unknown> {
+    return { message: 'Token claims invalid: ["exp"]="token expired"' };
+  }
+}
+
+export class InsufficientScope extends OAuthError {
+  readonly error = 'insufficient_scope';
+  readonly status = 403;
+
+  constructor(readonly scope: string) {
+    super(`This request requires the scope "${scope}", which the access token does not have`);
+  }
+
+  override headers(): Record<string, string> {
+    return { 'WWW-Authenticate': bearerChallenge({ error: this.error, error_description: this.description, scope: this.scope }) };
+  }
+
+  override body(): Record<string, unknown> {
+    return { ...super.body(), scope: this.scope };
+  }
+}

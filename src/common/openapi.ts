@@ -1,0 +1,30 @@
+import { type INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { OAUTH2_SECURITY_SCHEME } from '../auth/authenticated.decorator.js';
+import { ScopeRegistry } from '../scopes/scope-registry.js';
+import { TOKEN_ENDPOINT_PATH } from '../tokens/tokens.controller.js';
+
+/**
+ * Swagger UI at /docs (JSON at /docs-json). Its Authorize button runs the client credentials
+ * grant against our own token endpoint, so "Try it out" calls carry a real token.
+ */
+export function setupOpenApi(app: INestApplication): void {
+  const scopes = Object.fromEntries(app.get(ScopeRegistry).all().map((scope) => [scope.name, scope.description]));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Gatehouse')
+      .setDescription(
+        'OAuth 2.0 authorization server. Click **Authorize**, enter a client id and secret under `oauth2 (OAuth2, clientCredentials)`, ' +
+          'pick scopes, and the calls below carry a real access token. Errors on OAuth endpoints follow RFC 6749 §5.2; other errors are `{statusCode, error, message}`.',
+      )
+      .setVersion('1')
+      .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: TOKEN_ENDPOINT_PATH, scopes } } }, OAUTH2_SECURITY_SCHEME)
+      .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret (client_secret_basic)' }, 'client_secret_basic')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: false, displayRequestDuration: true },
+  });
+}

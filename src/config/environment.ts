@@ -1,0 +1,108 @@
+import { plainToInstance } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** Client ids are URL path segments and Basic-auth user names: keep them to RFC 3986 unreserved characters. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,64}$/;
+
+/**
+ * Every environment variable Gatehouse reads, with its default. `validateEnvironment` is the one
+ * place they are checked; the server refuses to start with a message naming the variable.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 8080;
+
+  @IsString()
+  @Matches(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, {
+    message: 'DATABASE_URL must look like sqlite:<file>, sqlite::memory: or mysql://user:password@host:port/database',
+  })
+  DATABASE_URL: string = 'sqlite:data/gatehouse.sqlite';
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL such as https://auth.example.com' })
+  PUBLIC_URL?: string;
+
+  @IsOptional()
+  @Matches(CLIENT_ID_PATTERN, { message: 'OAUTH_ROOT_CLIENT_ID must be 1-64 characters of A-Z a-z 0-9 . _ ~ -' })
+  OAUTH_ROOT_CLIENT_ID?: string;
+
+  // The root client holds every scope, so its secret must be as strong as a generated one
+  // (32 random bytes are 43 base64url characters).
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'OAUTH_ROOT_CLIENT_SECRET must be at least 32 characters long' })
+  @MaxLength(512)
+  OAUTH_ROOT_CLIENT_SECRET?: string;
+
+  // Fides defaults to 8 days; a token that lives that long is a credential in its own right.
+  // One hour (Atlas's fixed validity) keeps scripts simple and leaks short.
+  @IsInt()
+  @Min(1)
+  @Max(60 * 24 * 30)
+  OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: number = 60;
+
+  @IsIn(SIGNING_ALGORITHMS)
+  OAUTH_SIGNING_ALG: SigningAlgorithm = 'ES256';
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  OAUTH_TOKEN_AUDIENCE?: string;
+
+  // How long a client's state (scopes, disabled flag, secret hash) may be served from this
+  // process's memory before it is read again from the database.
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  CLIENT_CACHE_TTL_SECONDS: number = 30;
+
+  // How often each process re-reads the signing keys, so that a rotation done by one process
+  // reaches the others.
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  SIGNING_KEY_RELOAD_SECONDS: number = 60;
+}
+
+const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS'];
+
+export class InvalidConfigurationError extends Error {
+  override readonly name = 'InvalidConfigurationError';
+}
+
+/** Reads and checks the environment; throws `InvalidConfigurationError` naming each bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const known: Record<string, unknown> = {};
+  for (const key of Object.keys(new Environment())) {
+    const value = raw[key];
+    if (value === undefined || value === '') continue;
+    // Numbers are converted here rather than by class-transformer's implicit conversion, which
+    // would turn "8080abc" into NaN and "" into 0 without a word.
+    known[key] = NUMERIC_KEYS.includes(key) && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  }
+  for (const key of ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE']) {
+    if (raw[key] !== undefined && raw[key] !== '') known[key] = raw[key];
+  }
+  const environment = plainToInstance(Environment, known);
+  const problems = validateSync(environment, { forbidUnknownValues: true }).flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
+  );
+  const rootParts = [environment.OAUTH_ROOT_CLIENT_ID, environment.OAUTH_ROOT_CLIENT_SECRET].filter(Boolean).length;
+  if (rootParts === 1) {
+    problems.push('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set together');
+  } else if (rootParts === 0 && environment.NODE_ENV === 'production') {
+    problems.push('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set when NODE_ENV=production');
+  }
+  if (problems.length > 0) {
+    throw new InvalidConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  return environment;
+}

@@ -1,0 +1,41 @@
+import { type Environment, type SigningAlgorithm } from './environment.js';
+
+/** The validated configuration in the shape the rest of the code wants it. */
+export class GatehouseConfig {
+  readonly production: boolean;
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** Base URL under which clients reach this server; also the `iss` of every token. */
+  readonly issuer: string;
+  /** The `aud` of access tokens: the API they are meant for. */
+  readonly audience: string;
+  readonly rootClient: { readonly id: string; readonly secret: string } | undefined;
+  readonly defaultAccessTokenLifespanSeconds: number;
+  readonly signingAlgorithm: SigningAlgorithm;
+  readonly clientCacheTtlMs: number;
+  readonly signingKeyReloadMs: number;
+
+  constructor(environment: Environment) {
+    this.production = environment.NODE_ENV === 'production';
+    this.port = environment.PORT;
+    this.databaseUrl = environment.DATABASE_URL;
+    this.issuer = (environment.PUBLIC_URL ?? `http://localhost:${environment.PORT}`).replace(/\/+$/, '');
+    this.audience = environment.OAUTH_TOKEN_AUDIENCE ?? this.issuer;
+    this.rootClient =
+      environment.OAUTH_ROOT_CLIENT_ID && environment.OAUTH_ROOT_CLIENT_SECRET
+        ? { id: environment.OAUTH_ROOT_CLIENT_ID, secret: environment.OAUTH_ROOT_CLIENT_SECRET }
+        : undefined;
+    this.defaultAccessTokenLifespanSeconds = environment.OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES * 60;
+    this.signingAlgorithm = environment.OAUTH_SIGNING_ALG;
+    this.clientCacheTtlMs = environment.CLIENT_CACHE_TTL_SECONDS * 1000;
+    this.signingKeyReloadMs = environment.SIGNING_KEY_RELOAD_SECONDS * 1000;
+  }
+
+  /** The longest an access token can live: how long a retired signing key stays published. */
+  get maxAccessTokenLifespanSeconds(): number {
+    return Math.max(this.defaultAccessTokenLifespanSeconds, MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS);
+  }
+}
+
+/** Upper bound of a client's own `access_token_lifespan`. */
+export const MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS = 86400;

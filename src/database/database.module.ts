@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { dataSourceOptions } from './data-source-options.js';
+
+/** One TypeORM DataSource for the app; pending migrations run before anything else starts. */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [GatehouseConfig],
+      useFactory: (config: GatehouseConfig) => ({
+        ...dataSourceOptions(config.databaseUrl),
+        migrationsRun: true,
+        autoLoadEntities: true,
+        // Fail the boot quickly instead of retrying for half a minute on a wrong DATABASE_URL.
+        retryAttempts: 2,
+        retryDelay: 1000,
+      }),
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,35 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+
+/** Liveness and readiness for load balancers and orchestrators. */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly database: TypeOrmHealthIndicator,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  @ApiOperation({ summary: 'Ready to serve: 200 when the database answers, 503 when it does not' })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
+  check(): Promise<HealthCheckResult> {
+    return this.ready();
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: same check as /health' })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
+  ready(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.database.pingCheck('database').withTimeout(2000)]);
+  }
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: 200 while the process serves HTTP' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+}

@@ -1,0 +1,159 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
+import { IsNull, LessThan, type Repository } from 'typeorm';
+import { type SigningAlgorithm } from '../config/environment.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { type DecodedJws, signCompactJws, verifyCompactJws } from './compact-jws.js';
+import { SigningKeyEntity } from './entities/signing-key.entity.js';
+
+interface LoadedKey {
+  kid: string;
+  alg: SigningAlgorithm;
+  publicJwk: JWK;
+  publicKey: KeyObject;
+  privateKey: KeyObject;
+  createdAt: Date;
+  retiredAt: Date | null;
+}
+
+export interface SigningKeySummary {
+  kid: string;
+  alg: string;
+  status: 'active' | 'retired';
+  created_at: string;
+  retired_at: string | null;
+  /** When a retired key stops being published: the moment its last token has expired. */
+  published_until: string | null;
+}
+
+/** An unknown `kid` makes a process re-read the keys at most this often (another process may have rotated). */
+const UNKNOWN_KID_RELOAD_INTERVAL_MS = 5000;
+
+/**
+ * Holds the signing keys in memory (loaded once, then re-read on a timer), signs access tokens
+ * with the active one, and verifies signatures with any key still published.
+ */
+@Injectable()
+export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(SigningKeyService.name);
+  private keys = new Map<string, LoadedKey>();
+  private signer: LoadedKey | undefined;
+  private lastReload = 0;
+  private reloadTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
+    private readonly config: GatehouseConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    if (this.signer?.alg !== this.config.signingAlgorithm) {
+      // First start, or OAUTH_SIGNING_ALG changed: the old key keeps verifying its tokens.
+      await this.rotate();
+    }
+    this.reloadTimer = setInterval(() => {
+      this.reload().catch((error: unknown) => this.logger.warn(`Could not re-read signing keys: ${String(error)}`));
+    }, this.config.signingKeyReloadMs);
+    this.reloadTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.reloadTimer);
+  }
+
+  /** Signs a JWT with the active key. `typ` is the JOSE header type (`at+jwt` for access tokens). */
+  sign(payload: Record<string, unknown>, typ: string): string {
+    const signer = this.signer;
+    if (!signer) throw new Error('No signing key is loaded');
+    return signCompactJws({ alg: signer.alg, typ, kid: signer.kid }, payload, signer.alg, signer.privateKey);
+  }
+
+  /**
+   * True if the JWS is signed by one of our published keys with that key's algorithm. The `alg`
+   * header must match the key's own algorithm, which rules out `none` and HMAC-with-public-key.
+   */
+  async verifySignature(jws: DecodedJws): Promise<boolean> {
+    const kid = jws.header.kid;
+    if (typeof kid !== 'string') return false;
+    let key = this.keys.get(kid);
+    if (!key && Date.now() - this.lastReload > UNKNOWN_KID_RELOAD_INTERVAL_MS) {
+      await this.reload();
+      key = this.keys.get(kid);
+    }
+    if (!key || jws.header.alg !== key.alg) return false;
+    return verifyCompactJws(jws, key.alg, key.publicKey);
+  }
+
+  /** The public keys for the JWKS document. */
+  jwks(): { keys: JWK[] } {
+    return { keys: [...this.keys.values()].map((key) => ({ ...key.publicJwk, kid: key.kid, alg: key.alg, use: 'sig' })) };
+  }
+
+  summaries(): SigningKeySummary[] {
+    return [...this.keys.values()]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())
+      .map((key) => ({
+        kid: key.kid,
+        alg: key.alg,
+        status: key.retiredAt ? 'retired' : 'active',
+        created_at: key.createdAt.toISOString(),
+        retired_at: key.retiredAt?.toISOString() ?? null,
+        published_until: key.retiredAt ? new Date(key.retiredAt.getTime() + this.retentionMs()).toISOString() : null,
+      }));
+  }
+
+  /** Makes a new key the signer and retires the others, which keep verifying until their tokens expire. */
+  async rotate(): Promise<SigningKeySummary> {
+    const alg = this.config.signingAlgorithm;
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+    const publicJwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(publicJwk);
+    const now = new Date();
+    await this.repository.manager.transaction(async (manager) => {
+      await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: now });
+      await manager.delete(SigningKeyEntity, { retiredAt: LessThan(new Date(now.getTime() - this.retentionMs())) });
+      await manager.insert(SigningKeyEntity, { kid, alg, publicJwk: JSON.stringify(publicJwk), privateKey: await exportPKCS8(privateKey), createdAt: now, retiredAt: null });
+    });
+    await this.reload();
+    this.logger.log(`Signing key ${kid} (${alg}) is now active`);
+    return this.summaries().find((summary) => summary.kid === kid)!;
+  }
+
+  private retentionMs(): number {
+    return this.config.maxAccessTokenLifespanSeconds * 1000;
+  }
+
+  private async reload(): Promise<void> {
+    this.lastReload = Date.now();
+    const rows = await this.repository.find();
+    const publishedAfter = Date.now() - this.retentionMs();
+    const keys = new Map<string, LoadedKey>();
+    for (const row of rows) {
+      if (row.retiredAt && row.retiredAt.getTime() < publishedAfter) continue;
+      const known = this.keys.get(row.kid);
+      keys.set(row.kid, known ? { ...known, retiredAt: row.retiredAt } : load(row));
+    }
+    this.keys = keys;
+    // Newest active key signs; when two processes generate a key at the same moment, both keys
+    // are published and every process converges on the same signer at its next reload.
+    this.signer = [...keys.values()]
+      .filter((key) => !key.retiredAt)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.kid.localeCompare(b.kid))[0];
+  }
+}
+
+function load(row: SigningKeyEntity): LoadedKey {
+  const privateKey = createPrivateKey(row.privateKey);
+  return {
+    kid: row.kid,
+    alg: row.alg as SigningAlgorithm,
+    publicJwk: JSON.parse(row.publicJwk) as JWK,
+    publicKey: createPublicKey(privateKey),
+    privateKey,
+    createdAt: row.createdAt,
+    retiredAt: row.retiredAt,
+  };
+}

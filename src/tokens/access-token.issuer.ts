@@ -1,0 +1,39 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { ACCESS_TOKEN_TYPE } from '../auth/access-token.verifier.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { SigningKeyService } from '../keys/signing-key.service.js';
+
+export interface IssuedAccessToken {
+  token: string;
+  expiresIn: number;
+  expiresAt: Date;
+}
+
+/** Mints RFC 9068 JWT access tokens. Keys are in memory: no I/O here. */
+@Injectable()
+export class AccessTokenIssuer {
+  constructor(
+    private readonly keys: SigningKeyService,
+    private readonly config: GatehouseConfig,
+  ) {}
+
+  issue(grant: { clientId: string; subject: string; scopes: readonly string[]; lifespanSeconds: number }): IssuedAccessToken {
+    const now = Math.floor(Date.now() / 1000);
+    const exp = now + grant.lifespanSeconds;
+    const token = this.keys.sign(
+      {
+        iss: this.config.issuer,
+        sub: grant.subject,
+        aud: this.config.audience,
+        client_id: grant.clientId,
+        iat: now,
+        exp,
+        jti: randomUUID(),
+        scope: grant.scopes.join(' '),
+      },
+      ACCESS_TOKEN_TYPE,
+    );
+    return { token, expiresIn: grant.lifespanSeconds, expiresAt: new Date(exp * 1000) };
+  }
+}

@@ -1,0 +1,59 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { AuthGuard } from '@nestjs/passport';
+import { type FastifyRequest } from 'fastify';
+import { CLIENT_BASIC_STRATEGY } from '../auth/basic-client.strategy.js';
+import { ClientCredentialsAuthenticator } from '../auth/client-credentials.authenticator.js';
+import { type ClientRecord } from '../auth/client-directory.js';
+import { InvalidClient, InvalidRequest } from '../common/errors/oauth-errors.js';
+import { parseTokenRequest, type TokenRequestParams } from './token-request.js';
+
+export interface TokenEndpointRequest extends FastifyRequest {
+  tokenRequest?: TokenRequestParams;
+  client?: ClientRecord;
+}
+
+/** passport-http's Basic strategy, with its failures turned into `invalid_client` + `WWW-Authenticate: Basic`. */
+class BasicClientAuthGuard extends AuthGuard(CLIENT_BASIC_STRATEGY) {
+  override handleRequest<TUser>(error: unknown, client: TUser | false): TUser {
+    if (error) throw error;
+    if (!client) throw new InvalidClient('The HTTP Basic credentials are malformed', true);
+    return client;
+  }
+}
+
+/**
+ * Authenticates the client of a token request: client_secret_basic (HTTP Basic, through
+ * passport-http) or client_secret_post (form or JSON body). Exactly one method may be used, and a
+ * `client_id` in the body must agree with the Basic one.
+ */
+@Injectable()
+export class ClientAuthenticationGuard implements CanActivate {
+  private readonly basic = new BasicClientAuthGuard();
+
+  constructor(private readonly authenticator: ClientCredentialsAuthenticator) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<TokenEndpointRequest>();
+    const params = parseTokenRequest(request.body);
+    request.tokenRequest = params;
+    if (!params.grant_type) throw new InvalidRequest('The grant_type parameter is missing');
+
+    const authorization = request.headers.authorization;
+    if (authorization !== undefined) {
+      if (!/^basic /i.test(authorization)) throw new InvalidClient('Only HTTP Basic client authentication is accepted in the Authorization header', true);
+      if (params.client_secret !== undefined) throw new InvalidRequest('Use one client authentication method: HTTP Basic or client_secret in the body, not both');
+      await this.basic.canActivate(context);
+      const client = (request as unknown as { user: ClientRecord }).user;
+      if (params.client_id !== undefined && params.client_id !== client.id) {
+        throw new InvalidRequest('The client_id in the body differs from the one in the HTTP Basic credentials');
+      }
+      request.client = client;
+      return true;
+    }
+    if (params.client_id === undefined || params.client_secret === undefined) {
+      throw new InvalidClient('Client authentication is missing: send client_id and client_secret in the body, or use HTTP Basic');
+    }
+    request.client = await this.authenticator.authenticate(params.client_id, params.client_secret, false);
+    return true;
+  }
+}

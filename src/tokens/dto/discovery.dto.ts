@@ -1,0 +1,35 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export class AuthorizationServerMetadataDto {
+  @ApiProperty({ example: 'http://localhost:8080' })
+  issuer: string;
+
+  @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/token' })
+  token_endpoint: string;
+
+  @ApiProperty({ example: 'http://localhost:8080/.well-known/jwks.json' })
+  jwks_uri: string;
+
+  @ApiProperty({ type: [String], example: ['client_credentials'] })
+  grant_types_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post'] })
+  token_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ type: [String] })
+  scopes_supported: string[];
+
+  @ApiProperty({ type: [String], description: 'Empty: there is no authorization endpoint yet' })
+  response_types_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['ES256'] })
+  access_token_signing_alg_values_supported: string[];
+
+  @ApiProperty()
+  service_documentation: string;
+}
+
+export class JwksDto {
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Public JWKs with kid, alg and use' })
+  keys: Record<string, unknown>[];
+}

@@ -1,0 +1,25 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+/** Polaris's (Keycloak's) token response fields, plus Fides's ISO-8601 `expires_at`. */
+export class TokenResponseDto {
+  @ApiProperty({ description: 'RFC 9068 JWT access token' })
+  access_token: string;
+
+  @ApiProperty({ example: 'Bearer' })
+  token_type: 'Bearer';
+
+  @ApiProperty({ example: 3600, description: 'Seconds until the token expires' })
+  expires_in: number;
+
+  @ApiProperty({ example: '2026-11-22T19:00:00.000Z', format: 'date-time' })
+  expires_at: string;
+
+  @ApiProperty({ example: 'client:read scope:read', description: 'Space-separated scopes the token carries' })
+  scope: string;
+
+  @ApiProperty({ example: 0, description: 'Always 0: the client credentials grant issues no refresh token' })
+  refresh_expires_in: number;
+
+  @ApiProperty({ name: 'not-before-policy', example: 0 })
+  'not-before-policy': number;
+}

@@ -1,0 +1,37 @@
+import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { OAuthErrorDto } from '../common/dto/error.dto.js';
+import { OAUTH_ENDPOINT } from '../common/errors/http-error.filter.js';
+import { ClientAuthenticationGuard, type TokenEndpointRequest } from './client-authentication.guard.js';
+import { TokenRequestDto } from './dto/token-request.dto.js';
+import { TokenResponseDto } from './dto/token-response.dto.js';
+import { TokensService } from './tokens.service.js';
+
+export const TOKEN_ENDPOINT_PATH = '/api/v1/oauth/token';
+
+@ApiTags('oauth')
+@Controller()
+export class TokensController {
+  constructor(private readonly tokens: TokensService) {}
+
+  @Post(TOKEN_ENDPOINT_PATH)
+  @HttpCode(200)
+  @RouteConfig(OAUTH_ENDPOINT)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @UseGuards(ClientAuthenticationGuard)
+  @ApiOperation({
+    summary: 'Get an access token (client credentials grant)',
+    description: 'Client credentials go in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBasicAuth('client_secret_basic')
+  @ApiBody({ type: TokenRequestDto })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type` or `invalid_scope`' })
+  @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: '`invalid_client` (with `WWW-Authenticate: Basic` when HTTP Basic was used)' })
+  token(@Req() request: TokenEndpointRequest): Promise<TokenResponseDto> {
+    return this.tokens.exchange(request.client!, request.tokenRequest!);
+  }
+}

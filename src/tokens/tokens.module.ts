@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { ScopesModule } from '../scopes/scopes.module.js';
+import { AccessTokenIssuer } from './access-token.issuer.js';
+import { ClientAuthenticationGuard } from './client-authentication.guard.js';
+import { DiscoveryController } from './discovery.controller.js';
+import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
+import { TokensController } from './tokens.controller.js';
+import { TokensService } from './tokens.service.js';
+
+@Module({
+  imports: [ScopesModule],
+  controllers: [TokensController, DiscoveryController],
+  providers: [TokensService, AccessTokenIssuer, ClientCredentialsGrant, ClientAuthenticationGuard],
+})
+export class TokensModule {}

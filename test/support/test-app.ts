@@ -1,0 +1,81 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
+import mysql from 'mysql2/promise';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+
+export const ROOT_CLIENT_ID = 'test-root';
+export const ROOT_CLIENT_SECRET = 'test-root-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+
+/** The database the suite runs on: DATABASE_URL when set (MariaDB in CI), else a new SQLite file per app. */
+export function isMariaDb(): boolean {
+  return /^(mysql|mariadb):/.test(process.env.DATABASE_URL ?? '');
+}
+
+export function freshSqliteUrl(): string {
+  return `sqlite:${join(mkdtempSync(join(tmpdir(), 'gatehouse-test-')), 'gatehouse.sqlite')}`;
+}
+
+/** Drops every table of the MariaDB test database, migrations table included. */
+export async function resetMariaDb(url: string): Promise<void> {
+  const connection = await mysql.createConnection(url.replace(/^mariadb:/, 'mysql:'));
+  try {
+    const [rows] = await connection.query<mysql.RowDataPacket[]>('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()');
+    await connection.query('SET FOREIGN_KEY_CHECKS = 0');
+    for (const row of rows) await connection.query(`DROP TABLE IF EXISTS \`${String(row.name)}\``);
+    await connection.query('SET FOREIGN_KEY_CHECKS = 1');
+  } finally {
+    await connection.end();
+  }
+}
+
+/** A database URL for a new, empty database on the engine under test. */
+export async function emptyDatabaseUrl(): Promise<string> {
+  if (!isMariaDb()) return freshSqliteUrl();
+  const url = process.env.DATABASE_URL!;
+  await resetMariaDb(url);
+  return url;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  databaseUrl: string;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real application (same factory as main.ts) on a real database. `env` overrides the
+ * environment for this app only; `databaseUrl` reuses an existing database (a restart).
+ */
+export async function startApp(options: { env?: Record<string, string | undefined>; databaseUrl?: string } = {}): Promise<TestApp> {
+  const databaseUrl = options.databaseUrl ?? (await emptyDatabaseUrl());
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    OAUTH_ROOT_CLIENT_ID: ROOT_CLIENT_ID,
+    OAUTH_ROOT_CLIENT_SECRET: ROOT_CLIENT_SECRET,
+  });
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp({ logger: ['error'] });
+    await app.getHttpAdapter().getInstance().ready();
+  } finally {
+    // @nestjs/config writes defaults back into process.env: restore it whole for the next app.
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+  return {
+    app,
+    databaseUrl,
+    http: () => request(app.getHttpServer()),
+    close: () => app.close(),
+  };
+}
