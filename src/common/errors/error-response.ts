@@ -43,31 +43,15 @@ function describe(exception: unknown): { status: number; message: string; detail
     return { status: exception.getStatus(), message: String(raw ?? exception.message), unexpected: false };
   }
   const error = exception as { statusCode?: unknown; code?: unknown; message?: unknown };
-  // Fastify's own request errors (FST_ERR_CTP_*: bad JSON, wrong content type, body too large)
-  // carry a 4xx statusCode and a message that is safe to show.
+  // Nest maps Fastify's request errors (bad JSON, wrong content type, body too large) to
+  // HttpExceptions; any other error carrying a 4xx statusCode has a message safe to show.
   if (typeof error?.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    return { status: error.statusCode, message: fastifyMessage(error), unexpected: false };
+    return { status: error.statusCode, message: String(error.message), unexpected: false };
   }
   if (typeof error?.code === 'string' && DATABASE_UNAVAILABLE_CODES.has(error.code)) {
     return { status: 503, message: 'The database is unavailable; try again shortly', unexpected: true };
   }
   return { status: 500, message: 'An unexpected error occurred', unexpected: true };
-}
-
-function fastifyMessage(error: { code?: unknown; message?: unknown }): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'Unsupported Content-Type: send application/json (or application/x-www-form-urlencoded where documented)';
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return 'The request body is larger than 64 KiB';
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'The request body is empty but Content-Type is application/json';
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return `The request body is not valid: ${String(error.message)}`;
-    default:
-      return typeof error.message === 'string' ? error.message : 'The request is not valid';
-  }
 }
 
 function reasonPhrase(status: number): string {
