@@ -26,7 +26,13 @@ export async function createApp(options: { logger?: LogLevel[] | false } = {}): 
     abortOnError: false,
   });
   app.enableShutdownHooks();
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A boot that fails after the database pool opened must not leave it open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   setupOpenApi(app);
   return app;
 }

@@ -24,7 +24,9 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
   const url = new URL(databaseUrl.replace(/^mariadb:/, 'mysql:'));
   return {
     ...common,
-    type: 'mysql',
+    // TypeORM's "mariadb" type is the same mysql2 driver and SQL as "mysql"; it only reads
+    // column defaults the way MariaDB reports them, so the schema check sees no phantom drift.
+    type: 'mariadb',
     host: url.hostname,
     port: url.port ? Number(url.port) : 3306,
     username: decodeURIComponent(url.username),

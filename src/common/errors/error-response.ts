@@ -22,6 +22,10 @@ export function errorResponse(exception: unknown, oauthEndpoint: boolean): Error
   if (exception instanceof OAuthError) {
     return { status: exception.status, headers: exception.headers(), body: exception.body(), unexpected: false };
   }
+  if (exception instanceof HttpException && isStructuredBody(exception.getResponse())) {
+    // A body built on purpose by its thrower (terminus's health report) goes out as it is.
+    return { status: exception.getStatus(), headers: {}, body: exception.getResponse() as Record<string, unknown>, unexpected: false };
+  }
   const { status, message, details, unexpected } = describe(exception);
   if (oauthEndpoint) {
     const error = status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
@@ -30,6 +34,10 @@ export function errorResponse(exception: unknown, oauthEndpoint: boolean): Error
   const body: Record<string, unknown> = { statusCode: status, error: reasonPhrase(status), message };
   if (details) body.details = details;
   return { status, headers: {}, body, unexpected };
+}
+
+function isStructuredBody(response: string | object): boolean {
+  return typeof response === 'object' && response !== null && !('message' in response);
 }
 
 function describe(exception: unknown): { status: number; message: string; details?: string[]; unexpected: boolean } {

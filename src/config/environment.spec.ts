@@ -1,0 +1,57 @@
+import { describe, expect, it } from '@jest/globals';
+import { validateEnvironment } from './environment.js';
+import { GatehouseConfig } from './gatehouse-config.js';
+
+describe('validateEnvironment', () => {
+  it('applies documented defaults', () => {
+    const config = new GatehouseConfig(validateEnvironment({}));
+    expect(config).toMatchObject({
+      port: 8080,
+      databaseUrl: 'sqlite:data/gatehouse.sqlite',
+      issuer: 'http://localhost:8080',
+      audience: 'http://localhost:8080',
+      defaultAccessTokenLifespanSeconds: 3600,
+      signingAlgorithm: 'ES256',
+      rootClient: undefined,
+      production: false,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = new GatehouseConfig(
+      validateEnvironment({
+        NODE_ENV: 'production',
+        PORT: '9000',
+        DATABASE_URL: 'mysql://root@127.0.0.1:3306/test',
+        PUBLIC_URL: 'https://auth.example.com/',
+        OAUTH_ROOT_CLIENT_ID: 'root',
+        OAUTH_ROOT_CLIENT_SECRET: 's'.repeat(32),
+        OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '5',
+        OAUTH_SIGNING_ALG: 'EdDSA',
+        OAUTH_TOKEN_AUDIENCE: 'https://api.example.com',
+      }),
+    );
+    expect(config).toMatchObject({
+      production: true,
+      port: 9000,
+      issuer: 'https://auth.example.com',
+      audience: 'https://api.example.com',
+      rootClient: { id: 'root', secret: 's'.repeat(32) },
+      defaultAccessTokenLifespanSeconds: 300,
+      signingAlgorithm: 'EdDSA',
+    });
+  });
+
+  it('names every invalid variable at once', () => {
+    expect(() => validateEnvironment({ PORT: '8080abc', OAUTH_SIGNING_ALG: 'HS256', PUBLIC_URL: 'ftp://x' })).toThrow(/PORT[\s\S]*PUBLIC_URL[\s\S]*OAUTH_SIGNING_ALG/);
+  });
+
+  it('requires the root client in production, and both halves together', () => {
+    expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set when NODE_ENV=production');
+    expect(() => validateEnvironment({ OAUTH_ROOT_CLIENT_SECRET: 's'.repeat(32) })).toThrow('must be set together');
+  });
+
+  it('never echoes a secret value in its message', () => {
+    expect(() => validateEnvironment({ OAUTH_ROOT_CLIENT_ID: 'root', OAUTH_ROOT_CLIENT_SECRET: 'tooshort-secret' })).toThrow(/^(?![\s\S]*tooshort-secret)/);
+  });
+});

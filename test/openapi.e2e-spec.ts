@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium } from 'playwright-core';
+import { type TestApp, startApp, ROOT_CLIENT_ID, ROOT_CLIENT_SECRET } from './support/test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+interface OpenApiOperation {
+  summary?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, unknown>;
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { securitySchemes: Record<string, { type: string; flows?: { clientCredentials: { tokenUrl: string; scopes: Record<string, string> } } }> };
+}
+
+describe('API documentation at /docs', () => {
+  let gatehouse: TestApp;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    gatehouse = await startApp();
+    document = (await gatehouse.http().get('/docs-json').expect(200)).body as OpenApiDocument;
+  });
+  afterAll(() => gatehouse.close());
+
+  it('serves Swagger UI', async () => {
+    const response = await gatehouse.http().get('/docs');
+    expect(response.status).toBe(200);
+    expect(response.text).toContain('swagger-ui');
+  });
+
+  it('documents every endpoint with a summary', () => {
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
+    expect(operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual(
+      [
+        'GET /.well-known/jwks.json',
+        'GET /.well-known/oauth-authorization-server',
+        'GET /.well-known/openid-configuration',
+        'GET /api/v1/oauth/client',
+        'POST /api/v1/oauth/client',
+        'DELETE /api/v1/oauth/client/{client_id}',
+        'GET /api/v1/oauth/client/{client_id}',
+        'PUT /api/v1/oauth/client/{client_id}',
+        'GET /api/v1/oauth/client/{client_id}/scope',
+        'PUT /api/v1/oauth/client/{client_id}/scope',
+        'POST /api/v1/oauth/client/{client_id}/secret',
+        'GET /api/v1/oauth/keys',
+        'POST /api/v1/oauth/keys/rotate',
+        'GET /api/v1/oauth/scope',
+        'POST /api/v1/oauth/token',
+        'GET /health',
+        'GET /health/live',
+        'GET /health/ready',
+      ].sort(),
+    );
+    for (const { operation } of operations) expect(operation.summary).toBeTruthy();
+  });
+
+  it('offers an OAuth2 client-credentials scheme on the real token endpoint, listing every scope', async () => {
+    const scheme = document.components.securitySchemes.oauth2;
+    expect(scheme.type).toBe('oauth2');
+    expect(scheme.flows!.clientCredentials.tokenUrl).toBe('/api/v1/oauth/token');
+    const root = (await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: ROOT_CLIENT_ID, client_secret: ROOT_CLIENT_SECRET })).body as { access_token: string };
+    const scopes = (await gatehouse.http().get('/api/v1/oauth/scope').set('Authorization', `Bearer ${root.access_token}`)).body as { name: string }[];
+    expect(Object.keys(scheme.flows!.clientCredentials.scopes).sort()).toEqual(scopes.map((scope) => scope.name).sort());
+  });
+
+  it('marks guarded operations with their scope and documents their 401 and 403', () => {
+    const guarded = document.paths['/api/v1/oauth/client'].post;
+    expect(guarded.security).toEqual([{ oauth2: ['client:create'] }]);
+    expect(Object.keys(guarded.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
+    const token = document.paths['/api/v1/oauth/token'].post;
+    expect(Object.keys(token.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
+  });
+
+  const browserTest = existsSync(CHROMIUM) ? it : it.skip;
+  if (!existsSync(CHROMIUM)) {
+    console.warn(`SKIPPED: the Swagger UI browser test needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
+  }
+
+  browserTest('Authorize gets a real token and Try it out calls a guarded endpoint with it', async () => {
+    const port = await gatehouse.app.listen({ port: 0, host: '127.0.0.1' }).then(() => (gatehouse.app.getHttpServer().address() as { port: number }).port);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // Playwright gives each launch a fresh profile; the rest keeps Chromium off this machine's closed network.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`http://127.0.0.1:${port}/docs`);
+      await page.getByRole('button', { name: 'Authorize' }).first().click();
+      const oauthSection = page.locator('.modal-ux .auth-container').filter({ hasText: 'clientCredentials' });
+      await oauthSection.locator('#client_id_clientCredentials').fill(ROOT_CLIENT_ID);
+      await oauthSection.locator('#client_secret_clientCredentials').fill(ROOT_CLIENT_SECRET);
+      const [tokenResponse] = await Promise.all([
+        page.waitForResponse((candidate) => candidate.url().endsWith('/api/v1/oauth/token')),
+        oauthSection.locator('button.authorize').click(),
+      ]);
+      expect(tokenResponse.status()).toBe(200);
+      await oauthSection.getByRole('button', { name: 'Remove authorization' }).waitFor();
+      await page.locator('.modal-ux button.close-modal').click();
+
+      const operation = page.locator('#operations-scopes-ScopesController_list');
+      await operation.locator('.opblock-summary').first().click();
+      await operation.locator('button.try-out__btn').click();
+      const [response] = await Promise.all([
+        page.waitForResponse((candidate) => candidate.url().endsWith('/api/v1/oauth/scope')),
+        operation.locator('button.execute').click(),
+      ]);
+      expect(response.status()).toBe(200);
+      expect(response.request().headers().authorization).toMatch(/^Bearer ey/);
+      const body = (await response.json()) as { name: string }[];
+      expect(body.map((scope) => scope.name)).toContain('client:create');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});

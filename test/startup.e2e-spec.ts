@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { emptyDatabaseUrl } from './support/test-app.js';
+import { runServer, type ServerProcess } from './support/server-process.js';
+
+describe('starting the server (node dist/main.js)', () => {
+  const servers: ServerProcess[] = [];
+  const run = (env: Record<string, string>) => {
+    const server = runServer(env);
+    servers.push(server);
+    return server;
+  };
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.stop()));
+  });
+
+  const token = (port: number, id: string, secret: string) =>
+    fetch(`http://127.0.0.1:${port}/api/v1/oauth/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret }),
+    });
+
+  it('generates a root client on first start, prints it once, and it works after a restart', async () => {
+    const DATABASE_URL = await emptyDatabaseUrl();
+    const first = run({ DATABASE_URL });
+    const port = await first.listening;
+    const id = /OAUTH_ROOT_CLIENT_ID=(\S+)/.exec(first.stdout())?.[1];
+    const secret = /OAUTH_ROOT_CLIENT_SECRET=(\S+)/.exec(first.stdout())?.[1];
+    expect(id).toBeDefined();
+    expect(secret).toBeDefined();
+    expect(first.stdout()).toContain(`curl -s -X POST http://localhost:0/api/v1/oauth/token -d grant_type=client_credentials -d client_id=${id}`);
+    expect((await token(port, id!, secret!)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    await first.stop();
+
+    const second = run({ DATABASE_URL });
+    const secondPort = await second.listening;
+    expect(second.stdout()).not.toContain('OAUTH_ROOT_CLIENT_SECRET=');
+    expect(second.stdout()).not.toContain(secret!);
+    expect((await token(secondPort, id!, secret!)).status).toBe(200);
+  });
+
+  it('refuses to start in production without root client credentials, naming the variables', async () => {
+    const server = run({ NODE_ENV: 'production', DATABASE_URL: await emptyDatabaseUrl() });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toContain('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set when NODE_ENV=production');
+    expect(server.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DATABASE_URL: 'postgres://localhost/gatehouse' }, 'DATABASE_URL'],
+    [{ OAUTH_SIGNING_ALG: 'HS256' }, 'OAUTH_SIGNING_ALG'],
+    [{ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0' }, 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES'],
+    [{ OAUTH_ROOT_CLIENT_ID: 'root' }, 'OAUTH_ROOT_CLIENT_SECRET'],
+    [{ OAUTH_ROOT_CLIENT_ID: 'root', OAUTH_ROOT_CLIENT_SECRET: 'short' }, 'OAUTH_ROOT_CLIENT_SECRET'],
+  ])('refuses invalid configuration %j with a message naming %s', async (env, variable) => {
+    const server = run({ DATABASE_URL: await emptyDatabaseUrl(), ...env });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr()).toMatch(/^Invalid configuration:/);
+    expect(server.stderr()).toContain(variable);
+    expect(server.stderr()).not.toContain('short');
+  });
+
+  it('uses the configured root client in production', async () => {
+    const secret = 'p'.repeat(40);
+    const server = run({ NODE_ENV: 'production', DATABASE_URL: await emptyDatabaseUrl(), OAUTH_ROOT_CLIENT_ID: 'ops-root', OAUTH_ROOT_CLIENT_SECRET: secret });
+    const port = await server.listening;
+    expect(server.stdout()).not.toContain(secret);
+    expect((await token(port, 'ops-root', secret)).status).toBe(200);
+  });
+});

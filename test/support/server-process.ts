@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const MAIN = resolve('dist/main.js');
+
+export interface ServerProcess {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves with the port once the server listens, rejects if it exits first. */
+  listening: Promise<number>;
+  exited: Promise<number | null>;
+  stop: () => Promise<void>;
+}
+
+/**
+ * Runs the production build (`node dist/main.js`, built by `npm test`'s pretest step) as a real
+ * process with exactly the environment given, the way an operator starts it.
+ */
+export function runServer(env: Record<string, string>): ServerProcess {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm test does it first)`);
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  const listening = new Promise<number>((resolveListening, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stdout}\n${stderr}`)), 20_000);
+    child.stdout!.on('data', () => {
+      const match = /Gatehouse listening on port (\d+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolveListening(Number(match[1]));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${stderr}`));
+    });
+  });
+  listening.catch(() => undefined);
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    listening,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    },
+  };
+}
