@@ -3,6 +3,7 @@ import { type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
+import { registerBodyParsers } from './common/http/body-parsers.js';
 import { setupOpenApi } from './common/openapi.js';
 
 /** Largest request body accepted anywhere. */
@@ -24,7 +25,10 @@ export async function createApp(options: { logger?: LogLevel[] | false } = {}): 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     logger: options.logger ?? ['error', 'warn', 'log'],
     abortOnError: false,
+    // Our own parsers instead of Nest's: see registerBodyParsers.
+    bodyParser: false,
   });
+  await registerBodyParsers(app);
   app.enableShutdownHooks();
   try {
     await app.init();

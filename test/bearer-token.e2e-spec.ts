@@ -78,7 +78,7 @@ describe('bearer token guard', () => {
   it('refuses HS256 signed with the public key (algorithm confusion)', async () => {
     const jwks = (await gatehouse.http().get('/.well-known/jwks.json')).body as { keys: Record<string, string>[] };
     const kid = decodeJwt(valid).header.kid as string;
-    const publicPem = await exportSPKI((await importJWK(jwks.keys.find((key) => key.kid === kid)!, 'ES256', { extractable: true })) as CryptoKey);
+    const publicPem = await exportSPKI((await importJWK(jwks.keys.find((key) => key.kid === kid)!, 'ES256', { extractable: true })) as Parameters<typeof exportSPKI>[0]);
     const forged = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid }).sign(new TextEncoder().encode(publicPem));
     await expectInvalidToken(forged, /signature is invalid/);
   });

@@ -243,6 +243,16 @@ describe('client API', () => {
       expect(huge.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large', message: 'Request body is too large' });
     });
 
+    it('refuses a JSON body that repeats a key, at any depth', async () => {
+      const before = await rows().count();
+      const top = await as(root).post(CLIENTS).set('Content-Type', 'application/json').send('{"scopes": [], "scopes": ["client:create"]}');
+      expect(top.status).toBe(400);
+      expect(top.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'The JSON body repeats the key "scopes"' });
+      const nested = await as(root).put(`${CLIENTS}/x/scope`).set('Content-Type', 'application/json').send('[{"a": 1, "a": 2}]');
+      expect(nested.status).toBe(400);
+      expect(await rows().count()).toBe(before);
+    });
+
     it('stores SQL metacharacters, NUL bytes and long unicode as plain data', async () => {
       const name = `Robert'); DROP TABLE oauth_client;-- \u00e9\u4e2d\u{1F600}`;
       const client = await createClient(gatehouse, { scopes: [], name, description: '\u4e2d'.repeat(1000) });

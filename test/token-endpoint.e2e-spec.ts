@@ -5,6 +5,24 @@ import { basic, createClient, type Credentials, decodeJwt, ROOT, tokenFor } from
 
 const TOKEN = '/api/v1/oauth/token';
 
+describe('token lifespan', () => {
+  it('follows OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES, and a client\'s own access_token_lifespan wins', async () => {
+    const gatehouse = await startApp({ env: { OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '5' } });
+    try {
+      const plain = await createClient(gatehouse, { scopes: [] });
+      const own = await createClient(gatehouse, { scopes: [], access_token_lifespan: 42 });
+      for (const [client, seconds] of [[plain, 300], [own, 42]] as const) {
+        const response = await gatehouse.http().post(TOKEN).type('form').send({ grant_type: 'client_credentials', ...client });
+        expect((response.body as { expires_in: number }).expires_in).toBe(seconds);
+        const { payload } = decodeJwt((response.body as { access_token: string }).access_token);
+        expect((payload.exp as number) - (payload.iat as number)).toBe(seconds);
+      }
+    } finally {
+      await gatehouse.close();
+    }
+  });
+});
+
 describe('POST /api/v1/oauth/token (client credentials)', () => {
   let gatehouse: TestApp;
   let reader: Credentials;
@@ -159,6 +177,12 @@ describe('POST /api/v1/oauth/token (client credentials)', () => {
       const response = await post().type('form').send(`grant_type=client_credentials&client_id=${reader.client_id}&client_id=${reader.client_id}&client_secret=${reader.client_secret}`);
       expect(response.status).toBe(400);
       expect(response.body).toEqual({ error: 'invalid_request', error_description: 'The parameter client_id is repeated; send each parameter once' });
+    });
+
+    it('refuses a JSON body that repeats a parameter', async () => {
+      const response = await post().set('Content-Type', 'application/json').send(`{"grant_type":"client_credentials","client_id":"${reader.client_id}","client_id":"other","client_secret":"${reader.client_secret}"}`);
+      expect(response.status).toBe(400);
+      expect(response.body).toEqual({ error: 'invalid_request', error_description: 'The JSON body repeats the key "client_id"' });
     });
 
     it('refuses non-string JSON values', async () => {

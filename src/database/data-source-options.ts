@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type DataSourceOptions } from 'typeorm';
 import { migrations } from './migrations/index.js';
+import { ParameterlessQueryLogger } from './parameterless-query.logger.js';
 
 /**
  * Turns DATABASE_URL into TypeORM options. `sqlite:<file>` is the embedded default (better-sqlite3,
@@ -9,7 +10,7 @@ import { migrations } from './migrations/index.js';
  * always comes from the migrations, never from `synchronize`.
  */
 export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
-  const common = { migrations, migrationsRun: false, synchronize: false, logging: ['error' as const] };
+  const common = { migrations, migrationsRun: false, synchronize: false, logger: new ParameterlessQueryLogger() };
   if (databaseUrl.startsWith('sqlite:')) {
     const database = databaseUrl.slice('sqlite:'.length);
     if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
