@@ -1,6 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { Environment, validateEnvironment } from './environment.js';
+import { Environment, ENVIRONMENT_KEYS, validateEnvironment } from './environment.js';
 import { GatehouseConfig } from './gatehouse-config.js';
 
 /**
@@ -21,12 +21,11 @@ export class GatehouseConfigModule {
 }
 
 function fromConfigService(config: ConfigService): GatehouseConfig {
+  // The values validateEnvironment returned (ConfigService serves those first), defaults included.
   const environment = new Environment();
-  for (const key of Object.keys(environment) as (keyof Environment)[]) {
-    Object.assign(environment, { [key]: config.get(key) ?? environment[key] });
-  }
-  for (const key of ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE'] as const) {
-    environment[key] = config.get<string>(key) || undefined;
+  for (const key of ENVIRONMENT_KEYS) {
+    const value: unknown = config.get(key);
+    if (value !== undefined && value !== '') Object.assign(environment, { [key]: value });
   }
   return new GatehouseConfig(environment);
 }

@@ -74,6 +74,12 @@ export class Environment {
 
 const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS'];
 
+/** Variables without a default (not own properties of a new Environment). */
+export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE'] as const;
+
+/** Every variable Gatehouse reads. */
+export const ENVIRONMENT_KEYS = [...Object.keys(new Environment()), ...OPTIONAL_KEYS] as (keyof Environment)[];
+
 export class InvalidConfigurationError extends Error {
   override readonly name = 'InvalidConfigurationError';
 }
@@ -81,15 +87,12 @@ export class InvalidConfigurationError extends Error {
 /** Reads and checks the environment; throws `InvalidConfigurationError` naming each bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const known: Record<string, unknown> = {};
-  for (const key of Object.keys(new Environment())) {
+  for (const key of ENVIRONMENT_KEYS) {
     const value = raw[key];
     if (value === undefined || value === '') continue;
     // Numbers are converted here rather than by class-transformer's implicit conversion, which
     // would turn "8080abc" into NaN and "" into 0 without a word.
     known[key] = NUMERIC_KEYS.includes(key) && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  }
-  for (const key of ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE']) {
-    if (raw[key] !== undefined && raw[key] !== '') known[key] = raw[key];
   }
   const environment = plainToInstance(Environment, known);
   const problems = validateSync(environment, { forbidUnknownValues: true }).flatMap((error) =>
