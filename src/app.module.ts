@@ -7,7 +7,11 @@ import { GatehouseConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
+import { PoliciesModule } from './policies/policies.module.js';
+import { ProjectsModule } from './projects/projects.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
+import { TablesModule } from './tables/tables.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 
 @Module({})
@@ -16,7 +20,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatehouseConfigModule.forRoot(), DatabaseModule, KeysModule, AuthModule, ScopesModule, ClientsModule, TokensModule, HealthModule],
+      imports: [GatehouseConfigModule.forRoot(), DatabaseModule, KeysModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {

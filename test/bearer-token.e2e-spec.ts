@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { SigningKeyService } from '../src/keys/signing-key.service.js';
+import { BUILT_IN_ORGANIZATION_ID } from '../src/organizations/entities/organization.entity.js';
 import { type TestApp, startApp } from './support/test-app.js';
 import { createClient, type Credentials, decodeJwt, ROOT, tokenFor } from './support/oauth.js';
 
@@ -25,7 +26,7 @@ describe('bearer token guard', () => {
   };
   const claims = (overrides: Record<string, unknown> = {}) => {
     const now = Math.floor(Date.now() / 1000);
-    return { iss: ISSUER, aud: ISSUER, sub: client.client_id, client_id: client.client_id, iat: now, exp: now + 300, jti: 'test-jti', scope: 'scope:read', ...overrides };
+    return { iss: ISSUER, aud: ISSUER, sub: client.client_id, client_id: client.client_id, org_id: BUILT_IN_ORGANIZATION_ID, iat: now, exp: now + 300, jti: 'test-jti', scope: 'scope:read', ...overrides };
   };
   /** Signed with Gatehouse's own active key: only the claims are wrong. */
   const signed = (overrides: Record<string, unknown> = {}, typ = 'at+jwt') => gatehouse.app.get(SigningKeyService).sign(claims(overrides), typ);
@@ -101,6 +102,8 @@ describe('bearer token guard', () => {
 
   it('refuses another issuer, another audience, a future nbf and a missing exp', async () => {
     await expectInvalidToken(signed({ iss: 'https://evil.example.com' }), /another issuer/);
+    await expectInvalidToken(signed({ iss: `${ISSUER}/auth/realms/other` }), /another issuer or realm/);
+    await expectInvalidToken(signed({ org_id: '11111111-1111-4111-8111-111111111111' }), /another issuer or realm/);
     await expectInvalidToken(signed({ aud: 'https://other-api.example.com' }), /another audience/);
     await expectInvalidToken(signed({ nbf: Math.floor(Date.now() / 1000) + 60 }), /not valid yet/);
     await expectInvalidToken(signed({ exp: undefined }), /no expiry/);

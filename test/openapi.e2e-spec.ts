@@ -53,6 +53,34 @@ describe('API documentation at /docs', () => {
         'GET /health',
         'GET /health/live',
         'GET /health/ready',
+        'GET /api/v1/oauth/role',
+        'GET /api/v1/oauth/client/{client_id}/permissions',
+        'PUT /api/v1/oauth/client/{client_id}/permissions',
+        'GET /api/v1/organizations',
+        'POST /api/v1/organizations',
+        'GET /api/v1/organizations/{org}',
+        'PUT /api/v1/organizations/{org}',
+        'DELETE /api/v1/organizations/{org}',
+        'GET /api/v1/organizations/{org}/projects',
+        'POST /api/v1/organizations/{org}/projects',
+        'GET /api/v1/organizations/{org}/projects/{project_id}',
+        'PUT /api/v1/organizations/{org}/projects/{project_id}',
+        'DELETE /api/v1/organizations/{org}/projects/{project_id}',
+        'POST /auth/realms/{realm}/protocol/openid-connect/token',
+        'POST /realms/{realm}/protocol/openid-connect/token',
+        'GET /auth/realms/{realm}/.well-known/openid-configuration',
+        'GET /realms/{realm}/.well-known/openid-configuration',
+        'GET /auth/realms/{realm}/protocol/openid-connect/certs',
+        'GET /realms/{realm}/protocol/openid-connect/certs',
+        'GET /v1/projects/{project_id}/tables',
+        'POST /v1/projects/{project_id}/tables',
+        'GET /api/v1/policy',
+        'POST /api/v1/policy',
+        'PATCH /api/v1/policy',
+        'GET /api/v1/policy/{key}',
+        'GET /api/v1/rule',
+        'POST /api/v1/rule',
+        'PATCH /api/v1/rule',
       ].sort(),
     );
     for (const { operation } of operations) expect(operation.summary).toBeTruthy();
@@ -65,6 +93,11 @@ describe('API documentation at /docs', () => {
     const root = (await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: ROOT_CLIENT_ID, client_secret: ROOT_CLIENT_SECRET })).body as { access_token: string };
     const scopes = (await gatehouse.http().get('/api/v1/oauth/scope').set('Authorization', `Bearer ${root.access_token}`)).body as { name: string }[];
     expect(Object.keys(scheme.flows!.clientCredentials.scopes).sort()).toEqual(scopes.map((scope) => scope.name).sort());
+  });
+
+  it('groups operations by module', () => {
+    const tags = new Set(Object.values(document.paths).flatMap((methods) => Object.values(methods).flatMap((operation) => (operation as { tags?: string[] }).tags ?? [])));
+    expect([...tags].sort()).toEqual(['clients', 'health', 'keys', 'oauth', 'organizations', 'policies', 'projects', 'scopes', 'tables']);
   });
 
   it('marks guarded operations with their scope and documents their 401 and 403', () => {

@@ -5,6 +5,7 @@ import { decodeCompactJws } from '../keys/compact-jws.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { type AuthContext } from './auth-context.js';
 import { ClientDirectory } from './client-directory.js';
+import { OrganizationDirectory } from './organization-directory.js';
 
 /** Far longer than any token we issue (a root token lists every scope): refuse before parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -21,6 +22,7 @@ export class AccessTokenVerifier {
   constructor(
     private readonly keys: SigningKeyService,
     private readonly clients: ClientDirectory,
+    private readonly organizations: OrganizationDirectory,
     private readonly config: GatehouseConfig,
   ) {}
 
@@ -32,21 +34,30 @@ export class AccessTokenVerifier {
       throw new InvalidToken('The token is not an access token (typ must be at+jwt)');
     }
     if (!(await this.keys.verifySignature(jws))) throw new InvalidToken('The access token signature is invalid');
-    if (claims.iss !== this.config.issuer) throw new InvalidToken('The access token was issued by another issuer');
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.includes(this.config.audience)) throw new InvalidToken('The access token is meant for another audience');
     const now = Math.floor(Date.now() / 1000);
     if (typeof claims.exp !== 'number') throw new InvalidToken('The access token has no expiry');
     if (now >= claims.exp) throw new ExpiredToken();
     if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now)) throw new InvalidToken('The access token is not valid yet');
-    if (typeof claims.client_id !== 'string' || typeof claims.jti !== 'string') throw new InvalidToken('The access token lacks client_id or jti');
+    if (typeof claims.client_id !== 'string' || typeof claims.jti !== 'string' || typeof claims.org_id !== 'string') {
+      throw new InvalidToken('The access token lacks client_id, org_id or jti');
+    }
     if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new InvalidToken('The access token scope is malformed');
 
     const client = await this.clients.find(claims.client_id);
     if (!client || client.disabled) throw new InvalidToken('The client this token was issued to is disabled or deleted');
+    const organization = await this.organizations.findById(client.organizationId);
+    if (!organization || claims.org_id !== organization.id || !this.organizations.issuers(organization).includes(claims.iss as string)) {
+      throw new InvalidToken('The access token was issued by another issuer or realm');
+    }
+    if (!organization.oauthEnabled) throw new InvalidToken(`OAuth is not enabled for the organization ${organization.name}`);
+
+    const projectId = typeof claims.project_id === 'string' ? claims.project_id : undefined;
     const granted = claims.scope ? claims.scope.split(' ') : [];
+    if (projectId !== undefined && !granted.includes(`project-${projectId}`)) throw new InvalidToken('The access token names a project outside its scope');
     // A scope taken away from a client stops working at once, not when its tokens expire.
-    const held = client.isRoot ? granted : granted.filter((scope) => client.scopes.includes(scope));
-    return { clientId: client.id, isRoot: client.isRoot, scopes: new Set(held), tokenId: claims.jti };
+    const held = client.isRoot ? granted : granted.filter((scope) => client.scopes.includes(scope) || scope === `project-${projectId}`);
+    return { clientId: client.id, organizationId: organization.id, projectId, isRoot: client.isRoot, scopes: new Set(held), tokenId: claims.jti };
   }
 }

@@ -3,6 +3,9 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 /** Who is calling: established by BearerTokenGuard from a verified access token. */
 export interface AuthContext {
   readonly clientId: string;
+  readonly organizationId: string;
+  /** Set for a project-scoped token (`scope=project-{id}`). */
+  readonly projectId: string | undefined;
   readonly isRoot: boolean;
   /** The token's scopes that the client still holds. */
   readonly scopes: ReadonlySet<string>;

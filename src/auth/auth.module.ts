@@ -3,21 +3,23 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { BasicClientStrategy } from './basic-client.strategy.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
 import { ClientCredentialsAuthenticator } from './client-credentials.authenticator.js';
 import { ClientDirectory } from './client-directory.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
+import { OrganizationDirectory } from './organization-directory.js';
 
 /**
- * Who is calling: clients by their credentials (token endpoint) and by their access tokens
+ * Who is calling: clients (and their organizations) by their credentials (token endpoint) and by their access tokens
  * (`@Authenticated` routes). Global, because every module with a guarded route needs it.
  */
 @Global()
 @Module({
-  imports: [PassportModule, KeysModule, TypeOrmModule.forFeature([OAuthClientEntity])],
-  providers: [ClientDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard],
-  exports: [ClientDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, AccessTokenVerifier, BearerTokenGuard, KeysModule],
+  imports: [PassportModule, KeysModule, TypeOrmModule.forFeature([OAuthClientEntity, OrganizationEntity])],
+  providers: [ClientDirectory, OrganizationDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard],
+  exports: [ClientDirectory, OrganizationDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, AccessTokenVerifier, BearerTokenGuard, KeysModule],
 })
 export class AuthModule {}

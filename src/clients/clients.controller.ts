@@ -10,6 +10,7 @@ import { ClientsService } from './clients.service.js';
 import { ClientPageDto } from './dto/client-page.dto.js';
 import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
 import { CreateClientDto } from './dto/create-client.dto.js';
+import { PermissionListPipe } from './dto/permission-list.pipe.js';
 import { ScopeListPipe } from './dto/scope-list.pipe.js';
 import { UpdateClientDto } from './dto/update-client.dto.js';
 
@@ -35,8 +36,8 @@ export class ClientsController {
   @Authenticated({ scope: ClientScopes.read })
   @ApiOperation({ summary: 'List clients, newest first (the root client is not listed)' })
   @ApiOkResponse({ type: ClientPageDto })
-  list(@Query() query: PageQueryDto): Promise<ClientPageDto> {
-    return this.clients.list(query);
+  list(@Auth() auth: AuthContext, @Query() query: PageQueryDto): Promise<ClientPageDto> {
+    return this.clients.list(auth, query);
   }
 
   @Get(':client_id')
@@ -45,8 +46,8 @@ export class ClientsController {
   @clientId
   @ApiOkResponse({ type: ClientDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  get(@Param('client_id', ClientIdPipe) id: string): Promise<ClientDto> {
-    return this.clients.get(id);
+  get(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<ClientDto> {
+    return this.clients.get(auth, id);
   }
 
   @Put(':client_id')
@@ -65,8 +66,8 @@ export class ClientsController {
   @clientId
   @ApiOkResponse({ type: [String] })
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  getScopes(@Param('client_id', ClientIdPipe) id: string): Promise<string[]> {
-    return this.clients.getScopes(id);
+  getScopes(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<string[]> {
+    return this.clients.getScopes(auth, id);
   }
 
   @Put(':client_id/scope')
@@ -88,8 +89,8 @@ export class ClientsController {
   @clientId
   @ApiOkResponse({ type: ClientCredentialsDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  regenerateSecret(@Param('client_id', ClientIdPipe) id: string): Promise<ClientCredentialsDto> {
-    return this.clients.regenerateSecret(id);
+  regenerateSecret(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<ClientCredentialsDto> {
+    return this.clients.regenerateSecret(auth, id);
   }
 
   @Delete(':client_id')
@@ -99,7 +100,28 @@ export class ClientsController {
   @clientId
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  delete(@Param('client_id', ClientIdPipe) id: string): Promise<void> {
-    return this.clients.delete(id);
+  delete(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<void> {
+    return this.clients.delete(auth, id);
+  }
+
+  @Get(':client_id/permissions')
+  @Authenticated({ scope: ClientScopes.read })
+  @ApiOperation({ summary: "Read a client's permissions" })
+  @clientId
+  @ApiOkResponse({ type: [String] })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  getPermissions(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<string[]> {
+    return this.clients.getPermissions(auth, id);
+  }
+
+  @Put(':client_id/permissions')
+  @Authenticated({ scope: ClientScopes.update })
+  @ApiOperation({ summary: "Replace a client's permissions", description: 'A JSON array of permission names (see GET /api/v1/oauth/role); you can grant only permissions you hold.' })
+  @clientId
+  @ApiBody({ schema: { type: 'array', items: { type: 'string' }, example: ['administer-clients'] } })
+  @ApiOkResponse({ type: [String] })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  setPermissions(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string, @Body(PermissionListPipe) permissions: string[]): Promise<string[]> {
+    return this.clients.setPermissions(auth, id, permissions);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
@@ -7,7 +8,7 @@ import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { RootClientBootstrap } from './root-client.bootstrap.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ScopesModule],
+  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ScopesModule, OrganizationsModule],
   controllers: [ClientsController],
   providers: [ClientsService, RootClientBootstrap],
 })

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { type AuthContext } from '../auth/auth-context.js';
 import { ClientDirectory } from '../auth/client-directory.js';
 import { ClientSecretHasher } from '../auth/client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
 import { type CreateClientDto } from './dto/create-client.dto.js';
@@ -20,14 +21,21 @@ export class ClientsService {
     private readonly hasher: ClientSecretHasher,
     private readonly directory: ClientDirectory,
     private readonly registry: ScopeRegistry,
+    private readonly organizations: OrganizationsService,
   ) {}
 
   async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
+    const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     this.checkAssignable(auth, dto.scopes);
+    await this.checkGrantablePermissions(auth, dto.permissions ?? []);
+    const id = dto.client_id ?? randomBytes(16).toString('hex');
+    if (await this.repository.existsBy({ id })) throw new ConflictException(`A client with id ${id} exists already`);
     const { secret, hash } = this.hasher.generate();
     const now = new Date();
     const client = this.repository.create({
-      id: randomBytes(16).toString('hex'),
+      id,
+      organizationId,
+      permissions: dto.permissions ?? [],
       name: dto.name ?? null,
       description: dto.description ?? null,
       secretHash: hash,
@@ -42,10 +50,10 @@ export class ClientsService {
     return { client_id: client.id, client_secret: secret };
   }
 
-  /** Newest first; the root client is configuration, not data, and is left out (as Fides does). */
-  async list(query: PageQueryDto): Promise<PageDto<ClientDto>> {
+  /** Newest first, the caller's organization only (all for root); the root client is configuration, not data, and is left out (as Fides does). */
+  async list(auth: AuthContext, query: PageQueryDto): Promise<PageDto<ClientDto>> {
     const [clients, total] = await this.repository.findAndCount({
-      where: { isRoot: false },
+      where: auth.isRoot ? { isRoot: false } : { isRoot: false, organizationId: auth.organizationId },
       order: { createdAt: 'DESC', id: 'ASC' },
       skip: (query.page - 1) * query.size,
       take: query.size,
@@ -53,21 +61,33 @@ export class ClientsService {
     return PageDto.of(clients.map(ClientDto.from), total, query);
   }
 
-  async get(id: string): Promise<ClientDto> {
-    return ClientDto.from(await this.findVisible(id));
+  async get(auth: AuthContext, id: string): Promise<ClientDto> {
+    return ClientDto.from(await this.findVisible(auth, id));
   }
 
-  async getScopes(id: string): Promise<string[]> {
-    return (await this.findVisible(id)).scopes;
+  async getScopes(auth: AuthContext, id: string): Promise<string[]> {
+    return (await this.findVisible(auth, id)).scopes;
+  }
+
+  async getPermissions(auth: AuthContext, id: string): Promise<string[]> {
+    return (await this.findVisible(auth, id)).permissions;
+  }
+
+  async setPermissions(auth: AuthContext, id: string, permissions: string[]): Promise<string[]> {
+    const client = await this.findChangeable(auth, id);
+    await this.checkGrantablePermissions(auth, permissions);
+    return (await this.save(client, { permissions })).permissions;
   }
 
   async update(auth: AuthContext, id: string, dto: UpdateClientDto): Promise<ClientDto> {
-    const client = await this.findChangeable(id);
+    const client = await this.findChangeable(auth, id);
     if (dto.scopes !== undefined) this.checkAssignable(auth, dto.scopes);
+    if (dto.permissions !== undefined) await this.checkGrantablePermissions(auth, dto.permissions);
     const changes: Partial<OAuthClientEntity> = {
       ...(dto.name !== undefined && { name: dto.name }),
       ...(dto.description !== undefined && { description: dto.description }),
       ...(dto.scopes !== undefined && { scopes: dto.scopes }),
+      ...(dto.permissions !== undefined && { permissions: dto.permissions }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.disabled !== undefined && { disabled: dto.disabled }),
     };
@@ -75,21 +95,21 @@ export class ClientsService {
   }
 
   async setScopes(auth: AuthContext, id: string, scopes: string[]): Promise<string[]> {
-    const client = await this.findChangeable(id);
+    const client = await this.findChangeable(auth, id);
     this.checkAssignable(auth, scopes);
     return (await this.save(client, { scopes })).scopes;
   }
 
   /** The old secret stops working at once on this process (the cache entry is dropped). */
-  async regenerateSecret(id: string): Promise<ClientCredentialsDto> {
-    const client = await this.findChangeable(id);
+  async regenerateSecret(auth: AuthContext, id: string): Promise<ClientCredentialsDto> {
+    const client = await this.findChangeable(auth, id);
     const { secret, hash } = this.hasher.generate();
     await this.save(client, { secretHash: hash });
     return { client_id: client.id, client_secret: secret };
   }
 
-  async delete(id: string): Promise<void> {
-    const client = await this.findChangeable(id);
+  async delete(auth: AuthContext, id: string): Promise<void> {
+    const client = await this.findChangeable(auth, id);
     await this.repository.delete({ id: client.id });
     this.directory.invalidate(client.id);
   }
@@ -101,19 +121,33 @@ export class ClientsService {
     return updated;
   }
 
-  private async findVisible(id: string): Promise<OAuthClientEntity> {
+  /** Clients of other organizations answer 404 exactly like ids that do not exist. */
+  private async findInCallersOrganization(auth: AuthContext, id: string): Promise<OAuthClientEntity | undefined> {
     const client = await this.repository.findOneBy({ id });
+    return client && (auth.isRoot || client.organizationId === auth.organizationId) ? client : undefined;
+  }
+
+  private async findVisible(auth: AuthContext, id: string): Promise<OAuthClientEntity> {
+    const client = await this.findInCallersOrganization(auth, id);
     if (!client || client.isRoot) throw new NotFoundException(`No client with id ${id}`);
     return client;
   }
 
-  private async findChangeable(id: string): Promise<OAuthClientEntity> {
-    const client = await this.repository.findOneBy({ id });
+  private async findChangeable(auth: AuthContext, id: string): Promise<OAuthClientEntity> {
+    const client = await this.findInCallersOrganization(auth, id);
     if (client?.isRoot) {
       throw new ForbiddenException('The root client is defined by OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET; it cannot be changed, disabled or deleted through the API');
     }
     if (!client) throw new NotFoundException(`No client with id ${id}`);
     return client;
+  }
+
+  /** Nobody grants a permission they do not hold (the root client holds them all). */
+  private async checkGrantablePermissions(auth: AuthContext, permissions: string[]): Promise<void> {
+    if (auth.isRoot || permissions.length === 0) return;
+    const held = (await this.directory.find(auth.clientId))?.permissions ?? [];
+    const notHeld = permissions.filter((permission) => !held.includes(permission));
+    if (notHeld.length > 0) throw new ForbiddenException(`You cannot grant permissions you do not hold: ${notHeld.join(', ')}`);
   }
 
   /**

@@ -5,6 +5,7 @@ import { type Repository } from 'typeorm';
 import { ClientDirectory } from '../auth/client-directory.js';
 import { ClientSecretHasher } from '../auth/client-secret-hasher.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 
 /**
@@ -57,6 +58,8 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
     const now = new Date();
     return this.repository.create({
       id,
+      organizationId: BUILT_IN_ORGANIZATION_ID,
+      permissions: [],
       name: 'root',
       description: 'Root client from configuration: holds every scope',
       secretHash: this.hasher.hash(secret),

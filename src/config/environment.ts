@@ -4,6 +4,9 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLen
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
+/** Organization (realm) names: they appear in URLs and issuers. */
+export const REALM_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
 /** Client ids are URL path segments and Basic-auth user names: keep them to RFC 3986 unreserved characters. */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,64}$/;
 
@@ -56,6 +59,9 @@ export class Environment {
   @IsString()
   @MaxLength(512)
   OAUTH_TOKEN_AUDIENCE?: string;
+
+  @Matches(REALM_NAME_PATTERN, { message: 'DEFAULT_ORGANIZATION must be 1-64 characters of a-z 0-9 - (starting with a letter or digit)' })
+  DEFAULT_ORGANIZATION: string = 'default';
 
   // How long a client's state (scopes, disabled flag, secret hash) may be served from this
   // process's memory before it is read again from the database.

@@ -14,6 +14,8 @@ export class GatehouseConfig {
   readonly signingAlgorithm: SigningAlgorithm;
   readonly clientCacheTtlMs: number;
   readonly signingKeyReloadMs: number;
+  /** Realm name of the built-in organization, home of the root client and of the Fides paths. */
+  readonly defaultOrganization: string;
 
   constructor(environment: Environment) {
     this.production = environment.NODE_ENV === 'production';
@@ -29,6 +31,7 @@ export class GatehouseConfig {
     this.signingAlgorithm = environment.OAUTH_SIGNING_ALG;
     this.clientCacheTtlMs = environment.CLIENT_CACHE_TTL_SECONDS * 1000;
     this.signingKeyReloadMs = environment.SIGNING_KEY_RELOAD_SECONDS * 1000;
+    this.defaultOrganization = environment.DEFAULT_ORGANIZATION;
   }
 
   /** The longest an access token can live: how long a retired signing key stays published. */

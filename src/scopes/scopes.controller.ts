@@ -1,20 +1,30 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../auth/authenticated.decorator.js';
+import { PermissionDto } from './dto/permission.dto.js';
 import { ScopeDto } from './dto/scope.dto.js';
+import { PERMISSIONS } from './permissions.js';
 import { ScopeRegistry } from './scope-registry.js';
 import { ScopeScopes } from './scope.scopes.js';
 
 @ApiTags('scopes')
-@Controller('api/v1/oauth/scope')
+@Controller('api/v1/oauth')
 export class ScopesController {
   constructor(private readonly registry: ScopeRegistry) {}
 
-  @Get()
+  @Get('scope')
   @Authenticated({ scope: ScopeScopes.read })
   @ApiOperation({ summary: 'List every scope with its description' })
   @ApiOkResponse({ type: [ScopeDto] })
   list(): ScopeDto[] {
     return this.registry.all().map(({ name, description }) => ({ name, description }));
+  }
+
+  @Get('role')
+  @Authenticated({ scope: ScopeScopes.read })
+  @ApiOperation({ summary: 'List client permissions (roles) and the scopes each grants', description: 'Assign them with PUT /api/v1/oauth/client/{id}/permissions.' })
+  @ApiOkResponse({ type: [PermissionDto] })
+  roles(): PermissionDto[] {
+    return PERMISSIONS.map(({ name, description, scopes }) => ({ name, description, scopes: [...scopes] }));
   }
 }

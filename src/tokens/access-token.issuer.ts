@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { ACCESS_TOKEN_TYPE } from '../auth/access-token.verifier.js';
+import { type OrganizationRecord } from '../auth/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 
@@ -18,12 +19,20 @@ export class AccessTokenIssuer {
     private readonly config: GatehouseConfig,
   ) {}
 
-  issue(grant: { clientId: string; subject: string; scopes: readonly string[]; lifespanSeconds: number }): IssuedAccessToken {
+  issue(grant: {
+    issuer: string;
+    clientId: string;
+    subject: string;
+    organization: OrganizationRecord;
+    projectId: string | undefined;
+    scopes: readonly string[];
+    lifespanSeconds: number;
+  }): IssuedAccessToken {
     const now = Math.floor(Date.now() / 1000);
     const exp = now + grant.lifespanSeconds;
     const token = this.keys.sign(
       {
-        iss: this.config.issuer,
+        iss: grant.issuer,
         sub: grant.subject,
         aud: this.config.audience,
         client_id: grant.clientId,
@@ -31,6 +40,10 @@ export class AccessTokenIssuer {
         exp,
         jti: randomUUID(),
         scope: grant.scopes.join(' '),
+        // The organization (and project) the token is tied to: an organization token names no user.
+        org_id: grant.organization.id,
+        org: grant.organization.name,
+        ...(grant.projectId !== undefined && { project_id: grant.projectId }),
       },
       ACCESS_TOKEN_TYPE,
     );

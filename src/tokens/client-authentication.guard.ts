@@ -1,15 +1,18 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable, NotFoundException } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { type FastifyRequest } from 'fastify';
 import { CLIENT_BASIC_STRATEGY } from '../auth/basic-client.strategy.js';
 import { ClientCredentialsAuthenticator } from '../auth/client-credentials.authenticator.js';
 import { type ClientRecord } from '../auth/client-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { InvalidClient, InvalidRequest } from '../common/errors/oauth-errors.js';
 import { parseTokenRequest, type TokenRequestParams } from './token-request.js';
 
 export interface TokenEndpointRequest extends FastifyRequest {
   tokenRequest?: TokenRequestParams;
   client?: ClientRecord;
+  /** Set on realm paths (`/auth/realms/{realm}/...`): the organization whose endpoint was called. */
+  realm?: OrganizationRecord;
 }
 
 /** passport-http's Basic strategy, with its failures turned into `invalid_client` + `WWW-Authenticate: Basic`. */
@@ -30,10 +33,26 @@ class BasicClientAuthGuard extends AuthGuard(CLIENT_BASIC_STRATEGY) {
 export class ClientAuthenticationGuard implements CanActivate {
   private readonly basic = new BasicClientAuthGuard();
 
-  constructor(private readonly authenticator: ClientCredentialsAuthenticator) {}
+  constructor(
+    private readonly authenticator: ClientCredentialsAuthenticator,
+    private readonly organizations: OrganizationDirectory,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<TokenEndpointRequest>();
+    const realmName = (request.params as { realm?: string }).realm;
+    if (realmName !== undefined) {
+      request.realm = await this.organizations.findByName(realmName);
+      if (!request.realm) throw new NotFoundException(`Realm ${realmName} does not exist`);
+    }
+    const client = await this.authenticate(request, context);
+    // A client of another realm is told exactly what an unknown client is told.
+    if (request.realm && client.organizationId !== request.realm.id) throw new InvalidClient('Client authentication failed', request.headers.authorization !== undefined);
+    request.client = client;
+    return true;
+  }
+
+  private async authenticate(request: TokenEndpointRequest, context: ExecutionContext): Promise<ClientRecord> {
     const params = parseTokenRequest(request.body);
     request.tokenRequest = params;
     if (!params.grant_type) throw new InvalidRequest('The grant_type parameter is missing');
@@ -47,13 +66,11 @@ export class ClientAuthenticationGuard implements CanActivate {
       if (params.client_id !== undefined && params.client_id !== client.id) {
         throw new InvalidRequest('The client_id in the body differs from the one in the HTTP Basic credentials');
       }
-      request.client = client;
-      return true;
+      return client;
     }
     if (params.client_id === undefined || params.client_secret === undefined) {
       throw new InvalidClient('Client authentication is missing: send client_id and client_secret in the body, or use HTTP Basic');
     }
-    request.client = await this.authenticator.authenticate(params.client_id, params.client_secret, false);
-    return true;
+    return this.authenticator.authenticate(params.client_id, params.client_secret, false);
   }
 }

@@ -1,10 +1,11 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { AuthorizationServerMetadataDto, JwksDto } from './dto/discovery.dto.js';
-import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
+import { REALM_PATHS, TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -18,6 +19,7 @@ export class DiscoveryController {
     private readonly keys: SigningKeyService,
     private readonly scopes: ScopeRegistry,
     private readonly tokens: TokensService,
+    private readonly organizations: OrganizationDirectory,
   ) {}
 
   @Get('.well-known/oauth-authorization-server')
@@ -42,18 +44,44 @@ export class DiscoveryController {
     return this.keys.jwks() as JwksDto;
   }
 
-  private metadata(): AuthorizationServerMetadataDto {
-    const issuer = this.config.issuer;
+  @Get(REALM_PATHS.map((realm) => `${realm}/.well-known/openid-configuration`))
+  @ApiOperation({ summary: "An organization's OpenID Connect discovery document (Keycloak path)" })
+  @ApiOkResponse({ type: AuthorizationServerMetadataDto })
+  async realmConfiguration(@Param('realm') realm: string): Promise<AuthorizationServerMetadataDto> {
+    const { issuer } = await this.realm(realm);
+    return this.metadata(issuer, `${issuer}/protocol/openid-connect/token`, `${issuer}/protocol/openid-connect/certs`);
+  }
+
+  @Get(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/certs`))
+  @Header('Cache-Control', 'public, max-age=300')
+  @ApiOperation({ summary: "An organization's JWKS (Keycloak path): the same keys as /.well-known/jwks.json" })
+  @ApiOkResponse({ type: JwksDto })
+  async realmCerts(@Param('realm') realm: string): Promise<JwksDto> {
+    await this.realm(realm);
+    return this.jwks();
+  }
+
+  private async realm(name: string): Promise<OrganizationRecord> {
+    const organization = await this.organizations.findByName(name);
+    if (!organization) throw new NotFoundException(`Realm ${name} does not exist`);
+    return organization;
+  }
+
+  private metadata(
+    issuer = this.config.issuer,
+    tokenEndpoint = `${this.config.issuer}${TOKEN_ENDPOINT_PATH}`,
+    jwksUri = `${this.config.issuer}${JWKS_PATH}`,
+  ): AuthorizationServerMetadataDto {
     return {
       issuer,
-      token_endpoint: `${issuer}${TOKEN_ENDPOINT_PATH}`,
-      jwks_uri: `${issuer}${JWKS_PATH}`,
+      token_endpoint: tokenEndpoint,
+      jwks_uri: jwksUri,
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       scopes_supported: this.scopes.names(),
       response_types_supported: [],
       access_token_signing_alg_values_supported: [this.config.signingAlgorithm],
-      service_documentation: `${issuer}/docs`,
+      service_documentation: `${this.config.issuer}/docs`,
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { OAUTH_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { ClientAuthenticationGuard, type TokenEndpointRequest } from './client-authentication.guard.js';
@@ -9,6 +9,8 @@ import { TokenResponseDto } from './dto/token-response.dto.js';
 import { TokensService } from './tokens.service.js';
 
 export const TOKEN_ENDPOINT_PATH = '/api/v1/oauth/token';
+/** Keycloak's paths, with and without the `/auth` prefix older Keycloak versions use. */
+export const REALM_PATHS = ['auth/realms/:realm', 'realms/:realm'];
 
 @ApiTags('oauth')
 @Controller()
@@ -33,5 +35,28 @@ export class TokensController {
   @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: '`invalid_client` (with `WWW-Authenticate: Basic` when HTTP Basic was used)' })
   token(@Req() request: TokenEndpointRequest): Promise<TokenResponseDto> {
     return this.tokens.exchange(request.client!, request.tokenRequest!);
+  }
+
+  @Post(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/token`))
+  @HttpCode(200)
+  @RouteConfig(OAUTH_ENDPOINT)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
+  @UseGuards(ClientAuthenticationGuard)
+  @ApiOperation({
+    summary: "Get an access token from an organization's realm (Keycloak path)",
+    description:
+      'As `/api/v1/oauth/token`, for clients of organization `{realm}` only; the token carries the realm issuer. ' +
+      '`scope=project-{id}` gives a project-scoped token. 400 `unauthorized_client` while the organization has OAuth disabled.',
+  })
+  @ApiConsumes('application/x-www-form-urlencoded', 'application/json')
+  @ApiBasicAuth('client_secret_basic')
+  @ApiBody({ type: TokenRequestDto })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type`, `invalid_scope` or `unauthorized_client`' })
+  @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: '`invalid_client`, also for a client of another realm' })
+  @ApiNotFoundResponse({ type: OAuthErrorDto, description: 'No such realm' })
+  realmToken(@Req() request: TokenEndpointRequest): Promise<TokenResponseDto> {
+    return this.tokens.exchange(request.client!, request.tokenRequest!, request.realm);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ProjectsModule } from '../projects/projects.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticationGuard } from './client-authentication.guard.js';
@@ -8,7 +9,7 @@ import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
-  imports: [ScopesModule],
+  imports: [ScopesModule, ProjectsModule],
   controllers: [TokensController, DiscoveryController],
   providers: [TokensService, AccessTokenIssuer, ClientCredentialsGrant, ClientAuthenticationGuard],
 })

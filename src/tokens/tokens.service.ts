@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type ClientRecord } from '../auth/client-directory.js';
-import { UnsupportedGrantType } from '../common/errors/oauth-errors.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
+import { UnauthorizedClient, UnsupportedGrantType } from '../common/errors/oauth-errors.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type TokenResponseDto } from './dto/token-response.dto.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { type GrantHandler } from './grants/grant-handler.js';
@@ -11,7 +13,11 @@ import { type TokenRequestParams } from './token-request.js';
 export class TokensService {
   private readonly grants: ReadonlyMap<string, GrantHandler>;
 
-  constructor(clientCredentials: ClientCredentialsGrant) {
+  constructor(
+    clientCredentials: ClientCredentialsGrant,
+    private readonly organizations: OrganizationDirectory,
+    private readonly config: GatehouseConfig,
+  ) {
     this.grants = new Map([clientCredentials].map((grant) => [grant.grantType, grant]));
   }
 
@@ -19,9 +25,17 @@ export class TokensService {
     return [...this.grants.keys()];
   }
 
-  async exchange(client: ClientRecord, params: TokenRequestParams): Promise<TokenResponseDto> {
+  /**
+   * `realm` is the organization whose endpoint was called (already checked to be the client's);
+   * without one (the Fides path) the client's own organization answers, and the built-in one
+   * keeps signing as the server itself.
+   */
+  async exchange(client: ClientRecord, params: TokenRequestParams, realm?: OrganizationRecord): Promise<TokenResponseDto> {
     const grant = this.grants.get(params.grant_type);
     if (!grant) throw new UnsupportedGrantType(`Unsupported grant_type ${JSON.stringify(params.grant_type)}; supported: ${this.grantTypes.join(', ')}`);
-    return grant.handle(client, params);
+    const organization = realm ?? (await this.organizations.findById(client.organizationId));
+    if (!organization?.oauthEnabled) throw new UnauthorizedClient(`OAuth is not enabled for the organization ${organization?.name ?? client.organizationId}`);
+    const issuer = !realm && organization.builtIn ? this.config.issuer : organization.issuer;
+    return grant.handle({ client, organization, issuer, params });
   }
 }

@@ -6,6 +6,9 @@ export class ClientDto {
   @ApiProperty({ example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' })
   client_id: string;
 
+  @ApiProperty({ format: 'uuid' })
+  organization_id: string;
+
   @ApiProperty({ type: String, nullable: true })
   name: string | null;
 
@@ -15,7 +18,10 @@ export class ClientDto {
   @ApiProperty({ type: [String], example: ['policy:read'] })
   scopes: string[];
 
-  @ApiProperty({ type: Number, nullable: true, description: 'Seconds; null means the server default' })
+  @ApiProperty({ type: [String], example: ['administer-clients'] })
+  permissions: string[];
+
+  @ApiProperty({ type: Number, nullable: true, description: "Seconds; null means the organization's default" })
   access_token_lifespan: number | null;
 
   @ApiProperty()
@@ -30,9 +36,11 @@ export class ClientDto {
   static from(client: OAuthClientEntity): ClientDto {
     return {
       client_id: client.id,
+      organization_id: client.organizationId,
       name: client.name,
       description: client.description,
       scopes: client.scopes,
+      permissions: client.permissions,
       access_token_lifespan: client.accessTokenLifespan,
       disabled: client.disabled,
       created_at: client.createdAt.toISOString(),

@@ -1,11 +1,30 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN } from '../../config/environment.js';
+import { PERMISSIONS } from '../../scopes/permissions.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
 import { SCOPE_TOKEN } from '../../scopes/scope-definition.js';
 
 export const MAX_SCOPES_PER_CLIENT = 100;
 
 export class CreateClientDto {
+  @ApiPropertyOptional({ example: 'MPS-test', description: 'Choose the client id (Polaris and Imply let you name it); generated when left out' })
+  @IsOptional()
+  @Matches(CLIENT_ID_PATTERN, { message: 'client_id must be 1 to 64 characters of A-Z a-z 0-9 . _ ~ -' })
+  client_id?: string;
+
+  @ApiPropertyOptional({ example: 'acme', description: "The client's organization; only the root client may name another than its own" })
+  @IsOptional()
+  @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
+  organization?: string;
+
+  @ApiPropertyOptional({ type: [String], enum: PERMISSIONS.map((permission) => permission.name), description: 'Client permissions (bundles of scopes, bounded by the organization); each must be one the caller holds' })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(PERMISSIONS.map((permission) => permission.name), { each: true, message: `each permission must be one of: ${PERMISSIONS.map((permission) => permission.name).join(', ')}` })
+  permissions?: string[];
+
   @ApiProperty({ type: [String], example: ['client:read', 'scope:read'], description: 'Scopes the client may request; each must be one the caller holds' })
   @IsArray()
   @ArrayMaxSize(MAX_SCOPES_PER_CLIENT)

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
 
 /** Scopes are few and always read whole, so a JSON array column beats a join table here. */
 const jsonArray = {
@@ -10,6 +11,14 @@ const jsonArray = {
 export class OAuthClientEntity {
   @PrimaryColumn({ type: 'varchar', length: 64 })
   id: string;
+
+  @Index('idx_oauth_client_organization')
+  @Column({ name: 'organization_id', type: 'varchar', length: 36 })
+  organizationId: string;
+
+  @ManyToOne(() => OrganizationEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_oauth_client_organization' })
+  organization?: Relation<OrganizationEntity>;
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   name: string | null;
@@ -24,7 +33,11 @@ export class OAuthClientEntity {
   @Column({ type: 'text', transformer: jsonArray })
   scopes: string[];
 
-  /** Seconds; `null` means the server default. */
+  /** Named bundles of scopes (administer-clients, administer-account), bounded by the organization. */
+  @Column({ type: 'varchar', length: 1000, default: '[]', transformer: jsonArray })
+  permissions: string[];
+
+  /** Seconds; `null` means the organization's default. */
   @Column({ name: 'access_token_lifespan', type: 'int', nullable: true })
   accessTokenLifespan: number | null;
 

@@ -1,20 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import { type ClientRecord } from '../../auth/client-directory.js';
 import { InvalidScope } from '../../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../../config/gatehouse-config.js';
+import { ProjectsService } from '../../projects/projects.service.js';
 import { ScopeRegistry } from '../../scopes/scope-registry.js';
 import { AccessTokenIssuer } from '../access-token.issuer.js';
 import { type TokenResponseDto } from '../dto/token-response.dto.js';
-import { parseScopeParameter, type TokenRequestParams } from '../token-request.js';
-import { type GrantHandler } from './grant-handler.js';
+import { parseScopeParameter } from '../token-request.js';
+import { type GrantContext, type GrantHandler } from './grant-handler.js';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §4.4.2). */
 export const parameters: ReadonlySet<string> = new Set(['scope']);
 
+const PROJECT_SCOPE = /^project-(.+)$/;
+
 /**
  * RFC 6749 §4.4: a client gets a token for itself. Without `scope` the token carries every scope
  * the client holds; with it, the token is narrowed to those, and asking for one the client does
- * not hold is `invalid_scope`.
+ * not hold is `invalid_scope`. `project-{id}` (Polaris) binds the token to one project of the
+ * client's organization; without it the token is an organization token.
  */
 @Injectable()
 export class ClientCredentialsGrant implements GrantHandler {
@@ -24,18 +27,28 @@ export class ClientCredentialsGrant implements GrantHandler {
   constructor(
     private readonly issuer: AccessTokenIssuer,
     private readonly registry: ScopeRegistry,
+    private readonly projects: ProjectsService,
     private readonly config: GatehouseConfig,
   ) {}
 
-  handle(client: ClientRecord, params: TokenRequestParams): TokenResponseDto {
+  async handle({ client, organization, issuer, params }: GrantContext): Promise<TokenResponseDto> {
     const held = client.isRoot ? this.registry.names() : client.scopes;
     const requested = parseScopeParameter(params.scope);
-    const notHeld = requested.filter((scope) => !held.includes(scope));
+    const projectIds = requested.flatMap((scope) => PROJECT_SCOPE.exec(scope)?.[1] ?? []);
+    const plain = requested.filter((scope) => !PROJECT_SCOPE.test(scope));
+    const notHeld = plain.filter((scope) => !held.includes(scope));
     if (notHeld.length > 0) throw new InvalidScope(`The client may not request: ${notHeld.join(' ')}`);
-    const scopes = requested.length > 0 ? requested : held;
+    if (projectIds.length > 1) throw new InvalidScope('A token can be scoped to one project at most');
+    const projectId = projectIds[0];
+    if (projectId !== undefined) {
+      const project = await this.projects.find(projectId);
+      if (!project || project.organizationId !== organization.id) throw new InvalidScope(`project-${projectId} is not a project of organization ${organization.name}`);
+    }
+    const scopes = [...(plain.length > 0 ? plain : held), ...(projectId !== undefined ? [`project-${projectId}`] : [])];
 
-    const lifespanSeconds = client.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
-    const issued = this.issuer.issue({ clientId: client.id, subject: client.id, scopes, lifespanSeconds });
+    // Precedence: the client's own lifespan, then its organization's, then the server default.
+    const lifespanSeconds = client.accessTokenLifespan ?? organization.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
+    const issued = this.issuer.issue({ issuer, clientId: client.id, subject: client.id, organization, projectId, scopes, lifespanSeconds });
     return {
       access_token: issued.token,
       token_type: 'Bearer',

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type Repository } from 'typeorm';
+import { ReadThroughCache } from '../common/cache/read-through-cache.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { OrganizationEntity } from '../organizations/entities/organization.entity.js';
+
+export interface OrganizationRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly oauthEnabled: boolean;
+  readonly accessTokenLifespan: number | null;
+  readonly requireProjectScopedTokens: boolean;
+  readonly builtIn: boolean;
+  /** `{PUBLIC_URL}/auth/realms/{name}`. */
+  readonly issuer: string;
+}
+
+/** Organizations by id and by realm name, cached like clients (see ReadThroughCache). */
+@Injectable()
+export class OrganizationDirectory {
+  private readonly byId: ReadThroughCache<OrganizationRecord>;
+  private readonly byName: ReadThroughCache<OrganizationRecord>;
+
+  constructor(
+    @InjectRepository(OrganizationEntity) private readonly repository: Repository<OrganizationEntity>,
+    private readonly config: GatehouseConfig,
+  ) {
+    this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000);
+    this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000);
+  }
+
+  findById(id: string): Promise<OrganizationRecord | undefined> {
+    return this.byId.get(id, async () => this.toRecord(await this.repository.findOneBy({ id })));
+  }
+
+  findByName(name: string): Promise<OrganizationRecord | undefined> {
+    return this.byName.get(name, async () => this.toRecord(await this.repository.findOneBy({ name })));
+  }
+
+  /** The issuers a token of this organization may carry: its realm, and for the built-in one also the server's own (the Fides paths). */
+  issuers(organization: OrganizationRecord): string[] {
+    return organization.builtIn ? [organization.issuer, this.config.issuer] : [organization.issuer];
+  }
+
+  invalidate(): void {
+    this.byId.invalidate();
+    this.byName.invalidate();
+  }
+
+  private toRecord(row: OrganizationEntity | null): OrganizationRecord | undefined {
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      name: row.name,
+      oauthEnabled: row.oauthEnabled,
+      accessTokenLifespan: row.accessTokenLifespan,
+      requireProjectScopedTokens: row.requireProjectScopedTokens,
+      builtIn: row.builtIn,
+      issuer: `${this.config.issuer}/auth/realms/${row.name}`,
+    };
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * A bounded in-memory cache in front of a loader, for the records the token endpoint and the
+ * bearer guard read on every request. Entries live `ttlMs`; absent records (`undefined`) are
+ * cached too, so a flood of unknown keys costs one load each per TTL; concurrent misses for one
+ * key share one load; and an `invalidate` makes sure a load that started before it is not cached.
+ */
+export class ReadThroughCache<V> {
+  private readonly entries = new Map<string, { value: V | undefined; expiresAt: number }>();
+  private readonly loading = new Map<string, Promise<V | undefined>>();
+  private generation = 0;
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  async get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
+    const cached = this.entries.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.value;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      const generation = this.generation;
+      pending = load()
+        .then((value) => {
+          if (this.ttlMs > 0 && generation === this.generation) this.store(key, value);
+          return value;
+        })
+        .finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  invalidate(key?: string): void {
+    this.generation += 1;
+    if (key === undefined) {
+      this.entries.clear();
+      this.loading.clear();
+    } else {
+      this.entries.delete(key);
+      this.loading.delete(key);
+    }
+  }
+
+  private store(key: string, value: V | undefined): void {
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+  }
+}

@@ -1,0 +1,87 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { REALM_NAME_PATTERN } from '../../config/environment.js';
+import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
+import { type OrganizationRecord } from '../../auth/organization-directory.js';
+import { type OrganizationEntity } from '../entities/organization.entity.js';
+
+/** Polaris and Imply Hybrid give access tokens five minutes unless told otherwise. */
+export const DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS = 300;
+
+export class CreateOrganizationDto {
+  @ApiProperty({ example: 'acme', description: 'Realm name: lower-case letters, digits and dashes; used in /auth/realms/{name}. Cannot change later.' })
+  @Matches(REALM_NAME_PATTERN, { message: 'name must be 1-64 characters of a-z 0-9 - (starting with a letter or digit)' })
+  name: string;
+
+  @ApiProperty({ example: 'ACME Corporation', maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  display_name: string;
+
+  @ApiPropertyOptional({ default: false, description: 'The OAuth feature flag (off by default, as in Imply Hybrid)' })
+  @IsOptional()
+  @IsBoolean()
+  oauth_enabled?: boolean;
+
+  @ApiPropertyOptional({ default: DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS, description: 'Default access token lifespan in seconds for its clients' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS)
+  access_token_lifespan?: number;
+
+  @ApiPropertyOptional({ default: true, description: "Project resources refuse tokens that lack the project's scope" })
+  @IsOptional()
+  @IsBoolean()
+  require_project_scoped_tokens?: boolean;
+}
+
+export class UpdateOrganizationDto extends PartialType(OmitType(CreateOrganizationDto, ['name'] as const)) {}
+
+export class OrganizationDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'acme' })
+  name: string;
+
+  @ApiProperty()
+  display_name: string;
+
+  @ApiProperty()
+  oauth_enabled: boolean;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Seconds; null means the server default' })
+  access_token_lifespan: number | null;
+
+  @ApiProperty()
+  require_project_scoped_tokens: boolean;
+
+  @ApiProperty({ example: 'http://localhost:8080/auth/realms/acme' })
+  issuer: string;
+
+  @ApiProperty({ example: 'http://localhost:8080/auth/realms/acme/protocol/openid-connect/token' })
+  token_endpoint: string;
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at: string;
+
+  static from(organization: OrganizationEntity, record: Pick<OrganizationRecord, 'issuer'>): OrganizationDto {
+    return {
+      id: organization.id,
+      name: organization.name,
+      display_name: organization.displayName,
+      oauth_enabled: organization.oauthEnabled,
+      access_token_lifespan: organization.accessTokenLifespan,
+      require_project_scoped_tokens: organization.requireProjectScopedTokens,
+      issuer: record.issuer,
+      token_endpoint: `${record.issuer}/protocol/openid-connect/token`,
+      created_at: organization.createdAt.toISOString(),
+      updated_at: organization.updatedAt.toISOString(),
+    };
+  }
+}

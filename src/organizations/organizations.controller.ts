@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, type AuthContext } from '../auth/auth-context.js';
+import { Authenticated } from '../auth/authenticated.decorator.js';
+import { ApiErrorDto } from '../common/dto/error.dto.js';
+import { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';
+import { OrganizationScopes } from './organization.scopes.js';
+import { OrganizationsService } from './organizations.service.js';
+
+@ApiTags('organizations')
+@ApiBadRequestResponse({ type: ApiErrorDto })
+@ApiNotFoundResponse({ type: ApiErrorDto, description: 'No such organization, or not yours' })
+@Controller('api/v1/organizations')
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  @Post()
+  @Authenticated({ scope: OrganizationScopes.create })
+  @ApiOperation({ summary: 'Create an organization (realm); root client only' })
+  @ApiCreatedResponse({ type: OrganizationDto })
+  @ApiConflictResponse({ type: ApiErrorDto })
+  create(@Auth() auth: AuthContext, @Body() dto: CreateOrganizationDto): Promise<OrganizationDto> {
+    return this.organizations.create(auth, dto);
+  }
+
+  @Get()
+  @Authenticated({ scope: OrganizationScopes.read })
+  @ApiOperation({ summary: 'List organizations: all for the root client, your own otherwise' })
+  @ApiOkResponse({ type: [OrganizationDto] })
+  list(@Auth() auth: AuthContext): Promise<OrganizationDto[]> {
+    return this.organizations.list(auth);
+  }
+
+  @Get(':org')
+  @Authenticated({ scope: OrganizationScopes.read })
+  @ApiOperation({ summary: 'Read an organization' })
+  @ApiOkResponse({ type: OrganizationDto })
+  get(@Auth() auth: AuthContext, @Param('org') name: string): Promise<OrganizationDto> {
+    return this.organizations.get(auth, name);
+  }
+
+  @Put(':org')
+  @Authenticated({ scope: OrganizationScopes.update })
+  @ApiOperation({ summary: 'Change organization settings (administer-account or root)' })
+  @ApiOkResponse({ type: OrganizationDto })
+  update(@Auth() auth: AuthContext, @Param('org') name: string, @Body() dto: UpdateOrganizationDto): Promise<OrganizationDto> {
+    return this.organizations.update(auth, name, dto);
+  }
+
+  @Delete(':org')
+  @HttpCode(204)
+  @Authenticated({ scope: OrganizationScopes.delete })
+  @ApiOperation({ summary: 'Delete an organization with its clients and projects; root client only' })
+  @ApiNoContentResponse()
+  delete(@Auth() auth: AuthContext, @Param('org') name: string): Promise<void> {
+    return this.organizations.delete(auth, name);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Client permissions (Imply Hybrid's roles, Polaris's "Client Permissions"): named bundles of
+ * scopes. A client holds its own scopes plus those of its permissions, always bounded by its
+ * organization. Scope names are spelled out (not imported) so this file depends on nothing.
+ */
+export interface PermissionDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly scopes: readonly string[];
+}
+
+const CLIENT_SCOPES = ['client:create', 'client:read', 'client:update', 'client:delete'];
+
+export const PERMISSIONS: readonly PermissionDefinition[] = [
+  {
+    name: 'administer-account',
+    description: 'Administer the whole organization: its settings, its projects and its API clients (Imply Hybrid administer-account, Polaris Organization Admin)',
+    scopes: ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', ...CLIENT_SCOPES, 'scope:read'],
+  },
+  {
+    name: 'administer-clients',
+    description: "Create, manage and delete the organization's API clients (Imply Hybrid administer-clients, Polaris AdministerClients)",
+    scopes: [...CLIENT_SCOPES, 'scope:read'],
+  },
+];
+
+const BY_NAME = new Map(PERMISSIONS.map((permission) => [permission.name, permission]));
+
+export function isPermission(name: string): boolean {
+  return BY_NAME.has(name);
+}
+
+/** The scopes a set of permissions grants. */
+export function scopesOfPermissions(names: readonly string[]): string[] {
+  return [...new Set(names.flatMap((name) => BY_NAME.get(name)?.scopes ?? []))];
+}

@@ -1,0 +1,115 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { type DataTableEntity } from '../entities/data-table.entity.js';
+
+export class CreateTableDto {
+  @ApiProperty({ example: 'Koalas', maxLength: 200 })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ enum: ['detail', 'aggregate'], default: 'detail' })
+  @IsOptional()
+  @IsIn(['detail', 'aggregate'])
+  type?: string;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  description?: string;
+
+  @ApiPropertyOptional({ enum: ['hour', 'day', 'week', 'month', 'year', 'all'], default: 'day' })
+  @IsOptional()
+  @IsIn(['hour', 'day', 'week', 'month', 'year', 'all'])
+  partitioningGranularity?: string;
+
+  @ApiPropertyOptional({ enum: ['flexible', 'strict'], default: 'flexible' })
+  @IsOptional()
+  @IsIn(['flexible', 'strict'])
+  schemaMode?: string;
+}
+
+class TableUserDto {
+  @ApiProperty()
+  userId: string;
+
+  @ApiProperty()
+  username: string;
+}
+
+/** One table in the shape of the Polaris seed's sample response. */
+export class TableDto {
+  @ApiProperty({ enum: ['available'] })
+  availability: string;
+
+  @ApiProperty({ type: TableUserDto })
+  createdByUser: TableUserDto;
+
+  @ApiProperty({ format: 'date-time' })
+  createdOnTimestamp: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  description: string | null;
+
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ type: TableUserDto })
+  modifiedByUser: TableUserDto;
+
+  @ApiProperty({ format: 'date-time' })
+  modifiedOnTimestamp: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty()
+  partitioningGranularity: string;
+
+  @ApiProperty()
+  schemaMode: string;
+
+  @ApiProperty({ type: Object, nullable: true })
+  storagePolicy: null;
+
+  @ApiProperty()
+  totalDataSizeBytes: number;
+
+  @ApiProperty()
+  totalRows: number;
+
+  @ApiProperty({ enum: ['detail', 'aggregate'] })
+  type: string;
+
+  @ApiProperty()
+  version: number;
+
+  static from(table: DataTableEntity): TableDto {
+    const user = { userId: table.createdBy, username: table.createdBy };
+    const timestamp = table.createdAt.toISOString();
+    return {
+      availability: 'available',
+      createdByUser: user,
+      createdOnTimestamp: timestamp,
+      description: table.description,
+      id: table.id,
+      modifiedByUser: user,
+      modifiedOnTimestamp: timestamp,
+      name: table.name,
+      partitioningGranularity: table.partitioningGranularity,
+      schemaMode: table.schemaMode,
+      storagePolicy: null,
+      totalDataSizeBytes: 0,
+      totalRows: 0,
+      type: table.type,
+      version: 0,
+    };
+  }
+}
+
+export class TableListDto {
+  @ApiProperty({ type: [TableDto] })
+  values: TableDto[];
+}
