@@ -1,6 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OAUTH2_SECURITY_SCHEME } from '../auth/authenticated.decorator.js';
+import { PERMISSIONS } from '../scopes/permissions.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { TOKEN_ENDPOINT_PATH } from '../tokens/tokens.controller.js';
 
@@ -16,7 +17,10 @@ export function setupOpenApi(app: INestApplication): void {
       .setTitle('Gatehouse')
       .setDescription(
         'OAuth 2.0 authorization server. Click **Authorize**, enter a client id and secret under `oauth2 (OAuth2, clientCredentials)`, ' +
-          'pick scopes, and the calls below carry a real access token. Errors on OAuth endpoints follow RFC 6749 §5.2; other errors are `{statusCode, error, message}`.',
+          'pick scopes, and the calls below carry a real access token. Errors on OAuth endpoints follow RFC 6749 §5.2; other errors are `{statusCode, error, message}`.\n\n' +
+          'Organizations are realms: their clients get tokens at `/auth/realms/{org}/protocol/openid-connect/token` (Keycloak paths). ' +
+          'Client permissions, always bounded by the client\'s organization:\n\n' +
+          PERMISSIONS.map((permission) => `- **${permission.name}**: ${permission.description}. Scopes: ${permission.scopes.map((scope) => `\`${scope}\``).join(', ')}`).join('\n'),
       )
       .setVersion('1')
       .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: TOKEN_ENDPOINT_PATH, scopes } } }, OAUTH2_SECURITY_SCHEME)

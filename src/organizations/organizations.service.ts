@@ -54,7 +54,8 @@ export class OrganizationsService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.repository.insert(organization);
+    // A copy: on MariaDB, insert() writes the raw column defaults (0/1, not booleans) back into its argument.
+    await this.repository.insert({ ...organization });
     this.directory.invalidate();
     return this.toDto(organization);
   }
