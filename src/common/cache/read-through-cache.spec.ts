@@ -1,0 +1,59 @@
+import { describe, expect, it, jest } from '@jest/globals';
+import { ReadThroughCache } from './read-through-cache.js';
+
+describe('ReadThroughCache', () => {
+  it('loads once and serves from memory until the TTL passes', async () => {
+    const cache = new ReadThroughCache<string>(50, 10);
+    const load = jest.fn(async () => 'value');
+    expect(await cache.get('k', load)).toBe('value');
+    expect(await cache.get('k', load)).toBe('value');
+    expect(load).toHaveBeenCalledTimes(1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await cache.get('k', load);
+    expect(load).toHaveBeenCalledTimes(2);
+  });
+
+  it('caches absent records too, and shares one load between concurrent misses', async () => {
+    const cache = new ReadThroughCache<string>(1000, 10);
+    const load = jest.fn(async () => undefined);
+    const results = await Promise.all([cache.get('missing', load), cache.get('missing', load), cache.get('missing', load)]);
+    expect(results).toEqual([undefined, undefined, undefined]);
+    await cache.get('missing', load);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not cache a load that an invalidation overtook', async () => {
+    const cache = new ReadThroughCache<string>(1000, 10);
+    let release!: (value: string) => void;
+    const stale = cache.get('k', () => new Promise<string>((resolve) => (release = resolve)));
+    cache.invalidate('k');
+    release('old');
+    expect(await stale).toBe('old');
+    expect(await cache.get('k', async () => 'new')).toBe('new');
+  });
+
+  it('caches nothing with a TTL of 0, and drops the oldest entry beyond its bound', async () => {
+    const uncached = new ReadThroughCache<string>(0, 10);
+    const load = jest.fn(async () => 'v');
+    await uncached.get('k', load);
+    await uncached.get('k', load);
+    expect(load).toHaveBeenCalledTimes(2);
+
+    const bounded = new ReadThroughCache<string>(1000, 2);
+    const loads = jest.fn(async () => 'v');
+    for (const key of ['a', 'b', 'c']) await bounded.get(key, loads);
+    await bounded.get('c', loads);
+    await bounded.get('a', loads);
+    expect(loads).toHaveBeenCalledTimes(4);
+  });
+
+  it('invalidates everything at once', async () => {
+    const cache = new ReadThroughCache<string>(1000, 10);
+    const load = jest.fn(async () => 'v');
+    await cache.get('a', load);
+    await cache.get('b', load);
+    cache.invalidate();
+    await cache.get('a', load);
+    expect(load).toHaveBeenCalledTimes(3);
+  });
+});
