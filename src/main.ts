@@ -1,9 +1,10 @@
+import cluster from 'node:cluster';
 import { type AddressInfo } from 'node:net';
 import { createApp } from './app.factory.js';
-import { InvalidConfigurationError, validateEnvironment } from './config/environment.js';
+import { type Environment, InvalidConfigurationError, validateEnvironment } from './config/environment.js';
 import { GatehouseConfig } from './config/gatehouse-config.js';
 
-async function main(): Promise<void> {
+async function serve(): Promise<void> {
   const app = await createApp();
   const config = app.get(GatehouseConfig);
   await app.listen({ port: config.port, host: '0.0.0.0' });
@@ -11,17 +12,57 @@ async function main(): Promise<void> {
   process.stdout.write(`Gatehouse listening on port ${port}; issuer ${config.issuer}; API docs at ${config.issuer}/docs\n`);
 }
 
+/**
+ * GATEHOUSE_WORKERS > 1: a node:cluster primary forks that many workers sharing the port. The
+ * first worker starts alone, so that on a fresh database the migrations, the signing key and the
+ * root client are made once; the others start when it listens. A worker that dies is replaced.
+ */
+function superviseWorkers(workers: number): void {
+  let stopping = false;
+  let firstListening = false;
+  cluster.fork().once('listening', () => {
+    firstListening = true;
+    for (let index = 1; index < workers; index += 1) cluster.fork();
+  });
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    if (!firstListening) {
+      process.stderr.write(`The first Gatehouse worker failed to start (exit ${code}); giving up\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`Gatehouse worker ${worker.process.pid} exited (${signal ?? code}); starting another\n`);
+    cluster.fork();
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      stopping = true;
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+      let alive = Object.keys(cluster.workers ?? {}).length;
+      if (alive === 0) process.exit(0);
+      cluster.on('exit', () => {
+        alive -= 1;
+        if (alive === 0) process.exit(0);
+      });
+    });
+  }
+}
+
 // Checked before Nest boots as well as inside it, so that a configuration mistake is reported
 // as one plain message for the operator rather than a framework stack trace.
+let environment: Environment;
 try {
-  validateEnvironment(process.env);
+  environment = validateEnvironment(process.env);
 } catch (error) {
   if (!(error instanceof InvalidConfigurationError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(1);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`Gatehouse failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+if (cluster.isPrimary && environment.GATEHOUSE_WORKERS > 1) {
+  superviseWorkers(environment.GATEHOUSE_WORKERS);
+} else {
+  serve().catch((error: unknown) => {
+    process.stderr.write(`Gatehouse failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

@@ -70,3 +70,31 @@ describe('starting the server (node dist/main.js)', () => {
     expect((await token(port, 'ops-root', secret)).status).toBe(200);
   });
 });
+
+describe('GATEHOUSE_WORKERS', () => {
+  it('runs several worker processes on one port and one database, made ready once, and stops cleanly on SIGTERM', async () => {
+    const server = runServer({ DATABASE_URL: await emptyDatabaseUrl(), GATEHOUSE_WORKERS: '2' });
+    try {
+      const port = await server.listening;
+      for (let waited = 0; (server.stdout().match(/Gatehouse listening/g) ?? []).length < 2 && waited < 20_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(server.stdout().match(/Gatehouse listening/g)).toHaveLength(2);
+      // One root client and one signing key, though two processes started on an empty database.
+      expect(server.stdout().match(/OAUTH_ROOT_CLIENT_SECRET=/g)).toHaveLength(1);
+      const id = /OAUTH_ROOT_CLIENT_ID=(\S+)/.exec(server.stdout())![1];
+      const secret = /OAUTH_ROOT_CLIENT_SECRET=(\S+)/.exec(server.stdout())![1];
+      const jwks = (await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
+      expect(jwks.keys).toHaveLength(1);
+      const statuses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          fetch(`http://127.0.0.1:${port}/api/v1/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret }) }).then((response) => response.status),
+        ),
+      );
+      expect(new Set(statuses)).toEqual(new Set([200]));
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+  });
+});

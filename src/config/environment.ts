@@ -70,6 +70,12 @@ export class Environment {
   @Max(3600)
   CLIENT_CACHE_TTL_SECONDS: number = 30;
 
+  // Worker processes (node:cluster) sharing the port, the database and the signing keys.
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  GATEHOUSE_WORKERS: number = 1;
+
   // How often each process re-reads the signing keys, so that a rotation done by one process
   // reaches the others.
   @IsInt()
@@ -78,7 +84,7 @@ export class Environment {
   SIGNING_KEY_RELOAD_SECONDS: number = 60;
 }
 
-const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS'];
+const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS'];
 
 /** Variables without a default (not own properties of a new Environment). */
 export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE'] as const;
