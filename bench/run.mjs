@@ -1,0 +1,218 @@
+// npm run bench: Gatehouse (production build, on SQLite and on MariaDB), node-oidc-provider and
+// a bare Fastify route, driven side by side in one run with the same autocannon settings. Prints
+// a table with ratios and writes bench/results/latest.json and latest.svg. See bench/README.md.
+import { spawn, execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
+import { renderChart } from './chart.mjs';
+
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const MARIADB_URL = process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/gatehouse_bench';
+const EXTRA_CLIENTS = Number(process.env.BENCH_EXTRA_CLIENTS ?? 100_000);
+const ROOT = { id: 'bench-root', secret: randomBytes(32).toString('base64url') };
+const SECRET = randomBytes(32).toString('base64url');
+let nextPort = 9400;
+
+const children = [];
+process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+function start(name, args, env) {
+  const port = nextPort++;
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 30_000);
+    child.stdout.on('data', () => {
+      if (/listening on port/.test(output)) {
+        clearTimeout(timer);
+        resolve({ name, port, child, url: `http://127.0.0.1:${port}` });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${output}`)));
+  });
+}
+
+/** Resident memory of a server and its children (cluster workers), in MB. */
+function rssMb(pid) {
+  const pids = [pid, ...execFileSync('sh', ['-c', `pgrep -P ${pid} || true`]).toString().split('\n').filter(Boolean).map(Number)];
+  const kb = pids.reduce((sum, each) => {
+    try {
+      return sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      return sum;
+    }
+  }, 0);
+  return Math.round(kb / 1024);
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Measures several targets of one scenario, interleaved: every round runs each target once, in
+ * turn, so that the machine's drift (2 shared, noisy cores) falls on all of them alike.
+ */
+async function measure(label, targets) {
+  const rounds = targets.map(() => []);
+  for (const [server, request] of targets) await autocannon({ ...options(server, request), duration: WARMUP });
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [index, [server, request]] of targets.entries()) rounds[index].push(await autocannon({ ...options(server, request), duration: DURATION }));
+  }
+  return targets.map(([server], index) => {
+    const runs = rounds[index];
+    const result = {
+      scenario: label,
+      target: server.name,
+      requestsPerSecond: Math.round(median(runs.map((r) => r.requests.average))),
+      p50: median(runs.map((r) => r.latency.p50)),
+      p99: median(runs.map((r) => r.latency.p99)),
+      non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
+      errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
+      rssMb: rssMb(server.child.pid),
+    };
+    // A target that answers with errors is not being measured at all: say so loudly.
+    const invalid = result.non2xx + result.errors > 0 ? '  <-- INVALID: not all 2xx' : '';
+    process.stdout.write(`  ${label.padEnd(40)} ${server.name.padEnd(30)} ${String(result.requestsPerSecond).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}  rss ${result.rssMb} MB${invalid}\n`);
+    return result;
+  });
+}
+
+function options(server, request) {
+  return { url: server.url + request.path, method: request.method, headers: request.headers, body: request.body, connections: CONNECTIONS };
+}
+
+async function resetMariaDb(databaseUrl = MARIADB_URL) {
+  const url = new URL(databaseUrl);
+  const database = url.pathname.slice(1);
+  const connection = await mysql.createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  await connection.query(`DROP DATABASE IF EXISTS \`${database}\``);
+  await connection.query(`CREATE DATABASE \`${database}\``);
+  await connection.end();
+}
+
+/** Adds `count` clients straight into the database: scenario (e) checks that the hot paths do not slow down with them. */
+async function addClients(databaseUrl, count) {
+  const connection = await mysql.createConnection(databaseUrl);
+  const [[builtIn]] = await connection.query('SELECT id FROM organization WHERE is_builtin = 1');
+  const [[{ secret_hash: hash }]] = await connection.query("SELECT secret_hash FROM oauth_client WHERE id = 'bench'");
+  const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  for (let offset = 0; offset < count; offset += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - offset) }, (_, index) => [`filler-${offset + index}`, builtIn.id, null, null, hash, '["scope:read"]', '[]', null, 0, 0, now, now]);
+    await connection.query('INSERT INTO oauth_client (id, organization_id, name, description, secret_hash, scopes, permissions, access_token_lifespan, is_root, disabled, created_at, updated_at) VALUES ?', [rows]);
+  }
+  const [[{ n }]] = await connection.query('SELECT COUNT(*) AS n FROM oauth_client');
+  await connection.end();
+  return Number(n);
+}
+
+async function prepareGatehouse(server) {
+  const form = (fields) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
+  const root = await (await fetch(`${server.url}/api/v1/oauth/token`, form({ grant_type: 'client_credentials', client_id: ROOT.id, client_secret: ROOT.secret }))).json();
+  const created = await fetch(`${server.url}/api/v1/oauth/client`, { method: 'POST', headers: { authorization: `Bearer ${root.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'bench', scopes: ['scope:read'] }) });
+  const client = created.status === 201 ? await created.json() : { client_id: 'bench', client_secret: (await (await fetch(`${server.url}/api/v1/oauth/client/bench/secret`, { method: 'POST', headers: { authorization: `Bearer ${root.access_token}` } })).json()).client_secret };
+  const token = await (await fetch(`${server.url}/api/v1/oauth/token`, form({ grant_type: 'client_credentials', ...client }))).json();
+  return { client, bearer: token.access_token };
+}
+
+const basicAuth = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+
+async function main() {
+  const gatehouseEnv = { NODE_ENV: 'production', OAUTH_ROOT_CLIENT_ID: ROOT.id, OAUTH_ROOT_CLIENT_SECRET: ROOT.secret };
+  await resetMariaDb();
+  const sqliteUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'gatehouse-bench-')), 'bench.sqlite')}`;
+  const servers = {
+    sqlite: await start('gatehouse (SQLite)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: sqliteUrl }),
+    mariadb: await start('gatehouse (MariaDB)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: MARIADB_URL }),
+    oidc: await start('node-oidc-provider', ['bench/servers/oidc-provider.mjs'], { CLIENT_SECRET: SECRET }),
+    bare: await start('bare fastify', ['bench/servers/bare-fastify.mjs'], {}),
+  };
+  const prepared = { sqlite: await prepareGatehouse(servers.sqlite), mariadb: await prepareGatehouse(servers.mariadb) };
+  const tokenBasic = (client) => ({ path: '/api/v1/oauth/token', method: 'POST', headers: { ...FORM, authorization: basicAuth(client.client_id, client.client_secret) }, body: 'grant_type=client_credentials' });
+  const tokenPost = (client) => ({ path: '/api/v1/oauth/token', method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'client_credentials', ...client }).toString() });
+  const guarded = (bearer) => ({ path: '/api/v1/oauth/role', method: 'GET', headers: { authorization: `Bearer ${bearer}` } });
+  const oidcToken = { path: '/token', method: 'POST', headers: { ...FORM, authorization: basicAuth('bench-basic', SECRET) }, body: 'grant_type=client_credentials&scope=api%3Aread' };
+  const oidcTokenPost = { path: '/token', method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api:read', client_id: 'bench-post', client_secret: SECRET }).toString() };
+
+  process.stdout.write(`\n${CONNECTIONS} connections, ${WARMUP} s warm-up, ${ROUNDS} rounds of ${DURATION} s, medians\n`);
+  const results = [];
+  const A = '(a) token, client_secret_basic';
+  const B = '(b) token, client_secret_post';
+  const C = '(c) scope-guarded GET with bearer';
+  const E = '(e) with 100k more clients';
+  results.push(
+    ...(await measure(A, [
+      [servers.sqlite, tokenBasic(prepared.sqlite.client)],
+      [servers.mariadb, tokenBasic(prepared.mariadb.client)],
+      [servers.oidc, oidcToken],
+      [servers.bare, { path: '/token', method: 'POST', headers: FORM, body: 'grant_type=client_credentials' }],
+    ])),
+  );
+  results.push(
+    ...(await measure(B, [
+      [servers.sqlite, tokenPost(prepared.sqlite.client)],
+      [servers.mariadb, tokenPost(prepared.mariadb.client)],
+      [servers.oidc, oidcTokenPost],
+    ])),
+  );
+  results.push(
+    ...(await measure(C, [
+      [servers.sqlite, guarded(prepared.sqlite.bearer)],
+      [servers.mariadb, guarded(prepared.mariadb.bearer)],
+      [servers.bare, { path: '/resource', method: 'GET' }],
+    ])),
+  );
+
+  // (e): a second MariaDB-backed Gatehouse on its own database gets 100k more clients; it is
+  // measured interleaved with the first, which has none, so the ratio is about the clients alone.
+  const crowdedUrl = MARIADB_URL.replace(/\/[^/]*$/, '/gatehouse_bench_crowded');
+  await resetMariaDb(crowdedUrl);
+  servers.crowded = await start('gatehouse (MariaDB, +100k clients)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: crowdedUrl });
+  prepared.crowded = await prepareGatehouse(servers.crowded);
+  const total = await addClients(crowdedUrl, EXTRA_CLIENTS);
+  process.stdout.write(`  (${total} clients in the crowded database; revoked tokens arrive with revocation, issue 4)\n`);
+  results.push(...(await measure(`${E}: token`, [[servers.mariadb, tokenBasic(prepared.mariadb.client)], [servers.crowded, tokenBasic(prepared.crowded.client)]])));
+  results.push(...(await measure(`${E}: bearer`, [[servers.mariadb, guarded(prepared.mariadb.bearer)], [servers.crowded, guarded(prepared.crowded.bearer)]])));
+  servers.crowded.child.kill('SIGTERM');
+
+  const workers = await start('gatehouse (MariaDB, 2 workers)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: MARIADB_URL, GATEHOUSE_WORKERS: '2' });
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  results.push(...(await measure('workers: (a) with 2 workers', [[servers.mariadb, tokenBasic(prepared.mariadb.client)], [workers, tokenBasic(prepared.mariadb.client)]])));
+
+  const find = (scenario, target) => results.find((result) => result.scenario === scenario && result.target === target);
+  const ratio = (x, y) => Math.round((x.requestsPerSecond / y.requestsPerSecond) * 100) / 100;
+  const ratios = {
+    'token (a), MariaDB / oidc-provider': ratio(find(A, 'gatehouse (MariaDB)'), find(A, 'node-oidc-provider')),
+    'token (a), SQLite / oidc-provider': ratio(find(A, 'gatehouse (SQLite)'), find(A, 'node-oidc-provider')),
+    'token (b), MariaDB / oidc-provider': ratio(find(B, 'gatehouse (MariaDB)'), find(B, 'node-oidc-provider')),
+    'token (a), MariaDB / bare': ratio(find(A, 'gatehouse (MariaDB)'), find(A, 'bare fastify')),
+    'bearer (c), MariaDB / bare': ratio(find(C, 'gatehouse (MariaDB)'), find(C, 'bare fastify')),
+    'bearer (c), SQLite / bare': ratio(find(C, 'gatehouse (SQLite)'), find(C, 'bare fastify')),
+    'token (e): +100k clients / none, MariaDB': ratio(find(`${E}: token`, 'gatehouse (MariaDB, +100k clients)'), find(`${E}: token`, 'gatehouse (MariaDB)')),
+    'bearer (e): +100k clients / none, MariaDB': ratio(find(`${E}: bearer`, 'gatehouse (MariaDB, +100k clients)'), find(`${E}: bearer`, 'gatehouse (MariaDB)')),
+    'token (a), 2 workers / 1 process, MariaDB': ratio(find('workers: (a) with 2 workers', 'gatehouse (MariaDB, 2 workers)'), find('workers: (a) with 2 workers', 'gatehouse (MariaDB)')),
+  };
+  process.stdout.write('\nRatios (same run):\n');
+  for (const [name, value] of Object.entries(ratios)) process.stdout.write(`  ${name.padEnd(44)} ${value.toFixed(2)}\n`);
+
+  mkdirSync('bench/results', { recursive: true });
+  const report = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, settings: { CONNECTIONS, DURATION, WARMUP, ROUNDS, EXTRA_CLIENTS }, results, ratios };
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync('bench/results/latest.svg', renderChart(results));
+  process.stdout.write('\nWrote bench/results/latest.json and bench/results/latest.svg\n');
+  process.exit(0);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
