@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
+import { registerSecurityHeaders } from './common/http/security-headers.js';
 import { setupOpenApi } from './common/openapi.js';
 
 /** Largest request body accepted anywhere. */
@@ -29,7 +30,7 @@ export async function createApp(options: { logger?: LogLevel[] | false } = {}): 
     bodyParser: false,
   });
   await registerBodyParsers(app);
-  app.enableShutdownHooks();
+  await registerSecurityHeaders(app);
   try {
     await app.init();
   } catch (error) {

@@ -7,6 +7,21 @@ import { GatehouseConfig } from './config/gatehouse-config.js';
 async function serve(): Promise<void> {
   const app = await createApp();
   const config = app.get(GatehouseConfig);
+  // Our own signal handling rather than enableShutdownHooks(), which re-raises the signal after
+  // closing and so exits with 143: a graceful stop should exit 0.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // NestApplicationContext.close(signal) hands the signal to the shutdown hooks (Readiness
+      // waits only for a real signal); the application interface's type leaves the argument out.
+      (app as unknown as { close(signal: string): Promise<void> })
+        .close(signal)
+        .then(() => process.exit(0))
+        .catch((error: unknown) => {
+          process.stderr.write(`Gatehouse did not stop cleanly: ${String(error)}\n`);
+          process.exit(1);
+        });
+    });
+  }
   await app.listen({ port: config.port, host: '0.0.0.0' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   process.stdout.write(`Gatehouse listening on port ${port}; issuer ${config.issuer}; API docs at ${config.issuer}/docs\n`);

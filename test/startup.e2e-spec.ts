@@ -98,3 +98,29 @@ describe('GATEHOUSE_WORKERS', () => {
     }
   });
 });
+
+describe('graceful shutdown', () => {
+  it('on SIGTERM turns readiness to 503 first, keeps serving through the grace period, finishes requests in flight and exits 0', async () => {
+    const server = runServer({ DATABASE_URL: await emptyDatabaseUrl(), SHUTDOWN_GRACE_SECONDS: '2', OAUTH_ROOT_CLIENT_ID: 'root', OAUTH_ROOT_CLIENT_SECRET: 'r'.repeat(40) });
+    const port = await server.listening;
+    const url = `http://127.0.0.1:${port}`;
+    const token = () =>
+      fetch(`${url}/api/v1/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: 'root', client_secret: 'r'.repeat(40) }) }).then((response) => response.status);
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+
+    const inFlight = Array.from({ length: 30 }, token);
+    const stoppedAt = Date.now();
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const ready = await fetch(`${url}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'error', error: { lifecycle: { status: 'down', message: 'shutting down' } } });
+    expect((await fetch(`${url}/health/live`)).status).toBe(200);
+    expect(await token()).toBe(200);
+    expect(new Set(await Promise.all(inFlight))).toEqual(new Set([200]));
+
+    expect(await server.exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(2000);
+    await expect(fetch(`${url}/health/live`)).rejects.toThrow();
+  });
+});

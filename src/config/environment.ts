@@ -60,6 +60,11 @@ export class Environment {
   @MaxLength(512)
   OAUTH_TOKEN_AUDIENCE?: string;
 
+  // Browser origins allowed to call the API (CORS), comma-separated; none by default.
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/,]+\/?(,\s*https?:\/\/[^\s/,]+\/?)*$/, { message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com' })
+  CORS_ORIGINS?: string;
+
   @Matches(REALM_NAME_PATTERN, { message: 'DEFAULT_ORGANIZATION must be 1-64 characters of a-z 0-9 - (starting with a letter or digit)' })
   DEFAULT_ORGANIZATION: string = 'default';
 
@@ -76,6 +81,13 @@ export class Environment {
   @Max(64)
   GATEHOUSE_WORKERS: number = 1;
 
+  // On SIGTERM, how long readiness answers 503 (so load balancers stop sending traffic) before
+  // the server stops accepting connections and finishes the requests in flight.
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  SHUTDOWN_GRACE_SECONDS: number = 5;
+
   // How often each process re-reads the signing keys, so that a rotation done by one process
   // reaches the others.
   @IsInt()
@@ -84,10 +96,10 @@ export class Environment {
   SIGNING_KEY_RELOAD_SECONDS: number = 60;
 }
 
-const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS'];
+const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS'];
 
 /** Variables without a default (not own properties of a new Environment). */
-export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE'] as const;
+export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'CORS_ORIGINS'] as const;
 
 /** Every variable Gatehouse reads. */
 export const ENVIRONMENT_KEYS = [...Object.keys(new Environment()), ...OPTIONAL_KEYS] as (keyof Environment)[];

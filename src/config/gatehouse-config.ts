@@ -16,6 +16,9 @@ export class GatehouseConfig {
   readonly signingKeyReloadMs: number;
   /** Realm name of the built-in organization, home of the root client and of the Fides paths. */
   readonly defaultOrganization: string;
+  readonly shutdownGraceMs: number;
+  /** Browser origins allowed by CORS; empty turns CORS off. */
+  readonly corsOrigins: readonly string[];
 
   constructor(environment: Environment) {
     this.production = environment.NODE_ENV === 'production';
@@ -32,6 +35,8 @@ export class GatehouseConfig {
     this.clientCacheTtlMs = environment.CLIENT_CACHE_TTL_SECONDS * 1000;
     this.signingKeyReloadMs = environment.SIGNING_KEY_RELOAD_SECONDS * 1000;
     this.defaultOrganization = environment.DEFAULT_ORGANIZATION;
+    this.shutdownGraceMs = environment.SHUTDOWN_GRACE_SECONDS * 1000;
+    this.corsOrigins = environment.CORS_ORIGINS ? environment.CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/+$/, '')) : [];
   }
 
   /** The longest an access token can live: how long a retired signing key stays published. */

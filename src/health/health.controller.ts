@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { Readiness } from './readiness.js';
 
 /** Liveness and readiness for load balancers and orchestrators. */
 @ApiTags('health')
@@ -9,11 +10,12 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly readiness: Readiness,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Ready to serve: 200 when the database answers, 503 when it does not' })
+  @ApiOperation({ summary: 'Ready to serve: 200 when the database answers, 503 when it does not or while shutting down' })
   @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
   check(): Promise<HealthCheckResult> {
     return this.ready();
@@ -24,7 +26,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: same check as /health' })
   @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database').withTimeout(2000)]);
+    return this.health.check([() => this.readiness.check(), () => this.database.pingCheck('database').withTimeout(2000)]);
   }
 
   @Get('live')

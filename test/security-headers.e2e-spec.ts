@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { validateEnvironment } from '../src/config/environment.js';
+import { type TestApp, startApp } from './support/test-app.js';
+
+describe('security headers and CORS', () => {
+  let gatehouse: TestApp;
+
+  beforeAll(async () => {
+    gatehouse = await startApp();
+  });
+  afterAll(() => gatehouse.close());
+
+  it("sends helmet's headers on API and error responses, with a CSP that keeps /docs to this origin", async () => {
+    for (const path of ['/.well-known/jwks.json', '/api/v1/oauth/client', '/docs']) {
+      const response = await gatehouse.http().get(path);
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers['x-powered-by']).toBeUndefined();
+    }
+  });
+
+  it('answers no CORS by default', async () => {
+    const preflight = await gatehouse
+      .http()
+      .options('/api/v1/oauth/token')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'POST');
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('allows exactly the origins in CORS_ORIGINS', async () => {
+    const cors = await startApp({ env: { CORS_ORIGINS: 'https://app.example.com, https://admin.example.com/' } });
+    try {
+      const allowed = await cors.http().options('/api/v1/oauth/token').set('Origin', 'https://admin.example.com').set('Access-Control-Request-Method', 'POST').set('Access-Control-Request-Headers', 'authorization');
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://admin.example.com');
+      expect(allowed.headers['access-control-allow-headers']).toMatch(/Authorization/i);
+      const refused = await cors.http().options('/api/v1/oauth/token').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'POST');
+      expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      const simple = await cors.http().get('/.well-known/jwks.json').set('Origin', 'https://app.example.com');
+      expect(simple.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    } finally {
+      await cors.close();
+    }
+  });
+
+  it('refuses a malformed CORS_ORIGINS', () => {
+    for (const value of ['*', 'app.example.com', 'https://a.example.com/path']) {
+      expect(() => validateEnvironment({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS must be a comma-separated list of origins/);
+    }
+  });
+});
