@@ -39,3 +39,14 @@ export function parseScopeParameter(scope: string | undefined): string[] {
   if (scopes.length > MAX_SCOPES_REQUESTED) throw new InvalidScope(`At most ${MAX_SCOPES_REQUESTED} scopes can be requested at once`);
   return scopes;
 }
+
+/**
+ * The scopes a token gets: all of `held` when nothing was asked for, else exactly the requested
+ * ones, each of which must be held (`invalid_scope` names the others).
+ */
+export function narrowScopes(held: readonly string[], requested: readonly string[]): string[] {
+  const heldSet = new Set(held);
+  const notHeld = requested.filter((scope) => !heldSet.has(scope));
+  if (notHeld.length > 0) throw new InvalidScope(`The client may not request: ${notHeld.join(' ')}`);
+  return requested.length > 0 ? [...requested] : [...held];
+}

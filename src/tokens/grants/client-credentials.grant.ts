@@ -5,7 +5,7 @@ import { ProjectsService } from '../../projects/projects.service.js';
 import { ScopeRegistry } from '../../scopes/scope-registry.js';
 import { AccessTokenIssuer } from '../access-token.issuer.js';
 import { type TokenResponseDto } from '../dto/token-response.dto.js';
-import { parseScopeParameter } from '../token-request.js';
+import { narrowScopes, parseScopeParameter } from '../token-request.js';
 import { type GrantContext, type GrantHandler } from './grant-handler.js';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §4.4.2). */
@@ -35,16 +35,14 @@ export class ClientCredentialsGrant implements GrantHandler {
     const held = client.isRoot ? this.registry.names() : client.scopes;
     const requested = parseScopeParameter(params.scope);
     const projectIds = requested.flatMap((scope) => PROJECT_SCOPE.exec(scope)?.[1] ?? []);
-    const plain = requested.filter((scope) => !PROJECT_SCOPE.test(scope));
-    const notHeld = plain.filter((scope) => !held.includes(scope));
-    if (notHeld.length > 0) throw new InvalidScope(`The client may not request: ${notHeld.join(' ')}`);
+    const plain = narrowScopes(held, requested.filter((scope) => !PROJECT_SCOPE.test(scope)));
     if (projectIds.length > 1) throw new InvalidScope('A token can be scoped to one project at most');
     const projectId = projectIds[0];
     if (projectId !== undefined) {
       const project = await this.projects.find(projectId);
       if (!project || project.organizationId !== organization.id) throw new InvalidScope(`project-${projectId} is not a project of organization ${organization.name}`);
     }
-    const scopes = [...(plain.length > 0 ? plain : held), ...(projectId !== undefined ? [`project-${projectId}`] : [])];
+    const scopes = [...plain, ...(projectId !== undefined ? [`project-${projectId}`] : [])];
 
     // Precedence: the client's own lifespan, then its organization's, then the server default.
     const lifespanSeconds = client.accessTokenLifespan ?? organization.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
