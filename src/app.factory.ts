@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
+import { registerRateLimit } from './common/http/rate-limit.js';
 import { registerSecurityHeaders } from './common/http/security-headers.js';
 import { setupOpenApi } from './common/openapi.js';
 
@@ -31,6 +32,7 @@ export async function createApp(options: { logger?: LogLevel[] | false } = {}): 
   });
   await registerBodyParsers(app);
   await registerSecurityHeaders(app);
+  await registerRateLimit(app);
   try {
     await app.init();
   } catch (error) {

@@ -54,6 +54,8 @@ describe('API documentation at /docs', () => {
         'GET /health/live',
         'GET /health/ready',
         'GET /api/v1/oauth/role',
+        'GET /api/v1/oauth/client/{client_id}/lockout',
+        'DELETE /api/v1/oauth/client/{client_id}/lockout',
         'GET /api/v1/oauth/client/{client_id}/permissions',
         'PUT /api/v1/oauth/client/{client_id}/permissions',
         'GET /api/v1/organizations',

@@ -9,6 +9,7 @@ import { BasicClientStrategy } from './basic-client.strategy.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
 import { ClientCredentialsAuthenticator } from './client-credentials.authenticator.js';
 import { ClientDirectory } from './client-directory.js';
+import { ClientLockout } from './client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { OrganizationDirectory } from './organization-directory.js';
 
@@ -19,7 +20,7 @@ import { OrganizationDirectory } from './organization-directory.js';
 @Global()
 @Module({
   imports: [PassportModule, KeysModule, TypeOrmModule.forFeature([OAuthClientEntity, OrganizationEntity])],
-  providers: [ClientDirectory, OrganizationDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard],
-  exports: [ClientDirectory, OrganizationDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, AccessTokenVerifier, BearerTokenGuard, KeysModule],
+  providers: [ClientLockout, ClientDirectory, OrganizationDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard],
+  exports: [ClientLockout, ClientDirectory, OrganizationDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, AccessTokenVerifier, BearerTokenGuard, KeysModule],
 })
 export class AuthModule {}

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InvalidClient } from '../common/errors/oauth-errors.js';
+import { ClientLockedOut, InvalidClient } from '../common/errors/oauth-errors.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { ClientDirectory, type ClientRecord } from './client-directory.js';
+import { ClientLockout } from './client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 
 /** Hashed for unknown client ids, so that they take as long to refuse as a wrong secret. */
@@ -17,14 +18,19 @@ export class ClientCredentialsAuthenticator {
   constructor(
     private readonly clients: ClientDirectory,
     private readonly hasher: ClientSecretHasher,
+    private readonly lockout: ClientLockout,
   ) {}
 
   async authenticate(clientId: string, clientSecret: string, viaBasic: boolean): Promise<ClientRecord> {
+    const retryAfter = this.lockout.retryAfterSeconds(clientId);
+    if (retryAfter > 0) throw new ClientLockedOut(retryAfter);
     const client = CLIENT_ID_PATTERN.test(clientId) ? await this.clients.find(clientId) : undefined;
     const secretMatches = this.hasher.verify(clientSecret, client?.secretHash ?? DECOY_HASH);
     if (!client || !secretMatches || client.disabled) {
+      this.lockout.recordFailure(clientId);
       throw new InvalidClient('Client authentication failed', viaBasic);
     }
+    this.lockout.recordSuccess(clientId);
     return client;
   }
 }

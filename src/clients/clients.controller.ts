@@ -8,7 +8,7 @@ import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
 import { ClientScopes } from './client.scopes.js';
 import { ClientsService } from './clients.service.js';
 import { ClientPageDto } from './dto/client-page.dto.js';
-import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
+import { ClientCredentialsDto, ClientDto, LockoutStatusDto } from './dto/client.dto.js';
 import { CreateClientDto } from './dto/create-client.dto.js';
 import { PermissionListPipe } from './dto/permission-list.pipe.js';
 import { ScopeListPipe } from './dto/scope-list.pipe.js';
@@ -102,6 +102,27 @@ export class ClientsController {
   @ApiNotFoundResponse({ type: ApiErrorDto })
   delete(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<void> {
     return this.clients.delete(auth, id);
+  }
+
+  @Get(':client_id/lockout')
+  @Authenticated({ scope: ClientScopes.read })
+  @ApiOperation({ summary: "A client's brute-force lockout on this instance", description: 'Failed authentications count per client_id; after BRUTE_FORCE_MAX_FAILURES the id is refused (429) for a growing wait.' })
+  @clientId
+  @ApiOkResponse({ type: LockoutStatusDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  getLockout(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<LockoutStatusDto> {
+    return this.clients.getLockout(auth, id);
+  }
+
+  @Delete(':client_id/lockout')
+  @HttpCode(204)
+  @Authenticated({ scope: ClientScopes.update })
+  @ApiOperation({ summary: "Clear a client's brute-force lockout on this instance" })
+  @clientId
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  clearLockout(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<void> {
+    return this.clients.clearLockout(auth, id);
   }
 
   @Get(':client_id/permissions')

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { type AuthContext } from '../auth/auth-context.js';
 import { ClientDirectory } from '../auth/client-directory.js';
+import { ClientLockout, type LockoutStatus } from '../auth/client-lockout.js';
 import { ClientSecretHasher } from '../auth/client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -22,6 +23,7 @@ export class ClientsService {
     private readonly directory: ClientDirectory,
     private readonly registry: ScopeRegistry,
     private readonly organizations: OrganizationsService,
+    private readonly lockout: ClientLockout,
   ) {}
 
   async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
@@ -71,6 +73,17 @@ export class ClientsService {
 
   async getPermissions(auth: AuthContext, id: string): Promise<string[]> {
     return (await this.findVisible(auth, id)).permissions;
+  }
+
+  /** Brute-force state on this instance (counters are per instance; see ClientLockout). */
+  async getLockout(auth: AuthContext, id: string): Promise<LockoutStatus> {
+    const client = await this.findVisible(auth, id);
+    return this.lockout.status(client.id);
+  }
+
+  async clearLockout(auth: AuthContext, id: string): Promise<void> {
+    const client = await this.findVisible(auth, id);
+    this.lockout.clear(client.id);
   }
 
   async setPermissions(auth: AuthContext, id: string, permissions: string[]): Promise<string[]> {

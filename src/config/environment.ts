@@ -81,6 +81,30 @@ export class Environment {
   @Max(64)
   GATEHOUSE_WORKERS: number = 1;
 
+  // Brute-force protection (as Keycloak's): after this many failed client authentications for
+  // one client_id within BRUTE_FORCE_WINDOW_SECONDS, that id is refused for a wait that starts at
+  // BRUTE_FORCE_LOCKOUT_SECONDS and doubles with each lockout (at most an hour). 0 turns it off.
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  BRUTE_FORCE_MAX_FAILURES: number = 10;
+
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  BRUTE_FORCE_WINDOW_SECONDS: number = 60;
+
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  BRUTE_FORCE_LOCKOUT_SECONDS: number = 30;
+
+  // Requests per minute per client IP on each token endpoint; 0 turns the limit off.
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE: number = 1200;
+
   // On SIGTERM, how long readiness answers 503 (so load balancers stop sending traffic) before
   // the server stops accepting connections and finishes the requests in flight.
   @IsInt()
@@ -96,7 +120,7 @@ export class Environment {
   SIGNING_KEY_RELOAD_SECONDS: number = 60;
 }
 
-const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS'];
+const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE'];
 
 /** Variables without a default (not own properties of a new Environment). */
 export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'CORS_ORIGINS'] as const;

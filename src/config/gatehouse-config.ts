@@ -17,6 +17,8 @@ export class GatehouseConfig {
   /** Realm name of the built-in organization, home of the root client and of the Fides paths. */
   readonly defaultOrganization: string;
   readonly shutdownGraceMs: number;
+  readonly bruteForce: { readonly maxFailures: number; readonly windowMs: number; readonly lockoutMs: number };
+  readonly rateLimitPerMinute: number;
   /** Browser origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
 
@@ -36,6 +38,12 @@ export class GatehouseConfig {
     this.signingKeyReloadMs = environment.SIGNING_KEY_RELOAD_SECONDS * 1000;
     this.defaultOrganization = environment.DEFAULT_ORGANIZATION;
     this.shutdownGraceMs = environment.SHUTDOWN_GRACE_SECONDS * 1000;
+    this.bruteForce = {
+      maxFailures: environment.BRUTE_FORCE_MAX_FAILURES,
+      windowMs: environment.BRUTE_FORCE_WINDOW_SECONDS * 1000,
+      lockoutMs: environment.BRUTE_FORCE_LOCKOUT_SECONDS * 1000,
+    };
+    this.rateLimitPerMinute = environment.RATE_LIMIT_PER_MINUTE;
     this.corsOrigins = environment.CORS_ORIGINS ? environment.CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/+$/, '')) : [];
   }
 

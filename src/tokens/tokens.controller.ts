@@ -1,8 +1,9 @@
 import { applyDecorators, Controller, Header, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBasicAuth, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { OAUTH_ENDPOINT } from '../common/errors/http-error.filter.js';
+import { RATE_LIMITED } from '../common/http/rate-limit.js';
 import { ClientAuthenticationGuard, type TokenEndpointRequest } from './client-authentication.guard.js';
 import { TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
@@ -20,7 +21,7 @@ function TokenEndpoint(path: string | string[]): MethodDecorator {
   return applyDecorators(
     Post(path),
     HttpCode(200),
-    RouteConfig(OAUTH_ENDPOINT),
+    RouteConfig({ ...OAUTH_ENDPOINT, ...RATE_LIMITED }),
     Header('Cache-Control', 'no-store'),
     Header('Pragma', 'no-cache'),
     UseGuards(ClientAuthenticationGuard),
@@ -28,6 +29,7 @@ function TokenEndpoint(path: string | string[]): MethodDecorator {
     ApiBasicAuth('client_secret_basic'),
     ApiBody({ type: TokenRequestDto }),
     ApiOkResponse({ type: TokenResponseDto }),
+    ApiTooManyRequestsResponse({ type: OAuthErrorDto, description: 'Per-IP rate limit (`temporarily_unavailable`) or a client locked out after repeated failures (`invalid_client`), with `Retry-After`' }),
   );
 }
 

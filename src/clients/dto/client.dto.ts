@@ -57,3 +57,20 @@ export class ClientCredentialsDto {
   @ApiProperty({ example: 'kq0V3cN2-1hZ7bM9wXy5rT8uPz4sL6dF0gH2jK4mN7A', description: 'Shown once; store it now' })
   client_secret: string;
 }
+
+export class LockoutStatusDto {
+  @ApiProperty()
+  client_id: string;
+
+  @ApiProperty({ description: 'Failed authentications in the current window' })
+  failures: number;
+
+  @ApiProperty({ description: 'Lockouts so far; each doubles the wait' })
+  lockouts: number;
+
+  @ApiProperty()
+  locked: boolean;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  locked_until: string | null;
+}

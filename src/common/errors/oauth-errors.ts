@@ -124,3 +124,30 @@ export class InsufficientScope extends OAuthError {
     return { ...super.body(), scope: this.scope };
   }
 }
+
+/**
+ * Too many failed authentications for one client_id (brute-force protection): refused even with
+ * the right secret until `retryAfterSeconds` have passed.
+ */
+export class ClientLockedOut extends OAuthError {
+  readonly error = 'invalid_client';
+  readonly status = 429;
+
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed authentication attempts for this client; retry in ${retryAfterSeconds} seconds`);
+  }
+
+  override headers(): Record<string, string> {
+    return { 'Retry-After': String(this.retryAfterSeconds) };
+  }
+}
+
+/** Per-IP rate limit of an OAuth endpoint exceeded (the Retry-After header is set by the limiter). */
+export class RateLimited extends OAuthError {
+  readonly error = 'temporarily_unavailable';
+  readonly status = 429;
+
+  constructor(retryAfterSeconds: number) {
+    super(`Too many requests from this address; retry in ${retryAfterSeconds} seconds`);
+  }
+}

@@ -1,0 +1,70 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { type TestApp, startApp } from './support/test-app.js';
+import { basic, createClient, type Credentials, ROOT, tokenFor } from './support/oauth.js';
+
+describe('brute-force protection and rate limits', () => {
+  const apps: TestApp[] = [];
+  const start = async (env: Record<string, string>) => {
+    const app = await startApp({ env });
+    apps.push(app);
+    return app;
+  };
+  afterEach(async () => {
+    while (apps.length > 0) await apps.pop()!.close();
+  });
+  const attempt = (app: TestApp, credentials: Credentials) => app.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'client_credentials', ...credentials });
+
+  it('locks a client_id out after repeated failures, even with the right secret, for a growing wait; admins see and clear it', async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_LOCKOUT_SECONDS: '2' });
+    const client = await createClient(app, { scopes: [] });
+    const wrong = { ...client, client_secret: 'wrong' };
+    for (let index = 0; index < 3; index += 1) expect((await attempt(app, wrong)).status).toBe(401);
+
+    const locked = await attempt(app, client);
+    expect(locked.status).toBe(429);
+    expect(locked.headers['retry-after']).toBe('2');
+    expect(locked.body).toEqual({ error: 'invalid_client', error_description: 'Too many failed authentication attempts for this client; retry in 2 seconds' });
+    const viaBasic = await app.http().post('/api/v1/oauth/token').set('Authorization', basic(client)).type('form').send({ grant_type: 'client_credentials' });
+    expect(viaBasic.status).toBe(429);
+
+    const root = await tokenFor(app, ROOT);
+    const status = await app.http().get(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`);
+    expect(status.body).toMatchObject({ client_id: client.client_id, locked: true, lockouts: 1 });
+
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    for (let index = 0; index < 3; index += 1) await attempt(app, wrong);
+    const second = await attempt(app, client);
+    expect(second.status).toBe(429);
+    expect(second.headers['retry-after']).toBe('4');
+
+    await app.http().delete(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`).expect(204);
+    expect((await attempt(app, client)).status).toBe(200);
+    const cleared = await app.http().get(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`);
+    expect(cleared.body).toMatchObject({ locked: false, failures: 0, lockouts: 0, locked_until: null });
+  });
+
+  it('counts unknown ids the same way, and a success resets the count', async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3' });
+    for (let index = 0; index < 3; index += 1) await attempt(app, { client_id: 'ghost', client_secret: 'x' });
+    expect((await attempt(app, { client_id: 'ghost', client_secret: 'x' })).status).toBe(429);
+    const client = await createClient(app, { scopes: [] });
+    for (let round = 0; round < 3; round += 1) {
+      for (let index = 0; index < 2; index += 1) expect((await attempt(app, { ...client, client_secret: 'wrong' })).status).toBe(401);
+      expect((await attempt(app, client)).status).toBe(200);
+    }
+  });
+
+  it('limits requests per IP on the token endpoint with 429 and Retry-After, and not elsewhere', async () => {
+    const app = await start({ RATE_LIMIT_PER_MINUTE: '5' });
+    const statuses: number[] = [];
+    for (let index = 0; index < 6; index += 1) statuses.push((await attempt(app, ROOT)).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await attempt(app, ROOT);
+    expect(limited.headers['retry-after']).toMatch(/^\d+$/);
+    expect(limited.headers['cache-control']).toBe('no-store');
+    expect((limited.body as { error: string }).error).toBe('temporarily_unavailable');
+    for (let index = 0; index < 10; index += 1) expect((await app.http().get('/.well-known/jwks.json')).status).toBe(200);
+    // The realm endpoint has its own budget.
+    expect((await app.http().post('/auth/realms/default/protocol/openid-connect/token').type('form').send({ grant_type: 'client_credentials', ...ROOT })).status).toBe(200);
+  });
+});
