@@ -7,6 +7,7 @@ import { GatehouseConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
@@ -20,7 +21,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatehouseConfigModule.forRoot(), DatabaseModule, KeysModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
+      imports: [GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, KeysModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {

@@ -4,8 +4,8 @@ import { createApp } from './app.factory.js';
 import { type Environment, InvalidConfigurationError, validateEnvironment } from './config/environment.js';
 import { GatehouseConfig } from './config/gatehouse-config.js';
 
-async function serve(): Promise<void> {
-  const app = await createApp();
+async function serve(environment: Environment): Promise<void> {
+  const app = await createApp({ logLevel: environment.LOG_LEVEL });
   const config = app.get(GatehouseConfig);
   // Our own signal handling rather than enableShutdownHooks(), which re-raises the signal after
   // closing and so exits with 143: a graceful stop should exit 0.
@@ -24,7 +24,7 @@ async function serve(): Promise<void> {
   }
   await app.listen({ port: config.port, host: '0.0.0.0' });
   const { port } = app.getHttpServer().address() as AddressInfo;
-  process.stdout.write(`Gatehouse listening on port ${port}; issuer ${config.issuer}; API docs at ${config.issuer}/docs\n`);
+  app.getHttpAdapter().getInstance().log.info({ port, issuer: config.issuer }, `Gatehouse listening on port ${port}; API docs at ${config.issuer}/docs`);
 }
 
 /**
@@ -76,7 +76,7 @@ try {
 if (cluster.isPrimary && environment.GATEHOUSE_WORKERS > 1) {
   superviseWorkers(environment.GATEHOUSE_WORKERS);
 } else {
-  serve().catch((error: unknown) => {
+  serve(environment).catch((error: unknown) => {
     process.stderr.write(`Gatehouse failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });

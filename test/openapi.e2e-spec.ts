@@ -53,6 +53,7 @@ describe('API documentation at /docs', () => {
         'GET /health',
         'GET /health/live',
         'GET /health/ready',
+        'GET /metrics',
         'GET /api/v1/oauth/role',
         'GET /api/v1/oauth/client/{client_id}/lockout',
         'DELETE /api/v1/oauth/client/{client_id}/lockout',

@@ -3,6 +3,7 @@ import { ExpiredToken, InvalidToken } from '../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { decodeCompactJws } from '../keys/compact-jws.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { type AuthContext } from './auth-context.js';
 import { ClientDirectory } from './client-directory.js';
 import { OrganizationDirectory } from './organization-directory.js';
@@ -34,10 +35,13 @@ export class AccessTokenVerifier {
     private readonly clients: ClientDirectory,
     private readonly organizations: OrganizationDirectory,
     private readonly config: GatehouseConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async verify(token: string): Promise<AuthContext> {
-    const claims = this.verified.get(token) ?? (await this.verifySignature(token));
+    const cached = this.verified.get(token);
+    this.metrics.cacheLookup('verified_tokens', cached !== undefined);
+    const claims = cached ?? (await this.verifySignature(token));
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.includes(this.config.audience)) throw new InvalidToken('The access token is meant for another audience');
     const now = Math.floor(Date.now() / 1000);

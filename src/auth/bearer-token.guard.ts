@@ -1,7 +1,8 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type FastifyRequest } from 'fastify';
-import { InsufficientScope, InvalidToken, MissingBearerToken } from '../common/errors/oauth-errors.js';
+import { ExpiredToken, InsufficientScope, InvalidToken, MissingBearerToken } from '../common/errors/oauth-errors.js';
+import { type BearerOutcome, MetricsService } from '../metrics/metrics.service.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { type AuthenticatedRequest } from './auth-context.js';
@@ -16,9 +17,21 @@ export class BearerTokenGuard implements CanActivate {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly reflector: Reflector,
+    private readonly metrics: MetricsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    try {
+      const allowed = await this.authenticate(context);
+      this.metrics.bearerValidation('valid');
+      return allowed;
+    } catch (error) {
+      this.metrics.bearerValidation(outcomeOf(error));
+      throw error;
+    }
+  }
+
+  private async authenticate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const authorization = request.headers.authorization;
     if (!authorization || !/^bearer(\s|$)/i.test(authorization)) throw new MissingBearerToken();
@@ -30,4 +43,12 @@ export class BearerTokenGuard implements CanActivate {
     request.auth = auth;
     return true;
   }
+}
+
+function outcomeOf(error: unknown): BearerOutcome {
+  if (error instanceof MissingBearerToken) return 'missing';
+  if (error instanceof ExpiredToken) return 'expired';
+  if (error instanceof InsufficientScope) return 'insufficient_scope';
+  if (error instanceof InvalidToken) return 'invalid';
+  return 'error';
 }

@@ -4,6 +4,7 @@ import { type Repository } from 'typeorm';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { scopesOfPermissions } from '../scopes/permissions.js';
 
 /** What authentication needs to know of a client, as read from the database. */
@@ -31,8 +32,9 @@ export class ClientDirectory {
   constructor(
     @InjectRepository(OAuthClientEntity) private readonly repository: Repository<OAuthClientEntity>,
     config: GatehouseConfig,
+    metrics: MetricsService,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000);
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, (hit) => metrics.cacheLookup('clients', hit));
   }
 
   find(id: string): Promise<ClientRecord | undefined> {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganizationEntity } from '../organizations/entities/organization.entity.js';
 
 export interface OrganizationRecord {
@@ -25,9 +26,10 @@ export class OrganizationDirectory {
   constructor(
     @InjectRepository(OrganizationEntity) private readonly repository: Repository<OrganizationEntity>,
     private readonly config: GatehouseConfig,
+    metrics: MetricsService,
   ) {
-    this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000);
-    this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000);
+    this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000, (hit) => metrics.cacheLookup('organizations', hit));
+    this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000, (hit) => metrics.cacheLookup('organizations', hit));
   }
 
   findById(id: string): Promise<OrganizationRecord | undefined> {

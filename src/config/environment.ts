@@ -1,4 +1,5 @@
 import { plainToInstance } from 'class-transformer';
+import { LOG_LEVELS, type LogLevel } from '../common/logging/logger.js';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
@@ -22,6 +23,9 @@ export class Environment {
   @Min(0)
   @Max(65535)
   PORT: number = 8080;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
 
   @IsString()
   @Matches(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, {

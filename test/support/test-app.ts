@@ -65,7 +65,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
   }
   let app: NestFastifyApplication;
   try {
-    app = await createApp({ logger: ['error'] });
+    app = await createApp({ logLevel: 'silent' });
     await app.getHttpAdapter().getInstance().ready();
   } finally {
     // @nestjs/config writes defaults back into process.env: restore it whole for the next app.

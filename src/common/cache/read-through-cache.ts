@@ -12,11 +12,15 @@ export class ReadThroughCache<V> {
   constructor(
     private readonly ttlMs: number,
     private readonly maxEntries: number,
+    /** Told of every lookup, hit or miss (for the metrics). */
+    private readonly onLookup: (hit: boolean) => void = () => undefined,
   ) {}
 
   async get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const cached = this.entries.get(key);
-    if (cached && cached.expiresAt > Date.now()) return cached.value;
+    const hit = cached !== undefined && cached.expiresAt > Date.now();
+    this.onLookup(hit);
+    if (hit) return cached.value;
     let pending = this.loading.get(key);
     if (!pending) {
       const generation = this.generation;

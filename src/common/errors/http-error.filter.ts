@@ -19,6 +19,8 @@ export function sendError(exception: unknown, request: FastifyRequest, reply: Fa
     // Only the error itself is logged: never the request body, which may hold a client secret.
     logger.error(`${request.method} ${request.routeOptions?.url ?? 'unknown route'} failed`, exception instanceof Error ? exception.stack : String(exception));
   }
+  // Read by the request metrics (onResponse): the outcome of a refused token request.
+  if (typeof response.body.error === 'string') (request as { errorCode?: string }).errorCode = response.body.error;
   if (oauthEndpoint) {
     reply.header('Cache-Control', 'no-store');
     reply.header('Pragma', 'no-cache');
