@@ -67,4 +67,27 @@ describe('brute-force protection and rate limits', () => {
     // The realm endpoint has its own budget.
     expect((await app.http().post('/auth/realms/default/protocol/openid-connect/token').type('form').send({ grant_type: 'client_credentials', ...ROOT })).status).toBe(200);
   });
+
+  it('limits introspection and revocation per IP too', async () => {
+    const app = await start({ RATE_LIMIT_PER_MINUTE: '3' });
+    for (const path of ['/api/v1/oauth/introspect', '/api/v1/oauth/revoke']) {
+      const statuses: number[] = [];
+      for (let index = 0; index < 4; index += 1) statuses.push((await app.http().post(path).set('Authorization', basic(ROOT)).type('form').send({ token: 'x' })).status);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    }
+  });
+
+  it('records a lockout of an existing client in the audit trail, and its clearing', async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '2' });
+    const client = await createClient(app, { scopes: [] });
+    for (let index = 0; index < 2; index += 1) await attempt(app, { ...client, client_secret: 'wrong' });
+    for (let index = 0; index < 2; index += 1) await attempt(app, { client_id: 'nobody', client_secret: 'wrong' });
+    const root = await tokenFor(app, ROOT);
+    await app.http().delete(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`).expect(204);
+    const events = (await app.http().get('/api/v1/audit?action=client.locked_out').set('Authorization', `Bearer ${root}`)).body as { events: { actor: unknown; target: { id: string }; details: Record<string, unknown> }[] };
+    expect(events.events).toHaveLength(1);
+    expect(events.events[0]).toMatchObject({ actor: { type: 'system', id: 'gatehouse' }, target: { id: client.client_id }, details: { locked_until: expect.any(String) } });
+    const cleared = (await app.http().get(`/api/v1/audit?action=client.lockout_cleared&target=${client.client_id}`).set('Authorization', `Bearer ${root}`)).body as { events: unknown[] };
+    expect(cleared.events).toHaveLength(1);
+  });
 });

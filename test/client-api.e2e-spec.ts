@@ -148,7 +148,7 @@ describe('client API', () => {
     expect((await tokenRequest(renewed)).status).toBe(200);
   });
 
-  it('disables a client: no new tokens, existing tokens refused; enabling restores both', async () => {
+  it('disables a client: no new tokens, existing tokens refused for good; enabling allows new tokens only', async () => {
     const client = await createClient(gatehouse, { scopes: ['scope:read'] });
     const token = await tokenFor(gatehouse, client);
     expect((await as(token).get('/api/v1/oauth/scope')).status).toBe(200);
@@ -159,8 +159,14 @@ describe('client API', () => {
     expect(refused.status).toBe(401);
     expect(refused.headers['www-authenticate']).toContain('error="invalid_token"');
 
+    const disabled = await as(root).get(`${CLIENTS}/${client.client_id}`);
+    expect(disabled.body).toMatchObject({ disabled: true, not_before: expect.any(String) });
+
     expect((await as(root).put(`${CLIENTS}/${client.client_id}`).send({ disabled: false })).status).toBe(200);
-    expect((await as(token).get('/api/v1/oauth/scope')).status).toBe(200);
+    // A token from before the client was disabled stays refused: disabling pushed its not-before.
+    expect((await as(token).get('/api/v1/oauth/scope')).status).toBe(401);
+    const fresh = await tokenFor(gatehouse, client);
+    expect((await as(fresh).get('/api/v1/oauth/scope')).status).toBe(200);
   });
 
   it('deletes a client: 204, then 404, and its tokens are refused', async () => {

@@ -28,12 +28,15 @@ describe('GET /metrics', () => {
     await realmTokenRequest(gatehouse, 'metered', { ...client, client_secret: 'wrong' }).expect(401);
     await realmTokenRequest(gatehouse, 'metered', client, 'client:delete').expect(400);
     await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'password' }).expect(401);
+    // Introspection and revocation are not token requests.
+    await gatehouse.http().post('/api/v1/oauth/revoke').type('form').send({ token: 'x', ...client }).expect(200);
     const after = await scrape();
     const delta = (series: string) => value(after, series) - value(before, series);
     expect(delta('gatehouse_token_requests_total{grant_type="client_credentials",outcome="issued",organization="metered"}')).toBe(2);
     expect(delta('gatehouse_token_requests_total{grant_type="client_credentials",outcome="invalid_client",organization="metered"}')).toBe(1);
     expect(delta('gatehouse_token_requests_total{grant_type="client_credentials",outcome="invalid_scope",organization="metered"}')).toBe(1);
     expect(delta('gatehouse_token_requests_total{grant_type="other",outcome="invalid_client",organization="unknown"}')).toBe(1);
+    expect(delta('gatehouse_token_requests_total{grant_type="missing",outcome="issued",organization="metered"}')).toBe(0);
   });
 
   it('counts bearer validations by outcome, cache lookups, request latency and process figures', async () => {

@@ -77,6 +77,16 @@ describe('API documentation at /docs', () => {
         'GET /realms/{realm}/protocol/openid-connect/certs',
         'GET /v1/projects/{project_id}/tables',
         'POST /v1/projects/{project_id}/tables',
+        'GET /api/v1/audit',
+        'POST /api/v1/oauth/client/{client_id}/not-before',
+        'POST /api/v1/oauth/client/{client_id}/token',
+        'POST /api/v1/organizations/{org}/not-before',
+        'POST /api/v1/oauth/introspect',
+        'POST /api/v1/oauth/revoke',
+        'POST /auth/realms/{realm}/protocol/openid-connect/token/introspect',
+        'POST /realms/{realm}/protocol/openid-connect/token/introspect',
+        'POST /auth/realms/{realm}/protocol/openid-connect/revoke',
+        'POST /realms/{realm}/protocol/openid-connect/revoke',
         'GET /api/v1/policy',
         'POST /api/v1/policy',
         'PATCH /api/v1/policy',
@@ -100,7 +110,7 @@ describe('API documentation at /docs', () => {
 
   it('groups operations by module', () => {
     const tags = new Set(Object.values(document.paths).flatMap((methods) => Object.values(methods).flatMap((operation) => (operation as { tags?: string[] }).tags ?? [])));
-    expect([...tags].sort()).toEqual(['clients', 'health', 'keys', 'oauth', 'organizations', 'policies', 'projects', 'scopes', 'tables']);
+    expect([...tags].sort()).toEqual(['audit', 'clients', 'health', 'keys', 'oauth', 'organizations', 'policies', 'projects', 'scopes', 'tables']);
   });
 
   it('marks guarded operations with their scope and documents their 401 and 403', () => {

@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 
-/** Who is calling: established by BearerTokenGuard from a verified access token. */
-export interface AuthContext {
+/** What a verified access token says about its bearer, now (scopes taken away since are gone). */
+export interface TokenPrincipal {
   readonly clientId: string;
   readonly organizationId: string;
   /** Set for a project-scoped token (`scope=project-{id}`). */
@@ -10,6 +10,12 @@ export interface AuthContext {
   /** The token's scopes that the client still holds. */
   readonly scopes: ReadonlySet<string>;
   readonly tokenId: string;
+}
+
+/** Who is calling, and from where: established by BearerTokenGuard; the audit trail records the latter two. */
+export interface AuthContext extends TokenPrincipal {
+  readonly sourceIp: string;
+  readonly requestId: string;
 }
 
 export interface AuthenticatedRequest {

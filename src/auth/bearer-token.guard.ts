@@ -37,10 +37,10 @@ export class BearerTokenGuard implements CanActivate {
     if (!authorization || !/^bearer(\s|$)/i.test(authorization)) throw new MissingBearerToken();
     const match = BEARER.exec(authorization);
     if (!match) throw new InvalidToken('The Authorization header is not "Bearer <access_token>"');
-    const auth = await this.verifier.verify(match[1]);
+    const { principal } = await this.verifier.verify(match[1]);
     const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, context.getHandler());
-    if (scope && !auth.scopes.has(scope.name)) throw new InsufficientScope(scope.name);
-    request.auth = auth;
+    if (scope && !principal.scopes.has(scope.name)) throw new InsufficientScope(scope.name);
+    request.auth = { ...principal, sourceIp: request.ip, requestId: String(request.id) };
     return true;
   }
 }

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { SYSTEM_ACTOR } from '../audit/actor.js';
+import { AuditTrail } from '../audit/audit-trail.js';
 import { ClientLockedOut, InvalidClient } from '../common/errors/oauth-errors.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { ClientDirectory, type ClientRecord } from './client-directory.js';
@@ -19,7 +21,10 @@ export class ClientCredentialsAuthenticator {
     private readonly clients: ClientDirectory,
     private readonly hasher: ClientSecretHasher,
     private readonly lockout: ClientLockout,
+    private readonly audit: AuditTrail,
   ) {}
+
+  private readonly logger = new Logger(ClientCredentialsAuthenticator.name);
 
   async authenticate(clientId: string, clientSecret: string, viaBasic: boolean): Promise<ClientRecord> {
     const retryAfter = this.lockout.retryAfterSeconds(clientId);
@@ -27,10 +32,21 @@ export class ClientCredentialsAuthenticator {
     const client = CLIENT_ID_PATTERN.test(clientId) ? await this.clients.find(clientId) : undefined;
     const secretMatches = this.hasher.verify(clientSecret, client?.secretHash ?? DECOY_HASH);
     if (!client || !secretMatches || client.disabled) {
-      this.lockout.recordFailure(clientId);
+      const lockout = this.lockout.recordFailure(clientId);
+      if (lockout && client) await this.recordLockout(client, lockout.locked_until);
       throw new InvalidClient('Client authentication failed', viaBasic);
     }
     this.lockout.recordSuccess(clientId);
     return client;
+  }
+
+  /** Lockouts of existing clients go to the audit trail (unknown ids would only let anyone fill it). */
+  private async recordLockout(client: ClientRecord, lockedUntil: string | null): Promise<void> {
+    try {
+      await this.audit.record(SYSTEM_ACTOR, { action: 'client.locked_out', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { locked_until: lockedUntil } });
+    } catch (error) {
+      // The lockout holds all the same; a database outage must not turn a refusal into a 503.
+      this.logger.warn(`Could not record the lockout of client ${client.id}: ${(error as Error).message}`);
+    }
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
+import { ChangeFeed } from '../change-feed/change-feed.js';
 import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -18,12 +19,16 @@ export interface ClientRecord {
   readonly isRoot: boolean;
   readonly disabled: boolean;
   readonly accessTokenLifespan: number | null;
+  /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
+  readonly notBefore: number;
+  /** Epoch ms of the last not-before push (0: none); the token response's `not-before-policy`. */
+  readonly notBeforePolicy: number;
 }
 
 /**
  * Clients by id, kept in memory so that neither the token endpoint nor the bearer guard waits on
- * the database for a client seen in the last CLIENT_CACHE_TTL_SECONDS. The clients service
- * invalidates an entry as soon as it changes the client.
+ * the database for a client seen in the last CLIENT_CACHE_TTL_SECONDS. A change to a client,
+ * made by this process or another, drops its entry through the change feed.
  */
 @Injectable()
 export class ClientDirectory {
@@ -33,8 +38,12 @@ export class ClientDirectory {
     @InjectRepository(OAuthClientEntity) private readonly repository: Repository<OAuthClientEntity>,
     config: GatehouseConfig,
     metrics: MetricsService,
+    feed: ChangeFeed,
   ) {
     this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, (hit) => metrics.cacheLookup('clients', hit));
+    feed.subscribe('client', (event) => this.invalidate(event.subject));
+    // Deleting an organization deletes its clients.
+    feed.subscribe('organization', () => this.invalidateAll());
   }
 
   find(id: string): Promise<ClientRecord | undefined> {
@@ -50,6 +59,9 @@ export class ClientDirectory {
         isRoot: row.isRoot,
         disabled: row.disabled,
         accessTokenLifespan: row.accessTokenLifespan,
+        // A client id deleted and created again must not bring the old client's tokens back.
+        notBefore: Math.max(row.createdAt.getTime(), row.notBefore?.getTime() ?? 0),
+        notBeforePolicy: row.notBefore?.getTime() ?? 0,
       };
     });
   }

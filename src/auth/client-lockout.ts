@@ -40,9 +40,10 @@ export class ClientLockout {
     return remaining > 0 ? Math.ceil(remaining / 1000) : 0;
   }
 
-  recordFailure(clientId: string): void {
+  /** Counts a failed authentication; returns the status when this failure started a lockout. */
+  recordFailure(clientId: string): LockoutStatus | undefined {
     const { maxFailures, windowMs, lockoutMs } = this.config.bruteForce;
-    if (maxFailures === 0) return;
+    if (maxFailures === 0) return undefined;
     const now = Date.now();
     let attempts = this.attempts.get(clientId);
     if (!attempts) {
@@ -60,7 +61,9 @@ export class ClientLockout {
       attempts.lockedUntil = now + Math.min(lockoutMs * 2 ** (attempts.lockouts - 1), MAX_LOCKOUT_MS);
       attempts.failures = 0;
       attempts.windowStart = now;
+      return this.status(clientId);
     }
+    return undefined;
   }
 
   recordSuccess(clientId: string): void {

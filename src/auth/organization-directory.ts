@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
+import { ChangeFeed } from '../change-feed/change-feed.js';
 import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -13,11 +14,13 @@ export interface OrganizationRecord {
   readonly accessTokenLifespan: number | null;
   readonly requireProjectScopedTokens: boolean;
   readonly builtIn: boolean;
+  /** Epoch ms of the organization's not-before push (0: none): its tokens issued before it are refused. */
+  readonly notBefore: number;
   /** `{PUBLIC_URL}/auth/realms/{name}`. */
   readonly issuer: string;
 }
 
-/** Organizations by id and by realm name, cached like clients (see ReadThroughCache). */
+/** Organizations by id and by realm name, cached like clients (see ClientDirectory). */
 @Injectable()
 export class OrganizationDirectory {
   private readonly byId: ReadThroughCache<OrganizationRecord>;
@@ -27,9 +30,11 @@ export class OrganizationDirectory {
     @InjectRepository(OrganizationEntity) private readonly repository: Repository<OrganizationEntity>,
     private readonly config: GatehouseConfig,
     metrics: MetricsService,
+    feed: ChangeFeed,
   ) {
     this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000, (hit) => metrics.cacheLookup('organizations', hit));
     this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000, (hit) => metrics.cacheLookup('organizations', hit));
+    feed.subscribe('organization', () => this.invalidate());
   }
 
   findById(id: string): Promise<OrganizationRecord | undefined> {
@@ -59,6 +64,7 @@ export class OrganizationDirectory {
       accessTokenLifespan: row.accessTokenLifespan,
       requireProjectScopedTokens: row.requireProjectScopedTokens,
       builtIn: row.builtIn,
+      notBefore: row.notBefore?.getTime() ?? 0,
       issuer: `${this.config.issuer}/auth/realms/${row.name}`,
     };
   }

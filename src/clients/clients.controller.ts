@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '../auth/auth-context.js';
 import { Authenticated } from '../auth/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
@@ -8,9 +8,13 @@ import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
 import { ClientScopes } from './client.scopes.js';
 import { ClientsService } from './clients.service.js';
 import { ClientPageDto } from './dto/client-page.dto.js';
+import { TokenResponseDto } from '../tokens/dto/token-response.dto.js';
 import { ClientCredentialsDto, ClientDto, LockoutStatusDto } from './dto/client.dto.js';
+import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { CreateClientDto } from './dto/create-client.dto.js';
+import { IssueTokenDto } from './dto/issue-token.dto.js';
 import { PermissionListPipe } from './dto/permission-list.pipe.js';
+import { RegenerateSecretQueryDto } from './dto/regenerate-secret.dto.js';
 import { ScopeListPipe } from './dto/scope-list.pipe.js';
 import { UpdateClientDto } from './dto/update-client.dto.js';
 
@@ -85,12 +89,43 @@ export class ClientsController {
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
   @Authenticated({ scope: ClientScopes.update })
-  @ApiOperation({ summary: "Regenerate a client's secret", description: 'The old secret stops working at once.' })
+  @ApiOperation({
+    summary: "Regenerate a client's secret",
+    description: 'The old secret stops working at once, on every server. With `revoke_tokens=true` (the default) so do all tokens issued before; `revoke_tokens=false` lets them live out their lifespan, as Polaris does.',
+  })
   @clientId
   @ApiOkResponse({ type: ClientCredentialsDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
-  regenerateSecret(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<ClientCredentialsDto> {
-    return this.clients.regenerateSecret(auth, id);
+  regenerateSecret(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string, @Query() query: RegenerateSecretQueryDto): Promise<ClientCredentialsDto> {
+    return this.clients.regenerateSecret(auth, id, query.revoke_tokens);
+  }
+
+  @Post(':client_id/not-before')
+  @HttpCode(200)
+  @Authenticated({ scope: ClientScopes.update })
+  @ApiOperation({ summary: "Push a client's not-before (Keycloak)", description: 'Every token the client was issued until now is refused, on every server within a second.' })
+  @clientId
+  @ApiOkResponse({ type: NotBeforeDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  pushNotBefore(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<NotBeforeDto> {
+    return this.clients.pushNotBefore(auth, id);
+  }
+
+  @Post(':client_id/token')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Authenticated({ scope: ClientScopes.update })
+  @ApiOperation({
+    summary: 'Issue a token for a client (Imply "Download Token")',
+    description: 'A fresh access token for the client without its secret; the caller must hold every scope the client holds. Recorded in the audit trail.',
+  })
+  @clientId
+  @ApiBody({ type: IssueTokenDto, required: false })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The client is disabled' })
+  issueToken(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string, @Body() dto: IssueTokenDto): Promise<TokenResponseDto> {
+    return this.clients.issueToken(auth, id, dto ?? {});
   }
 
   @Delete(':client_id')

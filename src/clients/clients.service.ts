@@ -2,15 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
+import { actorOf } from '../audit/actor.js';
+import { AuditTrail, type Change } from '../audit/audit-trail.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { ClientDirectory } from '../auth/client-directory.js';
 import { ClientLockout, type LockoutStatus } from '../auth/client-lockout.js';
 import { ClientSecretHasher } from '../auth/client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
+import { OAuthError } from '../common/errors/oauth-errors.js';
+import { decodeCompactJws } from '../keys/compact-jws.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
+import { type TokenResponseDto } from '../tokens/dto/token-response.dto.js';
+import { TokensService } from '../tokens/tokens.service.js';
 import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
+import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { type CreateClientDto } from './dto/create-client.dto.js';
+import { type IssueTokenDto } from './dto/issue-token.dto.js';
 import { type UpdateClientDto } from './dto/update-client.dto.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 
@@ -24,6 +32,8 @@ export class ClientsService {
     private readonly registry: ScopeRegistry,
     private readonly organizations: OrganizationsService,
     private readonly lockout: ClientLockout,
+    private readonly audit: AuditTrail,
+    private readonly tokens: TokensService,
   ) {}
 
   async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
@@ -48,7 +58,11 @@ export class ClientsService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.repository.insert(client);
+    await this.audit.change(actorOf(auth), async (change) => {
+      // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
+      await change.manager.insert(OAuthClientEntity, { ...client });
+      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions });
+    });
     return { client_id: client.id, client_secret: secret };
   }
 
@@ -84,12 +98,13 @@ export class ClientsService {
   async clearLockout(auth: AuthContext, id: string): Promise<void> {
     const client = await this.findVisible(auth, id);
     this.lockout.clear(client.id);
+    await this.audit.record(actorOf(auth), { action: 'client.lockout_cleared', targetType: 'client', targetId: client.id, organizationId: client.organizationId });
   }
 
   async setPermissions(auth: AuthContext, id: string, permissions: string[]): Promise<string[]> {
     const client = await this.findChangeable(auth, id);
     await this.checkGrantablePermissions(auth, permissions);
-    return (await this.save(client, { permissions })).permissions;
+    return (await this.save(auth, client, { permissions }, 'client.permissions_changed', { previous: client.permissions, permissions })).permissions;
   }
 
   async update(auth: AuthContext, id: string, dto: UpdateClientDto): Promise<ClientDto> {
@@ -103,35 +118,83 @@ export class ClientsService {
       ...(dto.permissions !== undefined && { permissions: dto.permissions }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.disabled !== undefined && { disabled: dto.disabled }),
+      // Disabling refuses the client's tokens; re-enabling must not bring them back.
+      ...(dto.disabled === true && !client.disabled && { notBefore: new Date() }),
     };
-    return ClientDto.from(await this.save(client, changes));
+    const action = dto.disabled === true && !client.disabled ? 'client.disabled' : dto.disabled === false && client.disabled ? 'client.enabled' : 'client.updated';
+    return ClientDto.from(await this.save(auth, client, changes, action, { ...dto }));
   }
 
   async setScopes(auth: AuthContext, id: string, scopes: string[]): Promise<string[]> {
     const client = await this.findChangeable(auth, id);
     this.checkAssignable(auth, scopes);
-    return (await this.save(client, { scopes })).scopes;
+    return (await this.save(auth, client, { scopes }, 'client.scopes_changed', { previous: client.scopes, scopes })).scopes;
   }
 
-  /** The old secret stops working at once on this process (the cache entry is dropped). */
-  async regenerateSecret(auth: AuthContext, id: string): Promise<ClientCredentialsDto> {
+  /**
+   * The old secret stops working at once, on every server process. With `revokeTokens` (the
+   * default) so do the tokens issued with it: a regenerated secret is usually a leaked one.
+   */
+  async regenerateSecret(auth: AuthContext, id: string, revokeTokens: boolean): Promise<ClientCredentialsDto> {
     const client = await this.findChangeable(auth, id);
     const { secret, hash } = this.hasher.generate();
-    await this.save(client, { secretHash: hash });
+    await this.save(auth, client, { secretHash: hash, ...(revokeTokens && { notBefore: new Date() }) }, 'client.secret_regenerated', { revoke_tokens: revokeTokens });
     return { client_id: client.id, client_secret: secret };
+  }
+
+  /** Keycloak's "push not-before": every token the client holds now is refused, on every server process. */
+  async pushNotBefore(auth: AuthContext, id: string): Promise<NotBeforeDto> {
+    const client = await this.findChangeable(auth, id);
+    const notBefore = new Date();
+    await this.save(auth, client, { notBefore }, 'client.not_before_pushed', { not_before: notBefore.toISOString() });
+    return NotBeforeDto.of(notBefore);
+  }
+
+  /**
+   * Imply Hybrid's "Download Token": a fresh token for a client, without its secret. Only for a
+   * caller holding every scope the client holds, or it would be a way to act beyond one's own.
+   */
+  async issueToken(auth: AuthContext, id: string, dto: IssueTokenDto): Promise<TokenResponseDto> {
+    const client = await this.findChangeable(auth, id);
+    if (client.disabled) throw new ConflictException(`Client ${id} is disabled`);
+    const record = await this.directory.find(client.id);
+    if (!record) throw new NotFoundException(`No client with id ${id}`);
+    const beyondCaller = auth.isRoot ? [] : record.scopes.filter((scope) => !auth.scopes.has(scope));
+    if (beyondCaller.length > 0) throw new ForbiddenException(`You cannot issue a token for a client holding scopes you do not hold: ${beyondCaller.join(', ')}`);
+    let response: TokenResponseDto;
+    try {
+      response = await this.tokens.exchange(record, { grant_type: 'client_credentials', ...(dto.scope !== undefined && { scope: dto.scope }) });
+    } catch (error) {
+      // Same refusal as at the token endpoint, in this API's error format.
+      if (error instanceof OAuthError) throw new BadRequestException(error.description);
+      throw error;
+    }
+    const jti = decodeCompactJws(response.access_token)?.payload.jti;
+    await this.audit.record(actorOf(auth), { action: 'client.token_issued', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { jti, scope: response.scope } });
+    return response;
   }
 
   async delete(auth: AuthContext, id: string): Promise<void> {
     const client = await this.findChangeable(auth, id);
-    await this.repository.delete({ id: client.id });
-    this.directory.invalidate(client.id);
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.delete(OAuthClientEntity, { id: client.id });
+      await this.record(change, client, 'client.deleted', {});
+    });
   }
 
-  private async save(client: OAuthClientEntity, changes: Partial<OAuthClientEntity>): Promise<OAuthClientEntity> {
+  /** Writes `changes`, their audit event and the change-feed event that drops the client from every process's cache, in one transaction. */
+  private async save(auth: AuthContext, client: OAuthClientEntity, changes: Partial<OAuthClientEntity>, action: string, details: Record<string, unknown>): Promise<OAuthClientEntity> {
     const updated = { ...client, ...changes, updatedAt: new Date() };
-    await this.repository.update({ id: client.id }, { ...changes, updatedAt: updated.updatedAt });
-    this.directory.invalidate(client.id);
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.update(OAuthClientEntity, { id: client.id }, { ...changes, updatedAt: updated.updatedAt });
+      await this.record(change, client, action, details);
+    });
     return updated;
+  }
+
+  private async record(change: Change, client: OAuthClientEntity, action: string, details: Record<string, unknown>): Promise<void> {
+    await change.audit({ action, targetType: 'client', targetId: client.id, organizationId: client.organizationId, details });
+    change.announce({ kind: 'client', subject: client.id });
   }
 
   /** Clients of other organizations answer 404 exactly like ids that do not exist. */

@@ -14,6 +14,7 @@ export class GatehouseConfig {
   readonly signingAlgorithm: SigningAlgorithm;
   readonly clientCacheTtlMs: number;
   readonly signingKeyReloadMs: number;
+  readonly changeFeedPollMs: number;
   /** Realm name of the built-in organization, home of the root client and of the Fides paths. */
   readonly defaultOrganization: string;
   readonly shutdownGraceMs: number;
@@ -36,6 +37,7 @@ export class GatehouseConfig {
     this.signingAlgorithm = environment.OAUTH_SIGNING_ALG;
     this.clientCacheTtlMs = environment.CLIENT_CACHE_TTL_SECONDS * 1000;
     this.signingKeyReloadMs = environment.SIGNING_KEY_RELOAD_SECONDS * 1000;
+    this.changeFeedPollMs = environment.CHANGE_FEED_POLL_MS;
     this.defaultOrganization = environment.DEFAULT_ORGANIZATION;
     this.shutdownGraceMs = environment.SHUTDOWN_GRACE_SECONDS * 1000;
     this.bruteForce = {

@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { actorOf } from '../audit/actor.js';
+import { Auth, type AuthContext } from '../auth/auth-context.js';
 import { Authenticated } from '../auth/authenticated.decorator.js';
 import { KeyScopes } from './key.scopes.js';
 import { SigningKeyService, type SigningKeySummary } from './signing-key.service.js';
@@ -42,7 +44,7 @@ export class KeysController {
   @Authenticated({ scope: KeyScopes.rotate })
   @ApiOperation({ summary: 'Rotate the signing key', description: 'New tokens are signed with a new key; the previous key stays in the JWKS until its last token has expired.' })
   @ApiOkResponse({ type: SigningKeyDto })
-  rotate(): Promise<SigningKeyDto> {
-    return this.keys.rotate();
+  rotate(@Auth() auth: AuthContext): Promise<SigningKeyDto> {
+    return this.keys.rotate(actorOf(auth));
   }
 }

@@ -3,6 +3,8 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { IsNull, LessThan, type Repository } from 'typeorm';
+import { type Actor, SYSTEM_ACTOR } from '../audit/actor.js';
+import { AuditTrail } from '../audit/audit-trail.js';
 import { type SigningAlgorithm } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type DecodedJws, signCompactJws, verifyCompactJws } from './compact-jws.js';
@@ -46,6 +48,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
     private readonly config: GatehouseConfig,
+    private readonly audit: AuditTrail,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -106,16 +109,19 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Makes a new key the signer and retires the others, which keep verifying until their tokens expire. */
-  async rotate(): Promise<SigningKeySummary> {
+  async rotate(actor: Actor = SYSTEM_ACTOR): Promise<SigningKeySummary> {
     const alg = this.config.signingAlgorithm;
     const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const now = new Date();
-    await this.repository.manager.transaction(async (manager) => {
+    const privatePem = await exportPKCS8(privateKey);
+    await this.audit.change(actor, async ({ manager, audit }) => {
       await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: now });
       await manager.delete(SigningKeyEntity, { retiredAt: LessThan(new Date(now.getTime() - this.retentionMs())) });
-      await manager.insert(SigningKeyEntity, { kid, alg, publicJwk: JSON.stringify(publicJwk), privateKey: await exportPKCS8(privateKey), createdAt: now, retiredAt: null });
+      await manager.insert(SigningKeyEntity, { kid, alg, publicJwk: JSON.stringify(publicJwk), privateKey: privatePem, createdAt: now, retiredAt: null });
+      // Server-wide: only the root client sees it (organization null).
+      await audit({ action: 'signing_key.rotated', targetType: 'signing-key', targetId: kid, organizationId: null, details: { alg } });
     });
     await this.reload();
     this.logger.log(`Signing key ${kid} (${alg}) is now active`);

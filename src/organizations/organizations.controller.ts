@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nest
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '../auth/auth-context.js';
 import { Authenticated } from '../auth/authenticated.decorator.js';
+import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';
 import { OrganizationScopes } from './organization.scopes.js';
@@ -45,6 +46,15 @@ export class OrganizationsController {
   @ApiOkResponse({ type: OrganizationDto })
   update(@Auth() auth: AuthContext, @Param('org') name: string, @Body() dto: UpdateOrganizationDto): Promise<OrganizationDto> {
     return this.organizations.update(auth, name, dto);
+  }
+
+  @Post(':org/not-before')
+  @HttpCode(200)
+  @Authenticated({ scope: OrganizationScopes.update })
+  @ApiOperation({ summary: "Push the organization's not-before (Keycloak)", description: 'Every token of every client of the organization issued until now is refused, on every server within a second.' })
+  @ApiOkResponse({ type: NotBeforeDto })
+  pushNotBefore(@Auth() auth: AuthContext, @Param('org') name: string): Promise<NotBeforeDto> {
+    return this.organizations.pushNotBefore(auth, name);
   }
 
   @Delete(':org')

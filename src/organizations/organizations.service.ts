@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
+import { actorOf } from '../audit/actor.js';
+import { AuditTrail, type Change } from '../audit/audit-trail.js';
 import { type AuthContext } from '../auth/auth-context.js';
-import { ClientDirectory } from '../auth/client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
+import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type CreateOrganizationDto, DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS, OrganizationDto, type UpdateOrganizationDto } from './dto/organization.dto.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
@@ -18,7 +20,7 @@ export class OrganizationsService {
   constructor(
     @InjectRepository(OrganizationEntity) private readonly repository: Repository<OrganizationEntity>,
     private readonly directory: OrganizationDirectory,
-    private readonly clients: ClientDirectory,
+    private readonly audit: AuditTrail,
     private readonly config: GatehouseConfig,
   ) {}
 
@@ -54,9 +56,11 @@ export class OrganizationsService {
       createdAt: now,
       updatedAt: now,
     });
-    // A copy: on MariaDB, insert() writes the raw column defaults (0/1, not booleans) back into its argument.
-    await this.repository.insert({ ...organization });
-    this.directory.invalidate();
+    await this.audit.change(actorOf(auth), async (change) => {
+      // A copy: on MariaDB, insert() writes the raw column defaults (0/1, not booleans) back into its argument.
+      await change.manager.insert(OrganizationEntity, { ...organization });
+      await this.record(change, organization, 'organization.created', { name: dto.name, oauth_enabled: organization.oauthEnabled });
+    });
     return this.toDto(organization);
   }
 
@@ -70,9 +74,22 @@ export class OrganizationsService {
       updatedAt: new Date(),
     };
     if (organization.builtIn && changes.oauthEnabled === false) throw new ForbiddenException('OAuth cannot be disabled for the built-in organization: the root client lives there');
-    await this.repository.update({ id: organization.id }, changes);
-    this.directory.invalidate();
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.update(OrganizationEntity, { id: organization.id }, changes);
+      await this.record(change, organization, 'organization.updated', { ...dto });
+    });
     return this.toDto({ ...organization, ...changes });
+  }
+
+  /** Keycloak's realm-wide "push not-before": every token of every client of the organization issued until now is refused. */
+  async pushNotBefore(auth: AuthContext, name: string): Promise<NotBeforeDto> {
+    const organization = await this.resolve(auth, name);
+    const notBefore = new Date();
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.update(OrganizationEntity, { id: organization.id }, { notBefore, updatedAt: notBefore });
+      await this.record(change, organization, 'organization.not_before_pushed', { not_before: notBefore.toISOString() });
+    });
+    return NotBeforeDto.of(notBefore);
   }
 
   /** Deletes the organization with its clients and projects (foreign keys cascade). */
@@ -80,10 +97,17 @@ export class OrganizationsService {
     const organization = await this.resolve(auth, name);
     if (!auth.isRoot) throw new ForbiddenException('Only the root client deletes organizations');
     if (organization.builtIn) throw new ForbiddenException('The built-in organization cannot be deleted');
-    await this.repository.delete({ id: organization.id });
-    this.directory.invalidate();
-    // Its clients are gone: drop whatever this process remembers of them.
-    this.clients.invalidateAll();
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.delete(OrganizationEntity, { id: organization.id });
+      // Visible to the root client only: the organization's own administrators are gone with it.
+      await this.record(change, { id: organization.id, name: organization.name }, 'organization.deleted', { name: organization.name });
+    });
+  }
+
+  /** The audit event, and the change-feed event that drops the organization (and, on deletion, its clients and projects) from every process's caches. */
+  private async record(change: Change, organization: { id: string; name: string }, action: string, details: Record<string, unknown>): Promise<void> {
+    await change.audit({ action, targetType: 'organization', targetId: organization.id, organizationId: action === 'organization.deleted' ? null : organization.id, details });
+    change.announce({ kind: 'organization', subject: organization.id });
   }
 
   private toDto(row: OrganizationEntity): OrganizationDto {

@@ -23,7 +23,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Create a project' })
   @ApiCreatedResponse({ type: ProjectDto })
   async create(@Auth() auth: AuthContext, @Param('org') org: string, @Body() dto: CreateProjectDto): Promise<ProjectDto> {
-    return this.projects.create(await this.organizations.resolve(auth, org), dto);
+    return this.projects.create(auth, await this.organizations.resolve(auth, org), dto);
   }
 
   @Get()
@@ -47,7 +47,7 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Update a project' })
   @ApiOkResponse({ type: ProjectDto })
   async update(@Auth() auth: AuthContext, @Param('org') org: string, @Param('project_id', ParseUUIDPipe) id: string, @Body() dto: UpdateProjectDto): Promise<ProjectDto> {
-    return this.projects.update(await this.organizations.resolve(auth, org), id, dto);
+    return this.projects.update(auth, await this.organizations.resolve(auth, org), id, dto);
   }
 
   @Delete(':project_id')
@@ -56,6 +56,6 @@ export class ProjectsController {
   @ApiOperation({ summary: 'Delete a project' })
   @ApiNoContentResponse()
   async delete(@Auth() auth: AuthContext, @Param('org') org: string, @Param('project_id', ParseUUIDPipe) id: string): Promise<void> {
-    return this.projects.delete(await this.organizations.resolve(auth, org), id);
+    return this.projects.delete(auth, await this.organizations.resolve(auth, org), id);
   }
 }

@@ -2,8 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
+import { actorOf } from '../audit/actor.js';
+import { AuditTrail, type Change } from '../audit/audit-trail.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
+import { ChangeFeed } from '../change-feed/change-feed.js';
 import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type CreateProjectDto, ProjectDto, type UpdateProjectDto } from './dto/project.dto.js';
@@ -19,9 +22,14 @@ export class ProjectsService {
   constructor(
     @InjectRepository(ProjectEntity) private readonly repository: Repository<ProjectEntity>,
     private readonly organizations: OrganizationDirectory,
+    private readonly audit: AuditTrail,
     config: GatehouseConfig,
+    feed: ChangeFeed,
   ) {
     this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000);
+    feed.subscribe('project', (event) => this.cache.invalidate(event.subject));
+    // Deleting an organization deletes its projects.
+    feed.subscribe('organization', () => this.cache.invalidate());
   }
 
   /** A project by id (cached: the token endpoint asks for it on every project-scoped request). */
@@ -35,10 +43,13 @@ export class ProjectsService {
     return projects.map(ProjectDto.from);
   }
 
-  async create(organization: OrganizationRecord, dto: CreateProjectDto): Promise<ProjectDto> {
+  async create(auth: AuthContext, organization: OrganizationRecord, dto: CreateProjectDto): Promise<ProjectDto> {
     const now = new Date();
     const project = this.repository.create({ id: randomUUID(), organizationId: organization.id, name: dto.name, description: dto.description ?? null, createdAt: now, updatedAt: now });
-    await this.repository.insert(project);
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.insert(ProjectEntity, { ...project });
+      await this.record(change, project, 'project.created', { name: project.name });
+    });
     return ProjectDto.from(project);
   }
 
@@ -46,18 +57,27 @@ export class ProjectsService {
     return ProjectDto.from(await this.findIn(organization, id));
   }
 
-  async update(organization: OrganizationRecord, id: string, dto: UpdateProjectDto): Promise<ProjectDto> {
+  async update(auth: AuthContext, organization: OrganizationRecord, id: string, dto: UpdateProjectDto): Promise<ProjectDto> {
     const project = await this.findIn(organization, id);
     const changes = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.description !== undefined && { description: dto.description }), updatedAt: new Date() };
-    await this.repository.update({ id }, changes);
-    this.cache.invalidate(id);
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.update(ProjectEntity, { id }, changes);
+      await this.record(change, project, 'project.updated', { ...dto });
+    });
     return ProjectDto.from({ ...project, ...changes });
   }
 
-  async delete(organization: OrganizationRecord, id: string): Promise<void> {
-    await this.findIn(organization, id);
-    await this.repository.delete({ id });
-    this.cache.invalidate(id);
+  async delete(auth: AuthContext, organization: OrganizationRecord, id: string): Promise<void> {
+    const project = await this.findIn(organization, id);
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.delete(ProjectEntity, { id });
+      await this.record(change, project, 'project.deleted', { name: project.name });
+    });
+  }
+
+  private async record(change: Change, project: ProjectEntity, action: string, details: Record<string, unknown>): Promise<void> {
+    await change.audit({ action, targetType: 'project', targetId: project.id, organizationId: project.organizationId, details });
+    change.announce({ kind: 'project', subject: project.id });
   }
 
   /**

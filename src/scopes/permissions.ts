@@ -14,8 +14,8 @@ const CLIENT_SCOPES = ['client:create', 'client:read', 'client:update', 'client:
 export const PERMISSIONS: readonly PermissionDefinition[] = [
   {
     name: 'administer-account',
-    description: 'Administer the whole organization: its settings, its projects and its API clients (Imply Hybrid administer-account, Polaris Organization Admin)',
-    scopes: ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', ...CLIENT_SCOPES, 'scope:read'],
+    description: 'Administer the whole organization: its settings, its projects and its API clients, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
+    scopes: ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', ...CLIENT_SCOPES, 'scope:read', 'audit:read'],
   },
   {
     name: 'administer-clients',

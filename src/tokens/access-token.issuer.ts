@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { newAccessTokenId } from '../auth/access-token-id.js';
 import { ACCESS_TOKEN_TYPE } from '../auth/access-token.verifier.js';
 import { type OrganizationRecord } from '../auth/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
@@ -27,8 +27,11 @@ export class AccessTokenIssuer {
     projectId: string | undefined;
     scopes: readonly string[];
     lifespanSeconds: number;
+    /** Epoch ms before which this token would count as revoked (its client's and organization's not-before). */
+    notBefore: number;
   }): IssuedAccessToken {
-    const now = Math.floor(Date.now() / 1000);
+    const nowMs = Date.now();
+    const now = Math.floor(nowMs / 1000);
     const exp = now + grant.lifespanSeconds;
     const token = this.keys.sign(
       {
@@ -38,7 +41,9 @@ export class AccessTokenIssuer {
         client_id: grant.clientId,
         iat: now,
         exp,
-        jti: randomUUID(),
+        // Never before the not-before this process knows of, even if another server that pushed
+        // it runs a little ahead of our clock: a token issued after a push must stay valid.
+        jti: newAccessTokenId(Math.max(nowMs, grant.notBefore)),
         scope: grant.scopes.join(' '),
         // The organization (and project) the token is tied to: an organization token names no user.
         org_id: grant.organization.id,

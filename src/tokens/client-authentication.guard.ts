@@ -1,11 +1,15 @@
 import { type CanActivate, type ExecutionContext, Injectable, NotFoundException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { type FastifyRequest } from 'fastify';
 import { CLIENT_BASIC_STRATEGY } from '../auth/basic-client.strategy.js';
 import { ClientCredentialsAuthenticator } from '../auth/client-credentials.authenticator.js';
 import { type ClientRecord } from '../auth/client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
-import { InvalidClient, InvalidRequest } from '../common/errors/oauth-errors.js';
+import { REQUIRED_SCOPE } from '../auth/required-scope.js';
+import { InsufficientClientScope, InvalidClient, InvalidRequest } from '../common/errors/oauth-errors.js';
+import { type ScopeDefinition } from '../scopes/scope-definition.js';
+import { REQUIRED_PARAMETER } from './client-authenticated-endpoint.decorator.js';
 import { parseTokenRequest, type TokenRequestParams } from './token-request.js';
 
 export interface TokenEndpointRequest extends FastifyRequest {
@@ -25,9 +29,11 @@ class BasicClientAuthGuard extends AuthGuard(CLIENT_BASIC_STRATEGY) {
 }
 
 /**
- * Authenticates the client of a token request: client_secret_basic (HTTP Basic, through
- * passport-http) or client_secret_post (form or JSON body). Exactly one method may be used, and a
- * `client_id` in the body must agree with the Basic one.
+ * Authenticates the client calling a token, introspection or revocation endpoint:
+ * client_secret_basic (HTTP Basic, through passport-http) or client_secret_post (form or JSON
+ * body). Exactly one method may be used, and a `client_id` in the body must agree with the Basic
+ * one. On a realm path the client must belong to that realm; where the route names a scope, the
+ * client must hold it.
  */
 @Injectable()
 export class ClientAuthenticationGuard implements CanActivate {
@@ -36,6 +42,7 @@ export class ClientAuthenticationGuard implements CanActivate {
   constructor(
     private readonly authenticator: ClientCredentialsAuthenticator,
     private readonly organizations: OrganizationDirectory,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -48,6 +55,8 @@ export class ClientAuthenticationGuard implements CanActivate {
     const client = await this.authenticate(request, context);
     // A client of another realm is told exactly what an unknown client is told.
     if (request.realm && client.organizationId !== request.realm.id) throw new InvalidClient('Client authentication failed', request.headers.authorization !== undefined);
+    const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, context.getHandler());
+    if (scope && !client.isRoot && !client.scopes.includes(scope.name)) throw new InsufficientClientScope(scope.name);
     request.client = client;
     return true;
   }
@@ -55,7 +64,8 @@ export class ClientAuthenticationGuard implements CanActivate {
   private async authenticate(request: TokenEndpointRequest, context: ExecutionContext): Promise<ClientRecord> {
     const params = parseTokenRequest(request.body);
     request.tokenRequest = params;
-    if (!params.grant_type) throw new InvalidRequest('The grant_type parameter is missing');
+    const required = this.reflector.get<string | undefined>(REQUIRED_PARAMETER, context.getHandler());
+    if (required !== undefined && !params[required]) throw new InvalidRequest(`The ${required} parameter is missing`);
 
     const authorization = request.headers.authorization;
     if (authorization !== undefined) {

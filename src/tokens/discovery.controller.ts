@@ -5,7 +5,9 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { AuthorizationServerMetadataDto, JwksDto } from './dto/discovery.dto.js';
-import { REALM_PATHS, TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
+import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
+import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
+import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -49,7 +51,8 @@ export class DiscoveryController {
   @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   async realmConfiguration(@Param('realm') realm: string): Promise<AuthorizationServerMetadataDto> {
     const { issuer } = await this.realm(realm);
-    return this.metadata(issuer, `${issuer}/protocol/openid-connect/token`, `${issuer}/protocol/openid-connect/certs`);
+    const base = `${issuer}/protocol/openid-connect`;
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke` });
   }
 
   @Get(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/certs`))
@@ -69,15 +72,24 @@ export class DiscoveryController {
 
   private metadata(
     issuer = this.config.issuer,
-    tokenEndpoint = `${this.config.issuer}${TOKEN_ENDPOINT_PATH}`,
-    jwksUri = `${this.config.issuer}${JWKS_PATH}`,
+    endpoints = {
+      token: `${this.config.issuer}${TOKEN_ENDPOINT_PATH}`,
+      jwks: `${this.config.issuer}${JWKS_PATH}`,
+      introspection: `${this.config.issuer}${INTROSPECTION_ENDPOINT_PATH}`,
+      revocation: `${this.config.issuer}${REVOCATION_ENDPOINT_PATH}`,
+    },
   ): AuthorizationServerMetadataDto {
+    const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
     return {
       issuer,
-      token_endpoint: tokenEndpoint,
-      jwks_uri: jwksUri,
+      token_endpoint: endpoints.token,
+      jwks_uri: endpoints.jwks,
+      introspection_endpoint: endpoints.introspection,
+      introspection_endpoint_auth_methods_supported: clientAuthMethods,
+      revocation_endpoint: endpoints.revocation,
+      revocation_endpoint_auth_methods_supported: clientAuthMethods,
       grant_types_supported: this.tokens.grantTypes,
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: clientAuthMethods,
       scopes_supported: this.scopes.names(),
       response_types_supported: [],
       access_token_signing_alg_values_supported: [this.config.signingAlgorithm],

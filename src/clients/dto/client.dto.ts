@@ -27,6 +27,9 @@ export class ClientDto {
   @ApiProperty()
   disabled: boolean;
 
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "Keycloak's not-before: tokens issued earlier are refused" })
+  not_before: string | null;
+
   @ApiProperty({ format: 'date-time' })
   created_at: string;
 
@@ -43,6 +46,7 @@ export class ClientDto {
       permissions: client.permissions,
       access_token_lifespan: client.accessTokenLifespan,
       disabled: client.disabled,
+      not_before: client.notBefore?.toISOString() ?? null,
       created_at: client.createdAt.toISOString(),
       updated_at: client.updatedAt.toISOString(),
     };

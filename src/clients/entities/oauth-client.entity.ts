@@ -48,6 +48,13 @@ export class OAuthClientEntity {
   @Column({ type: 'boolean', default: false })
   disabled: boolean;
 
+  /**
+   * Keycloak's not-before policy: access tokens issued before this instant are refused. Pushed
+   * explicitly, and by disabling a client or regenerating its secret.
+   */
+  @Column({ name: 'not_before', type: 'datetime', precision: 3, nullable: true })
+  notBefore: Date | null;
+
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

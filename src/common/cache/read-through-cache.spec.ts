@@ -56,4 +56,22 @@ describe('ReadThroughCache', () => {
     await cache.get('a', load);
     expect(load).toHaveBeenCalledTimes(3);
   });
+
+  it('serves an expired entry while reloading fails, within staleIfErrorMs, and never an invalidated one', async () => {
+    const cache = new ReadThroughCache<string>(10, 10, undefined, 200);
+    expect(await cache.get('k', async () => 'before the outage')).toBe('before the outage');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const down = async (): Promise<string> => {
+      throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    };
+    expect(await cache.get('k', down)).toBe('before the outage');
+    await expect(cache.get('never-seen', down)).rejects.toThrow('ECONNREFUSED');
+    await new Promise((resolve) => setTimeout(resolve, 220));
+    await expect(cache.get('k', down)).rejects.toThrow('ECONNREFUSED');
+
+    await cache.get('j', async () => 'old');
+    cache.invalidate('j');
+    await expect(cache.get('j', down)).rejects.toThrow('ECONNREFUSED');
+    expect(await cache.get('k', async () => 'after the outage')).toBe('after the outage');
+  });
 });

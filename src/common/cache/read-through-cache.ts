@@ -3,6 +3,10 @@
  * bearer guard read on every request. Entries live `ttlMs`; absent records (`undefined`) are
  * cached too, so a flood of unknown keys costs one load each per TTL; concurrent misses for one
  * key share one load; and an `invalidate` makes sure a load that started before it is not cached.
+ *
+ * When a reload fails (the database is down), an expired entry is served for up to
+ * `staleIfErrorMs` more rather than failing the request: nothing can change in a database that
+ * cannot be reached, and every change made before the outage has already invalidated its entry.
  */
 export class ReadThroughCache<V> {
   private readonly entries = new Map<string, { value: V | undefined; expiresAt: number }>();
@@ -14,6 +18,7 @@ export class ReadThroughCache<V> {
     private readonly maxEntries: number,
     /** Told of every lookup, hit or miss (for the metrics). */
     private readonly onLookup: (hit: boolean) => void = () => undefined,
+    private readonly staleIfErrorMs = 60 * 60_000,
   ) {}
 
   async get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
@@ -25,10 +30,17 @@ export class ReadThroughCache<V> {
     if (!pending) {
       const generation = this.generation;
       pending = load()
-        .then((value) => {
-          if (this.ttlMs > 0 && generation === this.generation) this.store(key, value);
-          return value;
-        })
+        .then(
+          (value) => {
+            if (this.ttlMs > 0 && generation === this.generation) this.store(key, value);
+            return value;
+          },
+          (error: unknown) => {
+            const stale = this.entries.get(key);
+            if (stale && generation === this.generation && Date.now() < stale.expiresAt + this.staleIfErrorMs) return stale.value;
+            throw error;
+          },
+        )
         .finally(() => this.loading.delete(key));
       this.loading.set(key, pending);
     }

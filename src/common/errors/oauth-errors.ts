@@ -125,6 +125,16 @@ export class InsufficientScope extends OAuthError {
   }
 }
 
+/** A client authenticated by its credentials (not a bearer token) that lacks the scope an endpoint needs. */
+export class InsufficientClientScope extends OAuthError {
+  readonly error = 'insufficient_scope';
+  readonly status = 403;
+
+  constructor(readonly scope: string) {
+    super(`This endpoint requires the client to hold the scope "${scope}"`);
+  }
+}
+
 /**
  * Too many failed authentications for one client_id (brute-force protection): refused even with
  * the right secret until `retryAfterSeconds` have passed.

@@ -23,7 +23,8 @@ export function registerRequestMetrics(app: NestFastifyApplication): void {
   app.getHttpAdapter().getInstance().addHook('onResponse', async (request: ObservedRequest, reply) => {
     const route = request.routeOptions?.url ?? 'unmatched';
     metrics.request(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
-    if (!isOAuthEndpoint(request)) return;
+    // Token endpoints only: introspection and revocation are OAuth endpoints too, but grant nothing.
+    if (!isOAuthEndpoint(request) || !route.endsWith('/token')) return;
     const grant = (request.body as { grant_type?: unknown } | undefined)?.grant_type;
     const grantType = typeof grant !== 'string' ? 'missing' : GRANT_TYPES.has(grant) ? grant : 'other';
     const outcome = reply.statusCode === 200 ? 'issued' : (request.errorCode ?? String(reply.statusCode));

@@ -58,6 +58,9 @@ export class OrganizationDto {
   @ApiProperty()
   require_project_scoped_tokens: boolean;
 
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "Keycloak's not-before: the organization's tokens issued earlier are refused" })
+  not_before: string | null;
+
   @ApiProperty({ example: 'http://localhost:8080/auth/realms/acme' })
   issuer: string;
 
@@ -78,6 +81,7 @@ export class OrganizationDto {
       oauth_enabled: organization.oauthEnabled,
       access_token_lifespan: organization.accessTokenLifespan,
       require_project_scoped_tokens: organization.requireProjectScopedTokens,
+      not_before: organization.notBefore?.toISOString() ?? null,
       issuer: record.issuer,
       token_endpoint: `${record.issuer}/protocol/openid-connect/token`,
       created_at: organization.createdAt.toISOString(),

@@ -32,6 +32,13 @@ export class OrganizationEntity {
   @Column({ name: 'is_builtin', type: 'boolean', default: false })
   builtIn: boolean;
 
+  /**
+   * Keycloak's not-before policy: access tokens issued before this instant are refused. Pushed
+   * explicitly, and by disabling a client or regenerating its secret.
+   */
+  @Column({ name: 'not_before', type: 'datetime', precision: 3, nullable: true })
+  notBefore: Date | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

@@ -10,6 +10,18 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/.well-known/jwks.json' })
   jwks_uri: string;
 
+  @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/introspect' })
+  introspection_endpoint: string;
+
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
+  introspection_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/revoke' })
+  revocation_endpoint: string;
+
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
+  revocation_endpoint_auth_methods_supported: string[];
+
   @ApiProperty({ type: [String], example: ['client_credentials'] })
   grant_types_supported: string[];
 

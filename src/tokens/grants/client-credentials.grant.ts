@@ -46,7 +46,8 @@ export class ClientCredentialsGrant implements GrantHandler {
 
     // Precedence: the client's own lifespan, then its organization's, then the server default.
     const lifespanSeconds = client.accessTokenLifespan ?? organization.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
-    const issued = this.issuer.issue({ issuer, clientId: client.id, subject: client.id, organization, projectId, scopes, lifespanSeconds });
+    const notBefore = Math.max(client.notBefore, organization.notBefore);
+    const issued = this.issuer.issue({ issuer, clientId: client.id, subject: client.id, organization, projectId, scopes, lifespanSeconds, notBefore });
     return {
       access_token: issued.token,
       token_type: 'Bearer',
@@ -54,7 +55,8 @@ export class ClientCredentialsGrant implements GrantHandler {
       expires_at: issued.expiresAt.toISOString(),
       scope: scopes.join(' '),
       refresh_expires_in: 0,
-      'not-before-policy': 0,
+      // Keycloak's field: the latest not-before push for this client or its organization, in epoch seconds (0: none).
+      'not-before-policy': Math.floor(Math.max(client.notBeforePolicy, organization.notBefore) / 1000),
     };
   }
 }

@@ -1,0 +1,21 @@
+import { type AuthContext } from '../auth/auth-context.js';
+
+/** Who made a change: a client (by its token or its credentials), later a user, or Gatehouse itself. */
+export interface Actor {
+  readonly type: 'client' | 'user' | 'system';
+  readonly id: string;
+  readonly sourceIp?: string;
+  readonly requestId?: string;
+}
+
+export function actorOf(auth: AuthContext): Actor {
+  return { type: 'client', id: auth.clientId, sourceIp: auth.sourceIp, requestId: auth.requestId };
+}
+
+/** Brute-force detection and other things Gatehouse does on its own. */
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'gatehouse' };
+
+/** A client that authenticated with its own credentials (token, introspection and revocation endpoints). */
+export function clientActor(clientId: string, request: { readonly ip: string; readonly id: unknown }): Actor {
+  return { type: 'client', id: clientId, sourceIp: request.ip, requestId: String(request.id) };
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type ChangeEvent, ChangeFeed } from '../change-feed/change-feed.js';
+import { type Actor } from './actor.js';
+import { AuditEventEntity } from './entities/audit-event.entity.js';
+
+/** One audit event, as services describe it. `details` must never hold a secret or a token. */
+export interface AuditEntry {
+  readonly action: string;
+  readonly targetType: 'client' | 'organization' | 'project' | 'token' | 'signing-key';
+  readonly targetId: string;
+  /** The organization whose administrators see this event (`null`: only the root client). */
+  readonly organizationId: string | null;
+  readonly details?: Record<string, unknown>;
+}
+
+/** A change in progress: its transaction, its audit events and the change-feed events it announces. */
+export interface Change {
+  readonly manager: EntityManager;
+  audit(entry: AuditEntry): Promise<void>;
+  /** Tells every server process (this one once the transaction commits) that something changed. */
+  announce(event: ChangeEvent): void;
+}
+
+/**
+ * The audit trail, and the unit of work every audited change runs in: the change, its audit
+ * events and its change-feed events commit together or not at all, so a failure leaves neither a
+ * change without its record nor a record of a change that did not happen.
+ */
+@Injectable()
+export class AuditTrail {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly feed: ChangeFeed,
+  ) {}
+
+  async change<T>(actor: Actor, work: (change: Change) => Promise<T>): Promise<T> {
+    const announced: ChangeEvent[] = [];
+    const { value, written } = await this.dataSource.transaction(async (manager) => {
+      const value = await work({
+        manager,
+        audit: (entry) => this.write(manager, actor, entry),
+        announce: (event) => void announced.push(event),
+      });
+      return { value, written: await this.feed.write(manager, announced) };
+    });
+    this.feed.deliver(written);
+    return value;
+  }
+
+  /** An event that goes with no change of our own (a token handed out, a lockout). */
+  record(actor: Actor, entry: AuditEntry): Promise<void> {
+    return this.write(this.dataSource.manager, actor, entry);
+  }
+
+  private async write(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
+    await manager.insert(AuditEventEntity, {
+      occurredAt: new Date(),
+      actorType: actor.type,
+      actorId: actor.id,
+      organizationId: entry.organizationId,
+      action: entry.action,
+      targetType: entry.targetType,
+      targetId: entry.targetId,
+      sourceIp: actor.sourceIp ?? null,
+      requestId: actor.requestId ?? null,
+      details: entry.details ? JSON.stringify(entry.details) : null,
+    });
+  }
+}

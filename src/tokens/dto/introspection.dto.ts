@@ -1,0 +1,58 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** Documentation of introspection and revocation requests; the body itself is read by `parseTokenRequest`. */
+export class TokenParameterDto {
+  @ApiProperty({ description: 'The access token' })
+  token: string;
+
+  @ApiPropertyOptional({ enum: ['access_token', 'refresh_token'], description: 'A hint only: every token type is searched' })
+  token_type_hint?: string;
+
+  @ApiPropertyOptional({ description: 'With client_secret_post; leave out when using HTTP Basic' })
+  client_id?: string;
+
+  @ApiPropertyOptional({ description: 'With client_secret_post; leave out when using HTTP Basic' })
+  client_secret?: string;
+}
+
+/** RFC 7662 §2.2. An inactive token gets `{ "active": false }` and nothing else. */
+export class IntrospectionResponseDto {
+  @ApiProperty()
+  active: boolean;
+
+  @ApiPropertyOptional({ description: 'The scopes the token grants now (a scope taken from its client since is gone)' })
+  scope?: string;
+
+  @ApiPropertyOptional()
+  client_id?: string;
+
+  @ApiPropertyOptional()
+  sub?: string;
+
+  @ApiPropertyOptional({ description: 'Epoch seconds' })
+  exp?: number;
+
+  @ApiPropertyOptional({ description: 'Epoch seconds' })
+  iat?: number;
+
+  @ApiPropertyOptional()
+  iss?: string;
+
+  @ApiPropertyOptional()
+  aud?: string | string[];
+
+  @ApiPropertyOptional()
+  jti?: string;
+
+  @ApiPropertyOptional({ example: 'Bearer' })
+  token_type?: string;
+
+  @ApiPropertyOptional({ description: 'The organization the token belongs to' })
+  org_id?: string;
+
+  @ApiPropertyOptional({ description: "The organization's realm name" })
+  org?: string;
+
+  @ApiPropertyOptional({ description: 'Set for a project-scoped token' })
+  project_id?: string;
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
+import { type ClientRecord } from '../auth/client-directory.js';
+import { type IntrospectionResponseDto } from './dto/introspection.dto.js';
+
+const INACTIVE: IntrospectionResponseDto = Object.freeze({ active: false });
+
+/**
+ * RFC 7662 for resource servers that would rather ask than validate JWTs themselves. A token is
+ * active exactly when the bearer guard would accept it, and only towards a caller of its own
+ * organization (the root client sees all): everything else, foreign realms included, is just
+ * inactive, so the answer says nothing about why.
+ */
+@Injectable()
+export class TokenIntrospection {
+  constructor(private readonly verifier: AccessTokenVerifier) {}
+
+  async introspect(caller: ClientRecord, token: string): Promise<IntrospectionResponseDto> {
+    const verified = await this.verifier.verifyIfValid(token);
+    if (!verified) return INACTIVE;
+    const { principal, claims } = verified;
+    if (!caller.isRoot && principal.organizationId !== caller.organizationId) return INACTIVE;
+    return {
+      active: true,
+      scope: [...principal.scopes].join(' '),
+      client_id: principal.clientId,
+      sub: claims.sub as string,
+      exp: claims.exp as number,
+      iat: claims.iat as number,
+      iss: claims.iss as string,
+      aud: claims.aud as string | string[],
+      jti: principal.tokenId,
+      token_type: 'Bearer',
+      org_id: principal.organizationId,
+      org: claims.org as string,
+      ...(principal.projectId !== undefined && { project_id: principal.projectId }),
+    };
+  }
+}

@@ -1,0 +1,50 @@
+import { Controller, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { clientActor } from '../audit/actor.js';
+import { OAuthErrorDto } from '../common/dto/error.dto.js';
+import { ClientAuthenticatedEndpoint, REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
+import { type TokenEndpointRequest } from './client-authentication.guard.js';
+import { IntrospectionResponseDto, TokenParameterDto } from './dto/introspection.dto.js';
+import { TokenIntrospection } from './token-introspection.service.js';
+import { TokenRevocation } from './token-revocation.service.js';
+import { TokenScopes } from './token.scopes.js';
+
+export const INTROSPECTION_ENDPOINT_PATH = '/api/v1/oauth/introspect';
+export const REVOCATION_ENDPOINT_PATH = '/api/v1/oauth/revoke';
+
+/** Introspection (RFC 7662) and revocation (RFC 7009), on the Fides-style paths and on each realm's Keycloak paths. */
+@ApiTags('oauth')
+@Controller()
+export class TokenLifecycleController {
+  constructor(
+    private readonly introspection: TokenIntrospection,
+    private readonly revocation: TokenRevocation,
+  ) {}
+
+  @ClientAuthenticatedEndpoint([INTROSPECTION_ENDPOINT_PATH, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/token/introspect`)], {
+    requiredParameter: 'token',
+    scope: TokenScopes.introspect,
+  })
+  @ApiOperation({
+    summary: 'Introspect an access token (RFC 7662)',
+    description: 'For resource servers: the calling client needs `token:introspect`. Tokens of other organizations, and expired, revoked or malformed ones, are `{"active": false}`.',
+  })
+  @ApiBody({ type: TokenParameterDto })
+  @ApiOkResponse({ type: IntrospectionResponseDto })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request` (no `token`)' })
+  introspect(@Req() request: TokenEndpointRequest): Promise<IntrospectionResponseDto> {
+    return this.introspection.introspect(request.client!, request.tokenRequest!.token);
+  }
+
+  @ClientAuthenticatedEndpoint([REVOCATION_ENDPOINT_PATH, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/revoke`)], { requiredParameter: 'token' })
+  @ApiOperation({
+    summary: 'Revoke an access token (RFC 7009)',
+    description: 'A client revokes its own tokens; every server process refuses them within CHANGE_FEED_POLL_MS. Unknown, expired or already revoked tokens also get 200.',
+  })
+  @ApiBody({ type: TokenParameterDto })
+  @ApiOkResponse({ description: 'Revoked, or nothing to revoke' })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request` (no `token`) or `unauthorized_client` (the token is another client\'s)' })
+  revoke(@Req() request: TokenEndpointRequest): Promise<void> {
+    return this.revocation.revoke(request.client!, clientActor(request.client!.id, request), request.tokenRequest!.token);
+  }
+}

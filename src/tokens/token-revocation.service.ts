@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { type Actor } from '../audit/actor.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
+import { type ClientRecord } from '../auth/client-directory.js';
+import { UnauthorizedClient } from '../common/errors/oauth-errors.js';
+import { RevokedTokenEntity } from '../revocation/entities/revoked-token.entity.js';
+
+/**
+ * RFC 7009. A client revokes its own tokens (the root client any). The token's `jti` goes into
+ * `revoked_token` and out to every server process through the change feed, in one transaction
+ * with its audit event. A token that is not valid now (unknown, malformed, expired, already
+ * revoked) needs no revoking: 200 all the same (§2.2), and nothing is written.
+ */
+@Injectable()
+export class TokenRevocation {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async revoke(caller: ClientRecord, actor: Actor, token: string): Promise<void> {
+    const verified = await this.verifier.verifyIfValid(token);
+    if (!verified) return;
+    const { principal, claims } = verified;
+    if (!caller.isRoot && principal.clientId !== caller.id) throw new UnauthorizedClient('The token was issued to another client: a client can revoke only its own tokens');
+    const expiresAt = new Date((claims.exp as number) * 1000);
+    await this.audit.change(actor, async (change) => {
+      // INSERT IGNORE / INSERT OR IGNORE: a concurrent revocation of the same token is not an error.
+      await change.manager
+        .createQueryBuilder()
+        .insert()
+        .into(RevokedTokenEntity)
+        .values({ jti: principal.tokenId, clientId: principal.clientId, organizationId: principal.organizationId, expiresAt, revokedAt: new Date() })
+        .orIgnore()
+        .execute();
+      await change.audit({ action: 'token.revoked', targetType: 'token', targetId: principal.tokenId, organizationId: principal.organizationId, details: { client_id: principal.clientId } });
+      change.announce({ kind: 'token-revoked', subject: principal.tokenId, expiresAt });
+    });
+  }
+}
