@@ -2,7 +2,7 @@
 // a bare Fastify route, driven side by side in one run with the same autocannon settings. Prints
 // a table with ratios and writes bench/results/latest.json and latest.svg. See bench/README.md.
 import { spawn, execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MARIADB_URL = process.env.BENCH_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306/gatehouse_bench';
 const EXTRA_CLIENTS = Number(process.env.BENCH_EXTRA_CLIENTS ?? 100_000);
+const REVOKED_TOKENS = Number(process.env.BENCH_REVOKED_TOKENS ?? 10_000);
 const ROOT = { id: 'bench-root', secret: randomBytes(32).toString('base64url') };
 const SECRET = randomBytes(32).toString('base64url');
 let nextPort = 9400;
@@ -27,19 +28,26 @@ function start(name, args, env) {
   const port = nextPort++;
   const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
+  // Only the tail is kept: a server logging under load would otherwise fill this process's memory.
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 30_000);
-    child.stdout.on('data', () => {
-      if (/listening on port/.test(output)) {
-        clearTimeout(timer);
-        resolve({ name, port, child, url: `http://127.0.0.1:${port}` });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${output}`)));
-  });
+  const keep = (chunk) => (output = (output + chunk).slice(-20_000));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited;
+  child.on('exit', (code) => (exited = code));
+  // Ready when it answers HTTP at all (whatever its log level prints).
+  return (async () => {
+    for (let attempt = 0; attempt < 300; attempt += 1) {
+      if (exited !== undefined) throw new Error(`${name} exited with ${exited}:\n${output}`);
+      const answered = await fetch(`http://127.0.0.1:${port}/`).then(
+        () => true,
+        () => false,
+      );
+      if (answered) return { name, port, child, url: `http://127.0.0.1:${port}` };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${name} did not start:\n${output}`);
+  })();
 }
 
 /** Resident memory of a server and its children (cluster workers), in MB. */
@@ -114,13 +122,31 @@ async function addClients(databaseUrl, count) {
   return Number(n);
 }
 
+/** Adds `count` unexpired revoked tokens: the revocation list every process holds in memory grows with them. */
+async function addRevokedTokens(databaseUrl, count) {
+  const connection = await mysql.createConnection(databaseUrl);
+  const [[builtIn]] = await connection.query('SELECT id FROM organization WHERE is_builtin = 1');
+  const now = new Date();
+  const sql = (date) => date.toISOString().replace('T', ' ').replace('Z', '');
+  for (let offset = 0; offset < count; offset += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - offset) }, () => [randomUUID(), 'bench', builtIn.id, sql(new Date(now.getTime() + 3_600_000)), sql(now)]);
+    await connection.query('INSERT INTO revoked_token (jti, client_id, organization_id, expires_at, revoked_at) VALUES ?', [rows]);
+  }
+  const [[{ n }]] = await connection.query('SELECT COUNT(*) AS n FROM revoked_token');
+  await connection.end();
+  return Number(n);
+}
+
 async function prepareGatehouse(server) {
   const form = (fields) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
   const root = await (await fetch(`${server.url}/api/v1/oauth/token`, form({ grant_type: 'client_credentials', client_id: ROOT.id, client_secret: ROOT.secret }))).json();
   const created = await fetch(`${server.url}/api/v1/oauth/client`, { method: 'POST', headers: { authorization: `Bearer ${root.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'bench', scopes: ['scope:read'] }) });
   const client = created.status === 201 ? await created.json() : { client_id: 'bench', client_secret: (await (await fetch(`${server.url}/api/v1/oauth/client/bench/secret`, { method: 'POST', headers: { authorization: `Bearer ${root.access_token}` } })).json()).client_secret };
   const token = await (await fetch(`${server.url}/api/v1/oauth/token`, form({ grant_type: 'client_credentials', ...client }))).json();
-  return { client, bearer: token.access_token };
+  // A resource server that introspects (scenario d).
+  const rsCreated = await fetch(`${server.url}/api/v1/oauth/client`, { method: 'POST', headers: { authorization: `Bearer ${root.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ scopes: ['token:introspect'] }) });
+  const resourceServer = await rsCreated.json();
+  return { client, bearer: token.access_token, resourceServer };
 }
 
 const basicAuth = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
@@ -128,7 +154,9 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 async function main() {
   // The load comes from one IP at thousands of requests a second: the per-IP limit is off here.
-  const gatehouseEnv = { NODE_ENV: 'production', OAUTH_ROOT_CLIENT_ID: ROOT.id, OAUTH_ROOT_CLIENT_SECRET: ROOT.secret, RATE_LIMIT_PER_MINUTE: '0' };
+  // LOG_LEVEL=warn: node-oidc-provider and the bare route log nothing per request either; the
+  // cost of Gatehouse's one-line-per-request info log is measured apart, in (f).
+  const gatehouseEnv = { NODE_ENV: 'production', OAUTH_ROOT_CLIENT_ID: ROOT.id, OAUTH_ROOT_CLIENT_SECRET: ROOT.secret, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' };
   await resetMariaDb();
   const sqliteUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'gatehouse-bench-')), 'bench.sqlite')}`;
   const servers = {
@@ -141,6 +169,7 @@ async function main() {
   const tokenBasic = (client) => ({ path: '/api/v1/oauth/token', method: 'POST', headers: { ...FORM, authorization: basicAuth(client.client_id, client.client_secret) }, body: 'grant_type=client_credentials' });
   const tokenPost = (client) => ({ path: '/api/v1/oauth/token', method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'client_credentials', ...client }).toString() });
   const guarded = (bearer) => ({ path: '/api/v1/oauth/role', method: 'GET', headers: { authorization: `Bearer ${bearer}` } });
+  const introspect = (prepared) => ({ path: '/api/v1/oauth/introspect', method: 'POST', headers: { ...FORM, authorization: basicAuth(prepared.resourceServer.client_id, prepared.resourceServer.client_secret) }, body: new URLSearchParams({ token: prepared.bearer }).toString() });
   const oidcToken = { path: '/token', method: 'POST', headers: { ...FORM, authorization: basicAuth('bench-basic', SECRET) }, body: 'grant_type=client_credentials&scope=api%3Aread' };
   const oidcTokenPost = { path: '/token', method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'api:read', client_id: 'bench-post', client_secret: SECRET }).toString() };
 
@@ -149,7 +178,8 @@ async function main() {
   const A = '(a) token, client_secret_basic';
   const B = '(b) token, client_secret_post';
   const C = '(c) scope-guarded GET with bearer';
-  const E = '(e) with 100k more clients';
+  const D = '(d) introspection';
+  const E = `(e) with ${EXTRA_CLIENTS / 1000}k more clients, ${REVOKED_TOKENS / 1000}k revoked tokens`;
   results.push(
     ...(await measure(A, [
       [servers.sqlite, tokenBasic(prepared.sqlite.client)],
@@ -173,6 +203,14 @@ async function main() {
     ])),
   );
 
+  results.push(
+    ...(await measure(D, [
+      [servers.sqlite, introspect(prepared.sqlite)],
+      [servers.mariadb, introspect(prepared.mariadb)],
+      [servers.bare, { path: '/token', method: 'POST', headers: FORM, body: 'token=x' }],
+    ])),
+  );
+
   // (e): a second MariaDB-backed Gatehouse on its own database gets 100k more clients; it is
   // measured interleaved with the first, which has none, so the ratio is about the clients alone.
   const crowdedUrl = MARIADB_URL.replace(/\/[^/]*$/, '/gatehouse_bench_crowded');
@@ -180,10 +218,21 @@ async function main() {
   servers.crowded = await start('gatehouse (MariaDB, +100k clients)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: crowdedUrl });
   prepared.crowded = await prepareGatehouse(servers.crowded);
   const total = await addClients(crowdedUrl, EXTRA_CLIENTS);
-  process.stdout.write(`  (${total} clients in the crowded database; revoked tokens arrive with revocation, issue 4)\n`);
+  const revoked = await addRevokedTokens(crowdedUrl, REVOKED_TOKENS);
+  // Restarted, so that it loads the revoked tokens as a process starting on such a database does.
+  servers.crowded.child.kill('SIGTERM');
+  await new Promise((resolve) => servers.crowded.child.once('exit', resolve));
+  servers.crowded = await start(`gatehouse (MariaDB, +${EXTRA_CLIENTS / 1000}k clients, ${REVOKED_TOKENS / 1000}k revoked)`, ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: crowdedUrl });
+  prepared.crowded = await prepareGatehouse(servers.crowded);
+  process.stdout.write(`  (${total} clients and ${revoked} revoked tokens in the crowded database)\n`);
   results.push(...(await measure(`${E}: token`, [[servers.mariadb, tokenBasic(prepared.mariadb.client)], [servers.crowded, tokenBasic(prepared.crowded.client)]])));
   results.push(...(await measure(`${E}: bearer`, [[servers.mariadb, guarded(prepared.mariadb.bearer)], [servers.crowded, guarded(prepared.crowded.bearer)]])));
   servers.crowded.child.kill('SIGTERM');
+
+  // (f): what the default per-request info log costs, side by side with the same server at warn.
+  const logging = await start('gatehouse (MariaDB, LOG_LEVEL=info)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: MARIADB_URL, LOG_LEVEL: 'info' });
+  results.push(...(await measure('(f) token with LOG_LEVEL=info', [[servers.mariadb, tokenBasic(prepared.mariadb.client)], [logging, tokenBasic(prepared.mariadb.client)]])));
+  logging.child.kill('SIGTERM');
 
   const workers = await start('gatehouse (MariaDB, 2 workers)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: MARIADB_URL, GATEHOUSE_WORKERS: '2' });
   await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -198,15 +247,18 @@ async function main() {
     'token (a), MariaDB / bare': ratio(find(A, 'gatehouse (MariaDB)'), find(A, 'bare fastify')),
     'bearer (c), MariaDB / bare': ratio(find(C, 'gatehouse (MariaDB)'), find(C, 'bare fastify')),
     'bearer (c), SQLite / bare': ratio(find(C, 'gatehouse (SQLite)'), find(C, 'bare fastify')),
-    'token (e): +100k clients / none, MariaDB': ratio(find(`${E}: token`, 'gatehouse (MariaDB, +100k clients)'), find(`${E}: token`, 'gatehouse (MariaDB)')),
-    'bearer (e): +100k clients / none, MariaDB': ratio(find(`${E}: bearer`, 'gatehouse (MariaDB, +100k clients)'), find(`${E}: bearer`, 'gatehouse (MariaDB)')),
+    'introspection (d), MariaDB / bare': ratio(find(D, 'gatehouse (MariaDB)'), find(D, 'bare fastify')),
+    'introspection (d), SQLite / bare': ratio(find(D, 'gatehouse (SQLite)'), find(D, 'bare fastify')),
+    'token (e): crowded / empty, MariaDB': ratio(find(`${E}: token`, servers.crowded.name), find(`${E}: token`, 'gatehouse (MariaDB)')),
+    'bearer (e): crowded / empty, MariaDB': ratio(find(`${E}: bearer`, servers.crowded.name), find(`${E}: bearer`, 'gatehouse (MariaDB)')),
+    'token (f): LOG_LEVEL=info / warn, MariaDB': ratio(find('(f) token with LOG_LEVEL=info', 'gatehouse (MariaDB, LOG_LEVEL=info)'), find('(f) token with LOG_LEVEL=info', 'gatehouse (MariaDB)')),
     'token (a), 2 workers / 1 process, MariaDB': ratio(find('workers: (a) with 2 workers', 'gatehouse (MariaDB, 2 workers)'), find('workers: (a) with 2 workers', 'gatehouse (MariaDB)')),
   };
   process.stdout.write('\nRatios (same run):\n');
   for (const [name, value] of Object.entries(ratios)) process.stdout.write(`  ${name.padEnd(44)} ${value.toFixed(2)}\n`);
 
   mkdirSync('bench/results', { recursive: true });
-  const report = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, settings: { CONNECTIONS, DURATION, WARMUP, ROUNDS, EXTRA_CLIENTS }, results, ratios };
+  const report = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, settings: { CONNECTIONS, DURATION, WARMUP, ROUNDS, EXTRA_CLIENTS, REVOKED_TOKENS }, results, ratios };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync('bench/results/latest.svg', renderChart(results));
   process.stdout.write('\nWrote bench/results/latest.json and bench/results/latest.svg\n');
