@@ -156,7 +156,7 @@ async function main() {
   // The load comes from one IP at thousands of requests a second: the per-IP limit is off here.
   // LOG_LEVEL=warn: node-oidc-provider and the bare route log nothing per request either; the
   // cost of Gatehouse's one-line-per-request info log is measured apart, in (f).
-  const gatehouseEnv = { NODE_ENV: 'production', OAUTH_ROOT_CLIENT_ID: ROOT.id, OAUTH_ROOT_CLIENT_SECRET: ROOT.secret, RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' };
+  const gatehouseEnv = { NODE_ENV: 'production', OAUTH_ROOT_CLIENT_ID: ROOT.id, OAUTH_ROOT_CLIENT_SECRET: ROOT.secret, RATE_LIMIT_PER_MINUTE: '0', ADMIN_EMAIL: 'bench@example.com', ADMIN_PASSWORD: 'bench admin passphrase', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn' };
   await resetMariaDb();
   const sqliteUrl = `sqlite:${join(mkdtempSync(join(tmpdir(), 'gatehouse-bench-')), 'bench.sqlite')}`;
   const servers = {

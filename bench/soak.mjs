@@ -52,7 +52,7 @@ async function main() {
     await connection.end();
   }
   const server = spawn(process.execPath, ['dist/main.js'], {
-    env: { PATH: process.env.PATH, PORT: String(PORT), NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL, OAUTH_ROOT_CLIENT_ID: ROOT.client_id, OAUTH_ROOT_CLIENT_SECRET: ROOT.client_secret, RATE_LIMIT_PER_MINUTE: '0' },
+    env: { PATH: process.env.PATH, PORT: String(PORT), NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL, OAUTH_ROOT_CLIENT_ID: ROOT.client_id, OAUTH_ROOT_CLIENT_SECRET: ROOT.client_secret, RATE_LIMIT_PER_MINUTE: '0', ADMIN_EMAIL: 'soak@example.com', ADMIN_PASSWORD: 'soak admin passphrase' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {

@@ -2,6 +2,7 @@ import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChangeFeedModule } from './change-feed/change-feed.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
@@ -17,6 +18,7 @@ import { RevocationModule } from './revocation/revocation.module.js';
 import { ScopesModule } from './scopes/scopes.module.js';
 import { TablesModule } from './tables/tables.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
@@ -24,7 +26,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
+      imports: [GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, UsersModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {

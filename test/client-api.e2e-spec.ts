@@ -58,7 +58,8 @@ describe('client API', () => {
     expect(body.items.map((item) => item.name)).toEqual(['page-c', 'page-b']);
     const all = (await as(root).get(`${CLIENTS}?size=100`)).body as { items: { client_id: string }[] };
     expect(all.items.map((item) => item.client_id)).not.toContain(ROOT.client_id);
-    expect(JSON.stringify(all)).not.toMatch(/secret/i);
+    // No secret or hash (the auth method name "client_secret_basic" is not one).
+    expect(JSON.stringify(all)).not.toMatch(/"client_secret"|secret_?hash|hmac-sha256/i);
   });
 
   it('refuses bad paging parameters', async () => {

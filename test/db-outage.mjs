@@ -124,6 +124,8 @@ async function main() {
       // Shorter than the outage: cached clients must keep working past their TTL.
       CLIENT_CACHE_TTL_SECONDS: '2',
       RATE_LIMIT_PER_MINUTE: '0',
+      ADMIN_EMAIL: 'ops@example.com',
+      ADMIN_PASSWORD: 'outage drill admin',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,10 +7,11 @@ const ROOT_SECRET = 'log-root-secret-0123456789abcdefghijklmnopq';
 
 describe('logs', () => {
   it('are JSON lines with request ids, and never contain a secret, a token or a credential header', async () => {
-    const server = runServer({ DATABASE_URL: await emptyDatabaseUrl(), LOG_LEVEL: 'trace', OAUTH_ROOT_CLIENT_ID: ROOT_ID, OAUTH_ROOT_CLIENT_SECRET: ROOT_SECRET });
+    const adminPassword = 'admin-password-should-never-be-logged';
+    const server = runServer({ DATABASE_URL: await emptyDatabaseUrl(), LOG_LEVEL: 'trace', OAUTH_ROOT_CLIENT_ID: ROOT_ID, OAUTH_ROOT_CLIENT_SECRET: ROOT_SECRET, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: adminPassword });
     const port = await server.listening;
     const base = `http://127.0.0.1:${port}`;
-    const used: string[] = [ROOT_SECRET];
+    const used: string[] = [ROOT_SECRET, adminPassword];
     const form = (fields: Record<string, string>, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(fields) });
     const json = async (response: Response) => (await response.json()) as Record<string, string>;
 
@@ -35,6 +36,15 @@ describe('logs', () => {
       await fetch(`${base}/api/v1/oauth/token?client_secret=${querySecret}`, form({ grant_type: 'client_credentials', client_id: created.client_id, client_secret: 'wrong-secret-should-never-be-logged' }));
       await fetch(`${base}/api/v1/oauth/scope`, { headers: { Authorization: `Bearer ${root.slice(0, -4)}abcd` } });
       await fetch(`${base}/api/v1/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: `{"client_secret": "${renewed.client_secret}", ` });
+      // Sign-in: a right and a wrong password, and the session and CSRF cookies they involve.
+      const signInForm = await fetch(`${base}/oauth2/sign-in`);
+      const csrf = /name="csrf_token" value="([\w-]+)"/.exec(await signInForm.text())![1]!;
+      const cookie = `gatehouse_csrf=${csrf}`;
+      used.push(csrf, 'wrong-password-should-never-be-logged');
+      await fetch(`${base}/oauth2/sign-in`, { ...form({ csrf_token: csrf, email: 'ops@example.com', password: 'wrong-password-should-never-be-logged' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie } });
+      const signedIn = await fetch(`${base}/oauth2/sign-in`, { ...form({ csrf_token: csrf, email: 'ops@example.com', password: adminPassword }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie } });
+      expect(signedIn.status).toBe(200);
+      used.push(/gatehouse_session=([\w-]+)/.exec(signedIn.headers.get('set-cookie') ?? '')![1]!);
       const generated = await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'not a valid id!' } });
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     } finally {

@@ -94,6 +94,17 @@ describe('API documentation at /docs', () => {
         'GET /api/v1/rule',
         'POST /api/v1/rule',
         'PATCH /api/v1/rule',
+        'DELETE /api/v1/users/{id}',
+        'GET /api/v1/users',
+        'GET /api/v1/users/{id}',
+        'GET /auth/realms/{realm}/protocol/openid-connect/userinfo',
+        'GET /oauth2/userinfo',
+        'GET /realms/{realm}/protocol/openid-connect/userinfo',
+        'PATCH /api/v1/users/{id}',
+        'POST /api/v1/users',
+        'POST /auth/realms/{realm}/protocol/openid-connect/userinfo',
+        'POST /oauth2/userinfo',
+        'POST /realms/{realm}/protocol/openid-connect/userinfo',
       ].sort(),
     );
     for (const { operation } of operations) expect(operation.summary).toBeTruthy();
@@ -110,7 +121,7 @@ describe('API documentation at /docs', () => {
 
   it('groups operations by module', () => {
     const tags = new Set(Object.values(document.paths).flatMap((methods) => Object.values(methods).flatMap((operation) => (operation as { tags?: string[] }).tags ?? [])));
-    expect([...tags].sort()).toEqual(['audit', 'clients', 'health', 'keys', 'oauth', 'organizations', 'policies', 'projects', 'scopes', 'tables']);
+    expect([...tags].sort()).toEqual(['audit', 'clients', 'health', 'keys', 'oauth', 'organizations', 'policies', 'projects', 'scopes', 'tables', 'users']);
   });
 
   it('marks guarded operations with their scope and documents their 401 and 403', () => {

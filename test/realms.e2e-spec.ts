@@ -41,7 +41,8 @@ describe('organizations as Keycloak-style realms', () => {
       issuer: `${BASE}/auth/realms/acme`,
       token_endpoint: `${BASE}/auth/realms/acme/protocol/openid-connect/token`,
       jwks_uri: `${BASE}/auth/realms/acme/protocol/openid-connect/certs`,
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
+      authorization_endpoint: `${BASE}/auth/realms/acme/protocol/openid-connect/auth`,
     });
     expect((await gatehouse.http().get('/realms/acme/.well-known/openid-configuration')).body).toEqual(discovery.body);
     const certs = await gatehouse.http().get('/auth/realms/acme/protocol/openid-connect/certs');

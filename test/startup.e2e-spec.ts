@@ -31,11 +31,14 @@ describe('starting the server (node dist/main.js)', () => {
     expect(first.stdout()).toContain(`curl -s -X POST http://localhost:0/api/v1/oauth/token -d grant_type=client_credentials -d client_id=${id}`);
     expect((await token(port, id!, secret!)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    // And an administrator account, its generated password printed once.
+    expect(first.stdout()).toMatch(/ADMIN_EMAIL=admin@gatehouse\.local\n\s+ADMIN_PASSWORD=[\w-]{24}\n/);
     await first.stop();
 
     const second = run({ DATABASE_URL });
     const secondPort = await second.listening;
     expect(second.stdout()).not.toContain('OAUTH_ROOT_CLIENT_SECRET=');
+    expect(second.stdout()).not.toContain('ADMIN_PASSWORD=');
     expect(second.stdout()).not.toContain(secret!);
     expect((await token(secondPort, id!, secret!)).status).toBe(200);
   });
@@ -44,6 +47,7 @@ describe('starting the server (node dist/main.js)', () => {
     const server = run({ NODE_ENV: 'production', DATABASE_URL: await emptyDatabaseUrl() });
     expect(await server.exited).toBe(1);
     expect(server.stderr()).toContain('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set when NODE_ENV=production');
+    expect(server.stderr()).toContain('ADMIN_EMAIL and ADMIN_PASSWORD must be set when NODE_ENV=production');
     expect(server.stderr()).not.toMatch(/\n\s+at /);
   });
 
@@ -54,6 +58,9 @@ describe('starting the server (node dist/main.js)', () => {
     [{ OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '0' }, 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES'],
     [{ OAUTH_ROOT_CLIENT_ID: 'root' }, 'OAUTH_ROOT_CLIENT_SECRET'],
     [{ OAUTH_ROOT_CLIENT_ID: 'root', OAUTH_ROOT_CLIENT_SECRET: 'short' }, 'OAUTH_ROOT_CLIENT_SECRET'],
+    [{ ADMIN_EMAIL: 'not an email' }, 'ADMIN_EMAIL'],
+    [{ ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    [{ SIGN_IN_RATE_LIMIT_PER_MINUTE: '-1' }, 'SIGN_IN_RATE_LIMIT_PER_MINUTE'],
   ])('refuses invalid configuration %j with a message naming %s', async (env, variable) => {
     const server = run({ DATABASE_URL: await emptyDatabaseUrl(), ...env });
     expect(await server.exited).toBe(1);
@@ -64,7 +71,7 @@ describe('starting the server (node dist/main.js)', () => {
 
   it('uses the configured root client in production', async () => {
     const secret = 'p'.repeat(40);
-    const server = run({ NODE_ENV: 'production', DATABASE_URL: await emptyDatabaseUrl(), OAUTH_ROOT_CLIENT_ID: 'ops-root', OAUTH_ROOT_CLIENT_SECRET: secret });
+    const server = run({ NODE_ENV: 'production', DATABASE_URL: await emptyDatabaseUrl(), OAUTH_ROOT_CLIENT_ID: 'ops-root', OAUTH_ROOT_CLIENT_SECRET: secret, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'an admin passphrase' });
     const port = await server.listening;
     expect(server.stdout()).not.toContain(secret);
     expect((await token(port, 'ops-root', secret)).status).toBe(200);

@@ -8,8 +8,11 @@ export interface Actor {
   readonly requestId?: string;
 }
 
+/** The caller of an API route: the user a user token speaks for, or else the client. */
 export function actorOf(auth: AuthContext): Actor {
-  return { type: 'client', id: auth.clientId, sourceIp: auth.sourceIp, requestId: auth.requestId };
+  return auth.userId !== undefined
+    ? { type: 'user', id: auth.userId, sourceIp: auth.sourceIp, requestId: auth.requestId }
+    : { type: 'client', id: auth.clientId, sourceIp: auth.sourceIp, requestId: auth.requestId };
 }
 
 /** Brute-force detection and other things Gatehouse does on its own. */

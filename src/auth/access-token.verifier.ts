@@ -5,15 +5,20 @@ import { decodeCompactJws } from '../keys/compact-jws.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RevocationList } from '../revocation/revocation-list.js';
+import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
+import { MEMBER_ROLE, permissionsOfRole, scopesOfPermissions } from '../scopes/permissions.js';
 import { issuedAtMsOf } from './access-token-id.js';
 import { type TokenPrincipal } from './auth-context.js';
 import { ClientDirectory } from './client-directory.js';
-import { OrganizationDirectory } from './organization-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from './organization-directory.js';
+import { UserDirectory } from './user-directory.js';
 
 /** Far longer than any token we issue (a root token lists every scope): refuse before parsing. */
 const MAX_TOKEN_LENGTH = 8192;
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
+/** The `sub_type` claim of a token issued to a client on behalf of a user (Polar's name); client tokens have none. */
+export const USER_SUBJECT = 'user';
 
 /**
  * Tokens whose signature has been checked, kept at most this many (the oldest go first). An entry
@@ -50,6 +55,7 @@ export class AccessTokenVerifier {
     private readonly config: GatehouseConfig,
     private readonly metrics: MetricsService,
     private readonly revocations: RevocationList,
+    private readonly users: UserDirectory,
   ) {}
 
   async verify(token: string): Promise<VerifiedAccessToken> {
@@ -86,9 +92,37 @@ export class AccessTokenVerifier {
     const projectId = typeof claims.project_id === 'string' ? claims.project_id : undefined;
     const granted = claims.scope ? claims.scope.split(' ') : [];
     if (projectId !== undefined && !granted.includes(`project-${projectId}`)) throw new InvalidToken('The access token names a project outside its scope');
-    // A scope taken away from a client stops working at once, not when its tokens expire.
-    const held = client.isRoot ? granted : granted.filter((scope) => client.scopes.includes(scope) || scope === `project-${projectId}`);
-    return { principal: { clientId: client.id, organizationId: organization.id, projectId, isRoot: client.isRoot, scopes: new Set(held), tokenId: claims.jti }, claims };
+    const user = claims.sub_type === USER_SUBJECT ? await this.userOf(claims, issuedAt, organization) : undefined;
+    // A scope taken away from a client (or from a user's role) stops working at once, not when its tokens expire.
+    const held = granted.filter(
+      (scope) => (client.isRoot || client.scopes.includes(scope) || scope === `project-${projectId}`) && (!user || user.scopes.has(scope)),
+    );
+    return {
+      principal: {
+        clientId: client.id,
+        userId: user?.id,
+        organizationId: organization.id,
+        projectId,
+        // A user token acts for the user, never with the root client's powers.
+        isRoot: client.isRoot && !user,
+        scopes: new Set(held),
+        permissions: user ? user.permissions : client.permissions,
+        tokenId: claims.jti,
+      },
+      claims,
+    };
+  }
+
+  /** The user a user token speaks for, with what their role in the token's organization lets them do now. */
+  private async userOf(claims: Record<string, unknown>, issuedAt: number, organization: OrganizationRecord): Promise<{ id: string; scopes: ReadonlySet<string>; permissions: string[] }> {
+    const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub) : undefined;
+    if (!user || user.disabled) throw new InvalidToken('The user this token was issued to is disabled or deleted');
+    if (issuedAt < user.notBefore) throw new InvalidToken("The access token has been revoked: it was issued before the user's password change or sign-out everywhere");
+    // Anyone may use the built-in organization's apps; another organization's apps serve its members.
+    const role = user.roles.get(organization.id) ?? (organization.builtIn ? MEMBER_ROLE : undefined);
+    if (role === undefined) throw new InvalidToken(`The user is no longer a member of the organization ${organization.name}`);
+    const permissions = permissionsOfRole(role);
+    return { id: user.id, scopes: new Set([...IDENTITY_SCOPE_NAMES, ...scopesOfPermissions(permissions)]), permissions };
   }
 
   /**

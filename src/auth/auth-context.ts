@@ -3,12 +3,16 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 /** What a verified access token says about its bearer, now (scopes taken away since are gone). */
 export interface TokenPrincipal {
   readonly clientId: string;
+  /** Set when the token speaks for a user (authorization code flow): the client acts on their behalf. */
+  readonly userId: string | undefined;
   readonly organizationId: string;
   /** Set for a project-scoped token (`scope=project-{id}`). */
   readonly projectId: string | undefined;
   readonly isRoot: boolean;
-  /** The token's scopes that the client still holds. */
+  /** The token's scopes that the client (and, for a user token, the user) still holds. */
   readonly scopes: ReadonlySet<string>;
+  /** The permissions of the caller: the client's, or the user's role in the organization. Nobody grants one they lack. */
+  readonly permissions: readonly string[];
   readonly tokenId: string;
 }
 

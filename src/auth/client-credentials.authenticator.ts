@@ -40,6 +40,13 @@ export class ClientCredentialsAuthenticator {
     return client;
   }
 
+  /** A public client (no secret) naming itself; a confidential client must authenticate. */
+  async authenticatePublic(clientId: string): Promise<ClientRecord> {
+    const client = CLIENT_ID_PATTERN.test(clientId) ? await this.clients.find(clientId) : undefined;
+    if (!client || !client.isPublic || client.disabled) throw new InvalidClient('Client authentication failed: send client_secret, or use HTTP Basic');
+    return client;
+  }
+
   /** Lockouts of existing clients go to the audit trail (unknown ids would only let anyone fill it). */
   private async recordLockout(client: ClientRecord, lockedUntil: string | null): Promise<void> {
     try {

@@ -17,6 +17,9 @@ export interface ClientRecord {
   readonly scopes: readonly string[];
   readonly permissions: readonly string[];
   readonly isRoot: boolean;
+  /** No secret: authenticates by client_id alone, for the user grants, with PKCE. */
+  readonly isPublic: boolean;
+  readonly redirectUris: readonly string[];
   readonly disabled: boolean;
   readonly accessTokenLifespan: number | null;
   /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
@@ -57,6 +60,8 @@ export class ClientDirectory {
         scopes: [...new Set([...row.scopes, ...scopesOfPermissions(row.permissions)])],
         permissions: row.permissions,
         isRoot: row.isRoot,
+        isPublic: row.isPublic,
+        redirectUris: row.redirectUris,
         disabled: row.disabled,
         accessTokenLifespan: row.accessTokenLifespan,
         // A client id deleted and created again must not bring the old client's tokens back.

@@ -12,6 +12,7 @@ import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OAuthError } from '../common/errors/oauth-errors.js';
 import { decodeCompactJws } from '../keys/compact-jws.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
+import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { type TokenResponseDto } from '../tokens/dto/token-response.dto.js';
 import { TokensService } from '../tokens/tokens.service.js';
@@ -39,10 +40,14 @@ export class ClientsService {
   async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     this.checkAssignable(auth, dto.scopes);
-    await this.checkGrantablePermissions(auth, dto.permissions ?? []);
+    this.checkGrantablePermissions(auth, dto.permissions ?? []);
+    const isPublic = dto.public ?? false;
+    if (isPublic && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client needs at least one redirect URI: the authorization code flow is all it can use');
+    if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
     const id = dto.client_id ?? randomBytes(16).toString('hex');
     if (await this.repository.existsBy({ id })) throw new ConflictException(`A client with id ${id} exists already`);
-    const { secret, hash } = this.hasher.generate();
+    // A public client's empty hash matches no secret (see ClientSecretHasher.verify).
+    const { secret, hash } = isPublic ? { secret: undefined, hash: '' } : this.hasher.generate();
     const now = new Date();
     const client = this.repository.create({
       id,
@@ -53,6 +58,11 @@ export class ClientsService {
       secretHash: hash,
       scopes: dto.scopes,
       accessTokenLifespan: dto.access_token_lifespan ?? null,
+      redirectUris: dto.redirect_uris ?? [],
+      logoUri: dto.logo_uri ?? null,
+      tosUri: dto.tos_uri ?? null,
+      policyUri: dto.policy_uri ?? null,
+      isPublic,
       isRoot: false,
       disabled: false,
       createdAt: now,
@@ -61,9 +71,9 @@ export class ClientsService {
     await this.audit.change(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
-      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions });
+      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris });
     });
-    return { client_id: client.id, client_secret: secret };
+    return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
   }
 
   /** Newest first, the caller's organization only (all for root); the root client is configuration, not data, and is left out (as Fides does). */
@@ -103,20 +113,27 @@ export class ClientsService {
 
   async setPermissions(auth: AuthContext, id: string, permissions: string[]): Promise<string[]> {
     const client = await this.findChangeable(auth, id);
-    await this.checkGrantablePermissions(auth, permissions);
+    if (client.isPublic && permissions.length > 0) throw new BadRequestException('A public client cannot hold permissions');
+    this.checkGrantablePermissions(auth, permissions);
     return (await this.save(auth, client, { permissions }, 'client.permissions_changed', { previous: client.permissions, permissions })).permissions;
   }
 
   async update(auth: AuthContext, id: string, dto: UpdateClientDto): Promise<ClientDto> {
     const client = await this.findChangeable(auth, id);
+    if (client.isPublic && dto.redirect_uris?.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
+    if (client.isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions');
     if (dto.scopes !== undefined) this.checkAssignable(auth, dto.scopes);
-    if (dto.permissions !== undefined) await this.checkGrantablePermissions(auth, dto.permissions);
+    if (dto.permissions !== undefined) this.checkGrantablePermissions(auth, dto.permissions);
     const changes: Partial<OAuthClientEntity> = {
       ...(dto.name !== undefined && { name: dto.name }),
       ...(dto.description !== undefined && { description: dto.description }),
       ...(dto.scopes !== undefined && { scopes: dto.scopes }),
       ...(dto.permissions !== undefined && { permissions: dto.permissions }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
+      ...(dto.redirect_uris !== undefined && { redirectUris: dto.redirect_uris }),
+      ...(dto.logo_uri !== undefined && { logoUri: dto.logo_uri }),
+      ...(dto.tos_uri !== undefined && { tosUri: dto.tos_uri }),
+      ...(dto.policy_uri !== undefined && { policyUri: dto.policy_uri }),
       ...(dto.disabled !== undefined && { disabled: dto.disabled }),
       // Disabling refuses the client's tokens; re-enabling must not bring them back.
       ...(dto.disabled === true && !client.disabled && { notBefore: new Date() }),
@@ -137,6 +154,7 @@ export class ClientsService {
    */
   async regenerateSecret(auth: AuthContext, id: string, revokeTokens: boolean): Promise<ClientCredentialsDto> {
     const client = await this.findChangeable(auth, id);
+    if (client.isPublic) throw new ConflictException(`Client ${id} is public: it has no secret to regenerate`);
     const { secret, hash } = this.hasher.generate();
     await this.save(auth, client, { secretHash: hash, ...(revokeTokens && { notBefore: new Date() }) }, 'client.secret_regenerated', { revoke_tokens: revokeTokens });
     return { client_id: client.id, client_secret: secret };
@@ -219,9 +237,9 @@ export class ClientsService {
   }
 
   /** Nobody grants a permission they do not hold (the root client holds them all). */
-  private async checkGrantablePermissions(auth: AuthContext, permissions: string[]): Promise<void> {
+  private checkGrantablePermissions(auth: AuthContext, permissions: string[]): void {
     if (auth.isRoot || permissions.length === 0) return;
-    const held = (await this.directory.find(auth.clientId))?.permissions ?? [];
+    const held = auth.permissions;
     const notHeld = permissions.filter((permission) => !held.includes(permission));
     if (notHeld.length > 0) throw new ForbiddenException(`You cannot grant permissions you do not hold: ${notHeld.join(', ')}`);
   }
@@ -233,7 +251,8 @@ export class ClientsService {
   private checkAssignable(auth: AuthContext, scopes: string[]): void {
     const unknown = this.registry.unknown(scopes);
     if (unknown.length > 0) throw new BadRequestException(`Unknown scopes: ${unknown.join(', ')}`);
-    const notHeld = scopes.filter((scope) => !auth.scopes.has(scope));
+    // The identity scopes only let a client ask users for their consent: anyone may assign them.
+    const notHeld = scopes.filter((scope) => !auth.scopes.has(scope) && !IDENTITY_SCOPE_NAMES.has(scope));
     if (notHeld.length > 0) throw new ForbiddenException(`You cannot assign scopes you do not hold: ${notHeld.join(', ')}`);
   }
 }

@@ -66,6 +66,8 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
       // Never stored: the root client's scopes are whatever scopes exist when it asks.
       scopes: [],
       accessTokenLifespan: null,
+      redirectUris: [],
+      isPublic: false,
       isRoot: true,
       disabled: false,
       createdAt: now,

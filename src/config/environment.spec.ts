@@ -14,6 +14,9 @@ describe('validateEnvironment', () => {
       signingAlgorithm: 'ES256',
       rootClient: undefined,
       production: false,
+      admin: { email: 'admin@gatehouse.local', password: undefined },
+      secureCookies: false,
+      signInRateLimitPerMinute: 30,
     });
   });
 
@@ -29,6 +32,11 @@ describe('validateEnvironment', () => {
         OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '5',
         OAUTH_SIGNING_ALG: 'EdDSA',
         OAUTH_TOKEN_AUDIENCE: 'https://api.example.com',
+        ADMIN_EMAIL: 'Ops@Example.com',
+        ADMIN_PASSWORD: 'a long admin passphrase',
+        SESSION_LIFESPAN_SECONDS: '3600',
+        REFRESH_TOKEN_LIFESPAN_SECONDS: '86400',
+        SIGN_IN_RATE_LIMIT_PER_MINUTE: '5',
       }),
     );
     expect(config).toMatchObject({
@@ -37,6 +45,11 @@ describe('validateEnvironment', () => {
       issuer: 'https://auth.example.com',
       audience: 'https://api.example.com',
       rootClient: { id: 'root', secret: 's'.repeat(32) },
+      admin: { email: 'ops@example.com', password: 'a long admin passphrase' },
+      sessionLifespanMs: 3_600_000,
+      refreshTokenLifespanSeconds: 86400,
+      signInRateLimitPerMinute: 5,
+      secureCookies: true,
       defaultAccessTokenLifespanSeconds: 300,
       signingAlgorithm: 'EdDSA',
     });

@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { LOG_LEVELS, type LogLevel } from '../common/logging/logger.js';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -129,12 +129,42 @@ export class Environment {
   @Min(50)
   @Max(10_000)
   CHANGE_FEED_POLL_MS: number = 250;
+
+  // The bootstrap administrator: a user with administer-account in the built-in organization,
+  // made at start (generated and printed once outside production, as the root client is).
+  @IsOptional()
+  @IsEmail({}, { message: 'ADMIN_EMAIL must be an email address' })
+  ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters long' })
+  @MaxLength(256)
+  ADMIN_PASSWORD?: string;
+
+  // How long a sign-in lasts in the browser before the password is asked again.
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86400)
+  SESSION_LIFESPAN_SECONDS: number = 8 * 3600;
+
+  // How long each refresh token can be used; every use rotates it and the new one gets a full lifespan.
+  @IsInt()
+  @Min(60)
+  @Max(365 * 86400)
+  REFRESH_TOKEN_LIFESPAN_SECONDS: number = 30 * 86400;
+
+  // Sign-in attempts per minute per client IP; 0 turns the limit off.
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  SIGN_IN_RATE_LIMIT_PER_MINUTE: number = 30;
 }
 
-const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'CHANGE_FEED_POLL_MS'];
+const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE'];
 
 /** Variables without a default (not own properties of a new Environment). */
-export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'CORS_ORIGINS'] as const;
+export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
 
 /** Every variable Gatehouse reads. */
 export const ENVIRONMENT_KEYS = [...Object.keys(new Environment()), ...OPTIONAL_KEYS] as (keyof Environment)[];
@@ -162,6 +192,12 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     problems.push('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set together');
   } else if (rootParts === 0 && environment.NODE_ENV === 'production') {
     problems.push('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set when NODE_ENV=production');
+  }
+  const adminParts = [environment.ADMIN_EMAIL, environment.ADMIN_PASSWORD].filter(Boolean).length;
+  if (adminParts === 0 && environment.NODE_ENV === 'production') {
+    problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set when NODE_ENV=production');
+  } else if (environment.ADMIN_PASSWORD && !environment.ADMIN_EMAIL) {
+    problems.push('ADMIN_PASSWORD needs ADMIN_EMAIL');
   }
   if (problems.length > 0) {
     throw new InvalidConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

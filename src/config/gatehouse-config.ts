@@ -22,6 +22,13 @@ export class GatehouseConfig {
   readonly rateLimitPerMinute: number;
   /** Browser origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
+  /** The bootstrap administrator; the password is generated when not configured (never in production). */
+  readonly admin: { readonly email: string; readonly password: string | undefined };
+  readonly sessionLifespanMs: number;
+  readonly refreshTokenLifespanSeconds: number;
+  readonly signInRateLimitPerMinute: number;
+  /** Cookies get `Secure` in production and whenever the public URL is https. */
+  readonly secureCookies: boolean;
 
   constructor(environment: Environment) {
     this.production = environment.NODE_ENV === 'production';
@@ -46,6 +53,11 @@ export class GatehouseConfig {
       lockoutMs: environment.BRUTE_FORCE_LOCKOUT_SECONDS * 1000,
     };
     this.rateLimitPerMinute = environment.RATE_LIMIT_PER_MINUTE;
+    this.admin = { email: (environment.ADMIN_EMAIL ?? 'admin@gatehouse.local').trim().toLowerCase(), password: environment.ADMIN_PASSWORD };
+    this.sessionLifespanMs = environment.SESSION_LIFESPAN_SECONDS * 1000;
+    this.refreshTokenLifespanSeconds = environment.REFRESH_TOKEN_LIFESPAN_SECONDS;
+    this.signInRateLimitPerMinute = environment.SIGN_IN_RATE_LIMIT_PER_MINUTE;
+    this.secureCookies = this.production || this.issuer.startsWith('https:');
     this.corsOrigins = environment.CORS_ORIGINS ? environment.CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/+$/, '')) : [];
   }
 

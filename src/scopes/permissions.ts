@@ -10,12 +10,13 @@ export interface PermissionDefinition {
 }
 
 const CLIENT_SCOPES = ['client:create', 'client:read', 'client:update', 'client:delete'];
+const USER_SCOPES = ['user:create', 'user:read', 'user:update', 'user:delete'];
 
 export const PERMISSIONS: readonly PermissionDefinition[] = [
   {
     name: 'administer-account',
-    description: 'Administer the whole organization: its settings, its projects and its API clients, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
-    scopes: ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', ...CLIENT_SCOPES, 'scope:read', 'audit:read'],
+    description: 'Administer the whole organization: its settings, its users, its projects and its API clients, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
+    scopes: ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', ...CLIENT_SCOPES, ...USER_SCOPES, 'scope:read', 'audit:read'],
   },
   {
     name: 'administer-clients',
@@ -33,4 +34,13 @@ export function isPermission(name: string): boolean {
 /** The scopes a set of permissions grants. */
 export function scopesOfPermissions(names: readonly string[]): string[] {
   return [...new Set(names.flatMap((name) => BY_NAME.get(name)?.scopes ?? []))];
+}
+
+/** A user's role in an organization: one of the permissions, or a plain member, who holds no API scope by role. */
+export const MEMBER_ROLE = 'member';
+export const ROLES: readonly string[] = [MEMBER_ROLE, ...PERMISSIONS.map((permission) => permission.name)];
+
+/** The permissions a role carries (none for a plain member). */
+export function permissionsOfRole(role: string): string[] {
+  return BY_NAME.has(role) ? [role] : [];
 }

@@ -1,12 +1,14 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { REQUIRED_SCOPE } from '../auth/required-scope.js';
+import { IDENTITY_SCOPES } from './identity.scopes.js';
 import { type ScopeDefinition } from './scope-definition.js';
 
 /**
  * Every scope Gatehouse knows, collected at start-up from the `@Authenticated({ scope })`
  * decorators on the routes themselves: a scope exists because a route requires it, so this list
- * and the guards cannot drift apart.
+ * and the guards cannot drift apart. OpenID Connect's identity scopes are the exception: they
+ * name facts about a user rather than routes.
  */
 @Injectable()
 export class ScopeRegistry implements OnModuleInit {
@@ -19,7 +21,7 @@ export class ScopeRegistry implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const found = new Map<string, ScopeDefinition>();
+    const found = new Map<string, ScopeDefinition>(IDENTITY_SCOPES.map((scope) => [scope.name, scope]));
     for (const wrapper of this.discovery.getControllers()) {
       const prototype = wrapper.metatype?.prototype as Record<string, unknown> | undefined;
       if (!prototype) continue;
@@ -37,6 +39,10 @@ export class ScopeRegistry implements OnModuleInit {
 
   names(): string[] {
     return [...this.scopes.keys()];
+  }
+
+  get(name: string): ScopeDefinition | undefined {
+    return this.scopes.get(name);
   }
 
   has(name: string): boolean {

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { newAccessTokenId } from '../auth/access-token-id.js';
-import { ACCESS_TOKEN_TYPE } from '../auth/access-token.verifier.js';
+import { ACCESS_TOKEN_TYPE, type USER_SUBJECT } from '../auth/access-token.verifier.js';
 import { type OrganizationRecord } from '../auth/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 
 export interface IssuedAccessToken {
   token: string;
+  jti: string;
   expiresIn: number;
   expiresAt: Date;
 }
@@ -23,6 +24,8 @@ export class AccessTokenIssuer {
     issuer: string;
     clientId: string;
     subject: string;
+    /** `user` when the client acts for a user (Polar's `sub_type`); absent for the client itself. */
+    subjectType?: typeof USER_SUBJECT;
     organization: OrganizationRecord;
     projectId: string | undefined;
     scopes: readonly string[];
@@ -33,17 +36,19 @@ export class AccessTokenIssuer {
     const nowMs = Date.now();
     const now = Math.floor(nowMs / 1000);
     const exp = now + grant.lifespanSeconds;
+    // Never before the not-before this process knows of, even if another server that pushed
+    // it runs a little ahead of our clock: a token issued after a push must stay valid.
+    const jti = newAccessTokenId(Math.max(nowMs, grant.notBefore));
     const token = this.keys.sign(
       {
         iss: grant.issuer,
         sub: grant.subject,
+        ...(grant.subjectType && { sub_type: grant.subjectType }),
         aud: this.config.audience,
         client_id: grant.clientId,
         iat: now,
         exp,
-        // Never before the not-before this process knows of, even if another server that pushed
-        // it runs a little ahead of our clock: a token issued after a push must stay valid.
-        jti: newAccessTokenId(Math.max(nowMs, grant.notBefore)),
+        jti,
         scope: grant.scopes.join(' '),
         // The organization (and project) the token is tied to: an organization token names no user.
         org_id: grant.organization.id,
@@ -52,6 +57,6 @@ export class AccessTokenIssuer {
       },
       ACCESS_TOKEN_TYPE,
     );
-    return { token, expiresIn: grant.lifespanSeconds, expiresAt: new Date(exp * 1000) };
+    return { token, jti, expiresIn: grant.lifespanSeconds, expiresAt: new Date(exp * 1000) };
   }
 }

@@ -30,8 +30,8 @@ class BasicClientAuthGuard extends AuthGuard(CLIENT_BASIC_STRATEGY) {
 
 /**
  * Authenticates the client calling a token, introspection or revocation endpoint:
- * client_secret_basic (HTTP Basic, through passport-http) or client_secret_post (form or JSON
- * body). Exactly one method may be used, and a `client_id` in the body must agree with the Basic
+ * client_secret_basic (HTTP Basic, through passport-http), client_secret_post (form or JSON
+ * body), or `none` for a public client (client_id alone). Exactly one method may be used, and a `client_id` in the body must agree with the Basic
  * one. On a realm path the client must belong to that realm; where the route names a scope, the
  * client must hold it.
  */
@@ -56,6 +56,8 @@ export class ClientAuthenticationGuard implements CanActivate {
     // A client of another realm is told exactly what an unknown client is told.
     if (request.realm && client.organizationId !== request.realm.id) throw new InvalidClient('Client authentication failed', request.headers.authorization !== undefined);
     const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, context.getHandler());
+    // Introspection is for resource servers, which can keep a secret.
+    if (scope && client.isPublic) throw new InvalidClient('A public client cannot call this endpoint');
     if (scope && !client.isRoot && !client.scopes.includes(scope.name)) throw new InsufficientClientScope(scope.name);
     request.client = client;
     return true;
@@ -77,6 +79,10 @@ export class ClientAuthenticationGuard implements CanActivate {
         throw new InvalidRequest('The client_id in the body differs from the one in the HTTP Basic credentials');
       }
       return client;
+    }
+    if (params.client_id !== undefined && params.client_secret === undefined) {
+      // token_endpoint_auth_method "none" (RFC 7591): a public client names itself; PKCE and refresh token rotation protect it.
+      return this.authenticator.authenticatePublic(params.client_id);
     }
     if (params.client_id === undefined || params.client_secret === undefined) {
       throw new InvalidClient('Client authentication is missing: send client_id and client_secret in the body, or use HTTP Basic');

@@ -52,7 +52,7 @@ export class DiscoveryController {
   async realmConfiguration(@Param('realm') realm: string): Promise<AuthorizationServerMetadataDto> {
     const { issuer } = await this.realm(realm);
     const base = `${issuer}/protocol/openid-connect`;
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke` });
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo` });
   }
 
   @Get(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/certs`))
@@ -77,21 +77,32 @@ export class DiscoveryController {
       jwks: `${this.config.issuer}${JWKS_PATH}`,
       introspection: `${this.config.issuer}${INTROSPECTION_ENDPOINT_PATH}`,
       revocation: `${this.config.issuer}${REVOCATION_ENDPOINT_PATH}`,
+      authorization: `${this.config.issuer}/oauth2/authorize`,
+      userinfo: `${this.config.issuer}/oauth2/userinfo`,
     },
   ): AuthorizationServerMetadataDto {
     const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
     return {
       issuer,
+      authorization_endpoint: endpoints.authorization,
       token_endpoint: endpoints.token,
+      userinfo_endpoint: endpoints.userinfo,
       jwks_uri: endpoints.jwks,
       introspection_endpoint: endpoints.introspection,
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
       revocation_endpoint: endpoints.revocation,
-      revocation_endpoint_auth_methods_supported: clientAuthMethods,
+      revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       grant_types_supported: this.tokens.grantTypes,
-      token_endpoint_auth_methods_supported: clientAuthMethods,
+      token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       scopes_supported: this.scopes.names(),
-      response_types_supported: [],
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: [this.config.signingAlgorithm],
+      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'name'],
+      prompt_values_supported: ['none', 'login', 'consent'],
+      authorization_response_iss_parameter_supported: true,
       access_token_signing_alg_values_supported: [this.config.signingAlgorithm],
       service_documentation: `${this.config.issuer}/docs`,
     };

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { type Actor } from '../audit/actor.js';
 import { AuditTrail } from '../audit/audit-trail.js';
+import { REFRESH_TOKEN_PREFIX, RefreshTokens } from '../authorization/refresh-tokens.js';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
 import { type ClientRecord } from '../auth/client-directory.js';
 import { UnauthorizedClient } from '../common/errors/oauth-errors.js';
-import { RevokedTokenEntity } from '../revocation/entities/revoked-token.entity.js';
+import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
 
 /**
  * RFC 7009. A client revokes its own tokens (the root client any). The token's `jti` goes into
@@ -17,25 +18,24 @@ export class TokenRevocation {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly audit: AuditTrail,
+    private readonly refreshTokens: RefreshTokens,
   ) {}
 
   async revoke(caller: ClientRecord, actor: Actor, token: string): Promise<void> {
+    if (token.startsWith(REFRESH_TOKEN_PREFIX)) {
+      // RFC 7009 §2.1: revoking a refresh token also revokes the access tokens of its grant.
+      const family = await this.refreshTokens.familyOf(token, caller.id);
+      if (family !== undefined) await this.refreshTokens.revokeFamily(family, actor, 'refresh_token.revoked');
+      return;
+    }
     const verified = await this.verifier.verifyIfValid(token);
     if (!verified) return;
     const { principal, claims } = verified;
     if (!caller.isRoot && principal.clientId !== caller.id) throw new UnauthorizedClient('The token was issued to another client: a client can revoke only its own tokens');
     const expiresAt = new Date((claims.exp as number) * 1000);
     await this.audit.change(actor, async (change) => {
-      // INSERT IGNORE / INSERT OR IGNORE: a concurrent revocation of the same token is not an error.
-      await change.manager
-        .createQueryBuilder()
-        .insert()
-        .into(RevokedTokenEntity)
-        .values({ jti: principal.tokenId, clientId: principal.clientId, organizationId: principal.organizationId, expiresAt, revokedAt: new Date() })
-        .orIgnore()
-        .execute();
+      await revokeAccessTokens(change, [{ jti: principal.tokenId, clientId: principal.clientId, organizationId: principal.organizationId, expiresAt }]);
       await change.audit({ action: 'token.revoked', targetType: 'token', targetId: principal.tokenId, organizationId: principal.organizationId, details: { client_id: principal.clientId } });
-      change.announce({ kind: 'token-revoked', subject: principal.tokenId, expiresAt });
     });
   }
 }

@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { AuthorizationModule } from '../authorization/authorization.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticationGuard } from './client-authentication.guard.js';
 import { DiscoveryController } from './discovery.controller.js';
+import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
+import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
+import { IdTokenIssuer } from './id-token.issuer.js';
+import { UserTokens } from './user-tokens.js';
 import { TokenIntrospection } from './token-introspection.service.js';
 import { TokenLifecycleController } from './token-lifecycle.controller.js';
 import { TokenRevocation } from './token-revocation.service.js';
@@ -12,9 +17,9 @@ import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
-  imports: [ScopesModule, ProjectsModule],
+  imports: [ScopesModule, ProjectsModule, AuthorizationModule],
   controllers: [TokensController, TokenLifecycleController, DiscoveryController],
-  providers: [TokensService, AccessTokenIssuer, ClientCredentialsGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
+  providers: [TokensService, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
   exports: [TokensService],
 })
 export class TokensModule {}

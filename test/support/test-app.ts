@@ -8,6 +8,8 @@ import { createApp } from '../../src/app.factory.js';
 
 export const ROOT_CLIENT_ID = 'test-root';
 export const ROOT_CLIENT_SECRET = 'test-root-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+export const ADMIN_EMAIL = 'admin@example.com';
+export const ADMIN_PASSWORD = 'test admin passphrase';
 
 /** The database the suite runs on: DATABASE_URL when set (MariaDB in CI), else a new SQLite file per app. */
 export function isMariaDb(): boolean {
@@ -58,6 +60,10 @@ export async function startApp(options: { env?: Record<string, string | undefine
     DATABASE_URL: databaseUrl,
     OAUTH_ROOT_CLIENT_ID: ROOT_CLIENT_ID,
     OAUTH_ROOT_CLIENT_SECRET: ROOT_CLIENT_SECRET,
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    // The sign-in tests sign in far more often than a person would from one address.
+    SIGN_IN_RATE_LIMIT_PER_MINUTE: '10000',
   });
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete process.env[key];

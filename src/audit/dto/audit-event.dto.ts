@@ -4,13 +4,13 @@ import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } 
 import { type AuditEventEntity } from '../entities/audit-event.entity.js';
 
 export class AuditQueryDto {
-  @ApiPropertyOptional({ description: 'Only events by this actor (a client id)' })
+  @ApiPropertyOptional({ description: 'Only events by this actor (a client or user id)' })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'Only events about this target (a client id, organization id, project id or token jti)' })
+  @ApiPropertyOptional({ description: 'Only events about this target (a client, user, organization or project id, or a token jti)' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type OAuthClientEntity } from '../entities/oauth-client.entity.js';
 
 /** A client as the API shows it: never its secret or the secret's hash. */
@@ -27,6 +27,24 @@ export class ClientDto {
   @ApiProperty()
   disabled: boolean;
 
+  @ApiProperty({ type: [String] })
+  redirect_uris: string[];
+
+  @ApiProperty({ type: String, nullable: true })
+  logo_uri: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  tos_uri: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  policy_uri: string | null;
+
+  @ApiProperty({ description: 'A public client has no secret and uses PKCE' })
+  public: boolean;
+
+  @ApiProperty({ enum: ['client_secret_basic', 'none'], description: '`none` for a public client; a confidential client may also use client_secret_post' })
+  token_endpoint_auth_method: string;
+
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "Keycloak's not-before: tokens issued earlier are refused" })
   not_before: string | null;
 
@@ -46,6 +64,12 @@ export class ClientDto {
       permissions: client.permissions,
       access_token_lifespan: client.accessTokenLifespan,
       disabled: client.disabled,
+      redirect_uris: client.redirectUris,
+      logo_uri: client.logoUri,
+      tos_uri: client.tosUri,
+      policy_uri: client.policyUri,
+      public: client.isPublic,
+      token_endpoint_auth_method: client.isPublic ? 'none' : 'client_secret_basic',
       not_before: client.notBefore?.toISOString() ?? null,
       created_at: client.createdAt.toISOString(),
       updated_at: client.updatedAt.toISOString(),
@@ -58,8 +82,8 @@ export class ClientCredentialsDto {
   @ApiProperty({ example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' })
   client_id: string;
 
-  @ApiProperty({ example: 'kq0V3cN2-1hZ7bM9wXy5rT8uPz4sL6dF0gH2jK4mN7A', description: 'Shown once; store it now' })
-  client_secret: string;
+  @ApiPropertyOptional({ example: 'kq0V3cN2-1hZ7bM9wXy5rT8uPz4sL6dF0gH2jK4mN7A', description: 'Shown once; store it now. Absent for a public client, which has none' })
+  client_secret?: string;
 }
 
 export class LockoutStatusDto {

@@ -1,13 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN } from '../../config/environment.js';
 import { PERMISSIONS } from '../../scopes/permissions.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
 import { SCOPE_TOKEN } from '../../scopes/scope-definition.js';
+import { IsWebUri } from './web-uri.validator.js';
 
 export const MAX_SCOPES_PER_CLIENT = 100;
 
-export class CreateClientDto {
+/** Everything about a client that can be set at creation and changed later. */
+export class ClientSettingsDto {
   @ApiPropertyOptional({ example: 'MPS-test', description: 'Choose the client id (Polaris and Imply let you name it); generated when left out' })
   @IsOptional()
   @Matches(CLIENT_ID_PATTERN, { message: 'client_id must be 1 to 64 characters of A-Z a-z 0-9 . _ ~ -' })
@@ -53,4 +55,35 @@ export class CreateClientDto {
   @Min(1)
   @Max(MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS)
   access_token_lifespan?: number;
+
+  @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/callback', 'http://localhost:3000/callback'], description: 'Where the authorization endpoint may send users back, matched exactly: https, or http on localhost / loopback only' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsWebUri({ each: true })
+  redirect_uris?: string[];
+
+  @ApiPropertyOptional({ example: 'https://app.example.com/logo.png', description: 'Shown on the consent page' })
+  @IsOptional()
+  @IsWebUri()
+  logo_uri?: string;
+
+  @ApiPropertyOptional({ example: 'https://app.example.com/terms', description: 'Terms of service, linked from the consent page' })
+  @IsOptional()
+  @IsWebUri()
+  tos_uri?: string;
+
+  @ApiPropertyOptional({ example: 'https://app.example.com/privacy', description: 'Privacy policy, linked from the consent page' })
+  @IsOptional()
+  @IsWebUri()
+  policy_uri?: string;
+}
+
+/** Fields fixed at creation. */
+export class CreateClientDto extends ClientSettingsDto {
+  @ApiPropertyOptional({ description: 'A public client (a browser or mobile app) has no secret (`token_endpoint_auth_method: none`): it uses the authorization code flow with PKCE S256 only, and needs at least one redirect URI', default: false })
+  @IsOptional()
+  @IsBoolean()
+  public?: boolean;
 }

@@ -1,11 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { jsonArray } from '../../database/json-array.transformer.js';
 import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
-
-/** Scopes are few and always read whole, so a JSON array column beats a join table here. */
-const jsonArray = {
-  to: (value: string[]) => JSON.stringify(value),
-  from: (value: string) => JSON.parse(value) as string[],
-};
 
 @Entity('oauth_client')
 export class OAuthClientEntity {
@@ -54,6 +49,27 @@ export class OAuthClientEntity {
    */
   @Column({ name: 'not_before', type: 'datetime', precision: 3, nullable: true })
   notBefore: Date | null;
+
+  /** Where the authorization endpoint may send users back to, matched exactly (Polar's redirect URIs). */
+  @Column({ name: 'redirect_uris', type: 'varchar', length: 4000, default: '[]', transformer: jsonArray })
+  redirectUris: string[];
+
+  /** Shown on the consent page. */
+  @Column({ name: 'logo_uri', type: 'varchar', length: 2000, nullable: true })
+  logoUri: string | null;
+
+  @Column({ name: 'tos_uri', type: 'varchar', length: 2000, nullable: true })
+  tosUri: string | null;
+
+  @Column({ name: 'policy_uri', type: 'varchar', length: 2000, nullable: true })
+  policyUri: string | null;
+
+  /**
+   * A public client (a browser or native app) has no secret (`secretHash` is empty and matches
+   * nothing): it authenticates by PKCE alone and may use only the user grants.
+   */
+  @Column({ name: 'is_public', type: 'boolean', default: false })
+  isPublic: boolean;
 
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })

@@ -1,5 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { html, layout, pageContentSecurityPolicy } from '../html/html.js';
+import { PageError, RedirectToClient } from './authorization-errors.js';
 import { errorResponse } from './error-response.js';
 
 /** Route config flag (`@RouteConfig(OAUTH_ENDPOINT)`) marking endpoints that answer in RFC 6749 error format. */
@@ -9,10 +11,41 @@ export function isOAuthEndpoint(request: FastifyRequest): boolean {
   return (request.routeOptions?.config as { oauthEndpoint?: boolean } | undefined)?.oauthEndpoint === true;
 }
 
+/** Route config flag (`@RouteConfig(PAGE_ENDPOINT)`) marking the browser pages: their errors are HTML. */
+export const PAGE_ENDPOINT = { pageEndpoint: true } as const;
+
+function isPageEndpoint(request: FastifyRequest): boolean {
+  return (request.routeOptions?.config as { pageEndpoint?: boolean } | undefined)?.pageEndpoint === true;
+}
+
 const logger = new Logger('HttpError');
+
+/** Errors of the browser pages: back to the client's redirect URI when that is allowed, else an HTML page. */
+function sendPageError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('Cache-Control', 'no-store');
+  if (exception instanceof RedirectToClient) {
+    reply.redirect(exception.location(), request.method === 'GET' ? 302 : 303);
+    return;
+  }
+  const response = errorResponse(exception, false);
+  if (response.unexpected) logger.error(`${request.method} ${request.routeOptions?.url ?? 'unknown route'} failed`, exception instanceof Error ? exception.stack : String(exception));
+  const { status, title, message } =
+    exception instanceof PageError
+      ? exception
+      : { status: response.status, title: response.status >= 500 ? 'Something went wrong' : 'This request cannot be served', message: String(response.body.message ?? response.body.error_description ?? '') };
+  reply
+    .status(status)
+    .header('Content-Security-Policy', pageContentSecurityPolicy())
+    .type('text/html; charset=utf-8')
+    .send(layout(title, html`<h1>${title}</h1><p class="error" role="alert">${message}</p>`));
+}
 
 /** Sends the error response for `exception`; shared by the Nest filter and Fastify's own error handler. */
 export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  if (isPageEndpoint(request)) {
+    sendPageError(exception, request, reply);
+    return;
+  }
   const oauthEndpoint = isOAuthEndpoint(request);
   const response = errorResponse(exception, oauthEndpoint);
   if (response.unexpected) {

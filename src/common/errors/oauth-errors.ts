@@ -161,3 +161,26 @@ export class RateLimited extends OAuthError {
     super(`Too many requests from this address; retry in ${retryAfterSeconds} seconds`);
   }
 }
+
+/** The user (or the client's request) was refused at the authorization endpoint (RFC 6749 §4.1.2.1). */
+export class AccessDenied extends OAuthError {
+  readonly error = 'access_denied';
+  readonly status = 403;
+}
+
+export class UnsupportedResponseType extends OAuthError {
+  readonly error = 'unsupported_response_type';
+  readonly status = 400;
+}
+
+/** OpenID Connect `prompt=none` could not be honoured: nobody is signed in. */
+export class LoginRequired extends OAuthError {
+  readonly error = 'login_required';
+  readonly status = 400;
+}
+
+/** OpenID Connect `prompt=none` could not be honoured: the user has not consented yet. */
+export class ConsentRequired extends OAuthError {
+  readonly error = 'consent_required';
+  readonly status = 400;
+}

@@ -4,8 +4,14 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080' })
   issuer: string;
 
+  @ApiProperty({ example: 'http://localhost:8080/oauth2/authorize' })
+  authorization_endpoint: string;
+
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/token' })
   token_endpoint: string;
+
+  @ApiProperty({ example: 'http://localhost:8080/oauth2/userinfo' })
+  userinfo_endpoint: string;
 
   @ApiProperty({ example: 'http://localhost:8080/.well-known/jwks.json' })
   jwks_uri: string;
@@ -31,8 +37,29 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ type: [String] })
   scopes_supported: string[];
 
-  @ApiProperty({ type: [String], description: 'Empty: there is no authorization endpoint yet' })
+  @ApiProperty({ type: [String], example: ['code'] })
   response_types_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['query'] })
+  response_modes_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['S256'] })
+  code_challenge_methods_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['public'] })
+  subject_types_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['ES256'] })
+  id_token_signing_alg_values_supported: string[];
+
+  @ApiProperty({ type: [String] })
+  claims_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['none', 'login', 'consent'] })
+  prompt_values_supported: string[];
+
+  @ApiProperty({ description: 'RFC 9207: authorization responses carry `iss`' })
+  authorization_response_iss_parameter_supported: boolean;
 
   @ApiProperty({ type: [String], example: ['ES256'] })
   access_token_signing_alg_values_supported: string[];

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Polaris's (Keycloak's) token response fields, plus Fides's ISO-8601 `expires_at`. */
 export class TokenResponseDto {
@@ -17,8 +17,14 @@ export class TokenResponseDto {
   @ApiProperty({ example: 'client:read scope:read', description: 'Space-separated scopes the token carries' })
   scope: string;
 
-  @ApiProperty({ example: 0, description: 'Always 0: the client credentials grant issues no refresh token' })
+  @ApiProperty({ example: 0, description: 'Seconds the refresh token lasts; 0 when there is none (client credentials)' })
   refresh_expires_in: number;
+
+  @ApiPropertyOptional({ example: 'gat_rt_…', description: 'Authorization code and refresh token grants: single use, rotated at each refresh' })
+  refresh_token?: string;
+
+  @ApiPropertyOptional({ description: 'OpenID Connect ID token, when the scope includes `openid`' })
+  id_token?: string;
 
   @ApiProperty({ name: 'not-before-policy', example: 0 })
   'not-before-policy': number;

@@ -1,0 +1,74 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, LessThan, type Repository } from 'typeorm';
+import { AuthorizationCodeEntity, type SubjectType } from './entities/authorization-code.entity.js';
+
+/** RFC 9700 §4.2.1 / OAuth 2.1: a code lives a few seconds; at most 60 here. */
+export const AUTHORIZATION_CODE_LIFETIME_MS = 60_000;
+/** Consumed and expired codes stay this long so that a replay is still recognised as one. */
+const KEEP_EXPIRED_MS = 10 * 60_000;
+
+export const codeHash = (code: string) => createHash('sha256').update(code).digest('hex');
+
+export type CodeRedemption =
+  | { readonly outcome: 'redeemed'; readonly code: AuthorizationCodeEntity }
+  | { readonly outcome: 'unknown' | 'expired' }
+  /** Used before: whoever holds it now may be an attacker; the tokens issued from it are revoked. */
+  | { readonly outcome: 'replayed'; readonly code: AuthorizationCodeEntity };
+
+/** Authorization codes: random, stored as SHA-256, single use, bound to client, redirect URI and PKCE challenge. */
+@Injectable()
+export class AuthorizationCodes {
+  private lastPrune = 0;
+
+  constructor(@InjectRepository(AuthorizationCodeEntity) private readonly repository: Repository<AuthorizationCodeEntity>) {}
+
+  async issue(grant: {
+    clientId: string;
+    userId: string;
+    organizationId: string;
+    subjectType: SubjectType;
+    redirectUri: string;
+    scopes: readonly string[];
+    codeChallenge: string | undefined;
+    nonce: string | undefined;
+    authTime: Date;
+  }): Promise<string> {
+    const code = randomBytes(32).toString('base64url');
+    const now = new Date();
+    await this.repository.insert({
+      codeHash: codeHash(code),
+      clientId: grant.clientId,
+      userId: grant.userId,
+      organizationId: grant.organizationId,
+      subjectType: grant.subjectType,
+      redirectUri: grant.redirectUri,
+      scopes: [...grant.scopes],
+      codeChallenge: grant.codeChallenge ?? null,
+      nonce: grant.nonce ?? null,
+      authTime: grant.authTime,
+      expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_MS),
+      consumedAt: null,
+      createdAt: now,
+    });
+    await this.prune(now);
+    return code;
+  }
+
+  /** Marks the code used, atomically: of two concurrent redemptions exactly one succeeds. */
+  async redeem(code: string): Promise<CodeRedemption> {
+    const row = await this.repository.findOneBy({ codeHash: codeHash(code) });
+    if (!row) return { outcome: 'unknown' };
+    if (row.consumedAt) return { outcome: 'replayed', code: row };
+    if (row.expiresAt.getTime() <= Date.now()) return { outcome: 'expired' };
+    const result = await this.repository.update({ codeHash: row.codeHash, consumedAt: IsNull() }, { consumedAt: new Date() });
+    return result.affected === 1 ? { outcome: 'redeemed', code: row } : { outcome: 'replayed', code: row };
+  }
+
+  private async prune(now: Date): Promise<void> {
+    if (now.getTime() - this.lastPrune < 60_000) return;
+    this.lastPrune = now.getTime();
+    await this.repository.delete({ expiresAt: LessThan(new Date(now.getTime() - KEEP_EXPIRED_MS)) });
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { ClientDirectory, type ClientRecord } from '../auth/client-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
+import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
+import { InvalidRequest, InvalidScope, type OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../common/errors/oauth-errors.js';
+import { CLIENT_ID_PATTERN } from '../config/environment.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { narrowScopes, parseScopeParameter } from '../tokens/token-request.js';
+
+/** The parameters the authorization endpoint reads (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2.1). */
+export const AUTHORIZE_PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt'] as const;
+
+/** RFC 7636 §4.1: BASE64URL(SHA256(verifier)) is 43 characters; the alphabet allows up to 128. */
+const CODE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
+const PROMPTS = new Set(['none', 'login', 'consent']);
+const MAX_PARAMETER_LENGTH = 2048;
+
+/** A checked authorization request: who asks, where the answer goes, and for what. */
+export interface AuthorizationRequest {
+  readonly client: ClientRecord;
+  readonly organization: OrganizationRecord;
+  /** The issuer tokens from this request carry, and RFC 9207's `iss` in the redirect. */
+  readonly issuer: string;
+  readonly redirectUri: string;
+  readonly state: string | undefined;
+  readonly scopes: readonly string[];
+  readonly codeChallenge: string | undefined;
+  readonly nonce: string | undefined;
+  readonly prompt: 'none' | 'login' | 'consent' | undefined;
+  /** The parameters as received, carried through the sign-in and consent forms and checked again there. */
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/**
+ * Checks an authorization request in the order RFC 6749 §4.1.2.1 needs: first the client and its
+ * redirect URI, whose errors are shown on a page (never redirected: that would make Gatehouse an
+ * open redirector); then everything else, whose errors go back to the client's redirect URI.
+ * OAuth 2.1 / RFC 9700 rules: `response_type=code` only, exact redirect URI match, PKCE S256
+ * required for public clients and `plain` refused for everyone.
+ */
+@Injectable()
+export class AuthorizationRequests {
+  constructor(
+    private readonly clients: ClientDirectory,
+    private readonly organizations: OrganizationDirectory,
+    private readonly config: GatehouseConfig,
+  ) {}
+
+  async parse(raw: unknown, realmName?: string): Promise<AuthorizationRequest> {
+    const source = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    const repeated = AUTHORIZE_PARAMETERS.filter((name) => Array.isArray(source[name]));
+    const parameters: Record<string, string> = {};
+    for (const name of AUTHORIZE_PARAMETERS) {
+      const value = source[name];
+      if (typeof value === 'string' && value !== '') parameters[name] = value;
+    }
+
+    // 1. The client and its redirect URI: shown to the person, never redirected.
+    if (repeated.includes('client_id') || repeated.includes('redirect_uri')) throw new PageError(400, 'Invalid request', 'client_id and redirect_uri must each be sent once.');
+    const clientId = parameters.client_id;
+    if (clientId === undefined) throw new PageError(400, 'Invalid request', 'The request names no client (client_id is missing).');
+    const client = CLIENT_ID_PATTERN.test(clientId) ? await this.clients.find(clientId) : undefined;
+    const realm = realmName === undefined ? undefined : await this.organizations.findByName(realmName);
+    if (realmName !== undefined && !realm) throw new PageError(404, 'Unknown realm', `There is no realm named ${realmName}.`);
+    if (!client || client.disabled || client.isRoot || (realm && client.organizationId !== realm.id)) {
+      throw new PageError(400, 'Unknown application', 'The application that sent you here is not registered with this server, or has been disabled.');
+    }
+    const redirectUri = parameters.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
+    if (redirectUri === undefined) throw new PageError(400, 'Invalid request', 'The request has no redirect_uri, and the application has not registered exactly one.');
+    if (!client.redirectUris.includes(redirectUri)) {
+      throw new PageError(400, 'Invalid redirect', 'The application asked to send you to an address it has not registered. For your safety you are not being sent there.');
+    }
+
+    // 2. Everything else goes back to the client.
+    const organization = realm ?? (await this.organizations.findById(client.organizationId));
+    if (!organization) throw new PageError(400, 'Unknown application', 'The application that sent you here is not registered with this server.');
+    const issuer = !realm && organization.builtIn ? this.config.issuer : organization.issuer;
+    const state = typeof source.state === 'string' ? source.state : undefined;
+    const refuse = (reason: OAuthError) => new RedirectToClient(reason, redirectUri, state, issuer);
+
+    if (repeated.length > 0) throw refuse(new InvalidRequest(`Repeated parameter: ${repeated.join(', ')}`));
+    const tooLong = Object.entries(parameters).find(([, value]) => value.length > MAX_PARAMETER_LENGTH);
+    if (tooLong) throw refuse(new InvalidRequest(`The parameter ${tooLong[0]} is longer than ${MAX_PARAMETER_LENGTH} characters`));
+    if (parameters.response_type === undefined) throw refuse(new InvalidRequest('response_type is missing'));
+    if (parameters.response_type !== 'code') throw refuse(new UnsupportedResponseType('Only response_type=code is supported (OAuth 2.1)'));
+    if (!organization.oauthEnabled) throw refuse(new UnauthorizedClient(`OAuth is not enabled for the organization ${organization.name}`));
+
+    const method = parameters.code_challenge_method;
+    const challenge = parameters.code_challenge;
+    if (method !== undefined && method !== 'S256') throw refuse(new InvalidRequest('code_challenge_method must be S256; plain is not allowed'));
+    if (challenge !== undefined && method === undefined) throw refuse(new InvalidRequest('code_challenge_method=S256 is required with code_challenge (plain is not allowed)'));
+    if (method !== undefined && challenge === undefined) throw refuse(new InvalidRequest('code_challenge is missing'));
+    if (challenge !== undefined && !CODE_CHALLENGE.test(challenge)) throw refuse(new InvalidRequest('code_challenge must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~'));
+    if (client.isPublic && challenge === undefined) throw refuse(new InvalidRequest('PKCE is required for public clients: send code_challenge and code_challenge_method=S256'));
+
+    let scopes: string[];
+    try {
+      scopes = narrowScopes(client.scopes, parseScopeParameter(parameters.scope));
+    } catch (error) {
+      throw refuse(error as OAuthError);
+    }
+    if (scopes.length === 0) throw refuse(new InvalidScope('The client holds no scope to ask for'));
+
+    const prompt = parameters.prompt;
+    if (prompt !== undefined && !PROMPTS.has(prompt)) throw refuse(new InvalidRequest('prompt must be none, login or consent'));
+
+    return {
+      client,
+      organization,
+      issuer,
+      redirectUri,
+      state,
+      scopes,
+      codeChallenge: challenge,
+      nonce: parameters.nonce,
+      prompt: prompt as AuthorizationRequest['prompt'],
+      parameters: { ...parameters, redirect_uri: redirectUri },
+    };
+  }
+}

@@ -1,0 +1,133 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { PageError } from '../common/errors/authorization-errors.js';
+import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
+import { pageContentSecurityPolicy } from '../common/html/html.js';
+import { SIGN_IN_RATE_LIMITED } from '../common/http/rate-limit.js';
+import { ScopeRegistry } from '../scopes/scope-registry.js';
+import { REALM_PATHS } from '../tokens/client-authenticated-endpoint.decorator.js';
+import { UsersService } from '../users/users.service.js';
+import { type AuthorizationRequest, AuthorizationRequests } from './authorization-request.js';
+import { AuthorizationService } from './authorization.service.js';
+import { BrowserSessions } from './browser-sessions.js';
+import { ClientPresentation } from './client-presentation.js';
+import { consentPage, messagePage, signInPage } from './pages.js';
+
+export const AUTHORIZATION_ENDPOINT_PATH = '/oauth2/authorize';
+export const SIGN_IN_PATH = '/oauth2/sign-in';
+const REALM_AUTHORIZATION_PATHS = REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/auth`);
+/** Where a sign-in may send the browser afterwards: our authorization endpoints only (no open redirect). */
+const RETURN_TO = /^\/(oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$/;
+
+type Form = Record<string, unknown>;
+
+/**
+ * The browser side of the authorization code flow: the authorization endpoint (Polar's
+ * /oauth2/authorize and each realm's Keycloak path), the sign-in form and the consent form.
+ * Server-rendered HTML without JavaScript; errors are pages or redirects (see PAGE_ENDPOINT).
+ */
+@ApiExcludeController()
+@Controller()
+export class AuthorizationController {
+  constructor(
+    private readonly requests: AuthorizationRequests,
+    private readonly authorization: AuthorizationService,
+    private readonly sessions: BrowserSessions,
+    private readonly users: UsersService,
+    private readonly clients: ClientPresentation,
+    private readonly scopes: ScopeRegistry,
+  ) {}
+
+  @Get([AUTHORIZATION_ENDPOINT_PATH, ...REALM_AUTHORIZATION_PATHS])
+  @RouteConfig(PAGE_ENDPOINT)
+  async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query() query: Form, @Param('realm') realm?: string): Promise<void> {
+    const authorization = await this.requests.parse(query, realm);
+    const step = await this.authorization.next(authorization, await this.sessions.current(request));
+    if (step.next === 'sign-in') return this.redirect(reply, `${SIGN_IN_PATH}?${new URLSearchParams({ return_to: request.url })}`, 302);
+    if (step.next === 'redirect') return this.redirect(reply, step.location, 302);
+    return this.showConsent(request, reply, authorization, step.scopes);
+  }
+
+  @Post([AUTHORIZATION_ENDPOINT_PATH, ...REALM_AUTHORIZATION_PATHS])
+  @RouteConfig(PAGE_ENDPOINT)
+  async decide(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form, @Param('realm') realm?: string): Promise<void> {
+    this.sessions.checkCsrf(request, form?.csrf_token);
+    const authorization = await this.requests.parse(form, realm);
+    const session = await this.sessions.current(request);
+    if (!session) throw new PageError(401, 'Signed out', 'Your session ended before you answered. Go back to the application and start again.');
+    if (form.decision === 'allow') return this.redirect(reply, await this.authorization.approve(authorization, session), 303);
+    if (form.decision === 'deny') this.authorization.deny(authorization);
+    throw new PageError(400, 'Invalid request', 'Choose Allow or Deny.');
+  }
+
+  @Get(SIGN_IN_PATH)
+  @RouteConfig(PAGE_ENDPOINT)
+  signInForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): void {
+    const target = this.returnTo(returnTo);
+    this.page(reply, 200, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target }), this.redirectUriOf(target));
+  }
+
+  @Post(SIGN_IN_PATH)
+  @RouteConfig({ ...PAGE_ENDPOINT, ...SIGN_IN_RATE_LIMITED })
+  async signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
+    this.sessions.checkCsrf(request, form?.csrf_token);
+    const target = this.returnTo(form.return_to);
+    const email = typeof form.email === 'string' ? form.email.slice(0, 254) : '';
+    const password = typeof form.password === 'string' ? form.password.slice(0, 256) : '';
+    const user = email && password ? await this.users.authenticate(email, password) : undefined;
+    if (!user) {
+      return this.page(reply, 401, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error: 'The email or password is incorrect.' }), this.redirectUriOf(target));
+    }
+    await this.sessions.start(request, reply, user.id);
+    if (target === undefined) return this.page(reply, 200, messagePage('Signed in', `You are signed in as ${user.email}.`));
+    // The password was just asked for: a `prompt=login` must not ask again.
+    const next = new URL(target, 'http://gatehouse.invalid');
+    if (next.searchParams.get('prompt') === 'login') next.searchParams.delete('prompt');
+    this.redirect(reply, `${next.pathname}${next.search}`, 303);
+  }
+
+  @Post('/oauth2/sign-out')
+  @RouteConfig(PAGE_ENDPOINT)
+  async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
+    this.sessions.checkCsrf(request, form?.csrf_token);
+    await this.sessions.end(request, reply);
+    this.page(reply, 200, messagePage('Signed out', 'You are signed out of Gatehouse.'));
+  }
+
+  private async showConsent(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, scopes: readonly string[]): Promise<void> {
+    const session = (await this.sessions.current(request))!;
+    const body = consentPage({
+      csrf: this.sessions.csrfToken(request, reply),
+      action: request.url.split('?')[0]!,
+      client: await this.clients.describe(authorization.client.id),
+      userEmail: session.user.email,
+      organizationName: authorization.organization.name,
+      scopes: scopes.map((name) => this.scopes.get(name) ?? { name, description: name }),
+      parameters: authorization.parameters,
+    });
+    this.page(reply, 200, body, authorization.redirectUri);
+  }
+
+  /** The client redirect URI a sign-in may end at (after the authorization endpoint redirects): its form's CSP must allow it. */
+  private redirectUriOf(returnTo: string | undefined): string | undefined {
+    return returnTo === undefined ? undefined : (new URL(returnTo, 'http://gatehouse.invalid').searchParams.get('redirect_uri') ?? undefined);
+  }
+
+  private returnTo(value: unknown): string | undefined {
+    if (value === undefined || value === '') return undefined;
+    if (typeof value !== 'string' || !RETURN_TO.test(value)) throw new PageError(400, 'Invalid request', 'The sign-in link is malformed.');
+    return value;
+  }
+
+  /** A page; `redirectTarget` is where its form may end up after redirects (allowed by its CSP). */
+  private page(reply: FastifyReply, status: number, body: string, redirectTarget?: string): void {
+    const formTargets = redirectTarget && /^https?:\/\/[^\s;,']+$/.test(redirectTarget) ? [new URL(redirectTarget).origin] : [];
+    reply.status(status).header('Cache-Control', 'no-store').header('Content-Security-Policy', pageContentSecurityPolicy(formTargets)).type('text/html; charset=utf-8').send(body);
+  }
+
+  private redirect(reply: FastifyReply, location: string, status: 302 | 303): void {
+    reply.header('Cache-Control', 'no-store').redirect(location, status);
+  }
+}

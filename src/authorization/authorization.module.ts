@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
+import { ScopesModule } from '../scopes/scopes.module.js';
+import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity.js';
+import { UsersModule } from '../users/users.module.js';
+import { AuthorizationCodes } from './authorization-codes.js';
+import { AuthorizationRequests } from './authorization-request.js';
+import { AuthorizationController } from './authorization.controller.js';
+import { AuthorizationService } from './authorization.service.js';
+import { BrowserSessions } from './browser-sessions.js';
+import { ClientPresentation } from './client-presentation.js';
+import { AuthorizationCodeEntity } from './entities/authorization-code.entity.js';
+import { ConsentEntity } from './entities/consent.entity.js';
+import { UserSessionEntity } from './entities/user-session.entity.js';
+import { RefreshTokens } from './refresh-tokens.js';
+
+/**
+ * What users grant to clients: browser sessions, the sign-in and consent pages, remembered
+ * consents, authorization codes and the refresh tokens that follow from them. The token
+ * endpoint (TokensModule) redeems the codes and refresh tokens.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, OAuthClientEntity]), UsersModule, ScopesModule],
+  controllers: [AuthorizationController],
+  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, BrowserSessions, ClientPresentation],
+  exports: [AuthorizationCodes, RefreshTokens],
+})
+export class AuthorizationModule {}

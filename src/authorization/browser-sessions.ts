@@ -1,0 +1,96 @@
+import type {} from '@fastify/cookie';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
+import { LessThan, type Repository } from 'typeorm';
+import { UserDirectory, type UserRecord } from '../auth/user-directory.js';
+import { PageError } from '../common/errors/authorization-errors.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { UserSessionEntity } from './entities/user-session.entity.js';
+
+export const SESSION_COOKIE = 'gatehouse_session';
+export const CSRF_COOKIE = 'gatehouse_csrf';
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+export interface BrowserSession {
+  readonly user: UserRecord;
+  /** When the user typed their password (OpenID Connect `auth_time`). */
+  readonly authTime: Date;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/**
+ * Who is signed in in this browser: a random session id in an HttpOnly, SameSite=Lax cookie
+ * (Secure in production), of which the database keeps only the SHA-256. A session ends at its
+ * expiry, at sign-out, and when its user is disabled or changes password. Forms carry a CSRF
+ * token that must match a second cookie (double submit), and a cross-site Origin is refused.
+ */
+@Injectable()
+export class BrowserSessions {
+  private lastPrune = 0;
+
+  constructor(
+    @InjectRepository(UserSessionEntity) private readonly repository: Repository<UserSessionEntity>,
+    private readonly users: UserDirectory,
+    private readonly config: GatehouseConfig,
+  ) {}
+
+  async current(request: FastifyRequest): Promise<BrowserSession | undefined> {
+    const id = request.cookies[SESSION_COOKIE];
+    if (!id || !TOKEN.test(id)) return undefined;
+    const row = await this.repository.findOneBy({ idHash: sha256(id) });
+    if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
+    const user = await this.users.find(row.userId);
+    if (!user || user.disabled || row.authTime.getTime() < user.notBefore) return undefined;
+    return { user, authTime: row.authTime };
+  }
+
+  /** A new session (never the old id: no session fixation), replacing the browser's previous one. */
+  async start(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
+    await this.end(request, reply);
+    const id = randomBytes(32).toString('base64url');
+    const now = new Date();
+    await this.repository.insert({ idHash: sha256(id), userId, authTime: now, expiresAt: new Date(now.getTime() + this.config.sessionLifespanMs) });
+    reply.setCookie(SESSION_COOKIE, id, { ...this.cookieOptions(), maxAge: Math.floor(this.config.sessionLifespanMs / 1000) });
+    await this.prune(now);
+  }
+
+  async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const id = request.cookies[SESSION_COOKIE];
+    if (id && TOKEN.test(id)) await this.repository.delete({ idHash: sha256(id) });
+    if (id) reply.clearCookie(SESSION_COOKIE, this.cookieOptions());
+  }
+
+  /** The CSRF token for this browser's forms, set as a cookie the first time. */
+  csrfToken(request: FastifyRequest, reply: FastifyReply): string {
+    const existing = request.cookies[CSRF_COOKIE];
+    if (existing && TOKEN.test(existing)) return existing;
+    const token = randomBytes(32).toString('base64url');
+    reply.setCookie(CSRF_COOKIE, token, { ...this.cookieOptions(), sameSite: 'strict' });
+    return token;
+  }
+
+  /** Refuses a form post that did not come from our own page. */
+  checkCsrf(request: FastifyRequest, submitted: unknown): void {
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== new URL(this.config.issuer).origin && origin !== `${request.protocol}://${request.host}`) {
+      throw new PageError(403, 'Request refused', 'This form was sent from another site.');
+    }
+    const expected = request.cookies[CSRF_COOKIE];
+    const valid = typeof submitted === 'string' && expected !== undefined && submitted.length === expected.length && timingSafeEqual(Buffer.from(submitted), Buffer.from(expected));
+    if (!valid) throw new PageError(403, 'The form expired', 'Go back, reload the page and try again.');
+  }
+
+  private cookieOptions() {
+    return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: this.config.secureCookies };
+  }
+
+  /** Expired sessions go at most once a minute, by whichever process signs someone in. */
+  private async prune(now: Date): Promise<void> {
+    if (now.getTime() - this.lastPrune < 60_000) return;
+    this.lastPrune = now.getTime();
+    await this.repository.delete({ expiresAt: LessThan(now) });
+  }
+}

@@ -1,0 +1,40 @@
+import { type OAuthError } from './oauth-errors.js';
+
+/**
+ * An authorization endpoint error that goes back to the client through its (already validated)
+ * redirect URI, as RFC 6749 §4.1.2.1 says, with `state` and RFC 9207's `iss`.
+ */
+export class RedirectToClient extends Error {
+  constructor(
+    readonly reason: OAuthError,
+    readonly redirectUri: string,
+    readonly state: string | undefined,
+    readonly issuer: string,
+  ) {
+    super(reason.description);
+  }
+
+  location(): string {
+    const url = new URL(this.redirectUri);
+    url.searchParams.set('error', this.reason.error);
+    url.searchParams.set('error_description', this.reason.description);
+    if (this.state !== undefined) url.searchParams.set('state', this.state);
+    url.searchParams.set('iss', this.issuer);
+    return url.toString();
+  }
+}
+
+/**
+ * An error shown to the person in the browser, never redirected: an unknown client or a
+ * redirect URI that is not registered (redirecting would make Gatehouse an open redirector), a
+ * bad CSRF token, a malformed sign-in.
+ */
+export class PageError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,7 @@
+import { type ValueTransformer } from 'typeorm';
+
+/** A string array in one column: scopes and redirect URIs are few and always read whole, so a JSON array beats a join table. */
+export const jsonArray: ValueTransformer = {
+  to: (value: string[]) => JSON.stringify(value),
+  from: (value: string) => JSON.parse(value) as string[],
+};

@@ -1,0 +1,27 @@
+import { type Change } from '../audit/audit-trail.js';
+import { RevokedTokenEntity } from './entities/revoked-token.entity.js';
+
+export interface RevocableAccessToken {
+  readonly jti: string;
+  readonly clientId: string;
+  readonly organizationId: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * Adds access tokens to `revoked_token` and announces them to every server process, inside the
+ * caller's change (so with its audit events). Tokens that expired already need nothing.
+ */
+export async function revokeAccessTokens(change: Change, tokens: readonly RevocableAccessToken[]): Promise<void> {
+  const live = tokens.filter((token) => token.expiresAt.getTime() > Date.now());
+  if (live.length === 0) return;
+  // INSERT IGNORE / INSERT OR IGNORE: a concurrent revocation of the same token is not an error.
+  await change.manager
+    .createQueryBuilder()
+    .insert()
+    .into(RevokedTokenEntity)
+    .values(live.map((token) => ({ jti: token.jti, clientId: token.clientId, organizationId: token.organizationId, expiresAt: token.expiresAt, revokedAt: new Date() })))
+    .orIgnore()
+    .execute();
+  for (const token of live) change.announce({ kind: 'token-revoked', subject: token.jti, expiresAt: token.expiresAt });
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type Repository } from 'typeorm';
+import { SYSTEM_ACTOR } from '../audit/actor.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
+import { UserEntity } from './entities/user.entity.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UsersService } from './users.service.js';
+
+/**
+ * The first person who can sign in: ADMIN_EMAIL / ADMIN_PASSWORD, an administer-account member
+ * of the built-in organization. Unset outside production, the account is generated on first
+ * start and its password printed once. A configured password that no longer matches replaces the
+ * stored one, so operators can recover the account by configuration.
+ */
+@Injectable()
+export class AdminUserBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger(AdminUserBootstrap.name);
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly repository: Repository<UserEntity>,
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly audit: AuditTrail,
+    private readonly config: GatehouseConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { email, password } = this.config.admin;
+    const existing = await this.repository.findOneBy({ email });
+    if (!existing) {
+      const chosen = password ?? randomBytes(18).toString('base64url');
+      await this.users.createAccount(SYSTEM_ACTOR, { email, password: chosen, name: 'Administrator', emailVerified: true }, BUILT_IN_ORGANIZATION_ID, 'administer-account');
+      if (password === undefined) this.announce(email, chosen);
+      else this.logger.log(`Administrator ${email} created (from ADMIN_EMAIL)`);
+      return;
+    }
+    if (password !== undefined && !(await this.hasher.verify(password, existing.passwordHash))) {
+      const now = new Date();
+      await this.audit.change(SYSTEM_ACTOR, async (change) => {
+        await change.manager.update(UserEntity, { id: existing.id }, { passwordHash: await this.hasher.hash(password), notBefore: now, updatedAt: now });
+        await change.audit({ action: 'user.updated', targetType: 'user', targetId: existing.id, organizationId: BUILT_IN_ORGANIZATION_ID, details: { password_changed: true, by: 'ADMIN_PASSWORD' } });
+        change.announce({ kind: 'user', subject: existing.id });
+      });
+      this.logger.log(`Administrator ${email}: password changed to the configured one`);
+    }
+  }
+
+  /** Written to stdout, not the logger: this one message carries a password, once, on purpose. */
+  private announce(email: string, password: string): void {
+    process.stdout.write(
+      [
+        '',
+        'Gatehouse created an administrator account. This is the only time its password is shown.',
+        `  ADMIN_EMAIL=${email}`,
+        `  ADMIN_PASSWORD=${password}`,
+        `Sign in at ${this.config.issuer}/oauth2/sign-in (set ADMIN_EMAIL and ADMIN_PASSWORD to choose your own; required with NODE_ENV=production).`,
+        '',
+        '',
+      ].join('\n'),
+    );
+  }
+}

@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { PageDto } from '../../common/dto/page.dto.js';
+import { REALM_NAME_PATTERN } from '../../config/environment.js';
+import { ROLES } from '../../scopes/permissions.js';
+import { type MembershipEntity } from '../entities/membership.entity.js';
+import { type UserEntity } from '../entities/user.entity.js';
+
+/** NIST SP 800-63B: at least 8 characters, no composition rules, long passphrases welcome. */
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+
+export class CreateUserDto {
+  @ApiProperty({ example: 'ada@example.com' })
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ minLength: MIN_PASSWORD_LENGTH, maxLength: MAX_PASSWORD_LENGTH, description: 'Stored as an scrypt hash; never returned' })
+  @IsString()
+  @MinLength(MIN_PASSWORD_LENGTH)
+  @MaxLength(MAX_PASSWORD_LENGTH)
+  password: string;
+
+  @ApiPropertyOptional({ example: 'Ada Lovelace', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: ROLES, default: 'member', description: 'Role in the organization: a plain member, or a permission the caller holds itself' })
+  @IsOptional()
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role?: string;
+
+  @ApiPropertyOptional({ example: 'acme', description: "The user's organization; only the root client may name another than its own" })
+  @IsOptional()
+  @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
+  organization?: string;
+}
+
+/** Fields left out keep their value. A new password or `disabled: true` ends the user's sessions and tokens. */
+export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['email', 'organization'] as const)) {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}
+
+export class MembershipDto {
+  @ApiProperty({ format: 'uuid' })
+  organization_id: string;
+
+  @ApiProperty({ enum: ROLES })
+  role: string;
+}
+
+/** A user as the API shows them: never the password or its hash. */
+export class UserDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty()
+  email: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  name: string | null;
+
+  @ApiProperty()
+  email_verified: boolean;
+
+  @ApiProperty()
+  disabled: boolean;
+
+  @ApiProperty({ type: [MembershipDto], description: "The caller's organization only (every organization for the root client)" })
+  memberships: MembershipDto[];
+
+  @ApiProperty({ format: 'date-time' })
+  created_at: string;
+
+  @ApiProperty({ format: 'date-time' })
+  updated_at: string;
+
+  static from(user: UserEntity, memberships: MembershipEntity[]): UserDto {
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      email_verified: user.emailVerified,
+      disabled: user.disabled,
+      memberships: memberships.map((membership) => ({ organization_id: membership.organizationId, role: membership.role })),
+      created_at: user.createdAt.toISOString(),
+      updated_at: user.updatedAt.toISOString(),
+    };
+  }
+}
+
+export class UserPageDto extends PageDto<UserDto> {
+  @ApiProperty({ type: [UserDto] })
+  declare items: UserDto[];
+}

@@ -1,0 +1,39 @@
+import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+
+const VERSION = 'scrypt';
+/**
+ * One of OWASP's equivalent scrypt settings (N=2^17 r=8 p=1, ..., N=2^15 r=8 p=3): this one needs
+ * 32 MiB per check rather than 128, so that a burst of sign-ins cannot exhaust memory.
+ */
+const PARAMETERS = { N: 2 ** 15, r: 8, p: 3 } as const;
+const KEY_LENGTH = 32;
+
+function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (error, key) => (error ? reject(error) : resolve(key))),
+  );
+}
+
+/**
+ * User passwords, unlike client secrets, are chosen by people and can be guessed: they get a
+ * memory-hard KDF (scrypt, built into Node) so that a stolen table is slow to crack. The stored
+ * form names its parameters, so they can be raised later without invalidating older hashes.
+ */
+@Injectable()
+export class PasswordHasher {
+  async hash(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const key = await derive(password, salt, PARAMETERS);
+    return `${VERSION}$${PARAMETERS.N}$${PARAMETERS.r}$${PARAMETERS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  }
+
+  /** Constant-time comparison; `false` for a malformed stored hash. */
+  async verify(password: string, stored: string): Promise<boolean> {
+    const [version, n, r, p, salt, expected] = stored.split('$');
+    if (version !== VERSION || !n || !r || !p || !salt || !expected) return false;
+    const wanted = Buffer.from(expected, 'base64url');
+    const actual = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
+    return actual.length === wanted.length && timingSafeEqual(actual, wanted);
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth, type AuthContext } from '../auth/auth-context.js';
+import { Authenticated } from '../auth/authenticated.decorator.js';
+import { ApiErrorDto } from '../common/dto/error.dto.js';
+import { PageQueryDto } from '../common/dto/page.dto.js';
+import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
+import { UserScopes } from './user.scopes.js';
+import { UsersService } from './users.service.js';
+
+const userId = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('users')
+@ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid body, query or user id' })
+@Controller('api/v1/users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @Authenticated({ scope: UserScopes.create })
+  @ApiOperation({ summary: 'Create a user in an organization' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The email is taken' })
+  @ApiForbiddenResponse({ type: ApiErrorDto, description: 'The role is one the caller does not hold' })
+  create(@Auth() auth: AuthContext, @Body() dto: CreateUserDto): Promise<UserDto> {
+    return this.users.create(auth, dto);
+  }
+
+  @Get()
+  @Authenticated({ scope: UserScopes.read })
+  @ApiOperation({ summary: "List the organization's users, newest first" })
+  @ApiOkResponse({ type: UserPageDto })
+  list(@Auth() auth: AuthContext, @Query() query: PageQueryDto): Promise<UserPageDto> {
+    return this.users.list(auth, query);
+  }
+
+  @Get(':id')
+  @Authenticated({ scope: UserScopes.read })
+  @ApiOperation({ summary: 'Read a user' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  get(@Auth() auth: AuthContext, @Param('id', userId) id: string): Promise<UserDto> {
+    return this.users.get(auth, id);
+  }
+
+  @Patch(':id')
+  @Authenticated({ scope: UserScopes.update })
+  @ApiOperation({ summary: 'Update a user', description: "A new password or `disabled: true` ends the user's sessions and refuses their tokens at once." })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  update(@Auth() auth: AuthContext, @Param('id', userId) id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
+    return this.users.update(auth, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Authenticated({ scope: UserScopes.delete })
+  @ApiOperation({ summary: 'Remove a user from the organization', description: 'A user left in no organization is deleted, with their sessions, consents and refresh tokens.' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  delete(@Auth() auth: AuthContext, @Param('id', userId) id: string): Promise<void> {
+    return this.users.delete(auth, id);
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { AdminUserBootstrap } from './admin-user.bootstrap.js';
+import { MembershipEntity } from './entities/membership.entity.js';
+import { UserEntity } from './entities/user.entity.js';
+import { PasswordHasher } from './password-hasher.js';
+import { UserinfoController } from './userinfo.controller.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+/** People: accounts, passwords and organization memberships, and the bootstrap administrator. */
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity, MembershipEntity]), OrganizationsModule],
+  controllers: [UsersController, UserinfoController],
+  providers: [UsersService, PasswordHasher, AdminUserBootstrap],
+  exports: [UsersService, PasswordHasher],
+})
+export class UsersModule {}

@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, type Repository } from 'typeorm';
+import { actorOf, type Actor } from '../audit/actor.js';
+import { AuditTrail, type Change } from '../audit/audit-trail.js';
+import { type AuthContext } from '../auth/auth-context.js';
+import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
+import { MEMBER_ROLE, permissionsOfRole } from '../scopes/permissions.js';
+import { type CreateUserDto, type UpdateUserDto, UserDto } from './dto/user.dto.js';
+import { MembershipEntity } from './entities/membership.entity.js';
+import { UserEntity } from './entities/user.entity.js';
+import { PasswordHasher } from './password-hasher.js';
+
+/** Emails are compared without regard to case or surrounding space. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * The rules of the user API, bounded by organization as the client API is: an administrator sees
+ * and changes the users of their own organization only (404 for everyone else), and grants no
+ * role they do not hold.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(MembershipEntity) private readonly memberships: Repository<MembershipEntity>,
+    private readonly hasher: PasswordHasher,
+    private readonly organizations: OrganizationsService,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async create(auth: AuthContext, dto: CreateUserDto): Promise<UserDto> {
+    const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
+    const role = dto.role ?? MEMBER_ROLE;
+    this.checkGrantable(auth, role);
+    const email = normalizeEmail(dto.email);
+    if (await this.users.existsBy({ email })) throw new ConflictException(`A user with email ${email} exists already`);
+    const user = await this.createAccount(actorOf(auth), { email, password: dto.password, name: dto.name ?? null, emailVerified: false }, organizationId, role);
+    return UserDto.from(user.account, [user.membership]);
+  }
+
+  /**
+   * Creates a user and their first membership in one transaction (also used by the bootstrap
+   * administrator). The caller has checked the email is free; the unique index settles a race.
+   */
+  async createAccount(
+    actor: Actor,
+    fields: { email: string; password: string; name: string | null; emailVerified: boolean },
+    organizationId: string,
+    role: string,
+  ): Promise<{ account: UserEntity; membership: MembershipEntity }> {
+    const now = new Date();
+    const account = this.users.create({
+      id: randomUUID(),
+      email: fields.email,
+      name: fields.name,
+      passwordHash: await this.hasher.hash(fields.password),
+      emailVerified: fields.emailVerified,
+      disabled: false,
+      notBefore: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const membership = this.memberships.create({ userId: account.id, organizationId, role, createdAt: now });
+    await this.audit.change(actor, async (change) => {
+      await change.manager.insert(UserEntity, { ...account });
+      await change.manager.insert(MembershipEntity, { ...membership });
+      await this.record(change, account.id, organizationId, 'user.created', { email: account.email, role });
+    });
+    return { account, membership };
+  }
+
+  /**
+   * The user with this email and password, or undefined. An unknown email costs the same scrypt
+   * work as a wrong password, so the time taken does not tell which emails have accounts.
+   */
+  async authenticate(email: string, password: string): Promise<UserEntity | undefined> {
+    const user = await this.users.findOneBy({ email: normalizeEmail(email) });
+    const matches = await this.hasher.verify(password, user?.passwordHash ?? (await this.decoy()));
+    return user && matches && !user.disabled ? user : undefined;
+  }
+
+  private decoyHash: Promise<string> | undefined;
+  private decoy(): Promise<string> {
+    this.decoyHash ??= this.hasher.hash('decoy password for unknown emails');
+    return this.decoyHash;
+  }
+
+  async list(auth: AuthContext, query: PageQueryDto): Promise<PageDto<UserDto>> {
+    const builder = this.users.createQueryBuilder('user').orderBy('user.created_at', 'DESC').addOrderBy('user.id', 'ASC').skip((query.page - 1) * query.size).take(query.size);
+    if (!auth.isRoot) {
+      builder.where('user.id IN (SELECT m.user_id FROM organization_membership m WHERE m.organization_id = :organizationId)', { organizationId: auth.organizationId });
+    }
+    const [users, total] = await builder.getManyAndCount();
+    const memberships = users.length === 0 ? [] : await this.memberships.findBy({ userId: In(users.map((user) => user.id)), ...(!auth.isRoot && { organizationId: auth.organizationId }) });
+    return PageDto.of(
+      users.map((user) => UserDto.from(user, memberships.filter((membership) => membership.userId === user.id))),
+      total,
+      query,
+    );
+  }
+
+  async get(auth: AuthContext, id: string): Promise<UserDto> {
+    const { user, memberships } = await this.findVisible(auth, id);
+    return UserDto.from(user, memberships);
+  }
+
+  async update(auth: AuthContext, id: string, dto: UpdateUserDto): Promise<UserDto> {
+    const { user, memberships } = await this.findVisible(auth, id);
+    const membership = memberships.find((candidate) => candidate.organizationId === auth.organizationId) ?? memberships[0];
+    // Changing someone's role or credentials needs every power they have in the organization.
+    if (membership) this.checkGrantable(auth, membership.role);
+    if (dto.role !== undefined) this.checkGrantable(auth, dto.role);
+    const now = new Date();
+    const endsSessions = dto.password !== undefined || (dto.disabled === true && !user.disabled);
+    const changes: Partial<UserEntity> = {
+      ...(dto.name !== undefined && { name: dto.name }),
+      ...(dto.password !== undefined && { passwordHash: await this.hasher.hash(dto.password) }),
+      ...(dto.disabled !== undefined && { disabled: dto.disabled }),
+      ...(endsSessions && { notBefore: now }),
+      updatedAt: now,
+    };
+    await this.audit.change(actorOf(auth), async (change) => {
+      await change.manager.update(UserEntity, { id: user.id }, changes);
+      if (dto.role !== undefined && membership) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: membership.organizationId }, { role: dto.role });
+      const details = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.password !== undefined && { password_changed: true }), ...(dto.disabled !== undefined && { disabled: dto.disabled }), ...(dto.role !== undefined && { previous_role: membership?.role, role: dto.role }) };
+      await this.record(change, user.id, membership?.organizationId ?? null, dto.disabled === true ? 'user.disabled' : 'user.updated', details);
+    });
+    return this.get(auth, id);
+  }
+
+  /**
+   * Takes the user out of the caller's organization; a user left in no organization (or any user,
+   * for the root client) is deleted with their sessions, consents and refresh tokens.
+   */
+  async delete(auth: AuthContext, id: string): Promise<void> {
+    const { user, memberships } = await this.findVisible(auth, id);
+    const all = await this.memberships.findBy({ userId: user.id });
+    const own = auth.isRoot ? all : all.filter((membership) => membership.organizationId === auth.organizationId);
+    for (const membership of own) this.checkGrantable(auth, membership.role);
+    const deletesAccount = own.length === all.length;
+    await this.audit.change(actorOf(auth), async (change) => {
+      if (deletesAccount) await change.manager.delete(UserEntity, { id: user.id });
+      else await change.manager.delete(MembershipEntity, { userId: user.id, organizationId: auth.organizationId });
+      await this.record(change, user.id, auth.isRoot ? (memberships[0]?.organizationId ?? null) : auth.organizationId, deletesAccount ? 'user.deleted' : 'user.removed', { email: user.email });
+    });
+  }
+
+  private async record(change: Change, userId: string, organizationId: string | null, action: string, details: Record<string, unknown>): Promise<void> {
+    await change.audit({ action, targetType: 'user', targetId: userId, organizationId, details });
+    change.announce({ kind: 'user', subject: userId });
+  }
+
+  /** Users outside the caller's organization answer 404 exactly like ids that do not exist. */
+  private async findVisible(auth: AuthContext, id: string): Promise<{ user: UserEntity; memberships: MembershipEntity[] }> {
+    const user = await this.users.findOneBy({ id });
+    const memberships = user ? await this.memberships.findBy({ userId: id, ...(!auth.isRoot && { organizationId: auth.organizationId }) }) : [];
+    if (!user || (!auth.isRoot && memberships.length === 0)) throw new NotFoundException(`No user with id ${id}`);
+    return { user, memberships };
+  }
+
+  /** Nobody grants (or takes away) a role whose permissions they do not hold. */
+  private checkGrantable(auth: AuthContext, role: string): void {
+    if (auth.isRoot) return;
+    const missing = permissionsOfRole(role).filter((permission) => !auth.permissions.includes(permission));
+    if (missing.length > 0) throw new ForbiddenException(`You cannot grant or change the role ${role}: you do not hold ${missing.join(', ')}`);
+  }
+}
