@@ -53,6 +53,7 @@ describe('authorization code flow with PKCE (public client)', () => {
     expect(form.status).toBe(200);
     expect(form.headers['content-type']).toMatch(/^text\/html/);
     expect(form.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(form.headers['referrer-policy']).toBe('same-origin');
     expect(form.headers['content-security-policy']).toContain('https://app.example.com');
     expect(form.text).toContain('<label for="password">');
     const csrfCookie = [form.headers['set-cookie']].flat().join('\n');

@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { PageError } from '../common/errors/authorization-errors.js';
 import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
-import { pageContentSecurityPolicy } from '../common/html/html.js';
+import { PAGE_REFERRER_POLICY, pageContentSecurityPolicy } from '../common/html/html.js';
 import { SIGN_IN_RATE_LIMITED } from '../common/http/rate-limit.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { REALM_PATHS } from '../tokens/client-authenticated-endpoint.decorator.js';
@@ -124,7 +124,7 @@ export class AuthorizationController {
   /** A page; `redirectTarget` is where its form may end up after redirects (allowed by its CSP). */
   private page(reply: FastifyReply, status: number, body: string, redirectTarget?: string): void {
     const formTargets = redirectTarget && /^https?:\/\/[^\s;,']+$/.test(redirectTarget) ? [new URL(redirectTarget).origin] : [];
-    reply.status(status).header('Cache-Control', 'no-store').header('Content-Security-Policy', pageContentSecurityPolicy(formTargets)).type('text/html; charset=utf-8').send(body);
+    reply.status(status).header('Cache-Control', 'no-store').header('Content-Security-Policy', pageContentSecurityPolicy(formTargets)).header('Referrer-Policy', PAGE_REFERRER_POLICY).type('text/html; charset=utf-8').send(body);
   }
 
   private redirect(reply: FastifyReply, location: string, status: 302 | 303): void {

@@ -45,10 +45,10 @@ export class Browser {
   }
 
   /** Signs in (if asked to) and answers the consent page; returns the redirect back to the client. */
-  async authorizeAndDecide(params: Record<string, string>, decision: 'allow' | 'deny' = 'allow', path = '/oauth2/authorize') {
+  async authorizeAndDecide(params: Record<string, string>, decision: 'allow' | 'deny' = 'allow', path = '/oauth2/authorize', user = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD }) {
     let response = await this.authorize(params, path);
     if (response.status === 302 && location(response).pathname === '/oauth2/sign-in') {
-      const signedIn = await this.signIn(location(response).searchParams.get('return_to')!);
+      const signedIn = await this.signIn(location(response).searchParams.get('return_to')!, user.email, user.password);
       if (signedIn.status !== 303) throw new Error(`sign-in: ${signedIn.status} ${signedIn.text}`);
       response = await this.agent.get(signedIn.headers.location!);
     }

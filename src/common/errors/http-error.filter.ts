@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { html, layout, pageContentSecurityPolicy } from '../html/html.js';
+import { html, layout, PAGE_REFERRER_POLICY, pageContentSecurityPolicy } from '../html/html.js';
 import { PageError, RedirectToClient } from './authorization-errors.js';
 import { errorResponse } from './error-response.js';
 
@@ -36,6 +36,7 @@ function sendPageError(exception: unknown, request: FastifyRequest, reply: Fasti
   reply
     .status(status)
     .header('Content-Security-Policy', pageContentSecurityPolicy())
+    .header('Referrer-Policy', PAGE_REFERRER_POLICY)
     .type('text/html; charset=utf-8')
     .send(layout(title, html`<h1>${title}</h1><p class="error" role="alert">${message}</p>`));
 }

@@ -51,7 +51,7 @@ export function layout(title: string, body: SafeHtml): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="same-origin">
 <title>${title} · Gatehouse</title>
 <style>${new SafeHtml(STYLE)}</style>
 </head>
@@ -63,6 +63,13 @@ ${body}
 </html>
 `.value;
 }
+
+/**
+ * The pages' referrer policy: no Referer leaves for another site (the authorization request's
+ * parameters and the code are in URLs), but a form posted to Gatehouse itself keeps its Origin
+ * header, which the CSRF check reads (under `no-referrer` browsers send `Origin: null`).
+ */
+export const PAGE_REFERRER_POLICY = 'same-origin';
 
 /**
  * The pages' Content-Security-Policy: no scripts at all, inline styles, logos from https, and
