@@ -12,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { KeysModule } from './keys/keys.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
+import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
@@ -26,7 +27,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, UsersModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
+      imports: [GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {

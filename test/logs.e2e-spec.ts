@@ -42,8 +42,8 @@ describe('logs', () => {
       const cookie = `gatehouse_csrf=${csrf}`;
       used.push(csrf, 'wrong-password-should-never-be-logged');
       await fetch(`${base}/oauth2/sign-in`, { ...form({ csrf_token: csrf, email: 'ops@example.com', password: 'wrong-password-should-never-be-logged' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie } });
-      const signedIn = await fetch(`${base}/oauth2/sign-in`, { ...form({ csrf_token: csrf, email: 'ops@example.com', password: adminPassword }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie } });
-      expect(signedIn.status).toBe(200);
+      const signedIn = await fetch(`${base}/oauth2/sign-in`, { ...form({ csrf_token: csrf, email: 'ops@example.com', password: adminPassword }), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie }, redirect: 'manual' });
+      expect(signedIn.status).toBe(303);
       used.push(/gatehouse_session=([\w-]+)/.exec(signedIn.headers.get('set-cookie') ?? '')![1]!);
       const generated = await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'not a valid id!' } });
       expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

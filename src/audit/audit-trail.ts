@@ -7,7 +7,7 @@ import { AuditEventEntity } from './entities/audit-event.entity.js';
 /** One audit event, as services describe it. `details` must never hold a secret or a token. */
 export interface AuditEntry {
   readonly action: string;
-  readonly targetType: 'client' | 'organization' | 'project' | 'user' | 'consent' | 'token' | 'signing-key';
+  readonly targetType: 'client' | 'organization' | 'project' | 'user' | 'consent' | 'token' | 'personal-access-token' | 'signing-key';
   readonly targetId: string;
   /** The organization whose administrators see this event (`null`: only the root client). */
   readonly organizationId: string | null;

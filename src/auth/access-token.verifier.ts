@@ -5,12 +5,12 @@ import { decodeCompactJws } from '../keys/compact-jws.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RevocationList } from '../revocation/revocation-list.js';
-import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
-import { MEMBER_ROLE, permissionsOfRole, scopesOfPermissions } from '../scopes/permissions.js';
+import { MEMBER_ROLE, permissionsOfRole, userScopesOfRole } from '../scopes/permissions.js';
 import { issuedAtMsOf } from './access-token-id.js';
 import { type TokenPrincipal } from './auth-context.js';
 import { ClientDirectory } from './client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from './organization-directory.js';
+import { PERSONAL_ACCESS_TOKEN_PREFIX, PersonalAccessTokenDirectory } from './personal-access-token-directory.js';
 import { UserDirectory } from './user-directory.js';
 
 /** Far longer than any token we issue (a root token lists every scope): refuse before parsing. */
@@ -19,6 +19,8 @@ const MAX_TOKEN_LENGTH = 8192;
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** The `sub_type` claim of a token issued to a client on behalf of a user (Polar's name); client tokens have none. */
 export const USER_SUBJECT = 'user';
+/** The `clientId` of a principal authenticated by a personal access token: the user's own credential, no app in between. */
+export const PERSONAL_ACCESS_TOKEN_CLIENT = 'personal-access-token';
 
 /**
  * Tokens whose signature has been checked, kept at most this many (the oldest go first). An entry
@@ -56,9 +58,11 @@ export class AccessTokenVerifier {
     private readonly metrics: MetricsService,
     private readonly revocations: RevocationList,
     private readonly users: UserDirectory,
+    private readonly personalTokens: PersonalAccessTokenDirectory,
   ) {}
 
   async verify(token: string): Promise<VerifiedAccessToken> {
+    if (token.startsWith(PERSONAL_ACCESS_TOKEN_PREFIX)) return this.verifyPersonal(token);
     const cached = this.verified.get(token);
     this.metrics.cacheLookup('verified_tokens', cached !== undefined);
     const claims = cached ?? (await this.verifySignature(token));
@@ -113,6 +117,33 @@ export class AccessTokenVerifier {
     };
   }
 
+  /**
+   * A personal access token: not revoked or expired, its user active and still a member of its
+   * organization, and no scope beyond what the user's role gives now.
+   */
+  private async verifyPersonal(token: string): Promise<VerifiedAccessToken> {
+    const pat = token.length <= MAX_TOKEN_LENGTH ? await this.personalTokens.find(token) : undefined;
+    if (!pat || pat.revoked) throw new InvalidToken('The personal access token is unknown or has been revoked');
+    if (pat.expiresAt <= Date.now()) throw new ExpiredToken();
+    const organization = await this.organizations.findById(pat.organizationId);
+    if (!organization) throw new InvalidToken('The organization of this personal access token no longer exists');
+    const user = await this.userOf({ sub: pat.userId }, pat.createdAt, organization);
+    const claims = { sub: pat.userId, scope: pat.scopes.join(' '), exp: Math.floor(pat.expiresAt / 1000), iat: Math.floor(pat.createdAt / 1000), org_id: organization.id, token_type: 'personal_access_token' };
+    return {
+      principal: {
+        clientId: PERSONAL_ACCESS_TOKEN_CLIENT,
+        userId: user.id,
+        organizationId: organization.id,
+        projectId: undefined,
+        isRoot: false,
+        scopes: new Set(pat.scopes.filter((scope) => user.scopes.has(scope))),
+        permissions: user.permissions,
+        tokenId: pat.id,
+      },
+      claims,
+    };
+  }
+
   /** The user a user token speaks for, with what their role in the token's organization lets them do now. */
   private async userOf(claims: Record<string, unknown>, issuedAt: number, organization: OrganizationRecord): Promise<{ id: string; scopes: ReadonlySet<string>; permissions: string[] }> {
     const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub) : undefined;
@@ -121,8 +152,7 @@ export class AccessTokenVerifier {
     // Anyone may use the built-in organization's apps; another organization's apps serve its members.
     const role = user.roles.get(organization.id) ?? (organization.builtIn ? MEMBER_ROLE : undefined);
     if (role === undefined) throw new InvalidToken(`The user is no longer a member of the organization ${organization.name}`);
-    const permissions = permissionsOfRole(role);
-    return { id: user.id, scopes: new Set([...IDENTITY_SCOPE_NAMES, ...scopesOfPermissions(permissions)]), permissions };
+    return { id: user.id, scopes: userScopesOfRole(role), permissions: permissionsOfRole(role) };
   }
 
   /**

@@ -4,7 +4,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { PageError } from '../common/errors/authorization-errors.js';
 import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
-import { PAGE_REFERRER_POLICY, pageContentSecurityPolicy } from '../common/html/html.js';
+import { sendPage } from '../common/html/page-reply.js';
 import { SIGN_IN_RATE_LIMITED } from '../common/http/rate-limit.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { REALM_PATHS } from '../tokens/client-authenticated-endpoint.decorator.js';
@@ -19,7 +19,7 @@ export const AUTHORIZATION_ENDPOINT_PATH = '/oauth2/authorize';
 export const SIGN_IN_PATH = '/oauth2/sign-in';
 const REALM_AUTHORIZATION_PATHS = REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/auth`);
 /** Where a sign-in may send the browser afterwards: our authorization endpoints only (no open redirect). */
-const RETURN_TO = /^\/(oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$/;
+const RETURN_TO = /^\/(oauth2\/account$|(oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$)/;
 
 type Form = Record<string, unknown>;
 
@@ -66,7 +66,7 @@ export class AuthorizationController {
   @RouteConfig(PAGE_ENDPOINT)
   signInForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): void {
     const target = this.returnTo(returnTo);
-    this.page(reply, 200, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target }), this.redirectUriOf(target));
+    sendPage(reply, 200, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target }), this.redirectUriOf(target));
   }
 
   @Post(SIGN_IN_PATH)
@@ -78,10 +78,10 @@ export class AuthorizationController {
     const password = typeof form.password === 'string' ? form.password.slice(0, 256) : '';
     const user = email && password ? await this.users.authenticate(email, password) : undefined;
     if (!user) {
-      return this.page(reply, 401, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error: 'The email or password is incorrect.' }), this.redirectUriOf(target));
+      return sendPage(reply, 401, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error: 'The email or password is incorrect.' }), this.redirectUriOf(target));
     }
     await this.sessions.start(request, reply, user.id);
-    if (target === undefined) return this.page(reply, 200, messagePage('Signed in', `You are signed in as ${user.email}.`));
+    if (target === undefined) return this.redirect(reply, '/oauth2/account', 303);
     // The password was just asked for: a `prompt=login` must not ask again.
     const next = new URL(target, 'http://gatehouse.invalid');
     if (next.searchParams.get('prompt') === 'login') next.searchParams.delete('prompt');
@@ -93,7 +93,7 @@ export class AuthorizationController {
   async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
     this.sessions.checkCsrf(request, form?.csrf_token);
     await this.sessions.end(request, reply);
-    this.page(reply, 200, messagePage('Signed out', 'You are signed out of Gatehouse.'));
+    sendPage(reply, 200, messagePage('Signed out', 'You are signed out of Gatehouse.'));
   }
 
   private async showConsent(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, scopes: readonly string[]): Promise<void> {
@@ -107,7 +107,7 @@ export class AuthorizationController {
       scopes: scopes.map((name) => this.scopes.get(name) ?? { name, description: name }),
       parameters: authorization.parameters,
     });
-    this.page(reply, 200, body, authorization.redirectUri);
+    sendPage(reply, 200, body, authorization.redirectUri);
   }
 
   /** The client redirect URI a sign-in may end at (after the authorization endpoint redirects): its form's CSP must allow it. */
@@ -119,12 +119,6 @@ export class AuthorizationController {
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string' || !RETURN_TO.test(value)) throw new PageError(400, 'Invalid request', 'The sign-in link is malformed.');
     return value;
-  }
-
-  /** A page; `redirectTarget` is where its form may end up after redirects (allowed by its CSP). */
-  private page(reply: FastifyReply, status: number, body: string, redirectTarget?: string): void {
-    const formTargets = redirectTarget && /^https?:\/\/[^\s;,']+$/.test(redirectTarget) ? [new URL(redirectTarget).origin] : [];
-    reply.status(status).header('Cache-Control', 'no-store').header('Content-Security-Policy', pageContentSecurityPolicy(formTargets)).header('Referrer-Policy', PAGE_REFERRER_POLICY).type('text/html; charset=utf-8').send(body);
   }
 
   private redirect(reply: FastifyReply, location: string, status: 302 | 303): void {

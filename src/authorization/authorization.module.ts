@@ -3,7 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity.js';
+import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccountController } from './account.controller.js';
+import { Consents } from './consents.js';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { AuthorizationRequests } from './authorization-request.js';
 import { AuthorizationController } from './authorization.controller.js';
@@ -21,9 +24,9 @@ import { RefreshTokens } from './refresh-tokens.js';
  * endpoint (TokensModule) redeems the codes and refresh tokens.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, OAuthClientEntity]), UsersModule, ScopesModule],
-  controllers: [AuthorizationController],
-  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, BrowserSessions, ClientPresentation],
+  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, OAuthClientEntity]), UsersModule, ScopesModule, PersonalAccessTokensModule],
+  controllers: [AuthorizationController, AccountController],
+  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation],
   exports: [AuthorizationCodes, RefreshTokens],
 })
 export class AuthorizationModule {}

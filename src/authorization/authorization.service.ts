@@ -1,15 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { type Repository } from 'typeorm';
 import { type UserRecord } from '../auth/user-directory.js';
 import { RedirectToClient } from '../common/errors/authorization-errors.js';
 import { AccessDenied, ConsentRequired, LoginRequired } from '../common/errors/oauth-errors.js';
-import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
-import { MEMBER_ROLE, permissionsOfRole, scopesOfPermissions } from '../scopes/permissions.js';
+import { MEMBER_ROLE, userScopesOfRole } from '../scopes/permissions.js';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { type AuthorizationRequest } from './authorization-request.js';
 import { type BrowserSession } from './browser-sessions.js';
-import { ConsentEntity } from './entities/consent.entity.js';
+import { Consents } from './consents.js';
 
 export type AuthorizationStep =
   | { readonly next: 'sign-in' }
@@ -26,7 +23,7 @@ export type AuthorizationStep =
 export class AuthorizationService {
   constructor(
     private readonly codes: AuthorizationCodes,
-    @InjectRepository(ConsentEntity) private readonly consents: Repository<ConsentEntity>,
+    private readonly consents: Consents,
   ) {}
 
   async next(request: AuthorizationRequest, session: BrowserSession | undefined, { justSignedIn = false } = {}): Promise<AuthorizationStep> {
@@ -36,8 +33,7 @@ export class AuthorizationService {
       return { next: 'sign-in' };
     }
     const scopes = this.grantableScopes(request, session.user);
-    const consent = await this.consents.findOneBy({ userId: session.user.id, clientId: request.client.id });
-    const consented = new Set(consent?.scopes ?? []);
+    const consented = await this.consents.scopesAllowed(session.user.id, request.client.id);
     if (request.prompt !== 'consent' && scopes.every((scope) => consented.has(scope))) {
       return { next: 'redirect', location: await this.issueCode(request, session, scopes) };
     }
@@ -48,11 +44,7 @@ export class AuthorizationService {
   /** The user said Allow: remember it, and send them back with a code. */
   async approve(request: AuthorizationRequest, session: BrowserSession): Promise<string> {
     const scopes = this.grantableScopes(request, session.user);
-    const now = new Date();
-    const existing = await this.consents.findOneBy({ userId: session.user.id, clientId: request.client.id });
-    const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
-    if (existing) await this.consents.update({ userId: session.user.id, clientId: request.client.id }, { scopes: remembered, updatedAt: now });
-    else await this.consents.insert({ userId: session.user.id, clientId: request.client.id, scopes: remembered, createdAt: now, updatedAt: now });
+    await this.consents.remember(session.user.id, request.client.id, scopes);
     return this.issueCode(request, session, scopes);
   }
 
@@ -66,7 +58,7 @@ export class AuthorizationService {
     if (role === undefined) {
       throw new RedirectToClient(new AccessDenied(`This account is not a member of the organization ${request.organization.name}`), request.redirectUri, request.state, request.issuer);
     }
-    const held = new Set([...IDENTITY_SCOPE_NAMES, ...scopesOfPermissions(permissionsOfRole(role))]);
+    const held = userScopesOfRole(role);
     const scopes = request.scopes.filter((scope) => held.has(scope));
     if (scopes.length === 0) {
       throw new RedirectToClient(new AccessDenied('None of the requested scopes is available to this account'), request.redirectUri, request.state, request.issuer);

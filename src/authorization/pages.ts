@@ -57,3 +57,66 @@ ${hidden({ ...view.parameters, csrf_token: view.csrf })}
 export function messagePage(title: string, message: string): string {
   return layout(title, html`<h1>${title}</h1><p>${message}</p>`);
 }
+
+export interface AccountView {
+  csrf: string;
+  email: string;
+  consents: readonly { clientId: string; clientName: string; scopes: readonly string[]; grantedAt: Date }[];
+  tokens: readonly { id: string; name: string; token_prefix: string; scopes: string[]; expires_at: string }[];
+  organizations: readonly { name: string }[];
+  created?: { name: string; token: string };
+}
+
+/** The user's own page: the apps they allowed (and taking that back), and their personal access tokens. */
+export function accountPage(view: AccountView): string {
+  const csrf = html`<input type="hidden" name="csrf_token" value="${view.csrf}">`;
+  return layout(
+    'Your account',
+    html`<h1>Your account</h1>
+<p>Signed in as <strong>${view.email}</strong>.</p>
+<form method="post" action="/oauth2/sign-out">${csrf}<button class="secondary" type="submit">Sign out</button></form>
+${
+  view.created
+    ? html`<section aria-labelledby="created-heading" class="error" role="status">
+<h2 id="created-heading">New token “${view.created.name}”</h2>
+<p>Copy it now: this is the only time it is shown.</p>
+<p><code id="new-token">${view.created.token}</code></p>
+</section>`
+    : ''
+}
+<section aria-labelledby="apps-heading">
+<h2 id="apps-heading">Apps you have allowed</h2>
+${
+  view.consents.length === 0
+    ? html`<p>None.</p>`
+    : html`<ul>${view.consents.map(
+        (consent) => html`<li><strong>${consent.clientName}</strong>: <code>${consent.scopes.join(' ')}</code>, since ${consent.grantedAt.toISOString().slice(0, 10)}
+<form method="post" action="/oauth2/account/consents/revoke">${csrf}<input type="hidden" name="client_id" value="${consent.clientId}"><button class="secondary" type="submit" aria-label="Revoke access for ${consent.clientName}">Revoke access</button></form></li>`,
+      )}</ul>`
+}
+</section>
+<section aria-labelledby="tokens-heading">
+<h2 id="tokens-heading">Personal access tokens</h2>
+${
+  view.tokens.length === 0
+    ? html`<p>None.</p>`
+    : html`<ul>${view.tokens.map(
+        (token) => html`<li><strong>${token.name}</strong> <code>${token.token_prefix}…</code>: <code>${token.scopes.join(' ')}</code>, expires ${token.expires_at.slice(0, 10)}
+<form method="post" action="/oauth2/account/tokens/revoke">${csrf}<input type="hidden" name="id" value="${token.id}"><button class="secondary" type="submit" aria-label="Revoke token ${token.name}">Revoke</button></form></li>`,
+      )}</ul>`
+}
+<form method="post" action="/oauth2/account/tokens">
+${csrf}
+<label for="token-name">Name</label>
+<input id="token-name" name="name" type="text" required maxlength="100">
+<label for="token-scopes">Scopes (separated by spaces)</label>
+<input id="token-scopes" name="scopes" type="text" required>
+<label for="token-days">Expires in (days, at most 366)</label>
+<input id="token-days" name="expires_in_days" type="number" min="1" max="366" value="30" required>
+<label for="token-organization">Organization</label>
+<select id="token-organization" name="organization">${view.organizations.map((organization) => html`<option value="${organization.name}">${organization.name}</option>`)}</select>
+<button class="primary" type="submit">Create token</button>
+</form>
+</section>`,
+  );
+}

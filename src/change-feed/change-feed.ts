@@ -5,11 +5,11 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { ChangeEventEntity } from './entities/change-event.entity.js';
 
 /** What changed. Listeners only ever drop or add in-memory state, so applying an event twice is harmless. */
-export type ChangeKind = 'client' | 'organization' | 'project' | 'user' | 'token-revoked';
+export type ChangeKind = 'client' | 'organization' | 'project' | 'user' | 'token-revoked' | 'personal-access-token';
 
 export interface ChangeEvent {
   readonly kind: ChangeKind;
-  /** A client, organization, project or user id, or a token's `jti`. */
+  /** A client, organization, project or user id, a token's `jti`, or a personal access token's hash. */
   readonly subject: string;
   readonly expiresAt?: Date;
 }

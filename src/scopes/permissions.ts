@@ -44,3 +44,11 @@ export const ROLES: readonly string[] = [MEMBER_ROLE, ...PERMISSIONS.map((permis
 export function permissionsOfRole(role: string): string[] {
   return BY_NAME.has(role) ? [role] : [];
 }
+
+/** Scopes every user holds whatever their role: their identity, and their own personal access tokens. */
+const EVERY_USER_SCOPES = ['openid', 'profile', 'email', 'token:personal'];
+
+/** The scopes a user with `role` may grant a client or a personal access token. */
+export function userScopesOfRole(role: string): ReadonlySet<string> {
+  return new Set([...EVERY_USER_SCOPES, ...scopesOfPermissions(permissionsOfRole(role))]);
+}

@@ -32,7 +32,7 @@ export class TablesService {
       description: dto.description ?? null,
       partitioningGranularity: dto.partitioningGranularity ?? 'day',
       schemaMode: dto.schemaMode ?? 'flexible',
-      createdBy: auth.clientId,
+      createdBy: auth.userId ?? auth.clientId,
       createdAt: new Date(),
     });
     await this.repository.insert(table);

@@ -4,7 +4,8 @@ import { AuditTrail } from '../audit/audit-trail.js';
 import { REFRESH_TOKEN_PREFIX, RefreshTokens } from '../authorization/refresh-tokens.js';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
 import { type ClientRecord } from '../auth/client-directory.js';
-import { UnauthorizedClient } from '../common/errors/oauth-errors.js';
+import { UnauthorizedClient, UnsupportedTokenType } from '../common/errors/oauth-errors.js';
+import { PERSONAL_ACCESS_TOKEN_PREFIX } from '../auth/personal-access-token-directory.js';
 import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
 
 /**
@@ -22,6 +23,9 @@ export class TokenRevocation {
   ) {}
 
   async revoke(caller: ClientRecord, actor: Actor, token: string): Promise<void> {
+    if (token.startsWith(PERSONAL_ACCESS_TOKEN_PREFIX)) {
+      throw new UnsupportedTokenType('Personal access tokens belong to a user, not a client: their owner revokes them at /api/v1/users/me/tokens');
+    }
     if (token.startsWith(REFRESH_TOKEN_PREFIX)) {
       // RFC 7009 §2.1: revoking a refresh token also revokes the access tokens of its grant.
       const family = await this.refreshTokens.familyOf(token, caller.id);

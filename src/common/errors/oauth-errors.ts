@@ -184,3 +184,9 @@ export class ConsentRequired extends OAuthError {
   readonly error = 'consent_required';
   readonly status = 400;
 }
+
+/** RFC 7009 §2.2.1: the revocation endpoint does not revoke this kind of token. */
+export class UnsupportedTokenType extends OAuthError {
+  readonly error = 'unsupported_token_type';
+  readonly status = 400;
+}

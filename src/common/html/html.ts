@@ -31,8 +31,10 @@ const STYLE = `
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: flex; justify-content: center; background: Canvas; color: CanvasText; }
   main { width: min(28rem, 100% - 2rem); margin: 3rem 0; padding: 2rem; border: 1px solid #8884; border-radius: 12px; }
   h1 { font-size: 1.4rem; margin: 0 0 1rem; }
+  h2 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
+  code { word-break: break-all; }
   label { display: block; margin: 1rem 0 0.25rem; font-weight: 600; }
-  input[type=email], input[type=password] { width: 100%; box-sizing: border-box; padding: 0.6rem; font: inherit; border: 1px solid #8888; border-radius: 6px; }
+  input[type=email], input[type=password], input[type=text], input[type=number], select { width: 100%; box-sizing: border-box; padding: 0.6rem; font: inherit; border: 1px solid #8888; border-radius: 6px; }
   button { font: inherit; padding: 0.6rem 1.2rem; border-radius: 6px; border: 1px solid var(--accent); cursor: pointer; margin: 1.25rem 0.5rem 0 0; }
   button.primary { background: var(--accent); color: white; }
   button.secondary { background: transparent; color: inherit; }

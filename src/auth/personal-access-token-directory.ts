@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type Repository } from 'typeorm';
+import { ChangeFeed } from '../change-feed/change-feed.js';
+import { ReadThroughCache } from '../common/cache/read-through-cache.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { PersonalAccessTokenEntity } from '../personal-access-tokens/entities/personal-access-token.entity.js';
+
+/** A recognisable prefix (as GitHub's `ghp_`), so that secret scanners can find leaked tokens. */
+export const PERSONAL_ACCESS_TOKEN_PREFIX = 'gat_pat_';
+
+export const personalAccessTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export interface PersonalAccessTokenRecord {
+  readonly id: string;
+  readonly userId: string;
+  readonly organizationId: string;
+  readonly scopes: readonly string[];
+  readonly expiresAt: number;
+  readonly revoked: boolean;
+  readonly createdAt: number;
+}
+
+/**
+ * Personal access tokens by hash, cached like clients; a revocation anywhere drops the entry on
+ * every process through the change feed (at once here, within CHANGE_FEED_POLL_MS elsewhere).
+ */
+@Injectable()
+export class PersonalAccessTokenDirectory {
+  private readonly cache: ReadThroughCache<PersonalAccessTokenRecord>;
+
+  constructor(
+    @InjectRepository(PersonalAccessTokenEntity) private readonly repository: Repository<PersonalAccessTokenEntity>,
+    config: GatehouseConfig,
+    metrics: MetricsService,
+    feed: ChangeFeed,
+  ) {
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, (hit) => metrics.cacheLookup('personal_access_tokens', hit));
+    feed.subscribe('personal-access-token', (event) => this.cache.invalidate(event.subject));
+    // A deleted user or organization takes its tokens with it.
+    feed.subscribe('user', () => this.cache.invalidate());
+    feed.subscribe('organization', () => this.cache.invalidate());
+  }
+
+  find(token: string): Promise<PersonalAccessTokenRecord | undefined> {
+    const hash = personalAccessTokenHash(token);
+    return this.cache.get(hash, async () => {
+      const row = await this.repository.findOneBy({ tokenHash: hash });
+      if (!row) return undefined;
+      return {
+        id: row.id,
+        userId: row.userId,
+        organizationId: row.organizationId,
+        scopes: row.scopes,
+        expiresAt: row.expiresAt.getTime(),
+        revoked: row.revokedAt !== null,
+        createdAt: row.createdAt.getTime(),
+      };
+    });
+  }
+}

@@ -1,0 +1,18 @@
+import { type FastifyReply } from 'fastify';
+import { PAGE_REFERRER_POLICY, pageContentSecurityPolicy } from './html.js';
+
+/**
+ * Sends a server-rendered page: never cached, its own CSP and referrer policy. `redirectTarget`
+ * is where one of its forms may end up after redirects (a client's redirect URI), which the CSP's
+ * form-action must allow.
+ */
+export function sendPage(reply: FastifyReply, status: number, body: string, redirectTarget?: string): void {
+  const formTargets = redirectTarget && /^https?:\/\/[^\s;,']+$/.test(redirectTarget) ? [new URL(redirectTarget).origin] : [];
+  reply
+    .status(status)
+    .header('Cache-Control', 'no-store')
+    .header('Content-Security-Policy', pageContentSecurityPolicy(formTargets))
+    .header('Referrer-Policy', PAGE_REFERRER_POLICY)
+    .type('text/html; charset=utf-8')
+    .send(body);
+}

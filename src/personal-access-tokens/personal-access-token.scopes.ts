@@ -1,0 +1,5 @@
+import { defineScope } from '../scopes/scope-definition.js';
+
+export const PersonalAccessTokenScopes = {
+  manage: defineScope('token:personal', 'Create, list and revoke your own personal access tokens'),
+};

@@ -1,0 +1,95 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type Repository } from 'typeorm';
+import { type Actor } from '../audit/actor.js';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
+import { PERSONAL_ACCESS_TOKEN_PREFIX, personalAccessTokenHash } from '../auth/personal-access-token-directory.js';
+import { UserDirectory } from '../auth/user-directory.js';
+import { MEMBER_ROLE, userScopesOfRole } from '../scopes/permissions.js';
+import { type CreatePersonalAccessTokenDto, type CreatedPersonalAccessTokenDto, PersonalAccessTokenDto } from './dto/personal-access-token.dto.js';
+import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
+import { PersonalAccessTokenScopes } from './personal-access-token.scopes.js';
+
+/** Whose tokens: a user, and the organization to use when the request names none. */
+export interface TokenOwner {
+  readonly userId: string;
+  readonly defaultOrganizationId: string;
+}
+
+/**
+ * Personal access tokens (Polar): a user's own API credentials with a name, some of the user's
+ * scopes and an expiry. Shown once, stored as SHA-256, `gat_pat_`-prefixed for secret scanners,
+ * refused at once when revoked.
+ */
+@Injectable()
+export class PersonalAccessTokensService {
+  constructor(
+    @InjectRepository(PersonalAccessTokenEntity) private readonly repository: Repository<PersonalAccessTokenEntity>,
+    private readonly users: UserDirectory,
+    private readonly organizations: OrganizationDirectory,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  async create(owner: TokenOwner, actor: Actor, dto: CreatePersonalAccessTokenDto): Promise<CreatedPersonalAccessTokenDto> {
+    const organization = await this.organizationFor(owner, dto.organization);
+    const user = (await this.users.find(owner.userId))!;
+    const role = user.roles.get(organization.id) ?? (organization.builtIn ? MEMBER_ROLE : undefined);
+    if (role === undefined) throw new NotFoundException(`No organization named ${dto.organization}`);
+    if (dto.scopes.includes(PersonalAccessTokenScopes.manage.name)) throw new BadRequestException('A personal access token cannot manage personal access tokens');
+    const held = userScopesOfRole(role);
+    const notHeld = dto.scopes.filter((scope) => !held.has(scope));
+    if (notHeld.length > 0) throw new ForbiddenException(`You do not hold these scopes in ${organization.name}: ${notHeld.join(', ')}`);
+    const token = PERSONAL_ACCESS_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const now = new Date();
+    const row = this.repository.create({
+      id: randomUUID(),
+      userId: user.id,
+      organizationId: organization.id,
+      name: dto.name,
+      tokenHash: personalAccessTokenHash(token),
+      tokenPrefix: token.slice(0, PERSONAL_ACCESS_TOKEN_PREFIX.length + 4),
+      scopes: dto.scopes,
+      expiresAt: new Date(now.getTime() + dto.expires_in_days * 86_400_000),
+      revokedAt: null,
+      createdAt: now,
+    });
+    await this.audit.change(actor, async (change) => {
+      await change.manager.insert(PersonalAccessTokenEntity, { ...row });
+      await change.audit({ action: 'personal_access_token.created', targetType: 'personal-access-token', targetId: row.id, organizationId: organization.id, details: { user_id: user.id, name: row.name, scopes: row.scopes, expires_at: row.expiresAt.toISOString() } });
+    });
+    return { ...PersonalAccessTokenDto.from(row), token };
+  }
+
+  /** The user's tokens that have not been revoked, newest first. */
+  async list(userId: string): Promise<PersonalAccessTokenDto[]> {
+    const rows = await this.repository.find({ where: { userId, revokedAt: IsNull() }, order: { createdAt: 'DESC', id: 'ASC' } });
+    return rows.map((row) => PersonalAccessTokenDto.from(row));
+  }
+
+  /** Refused at once here and within CHANGE_FEED_POLL_MS on every other server process. Another user's token is 404. */
+  async revoke(userId: string, id: string, actor: Actor): Promise<void> {
+    const row = await this.repository.findOneBy({ id, userId });
+    if (!row) throw new NotFoundException(`No personal access token with id ${id}`);
+    if (row.revokedAt) return;
+    await this.audit.change(actor, async (change) => {
+      await change.manager.update(PersonalAccessTokenEntity, { id }, { revokedAt: new Date() });
+      await change.audit({ action: 'personal_access_token.revoked', targetType: 'personal-access-token', targetId: id, organizationId: row.organizationId, details: { user_id: userId, name: row.name } });
+      change.announce({ kind: 'personal-access-token', subject: row.tokenHash });
+    });
+  }
+
+  /** The organizations a user can make tokens for. */
+  async organizationsOf(userId: string): Promise<OrganizationRecord[]> {
+    const user = await this.users.find(userId);
+    const found = await Promise.all([...(user?.roles.keys() ?? [])].map((id) => this.organizations.findById(id)));
+    return found.filter((organization): organization is OrganizationRecord => organization !== undefined);
+  }
+
+  private async organizationFor(owner: TokenOwner, name: string | undefined): Promise<OrganizationRecord> {
+    const organization = name === undefined ? await this.organizations.findById(owner.defaultOrganizationId) : await this.organizations.findByName(name);
+    if (!organization) throw new NotFoundException(`No organization named ${name}`);
+    return organization;
+  }
+}
