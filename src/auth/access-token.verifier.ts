@@ -19,6 +19,8 @@ const MAX_TOKEN_LENGTH = 8192;
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** The `sub_type` claim of a token issued to a client on behalf of a user (Polar's name); client tokens have none. */
 export const USER_SUBJECT = 'user';
+/** The `sub_type` of an organization token (Polar): `sub` is the organization, and no user is behind it. */
+export const ORGANIZATION_SUBJECT = 'organization';
 /** The `clientId` of a principal authenticated by a personal access token: the user's own credential, no app in between. */
 export const PERSONAL_ACCESS_TOKEN_CLIENT = 'personal-access-token';
 
@@ -82,14 +84,16 @@ export class AccessTokenVerifier {
 
     const client = await this.clients.find(claims.client_id);
     if (!client || client.disabled) throw new InvalidToken('The client this token was issued to is disabled or deleted');
-    const organization = await this.organizations.findById(client.organizationId);
-    if (!organization || claims.org_id !== organization.id || !this.organizations.issuers(organization).includes(claims.iss as string)) {
+    const clientOrganization = await this.organizations.findById(client.organizationId);
+    if (!clientOrganization || !this.organizations.issuers(clientOrganization).includes(claims.iss as string)) {
       throw new InvalidToken('The access token was issued by another issuer or realm');
     }
-    if (!organization.oauthEnabled) throw new InvalidToken(`OAuth is not enabled for the organization ${organization.name}`);
+    const organization = await this.tokenOrganization(claims, clientOrganization);
+    if (!organization || claims.org_id !== organization.id) throw new InvalidToken('The access token was issued by another issuer or realm');
+    if (!clientOrganization.oauthEnabled || !organization.oauthEnabled) throw new InvalidToken(`OAuth is not enabled for the organization ${organization.name}`);
     if (this.revocations.has(claims.jti)) throw new InvalidToken('The access token has been revoked');
     const issuedAt = issuedAtMsOf(claims.jti, claims.iat);
-    if (issuedAt < client.notBefore || issuedAt < organization.notBefore) {
+    if (issuedAt < client.notBefore || issuedAt < organization.notBefore || issuedAt < clientOrganization.notBefore) {
       throw new InvalidToken('The access token has been revoked: it was issued before the not-before time of its client or organization');
     }
 
@@ -115,6 +119,18 @@ export class AccessTokenVerifier {
       },
       claims,
     };
+  }
+
+  /**
+   * The organization a token is tied to: its client's, except for an organization token
+   * (`sub_type=organization`, Polar) from an app of the built-in organization, which a user tied
+   * to one of their own organizations.
+   */
+  private async tokenOrganization(claims: Record<string, unknown>, clientOrganization: OrganizationRecord): Promise<OrganizationRecord | undefined> {
+    if (claims.sub_type !== ORGANIZATION_SUBJECT) return clientOrganization;
+    if (claims.sub !== claims.org_id) return undefined;
+    if (claims.org_id === clientOrganization.id || !clientOrganization.builtIn || typeof claims.org_id !== 'string') return clientOrganization;
+    return this.organizations.findById(claims.org_id);
   }
 
   /**

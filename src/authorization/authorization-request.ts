@@ -5,10 +5,12 @@ import { PageError, RedirectToClient } from '../common/errors/authorization-erro
 import { InvalidRequest, InvalidScope, type OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../common/errors/oauth-errors.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { narrowScopes, parseScopeParameter } from '../tokens/token-request.js';
+import { type SubjectType } from './entities/authorization-code.entity.js';
 
 /** The parameters the authorization endpoint reads (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2.1). */
-export const AUTHORIZE_PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt'] as const;
+export const AUTHORIZE_PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'sub_type'] as const;
 
 /** RFC 7636 §4.1: BASE64URL(SHA256(verifier)) is 43 characters; the alphabet allows up to 128. */
 const CODE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -27,6 +29,8 @@ export interface AuthorizationRequest {
   readonly codeChallenge: string | undefined;
   readonly nonce: string | undefined;
   readonly prompt: 'none' | 'login' | 'consent' | undefined;
+  /** Polar's `sub_type`: a token for the user (default), or for an organization the user picks. */
+  readonly subjectType: SubjectType;
   /** The parameters as received, carried through the sign-in and consent forms and checked again there. */
   readonly parameters: Readonly<Record<string, string>>;
 }
@@ -103,6 +107,11 @@ export class AuthorizationRequests {
 
     const prompt = parameters.prompt;
     if (prompt !== undefined && !PROMPTS.has(prompt)) throw refuse(new InvalidRequest('prompt must be none, login or consent'));
+    const subjectType = parameters.sub_type ?? 'user';
+    if (subjectType !== 'user' && subjectType !== 'organization') throw refuse(new InvalidRequest('sub_type must be user or organization'));
+    // An organization token names no person: identity scopes do not apply to it.
+    if (subjectType === 'organization') scopes = scopes.filter((scope) => !IDENTITY_SCOPE_NAMES.has(scope));
+    if (scopes.length === 0) throw refuse(new InvalidScope('An organization token needs at least one scope besides openid, email and profile'));
 
     return {
       client,
@@ -114,6 +123,7 @@ export class AuthorizationRequests {
       codeChallenge: challenge,
       nonce: parameters.nonce,
       prompt: prompt as AuthorizationRequest['prompt'],
+      subjectType,
       parameters: { ...parameters, redirect_uri: redirectUri },
     };
   }

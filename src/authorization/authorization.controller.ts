@@ -47,7 +47,7 @@ export class AuthorizationController {
     const step = await this.authorization.next(authorization, await this.sessions.current(request));
     if (step.next === 'sign-in') return this.redirect(reply, `${SIGN_IN_PATH}?${new URLSearchParams({ return_to: request.url })}`, 302);
     if (step.next === 'redirect') return this.redirect(reply, step.location, 302);
-    return this.showConsent(request, reply, authorization, step.scopes);
+    return this.showConsent(request, reply, authorization, step.scopes, step.organizations?.map((organization) => organization.name));
   }
 
   @Post([AUTHORIZATION_ENDPOINT_PATH, ...REALM_AUTHORIZATION_PATHS])
@@ -57,7 +57,7 @@ export class AuthorizationController {
     const authorization = await this.requests.parse(form, realm);
     const session = await this.sessions.current(request);
     if (!session) throw new PageError(401, 'Signed out', 'Your session ended before you answered. Go back to the application and start again.');
-    if (form.decision === 'allow') return this.redirect(reply, await this.authorization.approve(authorization, session), 303);
+    if (form.decision === 'allow') return this.redirect(reply, await this.authorization.approve(authorization, session, form.organization), 303);
     if (form.decision === 'deny') this.authorization.deny(authorization);
     throw new PageError(400, 'Invalid request', 'Choose Allow or Deny.');
   }
@@ -96,7 +96,7 @@ export class AuthorizationController {
     sendPage(reply, 200, messagePage('Signed out', 'You are signed out of Gatehouse.'));
   }
 
-  private async showConsent(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, scopes: readonly string[]): Promise<void> {
+  private async showConsent(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, scopes: readonly string[], organizations?: readonly string[]): Promise<void> {
     const session = (await this.sessions.current(request))!;
     const body = consentPage({
       csrf: this.sessions.csrfToken(request, reply),
@@ -106,6 +106,7 @@ export class AuthorizationController {
       organizationName: authorization.organization.name,
       scopes: scopes.map((name) => this.scopes.get(name) ?? { name, description: name }),
       parameters: authorization.parameters,
+      organizations,
     });
     sendPage(reply, 200, body, authorization.redirectUri);
   }

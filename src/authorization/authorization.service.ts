@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { type UserRecord } from '../auth/user-directory.js';
-import { RedirectToClient } from '../common/errors/authorization-errors.js';
+import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
 import { AccessDenied, ConsentRequired, LoginRequired } from '../common/errors/oauth-errors.js';
 import { MEMBER_ROLE, userScopesOfRole } from '../scopes/permissions.js';
 import { AuthorizationCodes } from './authorization-codes.js';
@@ -10,7 +11,8 @@ import { Consents } from './consents.js';
 
 export type AuthorizationStep =
   | { readonly next: 'sign-in' }
-  | { readonly next: 'consent'; readonly scopes: readonly string[] }
+  /** `organizations`: for an organization token, the ones the user may pick from. */
+  | { readonly next: 'consent'; readonly scopes: readonly string[]; readonly organizations?: readonly OrganizationRecord[] }
   | { readonly next: 'redirect'; readonly location: string };
 
 /**
@@ -24,6 +26,7 @@ export class AuthorizationService {
   constructor(
     private readonly codes: AuthorizationCodes,
     private readonly consents: Consents,
+    private readonly organizations: OrganizationDirectory,
   ) {}
 
   async next(request: AuthorizationRequest, session: BrowserSession | undefined, { justSignedIn = false } = {}): Promise<AuthorizationStep> {
@@ -31,6 +34,13 @@ export class AuthorizationService {
     if (!session || (request.prompt === 'login' && !justSignedIn)) {
       if (request.prompt === 'none') throw refuse(new LoginRequired('Nobody is signed in'));
       return { next: 'sign-in' };
+    }
+    if (request.subjectType === 'organization') {
+      // The user picks the organization every time: there is nothing to remember it by.
+      if (request.prompt === 'none') throw refuse(new ConsentRequired('An organization token needs the user to pick an organization'));
+      const organizations = await this.pickableOrganizations(request, session.user);
+      if (organizations.length === 0) throw refuse(new AccessDenied('This account belongs to no organization this application can act for'));
+      return { next: 'consent', scopes: request.scopes, organizations };
     }
     const scopes = this.grantableScopes(request, session.user);
     const consented = await this.consents.scopesAllowed(session.user.id, request.client.id);
@@ -42,7 +52,8 @@ export class AuthorizationService {
   }
 
   /** The user said Allow: remember it, and send them back with a code. */
-  async approve(request: AuthorizationRequest, session: BrowserSession): Promise<string> {
+  async approve(request: AuthorizationRequest, session: BrowserSession, organizationName?: unknown): Promise<string> {
+    if (request.subjectType === 'organization') return this.approveForOrganization(request, session, organizationName);
     const scopes = this.grantableScopes(request, session.user);
     await this.consents.remember(session.user.id, request.client.id, scopes);
     return this.issueCode(request, session, scopes);
@@ -50,6 +61,29 @@ export class AuthorizationService {
 
   deny(request: AuthorizationRequest): never {
     throw new RedirectToClient(new AccessDenied('The user denied the request'), request.redirectUri, request.state, request.issuer);
+  }
+
+  /**
+   * Polar's organization token: tied to the organization the user picked, with the scopes their
+   * role there gives them. Remembered consent does not apply: it was given for the user.
+   */
+  private async approveForOrganization(request: AuthorizationRequest, session: BrowserSession, organizationName: unknown): Promise<string> {
+    const organization = (await this.pickableOrganizations(request, session.user)).find((candidate) => candidate.name === organizationName);
+    if (!organization) throw new PageError(400, 'Pick an organization', 'Choose one of your organizations for this application to act for.');
+    const held = userScopesOfRole(session.user.roles.get(organization.id)!);
+    const scopes = request.scopes.filter((scope) => held.has(scope));
+    if (scopes.length === 0) {
+      throw new RedirectToClient(new AccessDenied(`Your role in ${organization.name} gives none of the requested scopes`), request.redirectUri, request.state, request.issuer);
+    }
+    return this.issueCode(request, session, scopes, organization.id);
+  }
+
+  /** The user's organizations an organization token of this client can be tied to: the client's own, or any for a built-in organization's app. */
+  private async pickableOrganizations(request: AuthorizationRequest, user: UserRecord): Promise<OrganizationRecord[]> {
+    const candidates = await Promise.all([...user.roles.keys()].map((id) => this.organizations.findById(id)));
+    return candidates.filter(
+      (organization): organization is OrganizationRecord => organization !== undefined && organization.oauthEnabled && (request.organization.builtIn || organization.id === request.organization.id),
+    );
   }
 
   private grantableScopes(request: AuthorizationRequest, user: UserRecord): string[] {
@@ -66,12 +100,12 @@ export class AuthorizationService {
     return scopes;
   }
 
-  private async issueCode(request: AuthorizationRequest, session: BrowserSession, scopes: readonly string[]): Promise<string> {
+  private async issueCode(request: AuthorizationRequest, session: BrowserSession, scopes: readonly string[], tokenOrganizationId = request.organization.id): Promise<string> {
     const code = await this.codes.issue({
       clientId: request.client.id,
       userId: session.user.id,
-      organizationId: request.organization.id,
-      subjectType: 'user',
+      organizationId: tokenOrganizationId,
+      subjectType: request.subjectType,
       redirectUri: request.redirectUri,
       scopes,
       codeChallenge: request.codeChallenge,

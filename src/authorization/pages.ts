@@ -27,6 +27,8 @@ export function consentPage(view: {
   organizationName: string;
   scopes: readonly ScopeDefinition[];
   parameters: Readonly<Record<string, string>>;
+  /** For an organization token: the organizations the user picks from. */
+  organizations?: readonly string[];
 }): string {
   const { client } = view;
   return layout(
@@ -36,7 +38,11 @@ ${client.logoUri ? html`<img src="${client.logoUri}" alt="">` : ''}
 <h1>${client.name} wants to access your account</h1>
 </div>
 <p>Signed in as <strong>${view.userEmail}</strong> (${view.organizationName}).</p>
-<p>If you allow it, ${client.name} will be able to:</p>
+${
+  view.organizations
+    ? html`<p>${client.name} asks to act for one of your organizations, not for you personally. Within the organization you pick, it will be able to do what follows, as far as your role there allows:</p>`
+    : html`<p>If you allow it, ${client.name} will be able to:</p>`
+}
 <ul class="scopes">
 ${view.scopes.map((scope) => html`<li>${scope.description} <span class="fine">(<code>${scope.name}</code>)</span></li>`)}
 </ul>
@@ -47,6 +53,12 @@ ${
 }
 <form method="post" action="${view.action}">
 ${hidden({ ...view.parameters, csrf_token: view.csrf })}
+${
+  view.organizations
+    ? html`<label for="organization">Organization</label>
+<select id="organization" name="organization" required>${view.organizations.map((name) => html`<option value="${name}">${name}</option>`)}</select>`
+    : ''
+}
 <button class="primary" type="submit" name="decision" value="allow">Allow</button>
 <button class="secondary" type="submit" name="decision" value="deny">Deny</button>
 </form>

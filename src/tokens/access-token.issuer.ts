@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newAccessTokenId } from '../auth/access-token-id.js';
-import { ACCESS_TOKEN_TYPE, type USER_SUBJECT } from '../auth/access-token.verifier.js';
+import { ACCESS_TOKEN_TYPE, type ORGANIZATION_SUBJECT, type USER_SUBJECT } from '../auth/access-token.verifier.js';
 import { type OrganizationRecord } from '../auth/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
@@ -24,8 +24,8 @@ export class AccessTokenIssuer {
     issuer: string;
     clientId: string;
     subject: string;
-    /** `user` when the client acts for a user (Polar's `sub_type`); absent for the client itself. */
-    subjectType?: typeof USER_SUBJECT;
+    /** `user` when the client acts for a user, `organization` for an organization token (Polar's `sub_type`); absent for the client itself. */
+    subjectType?: typeof USER_SUBJECT | typeof ORGANIZATION_SUBJECT;
     organization: OrganizationRecord;
     projectId: string | undefined;
     scopes: readonly string[];

@@ -40,13 +40,12 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (redemption.outcome !== 'redeemed') throw new InvalidGrant('The authorization code is invalid or has expired');
     const { code } = redemption;
     if (code.clientId !== client.id) throw new InvalidGrant('The authorization code was issued to another client');
-    if (code.organizationId !== organization.id) throw new InvalidGrant('The authorization code was issued by another realm');
     const redirectUri = params.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
     if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     this.checkVerifier(code.codeChallenge, params.code_verifier);
-    const user = await this.userTokens.activeUser(code.userId, organization, code.authTime);
+    const subject = await this.userTokens.subjectOf(code, organization);
     return this.dataSource.transaction((manager) =>
-      this.userTokens.issue(manager, { client, organization, issuer, user, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash }),
+      this.userTokens.issue(manager, { client, issuer, subject, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash }),
     );
   }
 

@@ -33,13 +33,12 @@ export class RefreshTokenGrant implements GrantHandler {
     if (found.outcome === 'invalid') throw new InvalidGrant(found.reason);
     if (found.outcome === 'reused') throw new InvalidGrant('The refresh token has been used already; every token of its family is now revoked');
     const { token } = found;
-    if (token.organizationId !== organization.id) throw new InvalidGrant('The refresh token was issued by another realm');
-    if (token.createdAt.getTime() < Math.max(client.notBefore, organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
+    const subject = await this.userTokens.subjectOf(token, organization);
+    if (token.createdAt.getTime() < Math.max(client.notBefore, organization.notBefore, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const scopes = narrowScopes(token.scopes, parseScopeParameter(params.scope));
-    const user = await this.userTokens.activeUser(token.userId, organization, token.authTime);
     return this.dataSource.transaction(async (manager) => {
       if (!(await this.refreshTokens.spend(manager, token))) throw new InvalidGrant('The refresh token has been used already');
-      return this.userTokens.issue(manager, { client, organization, issuer, user, scopes, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
+      return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
     });
   }
 }
