@@ -1,15 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { createClient } from './support/oauth.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const browserTest = existsSync(CHROMIUM) ? it : it.skip;
-if (!existsSync(CHROMIUM)) console.warn(`SKIPPED: the sign-in browser test needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
+const browserTest = hasChromium ? it : it.skip;
+if (!hasChromium) console.warn(`SKIPPED: the sign-in browser test needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
 
 /**
  * A tiny third-party app, as its developer would write it: /login starts the authorization code
@@ -76,11 +74,7 @@ describe('the sign-in and consent pages in a real browser', () => {
   });
 
   browserTest('signs in, consents, and completes the code + PKCE flow of a third-party app', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       page.setDefaultTimeout(10_000);

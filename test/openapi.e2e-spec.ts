@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { type TestApp, startApp, ROOT_CLIENT_ID, ROOT_CLIENT_SECRET } from './support/test-app.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 interface OpenApiOperation {
   summary?: string;
@@ -132,19 +130,14 @@ describe('API documentation at /docs', () => {
     expect(Object.keys(token.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
   });
 
-  const browserTest = existsSync(CHROMIUM) ? it : it.skip;
-  if (!existsSync(CHROMIUM)) {
+  const browserTest = hasChromium ? it : it.skip;
+  if (!hasChromium) {
     console.warn(`SKIPPED: the Swagger UI browser test needs Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
   }
 
   browserTest('Authorize gets a real token and Try it out calls a guarded endpoint with it', async () => {
     const port = await gatehouse.app.listen({ port: 0, host: '127.0.0.1' }).then(() => (gatehouse.app.getHttpServer().address() as { port: number }).port);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Playwright gives each launch a fresh profile; the rest keeps Chromium off this machine's closed network.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       page.setDefaultTimeout(10_000);

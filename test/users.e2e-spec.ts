@@ -112,4 +112,52 @@ describe('sign-in hardening', () => {
       await gatehouse.close();
     }
   });
+
+  it('locks an account out after repeated wrong passwords, even for the right one, and says the same for unknown emails', async () => {
+    const gatehouse = await startApp({ env: { BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_LOCKOUT_SECONDS: '60' } });
+    try {
+      const browser = new Browser(gatehouse);
+      for (const email of [ADMIN_EMAIL, 'nobody@example.com']) {
+        for (let attempt = 0; attempt < 3; attempt += 1) expect((await browser.signIn(undefined, email, `wrong password ${attempt}`)).status).toBe(401);
+        const locked = await browser.signIn(undefined, email, 'test admin passphrase');
+        expect(locked.status).toBe(429);
+        expect(locked.headers['retry-after']).toBe('60');
+        expect(locked.text).toContain('Too many failed sign-ins for this account');
+      }
+      // Another account is not affected.
+      const root = await tokenFor(gatehouse, ROOT);
+      await gatehouse.http().post('/api/v1/users').set('Authorization', `Bearer ${root}`).send({ email: 'other@example.com', password: 'other password' }).expect(201);
+      expect((await browser.signIn(undefined, 'other@example.com', 'other password')).status).toBe(303);
+    } finally {
+      await gatehouse.close();
+    }
+  });
+
+  it('refuses hostile input on the user API and the pages without a 500', async () => {
+    const gatehouse = await startApp();
+    try {
+      const root = await tokenFor(gatehouse, ROOT);
+      const create = (body: Record<string, unknown>) => gatehouse.http().post('/api/v1/users').set('Authorization', `Bearer ${root}`).send(body);
+      expect((await create({ email: 'nul\u0000@example.com', password: 'long enough' })).status).toBe(400);
+      expect((await create({ email: "o'brien@example.com'; DROP TABLE user_account; --", password: 'long enough' })).status).toBe(400);
+      expect((await create({ email: 'long@example.com', password: 'long enough', name: '\u{1F600}'.repeat(500) })).status).toBe(400);
+      const poisoned = await gatehouse.http().post('/api/v1/users').set('Authorization', `Bearer ${root}`).set('Content-Type', 'application/json').send('{"email": "proto@example.com", "password": "long enough", "__proto__": {"role": "administer-account"}}');
+      expect(poisoned.status).toBe(400);
+      const unicode = await create({ email: 'unicode@example.com', password: 'pässwörd ünïcode', name: 'Zoë \u{1F600} ١٢٣' });
+      expect(unicode.status).toBe(201);
+      expect(unicode.body.name).toBe('Zoë \u{1F600} ١٢٣');
+      expect((await new Browser(gatehouse).signIn(undefined, 'unicode@example.com', 'pässwörd ünïcode')).status).toBe(303);
+      expect((await gatehouse.http().get(`/api/v1/users/${encodeURIComponent("1' OR '1'='1")}`).set('Authorization', `Bearer ${root}`)).status).toBe(400);
+
+      const browser = new Browser(gatehouse);
+      expect((await browser.authorize({ response_type: 'code', client_id: "x' OR 1=1 --" })).status).toBe(400);
+      expect((await browser.authorize({ response_type: 'code', client_id: 'a'.repeat(5000) })).status).toBe(400);
+      expect((await browser.agent.get('/oauth2/authorize?client_id=a&client_id=b')).status).toBe(400);
+      expect((await browser.signIn(undefined, 'x\u0000@example.com', 'p'.repeat(10_000))).status).toBe(401);
+      const tooBig = await browser.agent.post('/oauth2/sign-in').type('form').send({ email: 'a', password: 'p'.repeat(70_000) });
+      expect(tooBig.status).toBe(413);
+    } finally {
+      await gatehouse.close();
+    }
+  });
 });

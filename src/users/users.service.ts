@@ -5,6 +5,7 @@ import { In, type Repository } from 'typeorm';
 import { actorOf, type Actor } from '../audit/actor.js';
 import { AuditTrail, type Change } from '../audit/audit-trail.js';
 import { type AuthContext } from '../auth/auth-context.js';
+import { ClientLockout } from '../auth/client-lockout.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { MEMBER_ROLE, permissionsOfRole } from '../scopes/permissions.js';
@@ -31,6 +32,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly organizations: OrganizationsService,
     private readonly audit: AuditTrail,
+    private readonly lockout: ClientLockout,
   ) {}
 
   async create(auth: AuthContext, dto: CreateUserDto): Promise<UserDto> {
@@ -75,13 +77,24 @@ export class UsersService {
   }
 
   /**
-   * The user with this email and password, or undefined. An unknown email costs the same scrypt
-   * work as a wrong password, so the time taken does not tell which emails have accounts.
+   * The user with this email and password, `undefined`, or how long this email is locked out.
+   * An unknown email costs the same scrypt work as a wrong password and is counted and locked out
+   * the same way, so neither the time taken nor a lockout tells which emails have accounts.
+   * Lockouts reuse the clients' brute-force counters (BRUTE_FORCE_*), keyed `user:<email>`
+   * (client ids cannot contain a colon), per instance as for clients.
    */
-  async authenticate(email: string, password: string): Promise<UserEntity | undefined> {
+  async authenticate(email: string, password: string): Promise<UserEntity | { lockedForSeconds: number } | undefined> {
+    const key = `user:${normalizeEmail(email)}`;
+    const retryAfter = this.lockout.retryAfterSeconds(key);
+    if (retryAfter > 0) return { lockedForSeconds: retryAfter };
     const user = await this.users.findOneBy({ email: normalizeEmail(email) });
     const matches = await this.hasher.verify(password, user?.passwordHash ?? (await this.decoy()));
-    return user && matches && !user.disabled ? user : undefined;
+    if (!user || !matches || user.disabled) {
+      this.lockout.recordFailure(key);
+      return undefined;
+    }
+    this.lockout.recordSuccess(key);
+    return user;
   }
 
   private decoyHash: Promise<string> | undefined;
