@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import cookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
@@ -44,8 +43,6 @@ export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<
     done();
   });
   await registerBodyParsers(app);
-  // Cookies are read only by the sign-in and consent pages (the browser session and its CSRF token).
-  await app.register(cookie);
   await registerSecurityHeaders(app);
   await registerRateLimit(app);
   registerRequestMetrics(app);

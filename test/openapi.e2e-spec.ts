@@ -101,6 +101,7 @@ describe('API documentation at /docs', () => {
         'PATCH /api/v1/users/{id}',
         'POST /api/v1/users',
         'POST /api/v1/users/me/tokens',
+        'PUT /api/v1/users/{id}/organizations/{org}',
         'GET /api/v1/users/me/tokens',
         'DELETE /api/v1/users/me/tokens/{id}',
         'POST /auth/realms/{realm}/protocol/openid-connect/userinfo',

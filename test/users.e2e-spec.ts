@@ -50,6 +50,28 @@ describe('users API', () => {
     expect((await api(token).get('not-a-uuid')).status).toBe(400);
   });
 
+  it('puts a user in more organizations, with a role in each, within what the caller may grant', async () => {
+    const user = (await api(root).post({ email: 'multi@example.com', password: 'multi password' })).body as { id: string };
+    const joined = await gatehouse.http().put(`/api/v1/users/${user.id}/organizations/globex`).set('Authorization', `Bearer ${root}`).send({ role: 'administer-clients' });
+    expect(joined.status).toBe(200);
+    expect(joined.body.memberships).toHaveLength(2);
+    expect(joined.body.memberships).toEqual(expect.arrayContaining([expect.objectContaining({ role: 'administer-clients' })]));
+    expect((await gatehouse.http().put(`/api/v1/users/${user.id}/organizations/nowhere`).set('Authorization', `Bearer ${root}`).send({ role: 'member' })).status).toBe(404);
+    expect((await gatehouse.http().put(`/api/v1/users/${user.id}/organizations/globex`).set('Authorization', `Bearer ${root}`).send({ role: 'owner' })).status).toBe(400);
+
+    // An administrator of globex sees the user now, only with their globex membership, and cannot raise it past their own.
+    const admin = await createClientIn(gatehouse, 'globex', { permissions: ['administer-clients'], scopes: ['user:read', 'user:update'] });
+    const token = await tokenFor(gatehouse, admin);
+    const seen = await api(token).get(user.id);
+    expect(seen.body.memberships).toEqual([expect.objectContaining({ role: 'administer-clients' })]);
+    expect((await gatehouse.http().put(`/api/v1/users/${user.id}/organizations/globex`).set('Authorization', `Bearer ${token}`).send({ role: 'administer-account' })).status).toBe(403);
+    expect((await gatehouse.http().put(`/api/v1/users/${user.id}/organizations/default`).set('Authorization', `Bearer ${token}`).send({ role: 'member' })).status).toBe(404);
+    // Removing them from globex leaves their account and their other membership.
+    const deleter = await tokenFor(gatehouse, await createClientIn(gatehouse, 'globex', { permissions: ['administer-clients'], scopes: ['user:delete'] }));
+    expect((await api(deleter).delete(user.id)).status).toBe(204);
+    expect((await api(root).get(user.id)).body.memberships).toHaveLength(1);
+  });
+
   it('ends a user\'s tokens when their password changes, and removes them', async () => {
     const app = await createClient(gatehouse, { public: true, redirect_uris: ['http://127.0.0.1:9999/cb'], scopes: ['openid'] });
     const created = await api(root).post({ email: 'changing@example.com', password: 'first password' });

@@ -1,6 +1,6 @@
-import type {} from '@fastify/cookie';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { LessThan, type Repository } from 'typeorm';
@@ -22,6 +22,20 @@ export interface BrowserSession {
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 /**
+ * Cookies are read and written here only, with the `cookie` package: @fastify/cookie would add
+ * an onSend hook to every response of the API for the sake of a few pages.
+ */
+function cookieOf(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  return header ? parseCookie(header)[name] : undefined;
+}
+
+function addSetCookie(reply: FastifyReply, cookie: string): void {
+  const existing = reply.getHeader('set-cookie');
+  reply.header('set-cookie', existing === undefined ? [cookie] : [...(Array.isArray(existing) ? existing : [String(existing)]), cookie]);
+}
+
+/**
  * Who is signed in in this browser: a random session id in an HttpOnly, SameSite=Lax cookie
  * (Secure in production), of which the database keeps only the SHA-256. A session ends at its
  * expiry, at sign-out, and when its user is disabled or changes password. Forms carry a CSRF
@@ -38,7 +52,7 @@ export class BrowserSessions {
   ) {}
 
   async current(request: FastifyRequest): Promise<BrowserSession | undefined> {
-    const id = request.cookies[SESSION_COOKIE];
+    const id = cookieOf(request, SESSION_COOKIE);
     if (!id || !TOKEN.test(id)) return undefined;
     const row = await this.repository.findOneBy({ idHash: sha256(id) });
     if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
@@ -53,22 +67,22 @@ export class BrowserSessions {
     const id = randomBytes(32).toString('base64url');
     const now = new Date();
     await this.repository.insert({ idHash: sha256(id), userId, authTime: now, expiresAt: new Date(now.getTime() + this.config.sessionLifespanMs) });
-    reply.setCookie(SESSION_COOKIE, id, { ...this.cookieOptions(), maxAge: Math.floor(this.config.sessionLifespanMs / 1000) });
+    addSetCookie(reply, stringifySetCookie({ name: SESSION_COOKIE, value: id, ...this.cookieOptions(), maxAge: Math.floor(this.config.sessionLifespanMs / 1000) }));
     await this.prune(now);
   }
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const id = request.cookies[SESSION_COOKIE];
+    const id = cookieOf(request, SESSION_COOKIE);
     if (id && TOKEN.test(id)) await this.repository.delete({ idHash: sha256(id) });
-    if (id) reply.clearCookie(SESSION_COOKIE, this.cookieOptions());
+    if (id) addSetCookie(reply, stringifySetCookie({ name: SESSION_COOKIE, value: '', ...this.cookieOptions(), expires: new Date(0) }));
   }
 
   /** The CSRF token for this browser's forms, set as a cookie the first time. */
   csrfToken(request: FastifyRequest, reply: FastifyReply): string {
-    const existing = request.cookies[CSRF_COOKIE];
+    const existing = cookieOf(request, CSRF_COOKIE);
     if (existing && TOKEN.test(existing)) return existing;
     const token = randomBytes(32).toString('base64url');
-    reply.setCookie(CSRF_COOKIE, token, { ...this.cookieOptions(), sameSite: 'strict' });
+    addSetCookie(reply, stringifySetCookie({ name: CSRF_COOKIE, value: token, ...this.cookieOptions(), sameSite: 'strict' }));
     return token;
   }
 
@@ -78,7 +92,7 @@ export class BrowserSessions {
     if (origin !== undefined && origin !== new URL(this.config.issuer).origin && origin !== `${request.protocol}://${request.host}`) {
       throw new PageError(403, 'Request refused', 'This form was sent from another site.');
     }
-    const expected = request.cookies[CSRF_COOKIE];
+    const expected = cookieOf(request, CSRF_COOKIE);
     const valid = typeof submitted === 'string' && expected !== undefined && submitted.length === expected.length && timingSafeEqual(Buffer.from(submitted), Buffer.from(expected));
     if (!valid) throw new PageError(403, 'The form expired', 'Go back, reload the page and try again.');
   }

@@ -1,14 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '../auth/auth-context.js';
 import { Authenticated } from '../auth/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { PageQueryDto } from '../common/dto/page.dto.js';
-import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
+import { CreateUserDto, SetMembershipDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
 import { UserScopes } from './user.scopes.js';
 import { UsersService } from './users.service.js';
 
 const userId = new ParseUUIDPipe({ version: '4' });
+
 
 @ApiTags('users')
 @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid body, query or user id' })
@@ -50,6 +51,15 @@ export class UsersController {
   @ApiNotFoundResponse({ type: ApiErrorDto })
   update(@Auth() auth: AuthContext, @Param('id', userId) id: string, @Body() dto: UpdateUserDto): Promise<UserDto> {
     return this.users.update(auth, id, dto);
+  }
+
+  @Put(':id/organizations/:org')
+  @Authenticated({ scope: UserScopes.update })
+  @ApiOperation({ summary: "Put a user in an organization with a role, or change their role there", description: 'Only the root client can add a user of another organization. Nobody grants a role they do not hold.' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  setMembership(@Auth() auth: AuthContext, @Param('id', userId) id: string, @Param('org') organization: string, @Body() dto: SetMembershipDto): Promise<UserDto> {
+    return this.users.setMembership(auth, id, organization, dto.role);
   }
 
   @Delete(':id')

@@ -147,6 +147,25 @@ export class UsersService {
   }
 
   /**
+   * Puts a user in an organization with a role, or changes their role there. The caller must
+   * see the organization (its own, or any for the root client) and hold the role; only the root
+   * client can add someone from another organization, since others cannot see them.
+   */
+  async setMembership(auth: AuthContext, id: string, organizationName: string, role: string): Promise<UserDto> {
+    const organization = await this.organizations.resolve(auth, organizationName);
+    const { user } = await this.findVisible(auth, id);
+    this.checkGrantable(auth, role);
+    const existing = await this.memberships.findOneBy({ userId: user.id, organizationId: organization.id });
+    if (existing) this.checkGrantable(auth, existing.role);
+    await this.audit.change(actorOf(auth), async (change) => {
+      if (existing) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: organization.id }, { role });
+      else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, createdAt: new Date() });
+      await this.record(change, user.id, organization.id, existing ? 'user.role_changed' : 'user.membership_added', { organization: organization.name, role, ...(existing && { previous_role: existing.role }) });
+    });
+    return this.get(auth, id);
+  }
+
+  /**
    * Takes the user out of the caller's organization; a user left in no organization (or any user,
    * for the root client) is deleted with their sessions, consents and refresh tokens.
    */

@@ -4,33 +4,32 @@ import { type FastifyRequest } from 'fastify';
 import { GatehouseConfig } from '../../config/gatehouse-config.js';
 import { RateLimited } from '../errors/oauth-errors.js';
 
-/** Route config flag (`@RouteConfig`) for endpoints under the per-IP rate limit. */
-export const RATE_LIMITED = { rateLimited: true } as const;
-/** Route config for the sign-in form: a much lower per-IP limit (SIGN_IN_RATE_LIMIT_PER_MINUTE), since each try guesses a password. */
-export const SIGN_IN_RATE_LIMITED = { rateLimited: true, signIn: true } as const;
+/**
+ * Route config (`@RouteConfig`) for endpoints under the per-IP rate limit. `rateLimit: {}` makes
+ * @fastify/rate-limit hook these routes only (with the limits registered below): registered
+ * globally, its hook ran on every route of the API, bearer-guarded GETs included.
+ */
+export const RATE_LIMITED = { rateLimit: {} } as const;
+/** The sign-in form: a much lower per-IP limit (SIGN_IN_RATE_LIMIT_PER_MINUTE), since each try guesses a password. */
+export const SIGN_IN_RATE_LIMITED = { rateLimit: {}, signIn: true } as const;
 
-function routeConfig(request: FastifyRequest): { rateLimited?: boolean; signIn?: boolean } {
-  return (request.routeOptions?.config as { rateLimited?: boolean; signIn?: boolean } | undefined) ?? {};
-}
-
-function isRateLimited(request: FastifyRequest, config: GatehouseConfig): boolean {
-  const route = routeConfig(request);
-  return route.rateLimited === true && (route.signIn ? config.signInRateLimitPerMinute > 0 : config.rateLimitPerMinute > 0);
+function limitFor(request: FastifyRequest, config: GatehouseConfig): number {
+  const signIn = (request.routeOptions?.config as { signIn?: boolean } | undefined)?.signIn === true;
+  return signIn ? config.signInRateLimitPerMinute : config.rateLimitPerMinute;
 }
 
 /**
  * Per-IP limits on the endpoints that take credentials (RATE_LIMIT_PER_MINUTE each, and
- * SIGN_IN_RATE_LIMIT_PER_MINUTE for the sign-in form), checked in
- * Fastify's onRequest hook, before the body is even read. Counters are per instance.
+ * SIGN_IN_RATE_LIMIT_PER_MINUTE for the sign-in form), checked in Fastify's onRequest hook,
+ * before the body is even read. Counters are per instance. A limit of 0 turns it off.
  */
 export async function registerRateLimit(app: NestFastifyApplication): Promise<void> {
   const config = app.get(GatehouseConfig);
-  if (config.rateLimitPerMinute === 0 && config.signInRateLimitPerMinute === 0) return;
   await app.register(rateLimit, {
-    global: true,
-    max: (request) => (routeConfig(request).signIn ? config.signInRateLimitPerMinute : config.rateLimitPerMinute),
+    global: false,
+    max: (request) => limitFor(request, config),
     timeWindow: 60_000,
-    allowList: (request) => !isRateLimited(request, config),
+    allowList: (request) => limitFor(request, config) === 0,
     keyGenerator: (request) => `${request.ip} ${request.routeOptions?.url ?? ''}`,
     errorResponseBuilder: (_request, context) => new RateLimited(Math.ceil(context.ttl / 1000)),
   });

@@ -48,6 +48,12 @@ export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['email',
   disabled?: boolean;
 }
 
+export class SetMembershipDto {
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  role: string;
+}
+
 export class MembershipDto {
   @ApiProperty({ format: 'uuid' })
   organization_id: string;
