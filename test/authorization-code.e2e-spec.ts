@@ -238,6 +238,19 @@ describe('authorization code flow with PKCE (public client)', () => {
     expect(back.searchParams.get('state')).toBe('xyz-state');
   });
 
+  it('asks for the password again with prompt=login, once', async () => {
+    const browser = new Browser(gatehouse);
+    await browser.authorizeAndDecide(request(pkce().challenge, { scope: 'openid' }));
+    const again = await browser.authorize(request(pkce().challenge, { scope: 'openid', prompt: 'login' }));
+    expect(location(again).pathname).toBe('/oauth2/sign-in');
+    const signedIn = await browser.signIn(location(again).searchParams.get('return_to')!);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.location).not.toContain('prompt=login');
+    const back = await browser.agent.get(signedIn.headers.location!);
+    expect(back.status).toBe(302);
+    expect(location(back).searchParams.get('code')).toBeTruthy();
+  });
+
   it('sends a denial back as access_denied and remembers nothing', async () => {
     const browser = new Browser(gatehouse);
     const denied = await browser.authorizeAndDecide(request(pkce().challenge, { scope: 'openid profile client:read' }), 'deny');

@@ -29,9 +29,10 @@ export class AuthorizationService {
     private readonly organizations: OrganizationDirectory,
   ) {}
 
-  async next(request: AuthorizationRequest, session: BrowserSession | undefined, { justSignedIn = false } = {}): Promise<AuthorizationStep> {
+  /** `prompt=login` asks for the password even with a session; the sign-in form drops it from the request it returns to. */
+  async next(request: AuthorizationRequest, session: BrowserSession | undefined): Promise<AuthorizationStep> {
     const refuse = (reason: ConstructorParameters<typeof RedirectToClient>[0]) => new RedirectToClient(reason, request.redirectUri, request.state, request.issuer);
-    if (!session || (request.prompt === 'login' && !justSignedIn)) {
+    if (!session || request.prompt === 'login') {
       if (request.prompt === 'none') throw refuse(new LoginRequired('Nobody is signed in'));
       return { next: 'sign-in' };
     }
