@@ -5,13 +5,13 @@ import { decodeCompactJws } from '../keys/compact-jws.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RevocationList } from '../revocation/revocation-list.js';
-import { MEMBER_ROLE, permissionsOfRole, userScopesOfRole } from '../scopes/permissions.js';
+import { permissionsOfRole, userScopesOfRole } from '../scopes/permissions.js';
 import { issuedAtMsOf } from './access-token-id.js';
 import { type TokenPrincipal } from './auth-context.js';
 import { ClientDirectory } from './client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from './organization-directory.js';
 import { PERSONAL_ACCESS_TOKEN_PREFIX, PersonalAccessTokenDirectory } from './personal-access-token-directory.js';
-import { UserDirectory } from './user-directory.js';
+import { roleIn, UserDirectory } from './user-directory.js';
 
 /** Far longer than any token we issue (a root token lists every scope): refuse before parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -165,8 +165,7 @@ export class AccessTokenVerifier {
     const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub) : undefined;
     if (!user || user.disabled) throw new InvalidToken('The user this token was issued to is disabled or deleted');
     if (issuedAt < user.notBefore) throw new InvalidToken("The access token has been revoked: it was issued before the user's password change or sign-out everywhere");
-    // Anyone may use the built-in organization's apps; another organization's apps serve its members.
-    const role = user.roles.get(organization.id) ?? (organization.builtIn ? MEMBER_ROLE : undefined);
+    const role = roleIn(user, organization);
     if (role === undefined) throw new InvalidToken(`The user is no longer a member of the organization ${organization.name}`);
     return { id: user.id, scopes: userScopesOfRole(role), permissions: permissionsOfRole(role) };
   }

@@ -39,9 +39,9 @@ export class PersonalAccessTokenDirectory {
   ) {
     this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, (hit) => metrics.cacheLookup('personal_access_tokens', hit));
     feed.subscribe('personal-access-token', (event) => this.cache.invalidate(event.subject));
-    // A deleted user or organization takes its tokens with it.
-    feed.subscribe('user', () => this.cache.invalidate());
-    feed.subscribe('organization', () => this.cache.invalidate());
+    // User and organization changes need no flush here: the verifier reads the user and the
+    // organization from their own directories on every request, so a deleted or disabled one
+    // refuses the token even while its cached row lives on.
   }
 
   find(token: string): Promise<PersonalAccessTokenRecord | undefined> {

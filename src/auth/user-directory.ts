@@ -5,6 +5,7 @@ import { ChangeFeed } from '../change-feed/change-feed.js';
 import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { MEMBER_ROLE } from '../scopes/permissions.js';
 import { MembershipEntity } from '../users/entities/membership.entity.js';
 import { UserEntity } from '../users/entities/user.entity.js';
 
@@ -19,6 +20,14 @@ export interface UserRecord {
   readonly notBefore: number;
   /** The user's role in each organization they belong to, by organization id. */
   readonly roles: ReadonlyMap<string, string>;
+}
+
+/**
+ * The user's role in `organization`, or undefined if they may not act there. Anyone may use the
+ * built-in organization's apps (as a plain member); another organization serves its members.
+ */
+export function roleIn(user: UserRecord, organization: { readonly id: string; readonly builtIn: boolean }): string | undefined {
+  return user.roles.get(organization.id) ?? (organization.builtIn ? MEMBER_ROLE : undefined);
 }
 
 /** Users by id, cached and invalidated through the change feed like clients (see ClientDirectory). */

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, type Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
+import { ExpiredRows } from '../database/expired-rows.js';
 import { AuthorizationCodeEntity, type SubjectType } from './entities/authorization-code.entity.js';
 
 /** RFC 9700 §4.2.1 / OAuth 2.1: a code lives a few seconds; at most 60 here. */
@@ -20,9 +21,11 @@ export type CodeRedemption =
 /** Authorization codes: random, stored as SHA-256, single use, bound to client, redirect URI and PKCE challenge. */
 @Injectable()
 export class AuthorizationCodes {
-  private lastPrune = 0;
+  private readonly expired: ExpiredRows<AuthorizationCodeEntity>;
 
-  constructor(@InjectRepository(AuthorizationCodeEntity) private readonly repository: Repository<AuthorizationCodeEntity>) {}
+  constructor(@InjectRepository(AuthorizationCodeEntity) private readonly repository: Repository<AuthorizationCodeEntity>) {
+    this.expired = new ExpiredRows(repository, KEEP_EXPIRED_MS);
+  }
 
   async issue(grant: {
     clientId: string;
@@ -52,7 +55,7 @@ export class AuthorizationCodes {
       consumedAt: null,
       createdAt: now,
     });
-    await this.prune(now);
+    await this.expired.prune(now.getTime());
     return code;
   }
 
@@ -64,11 +67,5 @@ export class AuthorizationCodes {
     if (row.expiresAt.getTime() <= Date.now()) return { outcome: 'expired' };
     const result = await this.repository.update({ codeHash: row.codeHash, consumedAt: IsNull() }, { consumedAt: new Date() });
     return result.affected === 1 ? { outcome: 'redeemed', code: row } : { outcome: 'replayed', code: row };
-  }
-
-  private async prune(now: Date): Promise<void> {
-    if (now.getTime() - this.lastPrune < 60_000) return;
-    this.lastPrune = now.getTime();
-    await this.repository.delete({ expiresAt: LessThan(new Date(now.getTime() - KEEP_EXPIRED_MS)) });
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
-import { type UserRecord } from '../auth/user-directory.js';
+import { roleIn, type UserRecord } from '../auth/user-directory.js';
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
 import { AccessDenied, ConsentRequired, LoginRequired } from '../common/errors/oauth-errors.js';
-import { MEMBER_ROLE, userScopesOfRole } from '../scopes/permissions.js';
+import { userScopesOfRole } from '../scopes/permissions.js';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { type AuthorizationRequest } from './authorization-request.js';
 import { type BrowserSession } from './browser-sessions.js';
@@ -71,7 +71,7 @@ export class AuthorizationService {
   private async approveForOrganization(request: AuthorizationRequest, session: BrowserSession, organizationName: unknown): Promise<string> {
     const organization = (await this.pickableOrganizations(request, session.user)).find((candidate) => candidate.name === organizationName);
     if (!organization) throw new PageError(400, 'Pick an organization', 'Choose one of your organizations for this application to act for.');
-    const held = userScopesOfRole(session.user.roles.get(organization.id)!);
+    const held = userScopesOfRole(roleIn(session.user, organization)!);
     const scopes = request.scopes.filter((scope) => held.has(scope));
     if (scopes.length === 0) {
       throw new RedirectToClient(new AccessDenied(`Your role in ${organization.name} gives none of the requested scopes`), request.redirectUri, request.state, request.issuer);
@@ -88,8 +88,7 @@ export class AuthorizationService {
   }
 
   private grantableScopes(request: AuthorizationRequest, user: UserRecord): string[] {
-    // Anyone may use the built-in organization's apps; another organization's apps serve its members.
-    const role = user.roles.get(request.organization.id) ?? (request.organization.builtIn ? MEMBER_ROLE : undefined);
+    const role = roleIn(user, request.organization);
     if (role === undefined) {
       throw new RedirectToClient(new AccessDenied(`This account is not a member of the organization ${request.organization.name}`), request.redirectUri, request.state, request.issuer);
     }

@@ -3,10 +3,11 @@ import { Injectable } from '@nestjs/common';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { LessThan, type Repository } from 'typeorm';
+import { type Repository } from 'typeorm';
 import { UserDirectory, type UserRecord } from '../auth/user-directory.js';
 import { PageError } from '../common/errors/authorization-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { ExpiredRows } from '../database/expired-rows.js';
 import { UserSessionEntity } from './entities/user-session.entity.js';
 
 export const SESSION_COOKIE = 'gatehouse_session';
@@ -43,13 +44,16 @@ function addSetCookie(reply: FastifyReply, cookie: string): void {
  */
 @Injectable()
 export class BrowserSessions {
-  private lastPrune = 0;
+  /** Expired sessions go when someone signs in. */
+  private readonly expired: ExpiredRows<UserSessionEntity>;
 
   constructor(
     @InjectRepository(UserSessionEntity) private readonly repository: Repository<UserSessionEntity>,
     private readonly users: UserDirectory,
     private readonly config: GatehouseConfig,
-  ) {}
+  ) {
+    this.expired = new ExpiredRows(repository);
+  }
 
   async current(request: FastifyRequest): Promise<BrowserSession | undefined> {
     const id = cookieOf(request, SESSION_COOKIE);
@@ -68,7 +72,7 @@ export class BrowserSessions {
     const now = new Date();
     await this.repository.insert({ idHash: sha256(id), userId, authTime: now, expiresAt: new Date(now.getTime() + this.config.sessionLifespanMs) });
     addSetCookie(reply, stringifySetCookie({ name: SESSION_COOKIE, value: id, ...this.cookieOptions(), maxAge: Math.floor(this.config.sessionLifespanMs / 1000) }));
-    await this.prune(now);
+    await this.expired.prune(now.getTime());
   }
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -99,12 +103,5 @@ export class BrowserSessions {
 
   private cookieOptions() {
     return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: this.config.secureCookies };
-  }
-
-  /** Expired sessions go at most once a minute, by whichever process signs someone in. */
-  private async prune(now: Date): Promise<void> {
-    if (now.getTime() - this.lastPrune < 60_000) return;
-    this.lastPrune = now.getTime();
-    await this.repository.delete({ expiresAt: LessThan(now) });
   }
 }

@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, IsNull, LessThan, type Repository } from 'typeorm';
+import { type EntityManager, IsNull, type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { ExpiredRows } from '../database/expired-rows.js';
 import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity.js';
 
@@ -28,13 +29,16 @@ export type RefreshOutcome =
  */
 @Injectable()
 export class RefreshTokens {
-  private lastPrune = 0;
+  /** Expired refresh tokens (spent or not) go as refresh tokens are used. */
+  private readonly expired: ExpiredRows<RefreshTokenEntity>;
 
   constructor(
     @InjectRepository(RefreshTokenEntity) private readonly repository: Repository<RefreshTokenEntity>,
     private readonly audit: AuditTrail,
     private readonly config: GatehouseConfig,
-  ) {}
+  ) {
+    this.expired = new ExpiredRows(repository);
+  }
 
   /** Stores a new refresh token in the caller's transaction and returns it. */
   async issue(manager: EntityManager, fields: RefreshTokenFields): Promise<{ token: string; expiresIn: number }> {
@@ -54,7 +58,7 @@ export class RefreshTokens {
 
   /** Looks a presented token up for `clientId`; a spent one triggers the revocation of its family. */
   async find(token: string, clientId: string, actor: Actor): Promise<RefreshOutcome> {
-    await this.prune();
+    await this.expired.prune();
     const row = token.startsWith(REFRESH_TOKEN_PREFIX) ? await this.repository.findOneBy({ tokenHash: hashOf(token) }) : null;
     if (!row || row.clientId !== clientId) return { outcome: 'invalid', reason: 'The refresh token is unknown or was issued to another client' };
     if (row.revokedAt) return { outcome: 'invalid', reason: 'The refresh token has been revoked' };
@@ -100,12 +104,5 @@ export class RefreshTokens {
   async familyOf(token: string, clientId: string): Promise<string | undefined> {
     const row = token.startsWith(REFRESH_TOKEN_PREFIX) ? await this.repository.findOneBy({ tokenHash: hashOf(token) }) : null;
     return row && row.clientId === clientId ? row.familyId : undefined;
-  }
-
-  private async prune(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastPrune < 60_000) return;
-    this.lastPrune = now;
-    await this.repository.delete({ expiresAt: LessThan(new Date(now)) });
   }
 }

@@ -6,8 +6,8 @@ import { type Actor } from '../audit/actor.js';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { PERSONAL_ACCESS_TOKEN_PREFIX, personalAccessTokenHash } from '../auth/personal-access-token-directory.js';
-import { UserDirectory } from '../auth/user-directory.js';
-import { MEMBER_ROLE, userScopesOfRole } from '../scopes/permissions.js';
+import { roleIn, UserDirectory } from '../auth/user-directory.js';
+import { userScopesOfRole } from '../scopes/permissions.js';
 import { type CreatePersonalAccessTokenDto, type CreatedPersonalAccessTokenDto, PersonalAccessTokenDto } from './dto/personal-access-token.dto.js';
 import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
 import { PersonalAccessTokenScopes } from './personal-access-token.scopes.js';
@@ -35,7 +35,7 @@ export class PersonalAccessTokensService {
   async create(owner: TokenOwner, actor: Actor, dto: CreatePersonalAccessTokenDto): Promise<CreatedPersonalAccessTokenDto> {
     const organization = await this.organizationFor(owner, dto.organization);
     const user = (await this.users.find(owner.userId))!;
-    const role = user.roles.get(organization.id) ?? (organization.builtIn ? MEMBER_ROLE : undefined);
+    const role = roleIn(user, organization);
     if (role === undefined) throw new NotFoundException(`No organization named ${dto.organization}`);
     if (dto.scopes.includes(PersonalAccessTokenScopes.manage.name)) throw new BadRequestException('A personal access token cannot manage personal access tokens');
     const held = userScopesOfRole(role);

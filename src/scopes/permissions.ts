@@ -48,7 +48,9 @@ export function permissionsOfRole(role: string): string[] {
 /** Scopes every user holds whatever their role: their identity, and their own personal access tokens. */
 const EVERY_USER_SCOPES = ['openid', 'profile', 'email', 'token:personal'];
 
-/** The scopes a user with `role` may grant a client or a personal access token. */
+const USER_SCOPES_BY_ROLE = new Map(ROLES.map((role) => [role, new Set([...EVERY_USER_SCOPES, ...scopesOfPermissions(permissionsOfRole(role))])]));
+
+/** The scopes a user with `role` may grant a client or a personal access token (worked out once per role: the bearer guard asks on every user-token request). */
 export function userScopesOfRole(role: string): ReadonlySet<string> {
-  return new Set([...EVERY_USER_SCOPES, ...scopesOfPermissions(permissionsOfRole(role))]);
+  return USER_SCOPES_BY_ROLE.get(role) ?? new Set(EVERY_USER_SCOPES);
 }

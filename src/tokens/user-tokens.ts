@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
 import { type ClientRecord } from '../auth/client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
-import { UserDirectory, type UserRecord } from '../auth/user-directory.js';
+import { roleIn, UserDirectory, type UserRecord } from '../auth/user-directory.js';
 import { type SubjectType } from '../authorization/entities/authorization-code.entity.js';
 import { RefreshTokens } from '../authorization/refresh-tokens.js';
 import { InvalidGrant } from '../common/errors/oauth-errors.js';
@@ -53,7 +53,7 @@ export class UserTokens {
     const user = await this.users.find(grant.userId);
     if (!user || user.disabled) throw new InvalidGrant('The user has been disabled or deleted');
     if (grant.authTime.getTime() < user.notBefore) throw new InvalidGrant('The user changed their password or was signed out since this grant; sign in again');
-    if (!user.roles.has(realm.id) && !realm.builtIn) throw new InvalidGrant(`The user is no longer a member of the organization ${realm.name}`);
+    if (roleIn(user, realm) === undefined) throw new InvalidGrant(`The user is no longer a member of the organization ${realm.name}`);
     return { type: 'user', user, organization: realm };
   }
 
@@ -79,7 +79,7 @@ export class UserTokens {
     const refresh = await this.refreshTokens.issue(manager, {
       familyId: grant.familyId,
       clientId: client.id,
-      userId: user ? user.id : (subject as { grantedBy: string }).grantedBy,
+      userId: subject.type === 'user' ? subject.user.id : subject.grantedBy,
       organizationId: organization.id,
       subjectType: subject.type,
       scopes: [...scopes],
