@@ -50,9 +50,12 @@ function start(name, args, env) {
   })();
 }
 
+/** A server's process and its children (cluster workers). */
+const processTree = (pid) => [pid, ...execFileSync('sh', ['-c', `pgrep -P ${pid} || true`]).toString().split('\n').filter(Boolean).map(Number)];
+
 /** Resident memory of a server and its children (cluster workers), in MB. */
 function rssMb(pid) {
-  const pids = [pid, ...execFileSync('sh', ['-c', `pgrep -P ${pid} || true`]).toString().split('\n').filter(Boolean).map(Number)];
+  const pids = processTree(pid);
   const kb = pids.reduce((sum, each) => {
     try {
       return sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1] ?? 0);
@@ -61,6 +64,32 @@ function rssMb(pid) {
     }
   }, 0);
   return Math.round(kb / 1024);
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+/**
+ * CPU time (user + system, every thread) a server and its workers have used so far, in
+ * milliseconds. CPU time per request is the steadier reading on a shared machine: requests per
+ * second also move with whatever else the two cores are doing, CPU per request much less.
+ */
+function cpuMs(pid) {
+  return processTree(pid).reduce((sum, each) => {
+    try {
+      const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return sum;
+    }
+  }, 0);
+}
+
+/** One autocannon run, with the server's CPU time per request (µs) over it. */
+async function run(server, request, duration) {
+  const before = cpuMs(server.child.pid);
+  const result = await autocannon({ ...options(server, request), duration });
+  result.cpuMicrosPerRequest = ((cpuMs(server.child.pid) - before) * 1000) / Math.max(1, result.requests.total);
+  return result;
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -73,7 +102,7 @@ async function measure(label, targets) {
   const rounds = targets.map(() => []);
   for (const [server, request] of targets) await autocannon({ ...options(server, request), duration: WARMUP });
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const [index, [server, request]] of targets.entries()) rounds[index].push(await autocannon({ ...options(server, request), duration: DURATION }));
+    for (const [index, [server, request]] of targets.entries()) rounds[index].push(await run(server, request, DURATION));
   }
   return targets.map(([server], index) => {
     const runs = rounds[index];
@@ -83,13 +112,14 @@ async function measure(label, targets) {
       requestsPerSecond: Math.round(median(runs.map((r) => r.requests.average))),
       p50: median(runs.map((r) => r.latency.p50)),
       p99: median(runs.map((r) => r.latency.p99)),
+      cpuMicrosPerRequest: Math.round(median(runs.map((r) => r.cpuMicrosPerRequest))),
       non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
       errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
       rssMb: rssMb(server.child.pid),
     };
     // A target that answers with errors is not being measured at all: say so loudly.
     const invalid = result.non2xx + result.errors > 0 ? '  <-- INVALID: not all 2xx' : '';
-    process.stdout.write(`  ${label.padEnd(40)} ${server.name.padEnd(30)} ${String(result.requestsPerSecond).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}  rss ${result.rssMb} MB${invalid}\n`);
+    process.stdout.write(`  ${label.padEnd(40)} ${server.name.padEnd(30)} ${String(result.requestsPerSecond).padStart(7)} req/s  cpu ${String(result.cpuMicrosPerRequest).padStart(4)} µs/req  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}  rss ${result.rssMb} MB${invalid}\n`);
     return result;
   });
 }
@@ -254,11 +284,26 @@ async function main() {
     'token (f): LOG_LEVEL=info / warn, MariaDB': ratio(find('(f) token with LOG_LEVEL=info', 'gatehouse (MariaDB, LOG_LEVEL=info)'), find('(f) token with LOG_LEVEL=info', 'gatehouse (MariaDB)')),
     'token (a), 2 workers / 1 process, MariaDB': ratio(find('workers: (a) with 2 workers', 'gatehouse (MariaDB, 2 workers)'), find('workers: (a) with 2 workers', 'gatehouse (MariaDB)')),
   };
-  process.stdout.write('\nRatios (same run):\n');
+  // The same comparisons read from CPU time per request: how many requests each server would
+  // serve per CPU second, ours over theirs (so > 1 means Gatehouse does more with the same CPU).
+  const cpuRatio = (x, y) => Math.round((y.cpuMicrosPerRequest / x.cpuMicrosPerRequest) * 100) / 100;
+  const cpuRatios = {
+    'token (a), MariaDB / oidc-provider': cpuRatio(find(A, 'gatehouse (MariaDB)'), find(A, 'node-oidc-provider')),
+    'token (a), SQLite / oidc-provider': cpuRatio(find(A, 'gatehouse (SQLite)'), find(A, 'node-oidc-provider')),
+    'token (b), MariaDB / oidc-provider': cpuRatio(find(B, 'gatehouse (MariaDB)'), find(B, 'node-oidc-provider')),
+    'bearer (c), MariaDB / bare': cpuRatio(find(C, 'gatehouse (MariaDB)'), find(C, 'bare fastify')),
+    'bearer (c), SQLite / bare': cpuRatio(find(C, 'gatehouse (SQLite)'), find(C, 'bare fastify')),
+    'introspection (d), MariaDB / bare': cpuRatio(find(D, 'gatehouse (MariaDB)'), find(D, 'bare fastify')),
+    'token (e): crowded / empty, MariaDB': cpuRatio(find(`${E}: token`, servers.crowded.name), find(`${E}: token`, 'gatehouse (MariaDB)')),
+    'bearer (e): crowded / empty, MariaDB': cpuRatio(find(`${E}: bearer`, servers.crowded.name), find(`${E}: bearer`, 'gatehouse (MariaDB)')),
+  };
+  process.stdout.write('\nRatios (same run), requests per second:\n');
   for (const [name, value] of Object.entries(ratios)) process.stdout.write(`  ${name.padEnd(44)} ${value.toFixed(2)}\n`);
+  process.stdout.write('\nRatios (same run), requests per CPU second (inverse CPU time per request):\n');
+  for (const [name, value] of Object.entries(cpuRatios)) process.stdout.write(`  ${name.padEnd(44)} ${value.toFixed(2)}\n`);
 
   mkdirSync('bench/results', { recursive: true });
-  const report = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, settings: { CONNECTIONS, DURATION, WARMUP, ROUNDS, EXTRA_CLIENTS, REVOKED_TOKENS }, results, ratios };
+  const report = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, settings: { CONNECTIONS, DURATION, WARMUP, ROUNDS, EXTRA_CLIENTS, REVOKED_TOKENS }, results, ratios, cpuRatios };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync('bench/results/latest.svg', renderChart(results));
   process.stdout.write('\nWrote bench/results/latest.json and bench/results/latest.svg\n');

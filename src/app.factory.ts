@@ -43,7 +43,7 @@ export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<
     done();
   });
   await registerBodyParsers(app);
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   await registerRateLimit(app);
   registerRequestMetrics(app);
   try {

@@ -10,15 +10,45 @@ describe('security headers and CORS', () => {
   });
   afterAll(() => gatehouse.close());
 
-  it("sends helmet's headers on API and error responses, with a CSP that keeps /docs to this origin", async () => {
-    for (const path of ['/.well-known/jwks.json', '/api/v1/oauth/client', '/docs']) {
+  it('sends the API set of security headers on JSON responses, errors included', async () => {
+    for (const path of ['/.well-known/jwks.json', '/api/v1/oauth/client', '/no-such-route']) {
       const response = await gatehouse.http().get(path);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
-      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
-      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
-      expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers['referrer-policy']).toBe('no-referrer');
       expect(response.headers['x-powered-by']).toBeUndefined();
+      // helmet's document-only headers stay off API responses: they mean nothing to a JSON client.
+      expect(response.headers['x-dns-prefetch-control']).toBeUndefined();
+      expect(response.headers['cross-origin-opener-policy']).toBeUndefined();
+    }
+  });
+
+  it("sends helmet's document headers on Swagger UI, with a CSP that keeps /docs to this origin", async () => {
+    const response = await gatehouse.http().get('/docs');
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(response.headers['x-dns-prefetch-control']).toBe('off');
+  });
+
+  it("sends helmet's document headers on the sign-in page and on page errors, with the pages' own CSP", async () => {
+    for (const path of ['/oauth2/sign-in', '/oauth2/authorize?client_id=nobody']) {
+      const response = await gatehouse.http().get(path);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(response.headers['x-dns-prefetch-control']).toBe('off');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(response.headers['content-security-policy']).toContain("form-action 'self'");
+      expect(response.headers['referrer-policy']).toBe('same-origin');
+      expect(response.headers['cache-control']).toBe('no-store');
     }
   });
 

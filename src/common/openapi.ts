@@ -4,6 +4,7 @@ import { OAUTH2_SECURITY_SCHEME } from '../auth/authenticated.decorator.js';
 import { PERMISSIONS } from '../scopes/permissions.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { TOKEN_ENDPOINT_PATH } from '../tokens/tokens.controller.js';
+import { DOCS_PATH } from './http/security-headers.js';
 
 /**
  * Swagger UI at /docs (JSON at /docs-json). Its Authorize button runs the client credentials
@@ -27,8 +28,8 @@ export function setupOpenApi(app: INestApplication): void {
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret (client_secret_basic)' }, 'client_secret_basic')
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
+  SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {
+    jsonDocumentUrl: `${DOCS_PATH.slice(1)}-json`,
     swaggerOptions: { persistAuthorization: false, displayRequestDuration: true },
   });
 }

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { html, layout, PAGE_REFERRER_POLICY, pageContentSecurityPolicy } from '../html/html.js';
+import { html, layout } from '../html/html.js';
+import { sendPage } from '../html/page-reply.js';
 import { PageError, RedirectToClient } from './authorization-errors.js';
 import { errorResponse } from './error-response.js';
 
@@ -22,9 +23,8 @@ const logger = new Logger('HttpError');
 
 /** Errors of the browser pages: back to the client's redirect URI when that is allowed, else an HTML page. */
 function sendPageError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  reply.header('Cache-Control', 'no-store');
   if (exception instanceof RedirectToClient) {
-    reply.redirect(exception.location(), request.method === 'GET' ? 302 : 303);
+    reply.header('Cache-Control', 'no-store').redirect(exception.location(), request.method === 'GET' ? 302 : 303);
     return;
   }
   const response = errorResponse(exception, false);
@@ -33,12 +33,7 @@ function sendPageError(exception: unknown, request: FastifyRequest, reply: Fasti
     exception instanceof PageError
       ? exception
       : { status: response.status, title: response.status >= 500 ? 'Something went wrong' : 'This request cannot be served', message: String(response.body.message ?? response.body.error_description ?? '') };
-  reply
-    .status(status)
-    .header('Content-Security-Policy', pageContentSecurityPolicy())
-    .header('Referrer-Policy', PAGE_REFERRER_POLICY)
-    .type('text/html; charset=utf-8')
-    .send(layout(title, html`<h1>${title}</h1><p class="error" role="alert">${message}</p>`));
+  sendPage(reply, status, layout(title, html`<h1>${title}</h1><p class="error" role="alert">${message}</p>`));
 }
 
 /** Sends the error response for `exception`; shared by the Nest filter and Fastify's own error handler. */

@@ -1,8 +1,10 @@
 import { type FastifyReply } from 'fastify';
+import { DOCUMENT_SECURITY_HEADERS } from '../http/security-headers.js';
 import { PAGE_REFERRER_POLICY, pageContentSecurityPolicy } from './html.js';
 
 /**
- * Sends a server-rendered page: never cached, its own CSP and referrer policy. `redirectTarget`
+ * Sends a server-rendered page: never cached, with helmet's document headers and its own CSP and
+ * referrer policy. `redirectTarget`
  * is where one of its forms may end up after redirects (a client's redirect URI), which the CSP's
  * form-action must allow.
  */
@@ -10,6 +12,7 @@ export function sendPage(reply: FastifyReply, status: number, body: string, redi
   const formTargets = redirectTarget && /^https?:\/\/[^\s;,']+$/.test(redirectTarget) ? [new URL(redirectTarget).origin] : [];
   reply
     .status(status)
+    .headers(DOCUMENT_SECURITY_HEADERS)
     .header('Cache-Control', 'no-store')
     .header('Content-Security-Policy', pageContentSecurityPolicy(formTargets))
     .header('Referrer-Policy', PAGE_REFERRER_POLICY)
