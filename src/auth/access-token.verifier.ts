@@ -8,7 +8,7 @@ import { RevocationList } from '../revocation/revocation-list.js';
 import { permissionsOfRole, userScopesOfRole } from '../scopes/permissions.js';
 import { issuedAtMsOf } from './access-token-id.js';
 import { type TokenPrincipal } from './auth-context.js';
-import { ClientDirectory } from './client-directory.js';
+import { ClientDirectory, type ClientRecord } from './client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from './organization-directory.js';
 import { PERSONAL_ACCESS_TOKEN_PREFIX, PersonalAccessTokenDirectory } from './personal-access-token-directory.js';
 import { roleIn, UserDirectory } from './user-directory.js';
@@ -31,6 +31,34 @@ export const PERSONAL_ACCESS_TOKEN_CLIENT = 'personal-access-token';
  */
 const MAX_VERIFIED_TOKENS = 10_000;
 
+/** What a user token's user may do now, in the token's organization. */
+interface TokenUser {
+  readonly id: string;
+  readonly scopes: ReadonlySet<string>;
+  readonly permissions: readonly string[];
+}
+
+/**
+ * A token whose signature has been verified, with what its claims say checked and parsed once
+ * (none of it can change): only expiry and the state of its client, organization, user and the
+ * revocation list are looked at again on each use.
+ */
+interface CheckedClaims {
+  readonly claims: Record<string, unknown>;
+  readonly exp: number;
+  readonly nbf: number | undefined;
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly organizationId: string;
+  readonly tokenId: string;
+  /** From the UUIDv7 jti, to the millisecond: see issuedAtMsOf. */
+  readonly issuedAt: number;
+  readonly projectId: string | undefined;
+  readonly granted: readonly string[];
+  /** The principal last worked out for a client or organization token, with the records it came from. */
+  principal?: { readonly client: ClientRecord; readonly organization: OrganizationRecord; readonly value: TokenPrincipal };
+}
+
 /** A token that passed every check: who it speaks for now, and its claims as signed. */
 export interface VerifiedAccessToken {
   readonly principal: TokenPrincipal;
@@ -50,7 +78,7 @@ export class AccessTokenVerifier {
    * The ES256 check is most of a bearer request's CPU on this hardware; everything that can
    * change (expiry, issuer, organization, client status, scopes) is still checked every time.
    */
-  private readonly verified = new Map<string, Record<string, unknown>>();
+  private readonly verified = new Map<string, CheckedClaims>();
 
   constructor(
     private readonly keys: SigningKeyService,
@@ -67,58 +95,61 @@ export class AccessTokenVerifier {
     if (token.startsWith(PERSONAL_ACCESS_TOKEN_PREFIX)) return this.verifyPersonal(token);
     const cached = this.verified.get(token);
     this.metrics.cacheLookup('verified_tokens', cached !== undefined);
-    const claims = cached ?? (await this.verifySignature(token));
-    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.includes(this.config.audience)) throw new InvalidToken('The access token is meant for another audience');
+    const checked = cached ?? (await this.verifySignature(token));
+    const { claims } = checked;
     const now = Math.floor(Date.now() / 1000);
-    if (typeof claims.exp !== 'number') throw new InvalidToken('The access token has no expiry');
-    if (now >= claims.exp) {
+    if (now >= checked.exp) {
       this.verified.delete(token);
       throw new ExpiredToken();
     }
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || claims.nbf > now)) throw new InvalidToken('The access token is not valid yet');
-    if (typeof claims.client_id !== 'string' || typeof claims.jti !== 'string' || typeof claims.org_id !== 'string') {
-      throw new InvalidToken('The access token lacks client_id, org_id or jti');
-    }
-    if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new InvalidToken('The access token scope is malformed');
+    if (checked.nbf !== undefined && checked.nbf > now) throw new InvalidToken('The access token is not valid yet');
 
-    const client = await this.clients.find(claims.client_id);
+    const client = await this.clients.find(checked.clientId);
     if (!client || client.disabled) throw new InvalidToken('The client this token was issued to is disabled or deleted');
     const clientOrganization = await this.organizations.findById(client.organizationId);
-    if (!clientOrganization || !this.organizations.issuers(clientOrganization).includes(claims.iss as string)) {
+    if (!clientOrganization || !this.organizations.issuers(clientOrganization).includes(checked.issuer)) {
       throw new InvalidToken('The access token was issued by another issuer or realm');
     }
     // Awaited only for an organization token: the common case stays free of an extra turn.
     const organization = claims.sub_type === ORGANIZATION_SUBJECT ? await this.tokenOrganization(claims, clientOrganization) : clientOrganization;
-    if (!organization || claims.org_id !== organization.id) throw new InvalidToken('The access token was issued by another issuer or realm');
+    if (!organization || checked.organizationId !== organization.id) throw new InvalidToken('The access token was issued by another issuer or realm');
     if (!clientOrganization.oauthEnabled || !organization.oauthEnabled) throw new InvalidToken(`OAuth is not enabled for the organization ${organization.name}`);
-    if (this.revocations.has(claims.jti)) throw new InvalidToken('The access token has been revoked');
-    const issuedAt = issuedAtMsOf(claims.jti, claims.iat);
+    if (this.revocations.has(checked.tokenId)) throw new InvalidToken('The access token has been revoked');
+    const { issuedAt } = checked;
     if (issuedAt < client.notBefore || issuedAt < organization.notBefore || issuedAt < clientOrganization.notBefore) {
       throw new InvalidToken('The access token has been revoked: it was issued before the not-before time of its client or organization');
     }
 
-    const projectId = typeof claims.project_id === 'string' ? claims.project_id : undefined;
-    const granted = claims.scope ? claims.scope.split(' ') : [];
-    if (projectId !== undefined && !granted.includes(`project-${projectId}`)) throw new InvalidToken('The access token names a project outside its scope');
-    const user = claims.sub_type === USER_SUBJECT ? await this.userOf(claims, issuedAt, organization) : undefined;
+    if (claims.sub_type === USER_SUBJECT) {
+      const user = await this.userOf(claims, issuedAt, organization);
+      return { principal: this.principalOf(checked, client, organization, user), claims };
+    }
+    // The principal follows from the client and organization records alone, and the directories
+    // hand out a new record whenever one changes: while they are the same objects, so is it.
+    const memo = checked.principal;
+    if (memo && memo.client === client && memo.organization === organization) return { principal: memo.value, claims };
+    const principal = this.principalOf(checked, client, organization, undefined);
+    checked.principal = { client, organization, value: principal };
+    return { principal, claims };
+  }
+
+  /** Who a token speaks for now: its scopes that the client (and, for a user token, the user's role) still holds. */
+  private principalOf(checked: CheckedClaims, client: ClientRecord, organization: OrganizationRecord, user: TokenUser | undefined): TokenPrincipal {
+    const { projectId } = checked;
     // A scope taken away from a client (or from a user's role) stops working at once, not when its tokens expire.
-    const held = granted.filter(
+    const held = checked.granted.filter(
       (scope) => (client.isRoot || client.scopes.includes(scope) || scope === `project-${projectId}`) && (!user || user.scopes.has(scope)),
     );
     return {
-      principal: {
-        clientId: client.id,
-        userId: user?.id,
-        organizationId: organization.id,
-        projectId,
-        // A user token acts for the user, never with the root client's powers.
-        isRoot: client.isRoot && !user,
-        scopes: new Set(held),
-        permissions: user ? user.permissions : client.permissions,
-        tokenId: claims.jti,
-      },
-      claims,
+      clientId: client.id,
+      userId: user?.id,
+      organizationId: organization.id,
+      projectId,
+      // A user token acts for the user, never with the root client's powers.
+      isRoot: client.isRoot && !user,
+      scopes: new Set(held),
+      permissions: user ? user.permissions : client.permissions,
+      tokenId: checked.tokenId,
     };
   }
 
@@ -161,7 +192,7 @@ export class AccessTokenVerifier {
   }
 
   /** The user a user token speaks for, with what their role in the token's organization lets them do now. */
-  private async userOf(claims: Record<string, unknown>, issuedAt: number, organization: OrganizationRecord): Promise<{ id: string; scopes: ReadonlySet<string>; permissions: string[] }> {
+  private async userOf(claims: Record<string, unknown>, issuedAt: number, organization: OrganizationRecord): Promise<TokenUser> {
     const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub) : undefined;
     if (!user || user.disabled) throw new InvalidToken('The user this token was issued to is disabled or deleted');
     if (issuedAt < user.notBefore) throw new InvalidToken("The access token has been revoked: it was issued before the user's password change or sign-out everywhere");
@@ -183,7 +214,7 @@ export class AccessTokenVerifier {
     }
   }
 
-  private async verifySignature(token: string): Promise<Record<string, unknown>> {
+  private async verifySignature(token: string): Promise<CheckedClaims> {
     const jws = token.length <= MAX_TOKEN_LENGTH ? decodeCompactJws(token) : undefined;
     if (!jws) throw new InvalidToken('The access token is not a well-formed JWT');
     const { header, payload } = jws;
@@ -191,8 +222,36 @@ export class AccessTokenVerifier {
       throw new InvalidToken('The token is not an access token (typ must be at+jwt)');
     }
     if (!(await this.keys.verifySignature(jws))) throw new InvalidToken('The access token signature is invalid');
+    const checked = this.checkClaims(payload);
     if (this.verified.size >= MAX_VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, payload);
-    return payload;
+    this.verified.set(token, checked);
+    return checked;
+  }
+
+  /** The checks of a signed token's claims that cannot come out differently later, done once. */
+  private checkClaims(claims: Record<string, unknown>): CheckedClaims {
+    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.includes(this.config.audience)) throw new InvalidToken('The access token is meant for another audience');
+    if (typeof claims.exp !== 'number') throw new InvalidToken('The access token has no expiry');
+    if (claims.nbf !== undefined && typeof claims.nbf !== 'number') throw new InvalidToken('The access token is not valid yet');
+    if (typeof claims.client_id !== 'string' || typeof claims.jti !== 'string' || typeof claims.org_id !== 'string') {
+      throw new InvalidToken('The access token lacks client_id, org_id or jti');
+    }
+    if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new InvalidToken('The access token scope is malformed');
+    const projectId = typeof claims.project_id === 'string' ? claims.project_id : undefined;
+    const granted = claims.scope ? claims.scope.split(' ') : [];
+    if (projectId !== undefined && !granted.includes(`project-${projectId}`)) throw new InvalidToken('The access token names a project outside its scope');
+    return {
+      claims,
+      exp: claims.exp,
+      nbf: claims.nbf,
+      issuer: claims.iss as string,
+      clientId: claims.client_id,
+      organizationId: claims.org_id,
+      tokenId: claims.jti,
+      issuedAt: issuedAtMsOf(claims.jti, claims.iat),
+      projectId,
+      granted,
+    };
   }
 }
