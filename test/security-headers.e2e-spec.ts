@@ -2,6 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { validateEnvironment } from '../src/config/environment.js';
 import { type TestApp, startApp } from './support/test-app.js';
 
+/** An HTML document with helmet's headers, including those that only mean something to a browser rendering a page. */
+function expectHelmetDocumentHeaders(headers: Record<string, string>): void {
+  expect(headers['content-type']).toMatch(/^text\/html/);
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['cross-origin-opener-policy']).toBe('same-origin');
+  expect(headers['x-dns-prefetch-control']).toBe('off');
+}
+
 describe('security headers and CORS', () => {
   let gatehouse: TestApp;
 
@@ -28,23 +36,17 @@ describe('security headers and CORS', () => {
 
   it("sends helmet's document headers on Swagger UI, with a CSP that keeps /docs to this origin", async () => {
     const response = await gatehouse.http().get('/docs');
-    expect(response.headers['content-type']).toMatch(/^text\/html/);
-    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expectHelmetDocumentHeaders(response.headers);
     expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(response.headers['content-security-policy']).toContain("default-src 'self'");
     expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
-    expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
-    expect(response.headers['x-dns-prefetch-control']).toBe('off');
   });
 
   it("sends helmet's document headers on the sign-in page and on page errors, with the pages' own CSP", async () => {
     for (const path of ['/oauth2/sign-in', '/oauth2/authorize?client_id=nobody']) {
       const response = await gatehouse.http().get(path);
-      expect(response.headers['content-type']).toMatch(/^text\/html/);
-      expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
-      expect(response.headers['x-dns-prefetch-control']).toBe('off');
-      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expectHelmetDocumentHeaders(response.headers);
       expect(response.headers['content-security-policy']).toContain("default-src 'none'");
       expect(response.headers['content-security-policy']).toContain("form-action 'self'");
       expect(response.headers['referrer-policy']).toBe('same-origin');

@@ -111,7 +111,7 @@ export class AccessTokenVerifier {
       throw new InvalidToken('The access token was issued by another issuer or realm');
     }
     // Awaited only for an organization token: the common case stays free of an extra turn.
-    const organization = claims.sub_type === ORGANIZATION_SUBJECT ? await this.tokenOrganization(claims, clientOrganization) : clientOrganization;
+    const organization = claims.sub_type === ORGANIZATION_SUBJECT ? await this.tokenOrganization(checked, clientOrganization) : clientOrganization;
     if (!organization || checked.organizationId !== organization.id) throw new InvalidToken('The access token was issued by another issuer or realm');
     if (!clientOrganization.oauthEnabled || !organization.oauthEnabled) throw new InvalidToken(`OAuth is not enabled for the organization ${organization.name}`);
     if (this.revocations.has(checked.tokenId)) throw new InvalidToken('The access token has been revoked');
@@ -158,10 +158,10 @@ export class AccessTokenVerifier {
    * (`sub_type=organization`, Polar) from an app of the built-in organization, which a user tied
    * to one of their own organizations.
    */
-  private async tokenOrganization(claims: Record<string, unknown>, clientOrganization: OrganizationRecord): Promise<OrganizationRecord | undefined> {
-    if (claims.sub !== claims.org_id) return undefined;
-    if (claims.org_id === clientOrganization.id || !clientOrganization.builtIn || typeof claims.org_id !== 'string') return clientOrganization;
-    return this.organizations.findById(claims.org_id);
+  private async tokenOrganization(checked: CheckedClaims, clientOrganization: OrganizationRecord): Promise<OrganizationRecord | undefined> {
+    if (checked.claims.sub !== checked.organizationId) return undefined;
+    if (checked.organizationId === clientOrganization.id || !clientOrganization.builtIn) return clientOrganization;
+    return this.organizations.findById(checked.organizationId);
   }
 
   /**

@@ -4,9 +4,8 @@ import { PAGE_REFERRER_POLICY, pageContentSecurityPolicy } from './html.js';
 
 /**
  * Sends a server-rendered page: never cached, with helmet's document headers and its own CSP and
- * referrer policy. `redirectTarget`
- * is where one of its forms may end up after redirects (a client's redirect URI), which the CSP's
- * form-action must allow.
+ * referrer policy. `redirectTarget` is where one of its forms may end up after redirects (a
+ * client's redirect URI), which the CSP's form-action must allow.
  */
 export function sendPage(reply: FastifyReply, status: number, body: string, redirectTarget?: string): void {
   const formTargets = redirectTarget && /^https?:\/\/[^\s;,']+$/.test(redirectTarget) ? [new URL(redirectTarget).origin] : [];
