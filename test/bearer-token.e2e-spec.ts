@@ -53,7 +53,7 @@ describe('bearer token guard', () => {
 
   it('answers an expired token with exactly the body Polaris documents', async () => {
     const now = Math.floor(Date.now() / 1000);
-    const response = await call(`Bearer ${signed({ iat: now - 301, exp: now - 1 })}`);
+    const response = await call(`Bearer ${await signed({ iat: now - 301, exp: now - 1 })}`);
     expect(response.status).toBe(401);
     expect(response.text).toBe('{"message":"Token claims invalid: [\\"exp\\"]=\\"token expired\\""}');
     expect(response.headers['www-authenticate']).toBe('Bearer realm="gatehouse", error="invalid_token", error_description="The access token expired"');
@@ -101,16 +101,16 @@ describe('bearer token guard', () => {
   });
 
   it('refuses another issuer, another audience, a future nbf and a missing exp', async () => {
-    await expectInvalidToken(signed({ iss: 'https://evil.example.com' }), /another issuer/);
-    await expectInvalidToken(signed({ iss: `${ISSUER}/auth/realms/other` }), /another issuer or realm/);
-    await expectInvalidToken(signed({ org_id: '11111111-1111-4111-8111-111111111111' }), /another issuer or realm/);
-    await expectInvalidToken(signed({ aud: 'https://other-api.example.com' }), /another audience/);
-    await expectInvalidToken(signed({ nbf: Math.floor(Date.now() / 1000) + 60 }), /not valid yet/);
-    await expectInvalidToken(signed({ exp: undefined }), /no expiry/);
+    await expectInvalidToken(await signed({ iss: 'https://evil.example.com' }), /another issuer/);
+    await expectInvalidToken(await signed({ iss: `${ISSUER}/auth/realms/other` }), /another issuer or realm/);
+    await expectInvalidToken(await signed({ org_id: '11111111-1111-4111-8111-111111111111' }), /another issuer or realm/);
+    await expectInvalidToken(await signed({ aud: 'https://other-api.example.com' }), /another audience/);
+    await expectInvalidToken(await signed({ nbf: Math.floor(Date.now() / 1000) + 60 }), /not valid yet/);
+    await expectInvalidToken(await signed({ exp: undefined }), /no expiry/);
   });
 
   it('refuses a JWT that is not an access token (typ)', async () => {
-    await expectInvalidToken(signed({}, 'JWT'), /typ must be at\+jwt/);
+    await expectInvalidToken(await signed({}, 'JWT'), /typ must be at\+jwt/);
   });
 
   it('refuses garbage, oversized and oddly formatted tokens', async () => {
@@ -123,7 +123,7 @@ describe('bearer token guard', () => {
   });
 
   it('refuses a token whose client no longer exists', async () => {
-    await expectInvalidToken(signed({ client_id: 'ghost-client' }), /disabled or deleted/);
+    await expectInvalidToken(await signed({ client_id: 'ghost-client' }), /disabled or deleted/);
   });
 
   it('answers 403 insufficient_scope naming the scope, in header and body', async () => {

@@ -96,7 +96,7 @@ echo "$IMPLY_TOKEN"`);
   it('Imply Polaris: the Python example refreshes an expired token (401 with the documented body) and completes', async () => {
     const valid = decodeJwt(await realmToken(gatehouse, 'imply', client, project.scope)).payload;
     const now = Math.floor(Date.now() / 1000);
-    const expired = gatehouse.app.get(SigningKeyService).sign({ ...valid, iat: now - 301, exp: now - 1, jti: 'expired' }, 'at+jwt');
+    const expired = await gatehouse.app.get(SigningKeyService).sign({ ...valid, iat: now - 301, exp: now - 1, jti: 'expired' }, 'at+jwt');
     const check = await gatehouse.http().get(`/v1/projects/${project.id}/tables`).set('Authorization', `Bearer ${expired}`);
     expect(check.status).toBe(401);
     expect(check.body).toEqual({ message: 'Token claims invalid: ["exp"]="token expired"' });

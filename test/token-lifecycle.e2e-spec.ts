@@ -60,7 +60,7 @@ describe('token lifecycle: introspection, revocation, not-before, admin-issued t
       const client = await createClient(gatehouse, { scopes: ['scope:read'] });
       const valid = await tokenFor(gatehouse, client);
       const now = Math.floor(Date.now() / 1000);
-      const expired = gatehouse.app.get(SigningKeyService).sign({ ...decodeJwt(valid).payload, iat: now - 301, exp: now - 1 }, 'at+jwt');
+      const expired = await gatehouse.app.get(SigningKeyService).sign({ ...decodeJwt(valid).payload, iat: now - 301, exp: now - 1 }, 'at+jwt');
       const revoked = await tokenFor(gatehouse, client);
       expect((await revoke(revoked, client)).status).toBe(200);
       const [header, , signature] = valid.split('.');
@@ -155,7 +155,7 @@ describe('token lifecycle: introspection, revocation, not-before, admin-issued t
       expect((await revoke(token, client)).status).toBe(200);
       const before = await count('revoked_token');
       const now = Math.floor(Date.now() / 1000);
-      const expired = gatehouse.app.get(SigningKeyService).sign({ ...decodeJwt(token).payload, jti: 'expired-one', iat: now - 301, exp: now - 1 }, 'at+jwt');
+      const expired = await gatehouse.app.get(SigningKeyService).sign({ ...decodeJwt(token).payload, jti: 'expired-one', iat: now - 301, exp: now - 1 }, 'at+jwt');
       for (const candidate of [token, 'garbage', expired, 'eyJhbGciOiJub25lIn0.e30.']) {
         const response = await revoke(candidate, client);
         expect(response.status).toBe(200);

@@ -68,7 +68,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Signs a JWT with the active key. `typ` is the JOSE header type (`at+jwt` for access tokens). */
-  sign(payload: Record<string, unknown>, typ: string): string {
+  sign(payload: Record<string, unknown>, typ: string): Promise<string> {
     const signer = this.signer;
     if (!signer) throw new Error('No signing key is loaded');
     return signCompactJws({ alg: signer.alg, typ, kid: signer.kid }, payload, signer.alg, signer.privateKey);

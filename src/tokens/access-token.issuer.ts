@@ -12,7 +12,7 @@ export interface IssuedAccessToken {
   expiresAt: Date;
 }
 
-/** Mints RFC 9068 JWT access tokens. Keys are in memory: no I/O here. */
+/** Mints RFC 9068 JWT access tokens. Keys are in memory: no I/O here, only the signature off the event loop. */
 @Injectable()
 export class AccessTokenIssuer {
   constructor(
@@ -20,7 +20,7 @@ export class AccessTokenIssuer {
     private readonly config: GatehouseConfig,
   ) {}
 
-  issue(grant: {
+  async issue(grant: {
     issuer: string;
     clientId: string;
     subject: string;
@@ -32,14 +32,14 @@ export class AccessTokenIssuer {
     lifespanSeconds: number;
     /** Epoch ms before which this token would count as revoked (its client's and organization's not-before). */
     notBefore: number;
-  }): IssuedAccessToken {
+  }): Promise<IssuedAccessToken> {
     const nowMs = Date.now();
     const now = Math.floor(nowMs / 1000);
     const exp = now + grant.lifespanSeconds;
     // Never before the not-before this process knows of, even if another server that pushed
     // it runs a little ahead of our clock: a token issued after a push must stay valid.
     const jti = newAccessTokenId(Math.max(nowMs, grant.notBefore));
-    const token = this.keys.sign(
+    const token = await this.keys.sign(
       {
         iss: grant.issuer,
         sub: grant.subject,

@@ -25,7 +25,7 @@ export class IdTokenIssuer {
     private readonly config: GatehouseConfig,
   ) {}
 
-  issue(token: { issuer: string; clientId: string; user: UserRecord; scopes: readonly string[]; nonce: string | null; authTime: Date; accessToken: string; lifespanSeconds: number }): string {
+  issue(token: { issuer: string; clientId: string; user: UserRecord; scopes: readonly string[]; nonce: string | null; authTime: Date; accessToken: string; lifespanSeconds: number }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return this.keys.sign(
       {

@@ -65,7 +65,7 @@ export class UserTokens {
     const { organization } = subject;
     const user = subject.type === 'user' ? subject.user : undefined;
     const lifespanSeconds = client.accessTokenLifespan ?? organization.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
-    const access = this.accessTokens.issue({
+    const access = await this.accessTokens.issue({
       issuer: grant.issuer,
       clientId: client.id,
       subject: user ? user.id : organization.id,
@@ -88,6 +88,10 @@ export class UserTokens {
       accessTokenJti: access.jti,
       accessTokenExpiresAt: access.expiresAt,
     });
+    const idToken =
+      user && scopes.includes('openid')
+        ? await this.idTokens.issue({ issuer: grant.issuer, clientId: client.id, user, scopes, nonce: grant.nonce, authTime: grant.authTime, accessToken: access.token, lifespanSeconds })
+        : undefined;
     return {
       access_token: access.token,
       token_type: 'Bearer',
@@ -96,10 +100,7 @@ export class UserTokens {
       scope: scopes.join(' '),
       refresh_token: refresh.token,
       refresh_expires_in: refresh.expiresIn,
-      ...(user &&
-        scopes.includes('openid') && {
-          id_token: this.idTokens.issue({ issuer: grant.issuer, clientId: client.id, user, scopes, nonce: grant.nonce, authTime: grant.authTime, accessToken: access.token, lifespanSeconds }),
-        }),
+      ...(idToken !== undefined && { id_token: idToken }),
       'not-before-policy': Math.floor(Math.max(client.notBeforePolicy, organization.notBefore) / 1000),
     };
   }

@@ -47,7 +47,7 @@ export class ClientCredentialsGrant implements GrantHandler {
     // Precedence: the client's own lifespan, then its organization's, then the server default.
     const lifespanSeconds = client.accessTokenLifespan ?? organization.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
     const notBefore = Math.max(client.notBefore, organization.notBefore);
-    const issued = this.issuer.issue({ issuer, clientId: client.id, subject: client.id, organization, projectId, scopes, lifespanSeconds, notBefore });
+    const issued = await this.issuer.issue({ issuer, clientId: client.id, subject: client.id, organization, projectId, scopes, lifespanSeconds, notBefore });
     return {
       access_token: issued.token,
       token_type: 'Bearer',
