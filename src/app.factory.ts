@@ -14,7 +14,7 @@ import { setupOpenApi } from './common/openapi.js';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 /**
- * Builds the whole application, ready to listen: used by main.ts and by the e2e tests, so the
+ * Builds the whole application, ready to listen: used by server.ts and by the e2e tests, so the
  * tests run exactly what production runs. Fastify, not Express: on this hardware a bare Fastify
  * route serves about 4.5x what Express 5 does.
  */

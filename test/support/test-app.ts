@@ -49,7 +49,7 @@ export interface TestApp {
 }
 
 /**
- * Boots the real application (same factory as main.ts) on a real database. `env` overrides the
+ * Boots the real application (same factory as server.ts) on a real database. `env` overrides the
  * environment for this app only; `databaseUrl` reuses an existing database (a restart).
  */
 export async function startApp(options: { env?: Record<string, string | undefined>; databaseUrl?: string } = {}): Promise<TestApp> {
