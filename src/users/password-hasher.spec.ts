@@ -1,5 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { PasswordHasher } from './password-hasher.js';
+import { signCompactJws } from '../keys/compact-jws.js';
+import { PasswordHasher, scryptDerivations } from './password-hasher.js';
 
 describe('PasswordHasher', () => {
   const hasher = new PasswordHasher();
@@ -22,5 +24,20 @@ describe('PasswordHasher', () => {
 
   it('refuses malformed stored hashes instead of throwing', async () => {
     for (const stored of ['', 'hmac-sha256$a$b', 'scrypt$x']) await expect(hasher.verify('x', stored)).resolves.toBe(false);
+  });
+
+  it('leaves half the thread pool to token signing during a burst of sign-ins', async () => {
+    const stored = await hasher.hash('correct horse battery staple');
+    const burst = Array.from({ length: 8 }, () => hasher.verify('a wrong guess', stored));
+    expect(scryptDerivations.activeCount).toBe(2);
+    expect(scryptDerivations.pendingCount).toBe(6);
+    // A token signature meanwhile takes a free pool thread, not a place behind eight derivations
+    // of about 0.1 s each (half a second and more when the pool was unbounded).
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const started = performance.now();
+    await signCompactJws({ alg: 'ES256', typ: 'at+jwt', kid: 'k' }, { sub: 'x' }, 'ES256', privateKey);
+    expect(performance.now() - started).toBeLessThan(150);
+    expect(scryptDerivations.pendingCount).toBeGreaterThan(0);
+    await expect(Promise.all(burst)).resolves.toEqual(Array(8).fill(false));
   });
 });

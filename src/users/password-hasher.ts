@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import pLimit from 'p-limit';
 
 const VERSION = 'scrypt';
 /**
@@ -9,9 +10,21 @@ const VERSION = 'scrypt';
 const PARAMETERS = { N: 2 ** 15, r: 8, p: 3 } as const;
 const KEY_LENGTH = 32;
 
+/**
+ * scrypt runs on libuv's thread pool (UV_THREADPOOL_SIZE threads, 4 unless set), which also signs
+ * every token (see compact-jws.ts). Each derivation holds a thread for about a tenth of a second:
+ * unbounded, a burst of eight sign-ins held every thread and token requests waited 560 ms for a
+ * signature (0.13 ms otherwise). At most half the pool derives at once; further sign-ins wait
+ * their turn here, where they cost nothing but time.
+ */
+export const scryptDerivations = pLimit(Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2)));
+
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (error, key) => (error ? reject(error) : resolve(key))),
+  return scryptDerivations(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (error, key) => (error ? reject(error) : resolve(key))),
+      ),
   );
 }
 
