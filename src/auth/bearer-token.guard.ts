@@ -5,7 +5,7 @@ import { ExpiredToken, InsufficientScope, InvalidToken, MissingBearerToken } fro
 import { type BearerOutcome, MetricsService } from '../metrics/metrics.service.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
-import { type AuthenticatedRequest } from './auth-context.js';
+import { authContextOf, type AuthenticatedRequest } from './auth-context.js';
 import { REQUIRED_SCOPE } from './required-scope.js';
 
 /** RFC 6750 §2.1 b64token. */
@@ -40,7 +40,7 @@ export class BearerTokenGuard implements CanActivate {
     const { principal } = await this.verifier.verify(match[1]);
     const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, context.getHandler());
     if (scope && !principal.scopes.has(scope.name)) throw new InsufficientScope(scope.name);
-    request.auth = { ...principal, sourceIp: request.ip, requestId: String(request.id) };
+    request.auth = authContextOf(principal, request.ip, String(request.id));
     return true;
   }
 }
