@@ -39,6 +39,20 @@ function mariadbUp() {
   }
 }
 
+/**
+ * Whether a mariadbd process is still alive. `mariadb-admin shutdown` closes the listener first
+ * and ends existing connections after: until the process has exited, a pooled connection can
+ * still be answered (a readiness check did exactly that once, and answered 200).
+ */
+function mariadbProcessRunning() {
+  try {
+    execFileSync('pgrep', ['-x', 'mariadbd'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function waitFor(condition, seconds, what) {
   for (let i = 0; i < seconds * 10; i += 1) {
     if (await condition()) return;
@@ -153,7 +167,7 @@ async function main() {
 
     process.stdout.write(`Stopping mariadbd for ${OUTAGE_SECONDS} s\n`);
     stopMariaDb();
-    await waitFor(async () => !mariadbUp(), 30, 'mariadbd to stop');
+    await waitFor(async () => !mariadbUp() && !mariadbProcessRunning(), 30, 'mariadbd to stop');
     const outageStarted = Date.now();
     load.take();
 
