@@ -1,4 +1,5 @@
 import { type KeyObject, sign, verify } from 'node:crypto';
+import { promisify } from 'node:util';
 import { type SigningAlgorithm } from '../config/environment.js';
 
 /**
@@ -12,6 +13,9 @@ import { type SigningAlgorithm } from '../config/environment.js';
  * thread instead of in turn with it. Measured here: an ES256 signature costs the main thread
  * about 5 µs instead of about 30 (and more under load), for about 5 µs more CPU in all.
  */
+const signOnThreadPool = promisify(sign);
+const verifyOnThreadPool = promisify(verify);
+
 function cryptoArguments(alg: SigningAlgorithm): { digest: string | null; dsaEncoding?: 'ieee-p1363' } {
   switch (alg) {
     case 'ES256':
@@ -28,15 +32,11 @@ export function encodeSegment(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-export function signCompactJws(header: Record<string, unknown>, payload: Record<string, unknown>, alg: SigningAlgorithm, privateKey: KeyObject): Promise<string> {
+export async function signCompactJws(header: Record<string, unknown>, payload: Record<string, unknown>, alg: SigningAlgorithm, privateKey: KeyObject): Promise<string> {
   const signingInput = `${encodeSegment(header)}.${encodeSegment(payload)}`;
   const { digest, dsaEncoding } = cryptoArguments(alg);
-  return new Promise((resolve, reject) => {
-    sign(digest, Buffer.from(signingInput), dsaEncoding ? { key: privateKey, dsaEncoding } : privateKey, (error, signature) => {
-      if (error) reject(error);
-      else resolve(`${signingInput}.${signature.toString('base64url')}`);
-    });
-  });
+  const signature = await signOnThreadPool(digest, Buffer.from(signingInput), dsaEncoding ? { key: privateKey, dsaEncoding } : privateKey);
+  return `${signingInput}.${signature.toString('base64url')}`;
 }
 
 export interface DecodedJws {
@@ -69,10 +69,5 @@ function parseSegment(segment: string): Record<string, unknown> | undefined {
 
 export function verifyCompactJws(decoded: DecodedJws, alg: SigningAlgorithm, publicKey: KeyObject): Promise<boolean> {
   const { digest, dsaEncoding } = cryptoArguments(alg);
-  return new Promise((resolve, reject) => {
-    verify(digest, Buffer.from(decoded.signingInput), dsaEncoding ? { key: publicKey, dsaEncoding } : publicKey, decoded.signature, (error, valid) => {
-      if (error) reject(error);
-      else resolve(valid);
-    });
-  });
+  return verifyOnThreadPool(digest, Buffer.from(decoded.signingInput), dsaEncoding ? { key: publicKey, dsaEncoding } : publicKey, decoded.signature);
 }
