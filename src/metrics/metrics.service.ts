@@ -3,6 +3,12 @@ import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client
 
 export type BearerOutcome = 'valid' | 'missing' | 'invalid' | 'expired' | 'insufficient_scope' | 'error';
 
+/** Lookups of one cache since the last scrape. */
+interface CacheLookupTally {
+  hits: number;
+  misses: number;
+}
+
 /**
  * Prometheus metrics of this process, in a registry of its own (not prom-client's global one), so
  * that several apps in one process (the tests) do not mix their numbers.
@@ -10,6 +16,15 @@ export type BearerOutcome = 'valid' | 'missing' | 'invalid' | 'expired' | 'insuf
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+
+  /**
+   * Counts of the bearer guard's outcomes and of cache lookups since the last scrape, added to
+   * their counters when Prometheus scrapes (prom-client's `collect`). They change several times on
+   * every bearer request: a field increment costs next to nothing there, where a labelled
+   * `Counter.inc` validates and hashes its labels each time (about 0.2 µs, four times a request).
+   */
+  private readonly pendingBearerOutcomes: Record<BearerOutcome, number> = { valid: 0, missing: 0, invalid: 0, expired: 0, insufficient_scope: 0, error: 0 };
+  private readonly pendingCacheLookups = new Map<string, CacheLookupTally>();
 
   private readonly tokenRequests = new Counter({
     name: 'gatehouse_token_requests_total',
@@ -23,6 +38,13 @@ export class MetricsService {
     help: 'Bearer token checks by outcome',
     labelNames: ['outcome'],
     registers: [this.registry],
+    collect: () => {
+      for (const [outcome, count] of Object.entries(this.pendingBearerOutcomes) as [BearerOutcome, number][]) {
+        if (count === 0) continue;
+        this.bearerValidations.inc({ outcome }, count);
+        this.pendingBearerOutcomes[outcome] = 0;
+      }
+    },
   });
 
   private readonly cacheLookups = new Counter({
@@ -30,6 +52,14 @@ export class MetricsService {
     help: 'In-memory cache lookups by cache and result (hit or miss)',
     labelNames: ['cache', 'result'],
     registers: [this.registry],
+    collect: () => {
+      for (const [cache, tally] of this.pendingCacheLookups) {
+        if (tally.hits > 0) this.cacheLookups.inc({ cache, result: 'hit' }, tally.hits);
+        if (tally.misses > 0) this.cacheLookups.inc({ cache, result: 'miss' }, tally.misses);
+        tally.hits = 0;
+        tally.misses = 0;
+      }
+    },
   });
 
   private readonly requestDuration = new Histogram({
@@ -49,11 +79,14 @@ export class MetricsService {
   }
 
   bearerValidation(outcome: BearerOutcome): void {
-    this.bearerValidations.inc({ outcome });
+    this.pendingBearerOutcomes[outcome] += 1;
   }
 
   cacheLookup(cache: string, hit: boolean): void {
-    this.cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' });
+    let tally = this.pendingCacheLookups.get(cache);
+    if (!tally) this.pendingCacheLookups.set(cache, (tally = { hits: 0, misses: 0 }));
+    if (hit) tally.hits += 1;
+    else tally.misses += 1;
   }
 
   request(route: string, method: string, statusCode: number, seconds: number): void {
