@@ -28,7 +28,8 @@ export function registerRequestMetrics(app: NestFastifyApplication): void {
     const route = request.routeOptions?.url ?? 'unmatched';
     metrics.request(route, request.method, reply.statusCode, reply.elapsedTime / 1000);
     // Token endpoints only: introspection and revocation are OAuth endpoints too, but grant nothing.
-    if (isOAuthEndpoint(request) && route.endsWith('/token')) {
+    // The path is tested first: Fastify builds a new routeOptions object on every read of it.
+    if (route.endsWith('/token') && isOAuthEndpoint(request)) {
       const grant = (request.body as { grant_type?: unknown } | undefined)?.grant_type;
       const grantType = typeof grant !== 'string' ? 'missing' : GRANT_TYPES.has(grant) ? grant : 'other';
       const outcome = reply.statusCode === 200 ? 'issued' : (request.errorCode ?? String(reply.statusCode));
