@@ -79,22 +79,25 @@ export class AccessTokenVerifier {
    * change (expiry, issuer, organization, client status, scopes) is still checked every time.
    */
   private readonly verified = new Map<string, CheckedClaims>();
+  private readonly recordVerifiedLookup: (hit: boolean) => void;
 
   constructor(
     private readonly keys: SigningKeyService,
     private readonly clients: ClientDirectory,
     private readonly organizations: OrganizationDirectory,
     private readonly config: GatehouseConfig,
-    private readonly metrics: MetricsService,
+    metrics: MetricsService,
     private readonly revocations: RevocationList,
     private readonly users: UserDirectory,
     private readonly personalTokens: PersonalAccessTokenDirectory,
-  ) {}
+  ) {
+    this.recordVerifiedLookup = metrics.cacheLookupRecorder('verified_tokens');
+  }
 
   async verify(token: string): Promise<VerifiedAccessToken> {
     if (token.startsWith(PERSONAL_ACCESS_TOKEN_PREFIX)) return this.verifyPersonal(token);
     const cached = this.verified.get(token);
-    this.metrics.cacheLookup('verified_tokens', cached !== undefined);
+    this.recordVerifiedLookup(cached !== undefined);
     const checked = cached ?? (await this.verifySignature(token));
     const { claims } = checked;
     const now = Math.floor(Date.now() / 1000);

@@ -43,7 +43,7 @@ export class ClientDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, (hit) => metrics.cacheLookup('clients', hit));
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('clients'));
     feed.subscribe('client', (event) => this.invalidate(event.subject));
     // Deleting an organization deletes its clients.
     feed.subscribe('organization', () => this.invalidateAll());

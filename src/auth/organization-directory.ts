@@ -32,8 +32,8 @@ export class OrganizationDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
   ) {
-    this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000, (hit) => metrics.cacheLookup('organizations', hit));
-    this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000, (hit) => metrics.cacheLookup('organizations', hit));
+    this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000, metrics.cacheLookupRecorder('organizations'));
+    this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000, metrics.cacheLookupRecorder('organizations'));
     feed.subscribe('organization', () => this.invalidate());
   }
 

@@ -37,7 +37,7 @@ export class PersonalAccessTokenDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, (hit) => metrics.cacheLookup('personal_access_tokens', hit));
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('personal_access_tokens'));
     feed.subscribe('personal-access-token', (event) => this.cache.invalidate(event.subject));
     // User and organization changes need no flush here: the verifier reads the user and the
     // organization from their own directories on every request, so a deleted or disabled one

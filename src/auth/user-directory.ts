@@ -42,7 +42,7 @@ export class UserDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, (hit) => metrics.cacheLookup('users', hit));
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('users'));
     feed.subscribe('user', (event) => this.cache.invalidate(event.subject));
     // Deleting an organization deletes its memberships.
     feed.subscribe('organization', () => this.cache.invalidate());

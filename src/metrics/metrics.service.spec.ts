@@ -13,10 +13,12 @@ describe('MetricsService', () => {
     metrics.bearerValidation('valid');
     metrics.bearerValidation('valid');
     metrics.bearerValidation('expired');
-    metrics.cacheLookup('clients', true);
-    metrics.cacheLookup('clients', true);
-    metrics.cacheLookup('clients', false);
-    metrics.cacheLookup('organizations', true);
+    const clients = metrics.cacheLookupRecorder('clients');
+    const organizations = metrics.cacheLookupRecorder('organizations');
+    clients(true);
+    clients(true);
+    clients(false);
+    organizations(true);
 
     const first = await metrics.registry.metrics();
     expect(seriesValue(first, 'gatehouse_bearer_validations_total{outcome="valid"}')).toBe(2);
@@ -28,7 +30,8 @@ describe('MetricsService', () => {
 
     // A second scrape adds only what happened since the first: nothing is counted twice.
     metrics.bearerValidation('valid');
-    metrics.cacheLookup('organizations', false);
+    // A second recorder for the same cache (organizations by id and by name) counts into the same series.
+    metrics.cacheLookupRecorder('organizations')(false);
     const second = await metrics.registry.metrics();
     expect(seriesValue(second, 'gatehouse_bearer_validations_total{outcome="valid"}')).toBe(3);
     expect(seriesValue(second, 'gatehouse_bearer_validations_total{outcome="expired"}')).toBe(1);
