@@ -13,7 +13,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @Authenticated({ scope: AuditScopes.read })
+  @Authenticated({ scope: AuditScopes.read, reach: 'organization' })
   @ApiOperation({
     summary: 'The audit trail, newest first',
     description: 'Who changed what: clients, scopes, permissions, secrets, organizations, projects, revocations, not-before pushes, admin-issued tokens, lockouts.',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
+import { AccessPolicy } from '../access/access-policy.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { AuditEventDto, type AuditPageDto, type AuditQueryDto } from './dto/audit-event.dto.js';
 import { AuditEventEntity } from './entities/audit-event.entity.js';
@@ -8,12 +9,16 @@ import { AuditEventEntity } from './entities/audit-event.entity.js';
 /** Reading the audit trail: newest first, filtered, paged by cursor (stable while events keep arriving). */
 @Injectable()
 export class AuditService {
-  constructor(@InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>) {}
+  constructor(
+    @InjectRepository(AuditEventEntity) private readonly repository: Repository<AuditEventEntity>,
+    private readonly policy: AccessPolicy,
+  ) {}
 
   async list(auth: AuthContext, query: AuditQueryDto): Promise<AuditPageDto> {
     const builder = this.repository.createQueryBuilder('event');
     // The root client sees every organization's events; anyone else only their own organization's.
-    if (!auth.isRoot) builder.andWhere('event.organization_id = :organization', { organization: auth.organizationId });
+    const organization = this.policy.listedOrganization(auth);
+    if (organization !== undefined) builder.andWhere('event.organization_id = :organization', { organization });
     if (query.actor !== undefined) builder.andWhere('event.actor_id = :actor', { actor: query.actor });
     if (query.target !== undefined) builder.andWhere('event.target_id = :target', { target: query.target });
     if (query.action !== undefined) builder.andWhere('event.action = :action', { action: query.action });

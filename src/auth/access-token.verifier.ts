@@ -5,7 +5,7 @@ import { decodeCompactJws } from '../keys/compact-jws.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RevocationList } from '../revocation/revocation-list.js';
-import { permissionsOfRole, userScopesOfRole } from '../scopes/permissions.js';
+import { userScopesOfRole } from '../scopes/permissions.js';
 import { issuedAtMsOf } from './access-token-id.js';
 import { type TokenPrincipal } from './auth-context.js';
 import { ClientDirectory, type ClientRecord } from './client-directory.js';
@@ -35,7 +35,6 @@ const MAX_VERIFIED_TOKENS = 10_000;
 interface TokenUser {
   readonly id: string;
   readonly scopes: ReadonlySet<string>;
-  readonly permissions: readonly string[];
 }
 
 /**
@@ -151,7 +150,6 @@ export class AccessTokenVerifier {
       // A user token acts for the user, never with the root client's powers.
       isRoot: client.isRoot && !user,
       scopes: new Set(held),
-      permissions: user ? user.permissions : client.permissions,
       tokenId: checked.tokenId,
     };
   }
@@ -187,7 +185,6 @@ export class AccessTokenVerifier {
         projectId: undefined,
         isRoot: false,
         scopes: new Set(pat.scopes.filter((scope) => user.scopes.has(scope))),
-        permissions: user.permissions,
         tokenId: pat.id,
       },
       claims,
@@ -201,7 +198,7 @@ export class AccessTokenVerifier {
     if (issuedAt < user.notBefore) throw new InvalidToken("The access token has been revoked: it was issued before the user's password change or sign-out everywhere");
     const role = roleIn(user, organization);
     if (role === undefined) throw new InvalidToken(`The user is no longer a member of the organization ${organization.name}`);
-    return { id: user.id, scopes: userScopesOfRole(role), permissions: permissionsOfRole(role) };
+    return { id: user.id, scopes: userScopesOfRole(role) };
   }
 
   /**

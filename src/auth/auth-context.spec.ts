@@ -10,7 +10,6 @@ describe('authContextOf', () => {
       projectId: 'project',
       isRoot: false,
       scopes: new Set(['policy:read']),
-      permissions: ['viewer'],
       tokenId: 'jti',
     };
     const context = authContextOf(principal, '203.0.113.7', 'request-1');

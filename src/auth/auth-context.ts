@@ -11,8 +11,6 @@ export interface TokenPrincipal {
   readonly isRoot: boolean;
   /** The token's scopes that the client (and, for a user token, the user) still holds. */
   readonly scopes: ReadonlySet<string>;
-  /** The permissions of the caller: the client's, or the user's role in the organization. Nobody grants one they lack. */
-  readonly permissions: readonly string[];
   readonly tokenId: string;
 }
 
@@ -38,7 +36,6 @@ export function authContextOf(principal: TokenPrincipal, sourceIp: string, reque
     projectId: principal.projectId,
     isRoot: principal.isRoot,
     scopes: principal.scopes,
-    permissions: principal.permissions,
     tokenId: principal.tokenId,
     sourceIp,
     requestId,

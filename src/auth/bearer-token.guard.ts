@@ -1,23 +1,25 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { type FastifyRequest } from 'fastify';
+import { AccessPolicy } from '../access/access-policy.js';
+import { type RouteRule } from '../access/access-rule.js';
 import { ExpiredToken, InsufficientScope, InvalidToken, MissingBearerToken } from '../common/errors/oauth-errors.js';
 import { type BearerOutcome, MetricsService } from '../metrics/metrics.service.js';
-import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { authContextOf, type AuthenticatedRequest } from './auth-context.js';
-import { REQUIRED_SCOPE } from './required-scope.js';
+import { ROUTE_RULE } from './required-scope.js';
 
 /** RFC 6750 §2.1 b64token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** Guards `@Authenticated` routes: 401 without a valid access token, 403 without the route's scope. */
+/** Guards `@Authenticated` routes: 401 without a valid access token; then the access policy decides (403 without the route's scope, or out of a project token's reach). */
 @Injectable()
 export class BearerTokenGuard implements CanActivate {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly reflector: Reflector,
     private readonly metrics: MetricsService,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,8 +40,9 @@ export class BearerTokenGuard implements CanActivate {
     const match = BEARER.exec(authorization);
     if (!match) throw new InvalidToken('The Authorization header is not "Bearer <access_token>"');
     const { principal } = await this.verifier.verify(match[1]);
-    const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, context.getHandler());
-    if (scope && !principal.scopes.has(scope.name)) throw new InsufficientScope(scope.name);
+    const rule = this.reflector.get<RouteRule | undefined>(ROUTE_RULE, context.getHandler());
+    if (!rule) throw new Error('BearerTokenGuard on a route without @Authenticated({ scope, reach })');
+    this.policy.checkRoute(principal, rule);
     request.auth = authContextOf(principal, request.ip, String(request.id));
     return true;
   }
@@ -49,6 +52,7 @@ function outcomeOf(error: unknown): BearerOutcome {
   if (error instanceof MissingBearerToken) return 'missing';
   if (error instanceof ExpiredToken) return 'expired';
   if (error instanceof InsufficientScope) return 'insufficient_scope';
+  if (error instanceof ForbiddenException) return 'forbidden';
   if (error instanceof InvalidToken) return 'invalid';
   return 'error';
 }

@@ -28,6 +28,11 @@ export interface ClientRecord {
   readonly notBeforePolicy: number;
 }
 
+/** Every scope a client holds: its own, plus those of its permissions. */
+export function heldScopesOf(client: { readonly scopes: readonly string[]; readonly permissions: readonly string[] }): string[] {
+  return [...new Set([...client.scopes, ...scopesOfPermissions(client.permissions)])];
+}
+
 /**
  * Clients by id, kept in memory so that neither the token endpoint nor the bearer guard waits on
  * the database for a client seen in the last CLIENT_CACHE_TTL_SECONDS. A change to a client,
@@ -57,7 +62,7 @@ export class ClientDirectory {
         id: row.id,
         organizationId: row.organizationId,
         secretHash: row.secretHash,
-        scopes: [...new Set([...row.scopes, ...scopesOfPermissions(row.permissions)])],
+        scopes: heldScopesOf(row),
         permissions: row.permissions,
         isRoot: row.isRoot,
         isPublic: row.isPublic,

@@ -28,7 +28,7 @@ export class ClientsController {
 
   @Post()
   @Header('Cache-Control', 'no-store')
-  @Authenticated({ scope: ClientScopes.create })
+  @Authenticated({ scope: ClientScopes.create, reach: 'organization' })
   @ApiOperation({ summary: 'Create a client', description: 'Returns the client secret: the only time it is shown.' })
   @ApiCreatedResponse({ type: ClientCredentialsDto })
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'A requested scope is one the caller does not hold' })
@@ -37,7 +37,7 @@ export class ClientsController {
   }
 
   @Get()
-  @Authenticated({ scope: ClientScopes.read })
+  @Authenticated({ scope: ClientScopes.read, reach: 'organization' })
   @ApiOperation({ summary: 'List clients, newest first (the root client is not listed)' })
   @ApiOkResponse({ type: ClientPageDto })
   list(@Auth() auth: AuthContext, @Query() query: PageQueryDto): Promise<ClientPageDto> {
@@ -45,7 +45,7 @@ export class ClientsController {
   }
 
   @Get(':client_id')
-  @Authenticated({ scope: ClientScopes.read })
+  @Authenticated({ scope: ClientScopes.read, reach: 'organization' })
   @ApiOperation({ summary: 'Read a client' })
   @clientId
   @ApiOkResponse({ type: ClientDto })
@@ -55,7 +55,7 @@ export class ClientsController {
   }
 
   @Put(':client_id')
-  @Authenticated({ scope: ClientScopes.update })
+  @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
   @ApiOperation({ summary: 'Update a client', description: 'Fields left out keep their value. `disabled: true` refuses its tokens at once.' })
   @clientId
   @ApiOkResponse({ type: ClientDto })
@@ -65,7 +65,7 @@ export class ClientsController {
   }
 
   @Get(':client_id/scope')
-  @Authenticated({ scope: ClientScopes.read })
+  @Authenticated({ scope: ClientScopes.read, reach: 'organization' })
   @ApiOperation({ summary: "Read a client's scopes" })
   @clientId
   @ApiOkResponse({ type: [String] })
@@ -75,7 +75,7 @@ export class ClientsController {
   }
 
   @Put(':client_id/scope')
-  @Authenticated({ scope: ClientScopes.update })
+  @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
   @ApiOperation({ summary: "Replace a client's scopes", description: 'The body is a JSON array of scope names.' })
   @clientId
   @ApiBody({ schema: { type: 'array', items: { type: 'string' }, example: ['policy:read', 'rule:read'] } })
@@ -88,7 +88,7 @@ export class ClientsController {
   @Post(':client_id/secret')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @Authenticated({ scope: ClientScopes.update })
+  @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
   @ApiOperation({
     summary: "Regenerate a client's secret",
     description: 'The old secret stops working at once, on every server. With `revoke_tokens=true` (the default) so do all tokens issued before; `revoke_tokens=false` lets them live out their lifespan, as Polaris does.',
@@ -102,7 +102,7 @@ export class ClientsController {
 
   @Post(':client_id/not-before')
   @HttpCode(200)
-  @Authenticated({ scope: ClientScopes.update })
+  @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
   @ApiOperation({ summary: "Push a client's not-before (Keycloak)", description: 'Every token the client was issued until now is refused, on every server within a second.' })
   @clientId
   @ApiOkResponse({ type: NotBeforeDto })
@@ -114,7 +114,7 @@ export class ClientsController {
   @Post(':client_id/token')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @Authenticated({ scope: ClientScopes.update })
+  @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
   @ApiOperation({
     summary: 'Issue a token for a client (Imply "Download Token")',
     description: 'A fresh access token for the client without its secret; the caller must hold every scope the client holds. Recorded in the audit trail.',
@@ -130,7 +130,7 @@ export class ClientsController {
 
   @Delete(':client_id')
   @HttpCode(204)
-  @Authenticated({ scope: ClientScopes.delete })
+  @Authenticated({ scope: ClientScopes.delete, reach: 'organization' })
   @ApiOperation({ summary: 'Delete a client', description: 'Its tokens are refused from then on.' })
   @clientId
   @ApiNoContentResponse()
@@ -140,7 +140,7 @@ export class ClientsController {
   }
 
   @Get(':client_id/lockout')
-  @Authenticated({ scope: ClientScopes.read })
+  @Authenticated({ scope: ClientScopes.read, reach: 'organization' })
   @ApiOperation({ summary: "A client's brute-force lockout on this instance", description: 'Failed authentications count per client_id; after BRUTE_FORCE_MAX_FAILURES the id is refused (429) for a growing wait.' })
   @clientId
   @ApiOkResponse({ type: LockoutStatusDto })
@@ -151,7 +151,7 @@ export class ClientsController {
 
   @Delete(':client_id/lockout')
   @HttpCode(204)
-  @Authenticated({ scope: ClientScopes.update })
+  @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
   @ApiOperation({ summary: "Clear a client's brute-force lockout on this instance" })
   @clientId
   @ApiNoContentResponse()
@@ -161,7 +161,7 @@ export class ClientsController {
   }
 
   @Get(':client_id/permissions')
-  @Authenticated({ scope: ClientScopes.read })
+  @Authenticated({ scope: ClientScopes.read, reach: 'organization' })
   @ApiOperation({ summary: "Read a client's permissions" })
   @clientId
   @ApiOkResponse({ type: [String] })
@@ -171,7 +171,7 @@ export class ClientsController {
   }
 
   @Put(':client_id/permissions')
-  @Authenticated({ scope: ClientScopes.update })
+  @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
   @ApiOperation({ summary: "Replace a client's permissions", description: 'A JSON array of permission names (see GET /api/v1/oauth/role); you can grant only permissions you hold.' })
   @clientId
   @ApiBody({ schema: { type: 'array', items: { type: 'string' }, example: ['administer-clients'] } })

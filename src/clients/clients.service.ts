@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
 import { AuditTrail, type Change } from '../audit/audit-trail.js';
 import { type AuthContext } from '../auth/auth-context.js';
-import { ClientDirectory } from '../auth/client-directory.js';
+import { ClientDirectory, heldScopesOf } from '../auth/client-directory.js';
 import { ClientLockout, type LockoutStatus } from '../auth/client-lockout.js';
 import { ClientSecretHasher } from '../auth/client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OAuthError } from '../common/errors/oauth-errors.js';
 import { decodeCompactJws } from '../keys/compact-jws.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { type TokenResponseDto } from '../tokens/dto/token-response.dto.js';
 import { TokensService } from '../tokens/tokens.service.js';
@@ -35,12 +35,13 @@ export class ClientsService {
     private readonly lockout: ClientLockout,
     private readonly audit: AuditTrail,
     private readonly tokens: TokensService,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     this.checkAssignable(auth, dto.scopes);
-    this.checkGrantablePermissions(auth, dto.permissions ?? []);
+    this.policy.checkGrantPermissions(auth, dto.permissions ?? []);
     const isPublic = dto.public ?? false;
     if (isPublic && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client needs at least one redirect URI: the authorization code flow is all it can use');
     if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
@@ -79,7 +80,7 @@ export class ClientsService {
   /** Newest first, the caller's organization only (all for root); the root client is configuration, not data, and is left out (as Fides does). */
   async list(auth: AuthContext, query: PageQueryDto): Promise<PageDto<ClientDto>> {
     const [clients, total] = await this.repository.findAndCount({
-      where: auth.isRoot ? { isRoot: false } : { isRoot: false, organizationId: auth.organizationId },
+      where: { isRoot: false, ...this.policy.listFilter(auth) },
       order: { createdAt: 'DESC', id: 'ASC' },
       skip: (query.page - 1) * query.size,
       take: query.size,
@@ -106,7 +107,7 @@ export class ClientsService {
   }
 
   async clearLockout(auth: AuthContext, id: string): Promise<void> {
-    const client = await this.findVisible(auth, id);
+    const client = await this.findChangeable(auth, id);
     this.lockout.clear(client.id);
     await this.audit.record(actorOf(auth), { action: 'client.lockout_cleared', targetType: 'client', targetId: client.id, organizationId: client.organizationId });
   }
@@ -114,7 +115,7 @@ export class ClientsService {
   async setPermissions(auth: AuthContext, id: string, permissions: string[]): Promise<string[]> {
     const client = await this.findChangeable(auth, id);
     if (client.isPublic && permissions.length > 0) throw new BadRequestException('A public client cannot hold permissions');
-    this.checkGrantablePermissions(auth, permissions);
+    this.policy.checkGrantPermissions(auth, permissions);
     return (await this.save(auth, client, { permissions }, 'client.permissions_changed', { previous: client.permissions, permissions })).permissions;
   }
 
@@ -123,7 +124,7 @@ export class ClientsService {
     if (client.isPublic && dto.redirect_uris?.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
     if (client.isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions');
     if (dto.scopes !== undefined) this.checkAssignable(auth, dto.scopes);
-    if (dto.permissions !== undefined) this.checkGrantablePermissions(auth, dto.permissions);
+    if (dto.permissions !== undefined) this.policy.checkGrantPermissions(auth, dto.permissions);
     const changes: Partial<OAuthClientEntity> = {
       ...(dto.name !== undefined && { name: dto.name }),
       ...(dto.description !== undefined && { description: dto.description }),
@@ -170,15 +171,13 @@ export class ClientsService {
 
   /**
    * Imply Hybrid's "Download Token": a fresh token for a client, without its secret. Only for a
-   * caller holding every scope the client holds, or it would be a way to act beyond one's own.
+   * caller holding every scope the client holds (findChangeable), or it would be a way to act beyond one's own.
    */
   async issueToken(auth: AuthContext, id: string, dto: IssueTokenDto): Promise<TokenResponseDto> {
     const client = await this.findChangeable(auth, id);
     if (client.disabled) throw new ConflictException(`Client ${id} is disabled`);
     const record = await this.directory.find(client.id);
     if (!record) throw new NotFoundException(`No client with id ${id}`);
-    const beyondCaller = auth.isRoot ? [] : record.scopes.filter((scope) => !auth.scopes.has(scope));
-    if (beyondCaller.length > 0) throw new ForbiddenException(`You cannot issue a token for a client holding scopes you do not hold: ${beyondCaller.join(', ')}`);
     let response: TokenResponseDto;
     try {
       response = await this.tokens.exchange(record, { grant_type: 'client_credentials', ...(dto.scope !== undefined && { scope: dto.scope }) });
@@ -215,44 +214,27 @@ export class ClientsService {
     change.announce({ kind: 'client', subject: client.id });
   }
 
-  /** Clients of other organizations answer 404 exactly like ids that do not exist. */
-  private async findInCallersOrganization(auth: AuthContext, id: string): Promise<OAuthClientEntity | undefined> {
-    const client = await this.repository.findOneBy({ id });
-    return client && (auth.isRoot || client.organizationId === auth.organizationId) ? client : undefined;
-  }
-
+  /** Clients of other organizations answer 404 exactly like ids that do not exist; the root client too, as in Fides. */
   private async findVisible(auth: AuthContext, id: string): Promise<OAuthClientEntity> {
-    const client = await this.findInCallersOrganization(auth, id);
-    if (!client || client.isRoot) throw new NotFoundException(`No client with id ${id}`);
+    const client = this.policy.checkSees(auth, (await this.repository.findOneBy({ id })) ?? undefined, `No client with id ${id}`);
+    if (client.isRoot) throw new NotFoundException(`No client with id ${id}`);
     return client;
   }
 
+  /** A client the caller may change: visible, not the root client, and holding nothing the caller does not hold. */
   private async findChangeable(auth: AuthContext, id: string): Promise<OAuthClientEntity> {
-    const client = await this.findInCallersOrganization(auth, id);
-    if (client?.isRoot) {
+    const client = this.policy.checkSees(auth, (await this.repository.findOneBy({ id })) ?? undefined, `No client with id ${id}`);
+    if (client.isRoot) {
       throw new ForbiddenException('The root client is defined by OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET; it cannot be changed, disabled or deleted through the API');
     }
-    if (!client) throw new NotFoundException(`No client with id ${id}`);
+    this.policy.checkActOn(auth, { organizationId: client.organizationId, scopes: heldScopesOf(client) }, `client ${id}`);
     return client;
   }
 
-  /** Nobody grants a permission they do not hold (the root client holds them all). */
-  private checkGrantablePermissions(auth: AuthContext, permissions: string[]): void {
-    if (auth.isRoot || permissions.length === 0) return;
-    const held = auth.permissions;
-    const notHeld = permissions.filter((permission) => !held.includes(permission));
-    if (notHeld.length > 0) throw new ForbiddenException(`You cannot grant permissions you do not hold: ${notHeld.join(', ')}`);
-  }
-
-  /**
-   * Scopes must exist, and a caller can only hand out scopes it holds itself (Fides's
-   * `verify_client_can_assign_scopes`), so that `client:create` is not a way to escalate.
-   */
+  /** Scopes must exist; whether the caller may hand them out is the access policy's call. */
   private checkAssignable(auth: AuthContext, scopes: string[]): void {
     const unknown = this.registry.unknown(scopes);
     if (unknown.length > 0) throw new BadRequestException(`Unknown scopes: ${unknown.join(', ')}`);
-    // The identity scopes only let a client ask users for their consent: anyone may assign them.
-    const notHeld = scopes.filter((scope) => !auth.scopes.has(scope) && !IDENTITY_SCOPE_NAMES.has(scope));
-    if (notHeld.length > 0) throw new ForbiddenException(`You cannot assign scopes you do not hold: ${notHeld.join(', ')}`);
+    this.policy.checkGrantScopes(auth, scopes);
   }
 }

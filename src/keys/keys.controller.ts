@@ -32,7 +32,7 @@ export class KeysController {
   constructor(private readonly keys: SigningKeyService) {}
 
   @Get()
-  @Authenticated({ scope: KeyScopes.read })
+  @Authenticated({ scope: KeyScopes.read, reach: 'platform' })
   @ApiOperation({ summary: 'List signing keys, newest first' })
   @ApiOkResponse({ type: [SigningKeyDto] })
   list(): SigningKeyDto[] {
@@ -41,7 +41,7 @@ export class KeysController {
 
   @Post('rotate')
   @HttpCode(200)
-  @Authenticated({ scope: KeyScopes.rotate })
+  @Authenticated({ scope: KeyScopes.rotate, reach: 'platform' })
   @ApiOperation({ summary: 'Rotate the signing key', description: 'New tokens are signed with a new key; the previous key stays in the JWKS until its last token has expired.' })
   @ApiOkResponse({ type: SigningKeyDto })
   rotate(@Auth() auth: AuthContext): Promise<SigningKeyDto> {

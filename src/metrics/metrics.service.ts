@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
-export type BearerOutcome = 'valid' | 'missing' | 'invalid' | 'expired' | 'insufficient_scope' | 'error';
+export type BearerOutcome = 'valid' | 'missing' | 'invalid' | 'expired' | 'insufficient_scope' | 'forbidden' | 'error';
 
 /** Lookups of one cache since the last scrape. */
 interface CacheLookupTally {
@@ -23,7 +23,7 @@ export class MetricsService {
    * every bearer request: a field increment costs next to nothing there, where a labelled
    * `Counter.inc` validates and hashes its labels each time (about 0.2 µs, four times a request).
    */
-  private readonly pendingBearerOutcomes: Record<BearerOutcome, number> = { valid: 0, missing: 0, invalid: 0, expired: 0, insufficient_scope: 0, error: 0 };
+  private readonly pendingBearerOutcomes: Record<BearerOutcome, number> = { valid: 0, missing: 0, invalid: 0, expired: 0, insufficient_scope: 0, forbidden: 0, error: 0 };
   private readonly pendingCacheLookups = new Map<string, CacheLookupTally>();
 
   private readonly tokenRequests = new Counter({

@@ -16,7 +16,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}
 
   @Post()
-  @Authenticated({ scope: OrganizationScopes.create })
+  @Authenticated({ scope: OrganizationScopes.create, reach: 'platform' })
   @ApiOperation({ summary: 'Create an organization (realm); root client only' })
   @ApiCreatedResponse({ type: OrganizationDto })
   @ApiConflictResponse({ type: ApiErrorDto })
@@ -25,7 +25,7 @@ export class OrganizationsController {
   }
 
   @Get()
-  @Authenticated({ scope: OrganizationScopes.read })
+  @Authenticated({ scope: OrganizationScopes.read, reach: 'organization' })
   @ApiOperation({ summary: 'List organizations: all for the root client, your own otherwise' })
   @ApiOkResponse({ type: [OrganizationDto] })
   list(@Auth() auth: AuthContext): Promise<OrganizationDto[]> {
@@ -33,7 +33,7 @@ export class OrganizationsController {
   }
 
   @Get(':org')
-  @Authenticated({ scope: OrganizationScopes.read })
+  @Authenticated({ scope: OrganizationScopes.read, reach: 'organization' })
   @ApiOperation({ summary: 'Read an organization' })
   @ApiOkResponse({ type: OrganizationDto })
   get(@Auth() auth: AuthContext, @Param('org') name: string): Promise<OrganizationDto> {
@@ -41,7 +41,7 @@ export class OrganizationsController {
   }
 
   @Put(':org')
-  @Authenticated({ scope: OrganizationScopes.update })
+  @Authenticated({ scope: OrganizationScopes.update, reach: 'organization' })
   @ApiOperation({ summary: 'Change organization settings (administer-account or root)' })
   @ApiOkResponse({ type: OrganizationDto })
   update(@Auth() auth: AuthContext, @Param('org') name: string, @Body() dto: UpdateOrganizationDto): Promise<OrganizationDto> {
@@ -50,7 +50,7 @@ export class OrganizationsController {
 
   @Post(':org/not-before')
   @HttpCode(200)
-  @Authenticated({ scope: OrganizationScopes.update })
+  @Authenticated({ scope: OrganizationScopes.update, reach: 'organization' })
   @ApiOperation({ summary: "Push the organization's not-before (Keycloak)", description: 'Every token of every client of the organization issued until now is refused, on every server within a second.' })
   @ApiOkResponse({ type: NotBeforeDto })
   pushNotBefore(@Auth() auth: AuthContext, @Param('org') name: string): Promise<NotBeforeDto> {
@@ -59,7 +59,7 @@ export class OrganizationsController {
 
   @Delete(':org')
   @HttpCode(204)
-  @Authenticated({ scope: OrganizationScopes.delete })
+  @Authenticated({ scope: OrganizationScopes.delete, reach: 'platform' })
   @ApiOperation({ summary: 'Delete an organization with its clients and projects; root client only' })
   @ApiNoContentResponse()
   delete(@Auth() auth: AuthContext, @Param('org') name: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
@@ -22,17 +23,18 @@ export class OrganizationsService {
     private readonly directory: OrganizationDirectory,
     private readonly audit: AuditTrail,
     private readonly config: GatehouseConfig,
+    private readonly policy: AccessPolicy,
   ) {}
 
   /** The organization named `name`, if the caller may see it; else 404. */
   async resolve(auth: AuthContext, name: string): Promise<OrganizationRecord> {
     const organization = await this.directory.findByName(name);
-    if (!organization || (!auth.isRoot && organization.id !== auth.organizationId)) throw new NotFoundException(`No organization named ${name}`);
-    return organization;
+    return this.policy.checkSeesOrganization(auth, organization, `No organization named ${name}`);
   }
 
   async list(auth: AuthContext): Promise<OrganizationDto[]> {
-    const rows = await this.repository.find({ where: auth.isRoot ? {} : { id: auth.organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const listed = this.policy.listedOrganization(auth);
+    const rows = await this.repository.find({ where: listed === undefined ? {} : { id: listed }, order: { createdAt: 'ASC', id: 'ASC' } });
     return rows.map((row) => this.toDto(row));
   }
 
@@ -42,7 +44,7 @@ export class OrganizationsService {
   }
 
   async create(auth: AuthContext, dto: CreateOrganizationDto): Promise<OrganizationDto> {
-    if (!auth.isRoot) throw new ForbiddenException('Only the root client creates organizations');
+    this.policy.checkRoot(auth, 'creates organizations');
     if (await this.repository.existsBy({ name: dto.name })) throw new ConflictException(`An organization named ${dto.name} exists already`);
     const now = new Date();
     const organization = this.repository.create({
@@ -95,7 +97,7 @@ export class OrganizationsService {
   /** Deletes the organization with its clients and projects (foreign keys cascade). */
   async delete(auth: AuthContext, name: string): Promise<void> {
     const organization = await this.resolve(auth, name);
-    if (!auth.isRoot) throw new ForbiddenException('Only the root client deletes organizations');
+    this.policy.checkRoot(auth, 'deletes organizations');
     if (organization.builtIn) throw new ForbiddenException('The built-in organization cannot be deleted');
     await this.audit.change(actorOf(auth), async (change) => {
       await change.manager.delete(OrganizationEntity, { id: organization.id });

@@ -21,7 +21,7 @@ export class PersonalAccessTokensController {
 
   @Post()
   @Header('Cache-Control', 'no-store')
-  @Authenticated({ scope: PersonalAccessTokenScopes.manage })
+  @Authenticated({ scope: PersonalAccessTokenScopes.manage, reach: 'self' })
   @ApiOperation({ summary: 'Create a personal access token', description: 'Returns the token: the only time it is shown.' })
   @ApiCreatedResponse({ type: CreatedPersonalAccessTokenDto })
   create(@Auth() auth: AuthContext, @Body() dto: CreatePersonalAccessTokenDto): Promise<CreatedPersonalAccessTokenDto> {
@@ -29,7 +29,7 @@ export class PersonalAccessTokensController {
   }
 
   @Get()
-  @Authenticated({ scope: PersonalAccessTokenScopes.manage })
+  @Authenticated({ scope: PersonalAccessTokenScopes.manage, reach: 'self' })
   @ApiOperation({ summary: "List the caller's personal access tokens (never the tokens themselves)" })
   @ApiOkResponse({ type: [PersonalAccessTokenDto] })
   list(@Auth() auth: AuthContext): Promise<PersonalAccessTokenDto[]> {
@@ -38,7 +38,7 @@ export class PersonalAccessTokensController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Authenticated({ scope: PersonalAccessTokenScopes.manage })
+  @Authenticated({ scope: PersonalAccessTokenScopes.manage, reach: 'self' })
   @ApiOperation({ summary: 'Revoke a personal access token', description: 'Refused at once, on every server process within CHANGE_FEED_POLL_MS.' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorDto })

@@ -19,7 +19,7 @@ export class PoliciesController {
   constructor(private readonly policies: PoliciesService) {}
 
   @Get('policy')
-  @Authenticated({ scope: PolicyScopes.read })
+  @Authenticated({ scope: PolicyScopes.read, reach: 'organization' })
   @ApiOperation({ summary: "List your organization's policies (Fides page shape)" })
   @ApiOkResponse({ description: '{items, total, page, size, pages}' })
   listPolicies(@Auth() auth: AuthContext, @Query() query: PageQueryDto) {
@@ -27,7 +27,7 @@ export class PoliciesController {
   }
 
   @Get('policy/:key')
-  @Authenticated({ scope: PolicyScopes.read })
+  @Authenticated({ scope: PolicyScopes.read, reach: 'organization' })
   @ApiOperation({ summary: 'Read a policy' })
   @ApiOkResponse({ type: PolicyDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
@@ -36,7 +36,7 @@ export class PoliciesController {
   }
 
   @Post('policy')
-  @Authenticated({ scope: PolicyScopes.createOrUpdate })
+  @Authenticated({ scope: PolicyScopes.createOrUpdate, reach: 'organization' })
   @ApiOperation({ summary: 'Create a policy' })
   @ApiCreatedResponse({ type: PolicyDto })
   @ApiConflictResponse({ type: ApiErrorDto })
@@ -45,7 +45,7 @@ export class PoliciesController {
   }
 
   @Patch('policy')
-  @Authenticated({ scope: PolicyScopes.createOrUpdate })
+  @Authenticated({ scope: PolicyScopes.createOrUpdate, reach: 'organization' })
   @ApiOperation({ summary: 'Create or update policies by key (Fides bulk PATCH)' })
   @ApiBody({ type: [UpsertPolicyDto] })
   @ApiOkResponse({ description: '{succeeded: [...], failed: [{message, data}]}' })
@@ -54,7 +54,7 @@ export class PoliciesController {
   }
 
   @Get('rule')
-  @Authenticated({ scope: PolicyScopes.ruleRead })
+  @Authenticated({ scope: PolicyScopes.ruleRead, reach: 'organization' })
   @ApiOperation({ summary: "List your organization's rules (Fides page shape)" })
   @ApiOkResponse({ description: '{items, total, page, size, pages}' })
   listRules(@Auth() auth: AuthContext, @Query() query: PageQueryDto) {
@@ -62,7 +62,7 @@ export class PoliciesController {
   }
 
   @Post('rule')
-  @Authenticated({ scope: PolicyScopes.ruleCreateOrUpdate })
+  @Authenticated({ scope: PolicyScopes.ruleCreateOrUpdate, reach: 'organization' })
   @ApiOperation({ summary: 'Create a rule in a policy' })
   @ApiCreatedResponse({ type: RuleDto })
   @ApiNotFoundResponse({ type: ApiErrorDto, description: 'No policy with that key' })
@@ -72,7 +72,7 @@ export class PoliciesController {
   }
 
   @Patch('rule')
-  @Authenticated({ scope: PolicyScopes.ruleCreateOrUpdate })
+  @Authenticated({ scope: PolicyScopes.ruleCreateOrUpdate, reach: 'organization' })
   @ApiOperation({ summary: 'Create or update rules by key (Fides bulk PATCH); unknown policies are reported in failed' })
   @ApiBody({ type: [UpsertRuleDto] })
   @ApiOkResponse({ description: '{succeeded: [...], failed: [{message, data}]}' })

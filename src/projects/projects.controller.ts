@@ -19,7 +19,7 @@ export class ProjectsController {
   ) {}
 
   @Post()
-  @Authenticated({ scope: ProjectScopes.create })
+  @Authenticated({ scope: ProjectScopes.create, reach: 'organization' })
   @ApiOperation({ summary: 'Create a project' })
   @ApiCreatedResponse({ type: ProjectDto })
   async create(@Auth() auth: AuthContext, @Param('org') org: string, @Body() dto: CreateProjectDto): Promise<ProjectDto> {
@@ -27,23 +27,23 @@ export class ProjectsController {
   }
 
   @Get()
-  @Authenticated({ scope: ProjectScopes.read })
+  @Authenticated({ scope: ProjectScopes.read, reach: 'project' })
   @ApiOperation({ summary: "List an organization's projects, newest first" })
   @ApiOkResponse({ type: [ProjectDto] })
   async list(@Auth() auth: AuthContext, @Param('org') org: string): Promise<ProjectDto[]> {
-    return this.projects.list(await this.organizations.resolve(auth, org));
+    return this.projects.list(auth, await this.organizations.resolve(auth, org));
   }
 
   @Get(':project_id')
-  @Authenticated({ scope: ProjectScopes.read })
+  @Authenticated({ scope: ProjectScopes.read, reach: 'project' })
   @ApiOperation({ summary: 'Read a project' })
   @ApiOkResponse({ type: ProjectDto })
   async get(@Auth() auth: AuthContext, @Param('org') org: string, @Param('project_id', ParseUUIDPipe) id: string): Promise<ProjectDto> {
-    return this.projects.get(await this.organizations.resolve(auth, org), id);
+    return this.projects.get(auth, await this.organizations.resolve(auth, org), id);
   }
 
   @Put(':project_id')
-  @Authenticated({ scope: ProjectScopes.update })
+  @Authenticated({ scope: ProjectScopes.update, reach: 'project' })
   @ApiOperation({ summary: 'Update a project' })
   @ApiOkResponse({ type: ProjectDto })
   async update(@Auth() auth: AuthContext, @Param('org') org: string, @Param('project_id', ParseUUIDPipe) id: string, @Body() dto: UpdateProjectDto): Promise<ProjectDto> {
@@ -52,7 +52,7 @@ export class ProjectsController {
 
   @Delete(':project_id')
   @HttpCode(204)
-  @Authenticated({ scope: ProjectScopes.delete })
+  @Authenticated({ scope: ProjectScopes.delete, reach: 'project' })
   @ApiOperation({ summary: 'Delete a project' })
   @ApiNoContentResponse()
   async delete(@Auth() auth: AuthContext, @Param('org') org: string, @Param('project_id', ParseUUIDPipe) id: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
@@ -25,6 +26,7 @@ export class ProjectsService {
     private readonly audit: AuditTrail,
     config: GatehouseConfig,
     feed: ChangeFeed,
+    private readonly policy: AccessPolicy,
   ) {
     this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000);
     feed.subscribe('project', (event) => this.cache.invalidate(event.subject));
@@ -38,9 +40,10 @@ export class ProjectsService {
     return this.cache.get(id, async () => (await this.repository.findOneBy({ id })) ?? undefined);
   }
 
-  async list(organization: OrganizationRecord): Promise<ProjectDto[]> {
+  /** A project-scoped token lists its own project only. */
+  async list(auth: AuthContext, organization: OrganizationRecord): Promise<ProjectDto[]> {
     const projects = await this.repository.find({ where: { organizationId: organization.id }, order: { createdAt: 'DESC', id: 'ASC' } });
-    return projects.map(ProjectDto.from);
+    return this.policy.visibleProjects(auth, projects).map(ProjectDto.from);
   }
 
   async create(auth: AuthContext, organization: OrganizationRecord, dto: CreateProjectDto): Promise<ProjectDto> {
@@ -53,12 +56,12 @@ export class ProjectsService {
     return ProjectDto.from(project);
   }
 
-  async get(organization: OrganizationRecord, id: string): Promise<ProjectDto> {
-    return ProjectDto.from(await this.findIn(organization, id));
+  async get(auth: AuthContext, organization: OrganizationRecord, id: string): Promise<ProjectDto> {
+    return ProjectDto.from(await this.findIn(auth, organization, id));
   }
 
   async update(auth: AuthContext, organization: OrganizationRecord, id: string, dto: UpdateProjectDto): Promise<ProjectDto> {
-    const project = await this.findIn(organization, id);
+    const project = await this.findIn(auth, organization, id);
     const changes = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.description !== undefined && { description: dto.description }), updatedAt: new Date() };
     await this.audit.change(actorOf(auth), async (change) => {
       await change.manager.update(ProjectEntity, { id }, changes);
@@ -68,7 +71,7 @@ export class ProjectsService {
   }
 
   async delete(auth: AuthContext, organization: OrganizationRecord, id: string): Promise<void> {
-    const project = await this.findIn(organization, id);
+    const project = await this.findIn(auth, organization, id);
     await this.audit.change(actorOf(auth), async (change) => {
       await change.manager.delete(ProjectEntity, { id });
       await this.record(change, project, 'project.deleted', { name: project.name });
@@ -81,29 +84,24 @@ export class ProjectsService {
   }
 
   /**
-   * May this token reach the resources of project `id`? The project must belong to the token's
-   * organization (else 404, so other organizations' project ids stay secret). A project-scoped
-   * token must name this project; an organization token is accepted only where the organization
-   * does not require project-scoped tokens (Polaris's rule for projects before its cut-off).
+   * May this token reach the resources of project `id` (its tables)? The access policy decides:
+   * the project must be the caller's organization's (else 404), a project-scoped token must name
+   * it, and an organization token is refused where the organization requires project-scoped tokens.
    */
   async authorize(auth: AuthContext, id: string): Promise<ProjectEntity> {
     const project = await this.find(id);
-    if (!project || (project.organizationId !== auth.organizationId && !auth.isRoot)) throw new NotFoundException(`No project with id ${id}`);
-    if (auth.projectId !== undefined && auth.projectId !== project.id) {
-      throw new ForbiddenException(`This access token is scoped to project ${auth.projectId}, not ${project.id}`);
-    }
-    if (auth.projectId === undefined && !auth.isRoot) {
-      const organization = await this.organizations.findById(project.organizationId);
-      if (organization?.requireProjectScopedTokens) {
-        throw new ForbiddenException(`This project requires a project-scoped token: request one with scope=project-${project.id}`);
-      }
-    }
-    return project;
+    const organization = project && (await this.organizations.findById(project.organizationId));
+    return this.policy.checkProject(auth, project, organization?.requireProjectScopedTokens ?? true, id);
   }
 
-  private async findIn(organization: OrganizationRecord, id: string): Promise<ProjectEntity> {
+  /**
+   * A project of `organization` (already resolved for the caller), through the projects API: that
+   * manages the project rather than using its resources, so organization tokens are accepted;
+   * a project-scoped token reaches its own project only.
+   */
+  private async findIn(auth: AuthContext, organization: OrganizationRecord, id: string): Promise<ProjectEntity> {
     const project = await this.find(id);
     if (!project || project.organizationId !== organization.id) throw new NotFoundException(`No project with id ${id} in organization ${organization.name}`);
-    return project;
+    return this.policy.checkProject(auth, project, false, id);
   }
 }

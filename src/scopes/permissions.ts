@@ -54,3 +54,8 @@ const USER_SCOPES_BY_ROLE = new Map(ROLES.map((role) => [role, new Set([...EVERY
 export function userScopesOfRole(role: string): ReadonlySet<string> {
   return USER_SCOPES_BY_ROLE.get(role) ?? new Set(EVERY_USER_SCOPES);
 }
+
+/** The API scopes a role gives (none for a plain member): what someone must hold to grant it or act on its holder. */
+export function apiScopesOfRole(role: string): string[] {
+  return scopesOfPermissions(permissionsOfRole(role));
+}

@@ -1,6 +1,8 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { REQUIRED_SCOPE } from '../auth/required-scope.js';
+import { type RouteRule } from '../access/access-rule.js';
+import { REQUIRED_SCOPE, ROUTE_RULE } from '../auth/required-scope.js';
 import { IDENTITY_SCOPES } from './identity.scopes.js';
 import { type ScopeDefinition } from './scope-definition.js';
 
@@ -10,9 +12,17 @@ import { type ScopeDefinition } from './scope-definition.js';
  * and the guards cannot drift apart. OpenID Connect's identity scopes are the exception: they
  * name facts about a user rather than routes.
  */
+/** A guarded route as declared: its method, each path it answers on, and its rule. */
+export interface GuardedRoute {
+  readonly method: string;
+  readonly paths: readonly string[];
+  readonly rule: RouteRule;
+}
+
 @Injectable()
 export class ScopeRegistry implements OnModuleInit {
   private scopes = new Map<string, ScopeDefinition>();
+  private guarded: GuardedRoute[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -22,15 +32,29 @@ export class ScopeRegistry implements OnModuleInit {
 
   onModuleInit(): void {
     const found = new Map<string, ScopeDefinition>(IDENTITY_SCOPES.map((scope) => [scope.name, scope]));
+    const guarded: GuardedRoute[] = [];
     for (const wrapper of this.discovery.getControllers()) {
       const prototype = wrapper.metatype?.prototype as Record<string, unknown> | undefined;
       if (!prototype) continue;
+      const prefixes = asList(this.reflector.get<string | string[] | undefined>(PATH_METADATA, wrapper.metatype as () => unknown));
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, prototype[method] as () => unknown);
+        const handler = prototype[method] as () => unknown;
+        const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, handler);
         if (scope) found.set(scope.name, scope);
+        const rule = this.reflector.get<RouteRule | undefined>(ROUTE_RULE, handler);
+        if (!rule) continue;
+        const paths = asList(this.reflector.get<string | string[] | undefined>(PATH_METADATA, handler));
+        const requestMethod = RequestMethod[this.reflector.get<RequestMethod>(METHOD_METADATA, handler)];
+        guarded.push({ method: requestMethod, paths: prefixes.flatMap((prefix) => paths.map((path) => joinPath(prefix, path))), rule });
       }
     }
     this.scopes = new Map([...found.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    this.guarded = guarded;
+  }
+
+  /** Every route behind `@Authenticated`, with its rule: what the authorization matrix test walks. */
+  routes(): readonly GuardedRoute[] {
+    return this.guarded;
   }
 
   all(): ScopeDefinition[] {
@@ -53,4 +77,12 @@ export class ScopeRegistry implements OnModuleInit {
   unknown(requested: Iterable<string>): string[] {
     return [...requested].filter((name) => !this.scopes.has(name));
   }
+}
+
+function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [''] : Array.isArray(value) ? value : [value];
+}
+
+function joinPath(prefix: string, path: string): string {
+  return `/${[prefix, path].map((part) => part.replace(/^\/+|\/+$/g, '')).filter((part) => part !== '').join('/')}`;
 }

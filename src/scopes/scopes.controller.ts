@@ -13,7 +13,7 @@ export class ScopesController {
   constructor(private readonly registry: ScopeRegistry) {}
 
   @Get('scope')
-  @Authenticated({ scope: ScopeScopes.read })
+  @Authenticated({ scope: ScopeScopes.read, reach: 'organization' })
   @ApiOperation({ summary: 'List every scope with its description' })
   @ApiOkResponse({ type: [ScopeDto] })
   list(): ScopeDto[] {
@@ -21,7 +21,7 @@ export class ScopesController {
   }
 
   @Get('role')
-  @Authenticated({ scope: ScopeScopes.read })
+  @Authenticated({ scope: ScopeScopes.read, reach: 'organization' })
   @ApiOperation({ summary: 'List client permissions (roles) and the scopes each grants', description: 'Assign them with PUT /api/v1/oauth/client/{id}/permissions.' })
   @ApiOkResponse({ type: [PermissionDto] })
   roles(): PermissionDto[] {

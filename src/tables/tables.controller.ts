@@ -18,7 +18,7 @@ export class TablesController {
   constructor(private readonly tables: TablesService) {}
 
   @Get()
-  @Authenticated({ scope: TableScopes.read })
+  @Authenticated({ scope: TableScopes.read, reach: 'project' })
   @ApiOperation({ summary: "List a project's tables (Polaris)", description: PROJECT_RULE })
   @ApiOkResponse({ type: TableListDto })
   list(@Auth() auth: AuthContext, @Param('project_id', ParseUUIDPipe) projectId: string): Promise<TableListDto> {
@@ -26,7 +26,7 @@ export class TablesController {
   }
 
   @Post()
-  @Authenticated({ scope: TableScopes.write })
+  @Authenticated({ scope: TableScopes.write, reach: 'project' })
   @ApiOperation({ summary: 'Create a table (Polaris)', description: PROJECT_RULE })
   @ApiCreatedResponse({ type: TableDto })
   @ApiBadRequestResponse({ type: ApiErrorDto })

@@ -1,7 +1,9 @@
-import { Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '../auth/auth-context.js';
 import { Authenticated } from '../auth/authenticated.decorator.js';
+import { OrganizationDirectory } from '../auth/organization-directory.js';
 import { UserDirectory } from '../auth/user-directory.js';
 import { InvalidToken } from '../common/errors/oauth-errors.js';
 import { IdentityScopes } from '../scopes/identity.scopes.js';
@@ -14,27 +16,33 @@ const PATHS = ['/oauth2/userinfo', ...REALM_PATHS.map((realm) => `${realm}/proto
 @ApiTags('oauth')
 @Controller()
 export class UserinfoController {
-  constructor(private readonly users: UserDirectory) {}
+  constructor(
+    private readonly users: UserDirectory,
+    private readonly organizations: OrganizationDirectory,
+    private readonly policy: AccessPolicy,
+  ) {}
 
   @Get(PATHS)
   @Header('Cache-Control', 'no-store')
-  @Authenticated({ scope: IdentityScopes.openid })
+  @Authenticated({ scope: IdentityScopes.openid, reach: 'self' })
   @ApiOperation({ summary: 'Claims about the signed-in user (OpenID Connect userinfo)', description: '`sub`, plus `email` and `email_verified` with the `email` scope and `name` with `profile`. Only for tokens issued to a user.' })
   @ApiOkResponse({ schema: { type: 'object', example: { sub: '0b7e…', email: 'ada@example.com', email_verified: true, name: 'Ada Lovelace' } } })
-  get(@Auth() auth: AuthContext): Promise<Record<string, unknown>> {
-    return this.claims(auth);
+  get(@Auth() auth: AuthContext, @Param('realm') realm: string | undefined): Promise<Record<string, unknown>> {
+    return this.claims(auth, realm);
   }
 
   @Post(PATHS)
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @Authenticated({ scope: IdentityScopes.openid })
+  @Authenticated({ scope: IdentityScopes.openid, reach: 'self' })
   @ApiOperation({ summary: 'Userinfo by POST (OpenID Connect Core §5.3.1)' })
-  post(@Auth() auth: AuthContext): Promise<Record<string, unknown>> {
-    return this.claims(auth);
+  post(@Auth() auth: AuthContext, @Param('realm') realm: string | undefined): Promise<Record<string, unknown>> {
+    return this.claims(auth, realm);
   }
 
-  private async claims(auth: AuthContext): Promise<Record<string, unknown>> {
+  /** On a realm's path, only that realm's tokens get an answer. */
+  private async claims(auth: AuthContext, realm: string | undefined): Promise<Record<string, unknown>> {
+    if (realm !== undefined) this.policy.checkRealm(auth, (await this.organizations.findByName(realm))?.id);
     if (auth.userId === undefined) throw new InvalidToken('userinfo needs an access token issued to a user, not to a client');
     const user = await this.users.find(auth.userId);
     if (!user) throw new InvalidToken('The user this token was issued to is deleted');

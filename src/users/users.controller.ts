@@ -18,7 +18,7 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  @Authenticated({ scope: UserScopes.create })
+  @Authenticated({ scope: UserScopes.create, reach: 'organization' })
   @ApiOperation({ summary: 'Create a user in an organization' })
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The email is taken' })
@@ -28,7 +28,7 @@ export class UsersController {
   }
 
   @Get()
-  @Authenticated({ scope: UserScopes.read })
+  @Authenticated({ scope: UserScopes.read, reach: 'organization' })
   @ApiOperation({ summary: "List the organization's users, newest first" })
   @ApiOkResponse({ type: UserPageDto })
   list(@Auth() auth: AuthContext, @Query() query: PageQueryDto): Promise<UserPageDto> {
@@ -36,7 +36,7 @@ export class UsersController {
   }
 
   @Get(':id')
-  @Authenticated({ scope: UserScopes.read })
+  @Authenticated({ scope: UserScopes.read, reach: 'organization' })
   @ApiOperation({ summary: 'Read a user' })
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
@@ -45,7 +45,7 @@ export class UsersController {
   }
 
   @Patch(':id')
-  @Authenticated({ scope: UserScopes.update })
+  @Authenticated({ scope: UserScopes.update, reach: 'organization' })
   @ApiOperation({ summary: 'Update a user', description: "A new password or `disabled: true` ends the user's sessions and refuses their tokens at once." })
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
@@ -54,7 +54,7 @@ export class UsersController {
   }
 
   @Put(':id/organizations/:org')
-  @Authenticated({ scope: UserScopes.update })
+  @Authenticated({ scope: UserScopes.update, reach: 'organization' })
   @ApiOperation({ summary: "Put a user in an organization with a role, or change their role there", description: 'Only the root client can add a user of another organization. Nobody grants a role they do not hold.' })
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
@@ -64,7 +64,7 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Authenticated({ scope: UserScopes.delete })
+  @Authenticated({ scope: UserScopes.delete, reach: 'organization' })
   @ApiOperation({ summary: 'Remove a user from the organization', description: 'A user left in no organization is deleted, with their sessions, consents and refresh tokens.' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorDto })

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
 import { actorOf, type Actor } from '../audit/actor.js';
@@ -8,7 +9,8 @@ import { type AuthContext } from '../auth/auth-context.js';
 import { ClientLockout } from '../auth/client-lockout.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import { MEMBER_ROLE, permissionsOfRole } from '../scopes/permissions.js';
+import { UserDirectory } from '../auth/user-directory.js';
+import { apiScopesOfRole, MEMBER_ROLE } from '../scopes/permissions.js';
 import { type CreateUserDto, type UpdateUserDto, UserDto } from './dto/user.dto.js';
 import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
@@ -33,12 +35,14 @@ export class UsersService {
     private readonly organizations: OrganizationsService,
     private readonly audit: AuditTrail,
     private readonly lockout: ClientLockout,
+    private readonly policy: AccessPolicy,
+    private readonly directory: UserDirectory,
   ) {}
 
   async create(auth: AuthContext, dto: CreateUserDto): Promise<UserDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     const role = dto.role ?? MEMBER_ROLE;
-    this.checkGrantable(auth, role);
+    this.policy.checkGrantRole(auth, role);
     const email = normalizeEmail(dto.email);
     if (await this.users.existsBy({ email })) throw new ConflictException(`A user with email ${email} exists already`);
     const user = await this.createAccount(actorOf(auth), { email, password: dto.password, name: dto.name ?? null, emailVerified: false }, organizationId, role);
@@ -105,11 +109,12 @@ export class UsersService {
 
   async list(auth: AuthContext, query: PageQueryDto): Promise<PageDto<UserDto>> {
     const builder = this.users.createQueryBuilder('user').orderBy('user.created_at', 'DESC').addOrderBy('user.id', 'ASC').skip((query.page - 1) * query.size).take(query.size);
-    if (!auth.isRoot) {
-      builder.where('user.id IN (SELECT m.user_id FROM organization_membership m WHERE m.organization_id = :organizationId)', { organizationId: auth.organizationId });
+    const listed = this.policy.listFilter(auth);
+    if (listed.organizationId !== undefined) {
+      builder.where('user.id IN (SELECT m.user_id FROM organization_membership m WHERE m.organization_id = :organizationId)', listed);
     }
     const [users, total] = await builder.getManyAndCount();
-    const memberships = users.length === 0 ? [] : await this.memberships.findBy({ userId: In(users.map((user) => user.id)), ...(!auth.isRoot && { organizationId: auth.organizationId }) });
+    const memberships = users.length === 0 ? [] : await this.memberships.findBy({ userId: In(users.map((user) => user.id)), ...listed });
     return PageDto.of(
       users.map((user) => UserDto.from(user, memberships.filter((membership) => membership.userId === user.id))),
       total,
@@ -125,9 +130,10 @@ export class UsersService {
   async update(auth: AuthContext, id: string, dto: UpdateUserDto): Promise<UserDto> {
     const { user, memberships } = await this.findVisible(auth, id);
     const membership = memberships.find((candidate) => candidate.organizationId === auth.organizationId) ?? memberships[0];
-    // Changing someone's role or credentials needs every power they have in the organization.
-    if (membership) this.checkGrantable(auth, membership.role);
-    if (dto.role !== undefined) this.checkGrantable(auth, dto.role);
+    // The role is the organization's; name, password and disabled are the account's, which may span organizations.
+    if (membership) this.checkActOn(auth, membership);
+    if (dto.role !== undefined) this.policy.checkGrantRole(auth, dto.role);
+    if (dto.name !== undefined || dto.password !== undefined || dto.disabled !== undefined) await this.checkAccountChange(auth, user.id);
     const now = new Date();
     const endsSessions = dto.password !== undefined || (dto.disabled === true && !user.disabled);
     const changes: Partial<UserEntity> = {
@@ -154,9 +160,9 @@ export class UsersService {
   async setMembership(auth: AuthContext, id: string, organizationName: string, role: string): Promise<UserDto> {
     const organization = await this.organizations.resolve(auth, organizationName);
     const { user } = await this.findVisible(auth, id);
-    this.checkGrantable(auth, role);
+    this.policy.checkGrantRole(auth, role);
     const existing = await this.memberships.findOneBy({ userId: user.id, organizationId: organization.id });
-    if (existing) this.checkGrantable(auth, existing.role);
+    if (existing) this.checkActOn(auth, existing);
     await this.audit.change(actorOf(auth), async (change) => {
       if (existing) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: organization.id }, { role });
       else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, createdAt: new Date() });
@@ -173,8 +179,9 @@ export class UsersService {
     const { user, memberships } = await this.findVisible(auth, id);
     const all = await this.memberships.findBy({ userId: user.id });
     const own = auth.isRoot ? all : all.filter((membership) => membership.organizationId === auth.organizationId);
-    for (const membership of own) this.checkGrantable(auth, membership.role);
+    for (const membership of own) this.checkActOn(auth, membership);
     const deletesAccount = own.length === all.length;
+    if (deletesAccount) await this.checkAccountChange(auth, user.id);
     await this.audit.change(actorOf(auth), async (change) => {
       if (deletesAccount) await change.manager.delete(UserEntity, { id: user.id });
       else await change.manager.delete(MembershipEntity, { userId: user.id, organizationId: auth.organizationId });
@@ -190,15 +197,21 @@ export class UsersService {
   /** Users outside the caller's organization answer 404 exactly like ids that do not exist. */
   private async findVisible(auth: AuthContext, id: string): Promise<{ user: UserEntity; memberships: MembershipEntity[] }> {
     const user = await this.users.findOneBy({ id });
-    const memberships = user ? await this.memberships.findBy({ userId: id, ...(!auth.isRoot && { organizationId: auth.organizationId }) }) : [];
+    const memberships = user ? await this.memberships.findBy({ userId: id, ...this.policy.listFilter(auth) }) : [];
     if (!user || (!auth.isRoot && memberships.length === 0)) throw new NotFoundException(`No user with id ${id}`);
     return { user, memberships };
   }
 
-  /** Nobody grants (or takes away) a role whose permissions they do not hold. */
-  private checkGrantable(auth: AuthContext, role: string): void {
+  /** Acting on a user's membership needs every scope their role there gives (the access policy's rule 3). */
+  private checkActOn(auth: AuthContext, membership: MembershipEntity): void {
+    this.policy.checkActOn(auth, { organizationId: membership.organizationId, scopes: apiScopesOfRole(membership.role) }, `user ${membership.userId}`);
+  }
+
+  /** A change to the account itself needs authority over every organization the user belongs to (rule 4). */
+  private async checkAccountChange(auth: AuthContext, userId: string): Promise<void> {
     if (auth.isRoot) return;
-    const missing = permissionsOfRole(role).filter((permission) => !auth.permissions.includes(permission));
-    if (missing.length > 0) throw new ForbiddenException(`You cannot grant or change the role ${role}: you do not hold ${missing.join(', ')}`);
+    const memberships = await this.memberships.findBy({ userId });
+    const caller = auth.userId === undefined ? undefined : await this.directory.find(auth.userId);
+    this.policy.checkAccountChange(auth, caller?.roles, memberships);
   }
 }

@@ -1,0 +1,173 @@
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { InsufficientScope, InvalidToken } from '../common/errors/oauth-errors.js';
+import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
+import { apiScopesOfRole, scopesOfPermissions } from '../scopes/permissions.js';
+import { type Reach, type RouteRule } from './access-rule.js';
+
+/** What the policy needs to know of a caller: the verified token's principal (TokenPrincipal satisfies it). */
+export interface Caller {
+  readonly isRoot: boolean;
+  readonly organizationId: string;
+  readonly projectId: string | undefined;
+  readonly userId: string | undefined;
+  /** The token's scopes that its client (and user) still hold: what the caller holds, for every comparison below. */
+  readonly scopes: ReadonlySet<string>;
+}
+
+/** A client or a user's membership that a caller wants to act on, with every scope it holds. */
+export interface Holder {
+  readonly organizationId: string;
+  readonly scopes: readonly string[];
+}
+
+/** A user's role in one organization. */
+export interface Membership {
+  readonly organizationId: string;
+  readonly role: string;
+}
+
+/** The scope an administrator needs in each of a user's organizations to change the user's account. */
+const ACCOUNT_SCOPE = 'user:update';
+
+/**
+ * The one place that answers "may this caller do this to that target". Guards and services ask;
+ * none keeps a rule of its own. The rules (README, "Who may do what"):
+ * 1. A route needs its scope; a project-scoped token reaches only its own project's resources.
+ * 2. A target in another organization is answered exactly like a missing one: 404.
+ * 3. Nobody acts on a client or a user that holds more than they do, and nobody grants a scope,
+ *    permission or role they do not hold (the root client passes).
+ * 4. A change to a user's account (name, password, disabled) needs authority over every
+ *    organization the user belongs to, with at least the user's role in each.
+ * Identity scopes (openid, email, profile) only let a client ask users for consent, so they count
+ * for nobody's privileges.
+ */
+@Injectable()
+export class AccessPolicy {
+  /** Rule 1, for the bearer guard: the route's scope, and where a project-scoped token may go. */
+  checkRoute(caller: Caller, rule: RouteRule): void {
+    if (!caller.scopes.has(rule.scope.name)) throw new InsufficientScope(rule.scope.name);
+    if (caller.projectId !== undefined && !PROJECT_TOKEN_REACH.has(rule.reach)) {
+      throw new ForbiddenException(`This access token is scoped to project ${caller.projectId}: it reaches that project's resources only. Use an organization token for this request`);
+    }
+  }
+
+  /** Rule 2: may the caller see what belongs to `organizationId` at all? */
+  sees(caller: Caller, organizationId: string): boolean {
+    return caller.isRoot || caller.organizationId === organizationId;
+  }
+
+  /** Rule 2 for lists: the organization whose items the caller may list, or undefined for all (the root client). */
+  listedOrganization(caller: Caller): string | undefined {
+    return caller.isRoot ? undefined : caller.organizationId;
+  }
+
+  /** The same, as a query condition on an `organizationId` column. */
+  listFilter(caller: Caller): { organizationId?: string } {
+    const organizationId = this.listedOrganization(caller);
+    return organizationId === undefined ? {} : { organizationId };
+  }
+
+  /** Rule 2 for a found target: 404 with `notFound`'s message unless the caller sees it. */
+  checkSees<T extends { readonly organizationId: string }>(caller: Caller, target: T | undefined, notFound: string): T {
+    if (!target || !this.sees(caller, target.organizationId)) throw new NotFoundException(notFound);
+    return target;
+  }
+
+  /** Rule 2 for an organization itself. */
+  checkSeesOrganization<T extends { readonly id: string }>(caller: Caller, organization: T | undefined, notFound: string): T {
+    if (!organization || !this.sees(caller, organization.id)) throw new NotFoundException(notFound);
+    return organization;
+  }
+
+  /** Rule 3: the caller holds every scope `target` holds (`what` names it in the refusal). */
+  checkActOn(caller: Caller, target: Holder, what: string): void {
+    this.checkSees(caller, target, `No ${what}`);
+    const beyond = this.beyondCaller(caller, target.scopes);
+    if (beyond.length > 0) throw new ForbiddenException(`You cannot act on ${what}: it holds scopes you do not hold: ${beyond.join(', ')}`);
+  }
+
+  /** Rule 3 for scopes handed to a client or a token. */
+  checkGrantScopes(caller: Caller, scopes: readonly string[]): void {
+    const beyond = this.beyondCaller(caller, scopes);
+    if (beyond.length > 0) throw new ForbiddenException(`You cannot assign scopes you do not hold: ${beyond.join(', ')}`);
+  }
+
+  /** Rule 3 for permissions handed to a client: every scope they bundle. */
+  checkGrantPermissions(caller: Caller, permissions: readonly string[]): void {
+    const refused = permissions.filter((permission) => this.beyondCaller(caller, scopesOfPermissions([permission])).length > 0);
+    if (refused.length > 0) throw new ForbiddenException(`You cannot grant permissions you do not hold: ${refused.join(', ')}`);
+  }
+
+  /** Rule 3 for a user's role: giving it, or changing or removing it. */
+  checkGrantRole(caller: Caller, role: string): void {
+    const beyond = this.beyondCaller(caller, apiScopesOfRole(role));
+    if (beyond.length > 0) throw new ForbiddenException(`You cannot grant or change the role ${role}: you do not hold ${beyond.join(', ')}`);
+  }
+
+  /**
+   * Rule 4. `callerRoles` are the calling user's own roles (for a user token or a personal access
+   * token): a user who administers several organizations may act in each, but only with scopes
+   * their token carries. A client acts in its own organization only.
+   */
+  checkAccountChange(caller: Caller, callerRoles: ReadonlyMap<string, string> | undefined, memberships: readonly Membership[]): void {
+    if (caller.isRoot) return;
+    for (const membership of memberships) {
+      const authority = this.authorityIn(caller, callerRoles, membership.organizationId);
+      const needed = [ACCOUNT_SCOPE, ...apiScopesOfRole(membership.role)];
+      if (needed.some((scope) => !authority.has(scope))) {
+        throw new ForbiddenException(
+          "You cannot change this user's account: they belong to an organization where you do not hold every scope of their role. Only the root client, or someone administering each of their organizations, can",
+        );
+      }
+    }
+  }
+
+  /**
+   * Rule 1 and 2 for a project's resources: the project belongs to the caller's organization (else
+   * 404), a project-scoped token names this project, and an organization token is accepted only
+   * where the organization does not require project-scoped tokens (Polaris's rule for projects
+   * before its cut-off).
+   */
+  checkProject<T extends { readonly id: string; readonly organizationId: string }>(caller: Caller, project: T | undefined, requireProjectScopedTokens: boolean, id: string): T {
+    const found = this.checkSees(caller, project, `No project with id ${id}`);
+    if (caller.projectId !== undefined && caller.projectId !== found.id) {
+      throw new ForbiddenException(`This access token is scoped to project ${caller.projectId}, not ${found.id}`);
+    }
+    if (caller.projectId === undefined && !caller.isRoot && requireProjectScopedTokens) {
+      throw new ForbiddenException(`This project requires a project-scoped token: request one with scope=project-${found.id}`);
+    }
+    return found;
+  }
+
+  /** Which of `projects` a caller may list: a project-scoped token sees its own project only. */
+  visibleProjects<T extends { readonly id: string }>(caller: Caller, projects: readonly T[]): T[] {
+    return caller.projectId === undefined ? [...projects] : projects.filter((project) => project.id === caller.projectId);
+  }
+
+  /** A realm's user endpoints (userinfo) answer only for tokens of that realm, like an invalid token otherwise. */
+  checkRealm(caller: Caller, realmOrganizationId: string | undefined): void {
+    if (realmOrganizationId !== caller.organizationId) throw new InvalidToken('The access token was issued by another realm');
+  }
+
+  /** Only the root client (creating and deleting organizations). */
+  checkRoot(caller: Caller, what: string): void {
+    if (!caller.isRoot) throw new ForbiddenException(`Only the root client ${what}`);
+  }
+
+  private beyondCaller(caller: Caller, scopes: readonly string[]): string[] {
+    if (caller.isRoot) return [];
+    return scopes.filter((scope) => !caller.scopes.has(scope) && !IDENTITY_SCOPE_NAMES.has(scope));
+  }
+
+  /** What the caller may do in `organizationId`: its token's scopes there, or, for another organization, those its user's role there also gives. */
+  private authorityIn(caller: Caller, callerRoles: ReadonlyMap<string, string> | undefined, organizationId: string): ReadonlySet<string> {
+    if (organizationId === caller.organizationId) return caller.scopes;
+    const role = caller.userId !== undefined ? callerRoles?.get(organizationId) : undefined;
+    if (role === undefined) return EMPTY;
+    const granted = new Set(apiScopesOfRole(role));
+    return new Set([...caller.scopes].filter((scope) => granted.has(scope)));
+  }
+}
+
+const PROJECT_TOKEN_REACH: ReadonlySet<Reach> = new Set(['project']);
+const EMPTY: ReadonlySet<string> = new Set();

@@ -1,0 +1,65 @@
+import { Browser, hiddenFields, location, pkce } from './browser.js';
+import { type TestApp } from './test-app.js';
+import { ROOT, tokenFor } from './oauth.js';
+
+export const APP_REDIRECT = 'https://app.example.com/callback';
+
+export interface Person {
+  email: string;
+  password: string;
+}
+
+/** Creates a user through the API with the root client's token; returns their id. */
+export async function createUser(app: TestApp, person: Person, organization: string, role: string): Promise<string> {
+  const root = await tokenFor(app, ROOT);
+  const response = await app.http().post('/api/v1/users').set('Authorization', `Bearer ${root}`).send({ ...person, organization, role });
+  if (response.status !== 201) throw new Error(`user creation failed: ${response.status} ${JSON.stringify(response.body)}`);
+  return (response.body as { id: string }).id;
+}
+
+/** Adds a user to another organization with a role, as the root client. */
+export async function addMembership(app: TestApp, userId: string, organization: string, role: string): Promise<void> {
+  const root = await tokenFor(app, ROOT);
+  const response = await app.http().put(`/api/v1/users/${userId}/organizations/${organization}`).set('Authorization', `Bearer ${root}`).send({ role });
+  if (response.status !== 200) throw new Error(`membership failed: ${response.status} ${JSON.stringify(response.body)}`);
+}
+
+/**
+ * The token response a public app of `realm` gets through the authorization code flow with PKCE,
+ * `person` signing in and allowing it. `organization` picks the organization of a Polar
+ * organization token (`sub_type=organization`).
+ */
+export async function userTokens(
+  app: TestApp,
+  options: { clientId: string; clientSecret?: string; scope: string; person: Person; realm?: string; organization?: string },
+): Promise<Record<string, string>> {
+  const browser = new Browser(app);
+  const { verifier, challenge } = pkce();
+  const path = options.realm === undefined ? '/oauth2/authorize' : `/auth/realms/${options.realm}/protocol/openid-connect/auth`;
+  const params = {
+    response_type: 'code',
+    client_id: options.clientId,
+    scope: options.scope,
+    state: 'st',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...(options.organization !== undefined && { sub_type: 'organization' }),
+  };
+  let page = await browser.authorize(params, path);
+  if (page.status === 302 && location(page).pathname === '/oauth2/sign-in') {
+    const signedIn = await browser.signIn(location(page).searchParams.get('return_to')!, options.person.email, options.person.password);
+    if (signedIn.status !== 303) throw new Error(`sign-in: ${signedIn.status} ${signedIn.text}`);
+    page = await browser.agent.get(signedIn.headers.location!);
+  }
+  if (page.status !== 200) throw new Error(`consent page: ${page.status} ${page.headers.location ?? page.text}`);
+  const decided = await browser.agent
+    .post(path)
+    .type('form')
+    .send({ ...hiddenFields(page.text), decision: 'allow', ...(options.organization !== undefined && { organization: options.organization }) });
+  const code = location(decided).searchParams.get('code');
+  if (!code) throw new Error(`no code: ${decided.status} ${decided.headers.location ?? decided.text}`);
+  const tokenPath = options.realm === undefined ? '/api/v1/oauth/token' : `/auth/realms/${options.realm}/protocol/openid-connect/token`;
+  const response = await app.http().post(tokenPath).type('form').send({ grant_type: 'authorization_code', client_id: options.clientId, code, code_verifier: verifier, ...(options.clientSecret !== undefined && { client_secret: options.clientSecret }) });
+  if (response.status !== 200) throw new Error(`token: ${response.status} ${JSON.stringify(response.body)}`);
+  return response.body as Record<string, string>;
+}
