@@ -1,4 +1,4 @@
-import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InsufficientScope, InvalidToken } from '../common/errors/oauth-errors.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { apiScopesOfRole, scopesOfPermissions } from '../scopes/permissions.js';
@@ -25,6 +25,9 @@ export interface Membership {
   readonly organizationId: string;
   readonly role: string;
 }
+
+/** The scope that lets a user manage their personal access tokens (spelled out: this module depends on no domain). */
+const PERSONAL_TOKEN_SCOPE = 'token:personal';
 
 /** The scope an administrator needs in each of a user's organizations to change the user's account. */
 const ACCOUNT_SCOPE = 'user:update';
@@ -98,6 +101,16 @@ export class AccessPolicy {
     if (refused.length > 0) throw new ForbiddenException(`You cannot grant permissions you do not hold: ${refused.join(', ')}`);
   }
 
+  /**
+   * Rule 3 for a personal access token: the user's own credential, so it carries what the user's
+   * role in its organization gives (`roleScopes`), never more, and never `token:personal` itself.
+   */
+  checkGrantPersonalScopes(roleScopes: ReadonlySet<string>, scopes: readonly string[], organizationName: string): void {
+    if (scopes.includes(PERSONAL_TOKEN_SCOPE)) throw new BadRequestException('A personal access token cannot manage personal access tokens');
+    const notHeld = scopes.filter((scope) => !roleScopes.has(scope));
+    if (notHeld.length > 0) throw new ForbiddenException(`You do not hold these scopes in ${organizationName}: ${notHeld.join(', ')}`);
+  }
+
   /** Rule 3 for a user's role: giving it, or changing or removing it. */
   checkGrantRole(caller: Caller, role: string): void {
     const beyond = this.beyondCaller(caller, apiScopesOfRole(role));
@@ -144,9 +157,20 @@ export class AccessPolicy {
     return caller.projectId === undefined ? [...projects] : projects.filter((project) => project.id === caller.projectId);
   }
 
-  /** A realm's user endpoints (userinfo) answer only for tokens of that realm, like an invalid token otherwise. */
-  checkRealm(caller: Caller, realmOrganizationId: string | undefined): void {
-    if (realmOrganizationId !== caller.organizationId) throw new InvalidToken('The access token was issued by another realm');
+  /** What a `self` route acts on: the calling user, who must be there (`what` says what belongs to users). */
+  checkSelf(caller: Caller, what: string): string {
+    if (caller.userId === undefined) throw new ForbiddenException(`${what} belong to users: call this with a token issued to a user`);
+    return caller.userId;
+  }
+
+  /**
+   * Userinfo (OpenID Connect Core §5.3) answers for a user's token only, and on a realm's path
+   * only for that realm's tokens; anything else is an invalid token there (RFC 6750 §3.1).
+   */
+  checkUserinfo(caller: Caller, realmOrganizationId: string | null | undefined): string {
+    if (realmOrganizationId !== null && realmOrganizationId !== caller.organizationId) throw new InvalidToken('The access token was issued by another realm');
+    if (caller.userId === undefined) throw new InvalidToken('userinfo needs an access token issued to a user, not to a client');
+    return caller.userId;
   }
 
   /** Only the root client (creating and deleting organizations). */

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, ForbiddenException, Get, Header, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { AccessPolicy } from '../access/access-policy.js';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { actorOf } from '../audit/actor.js';
 import { Auth, type AuthContext } from '../auth/auth-context.js';
@@ -9,15 +10,17 @@ import { PersonalAccessTokenScopes } from './personal-access-token.scopes.js';
 import { PersonalAccessTokensService, type TokenOwner } from './personal-access-tokens.service.js';
 
 /** A signed-in user's own tokens, through the API (a user token from the authorization code flow). */
-function ownerOf(auth: AuthContext): TokenOwner {
-  if (auth.userId === undefined) throw new ForbiddenException('Personal access tokens belong to users: call this with a token issued to a user');
-  return { userId: auth.userId, defaultOrganizationId: auth.organizationId };
+function ownerOf(policy: AccessPolicy, auth: AuthContext): TokenOwner {
+  return { userId: policy.checkSelf(auth, 'Personal access tokens'), defaultOrganizationId: auth.organizationId };
 }
 
 @ApiTags('users')
 @Controller('api/v1/users/me/tokens')
 export class PersonalAccessTokensController {
-  constructor(private readonly tokens: PersonalAccessTokensService) {}
+  constructor(
+    private readonly tokens: PersonalAccessTokensService,
+    private readonly policy: AccessPolicy,
+  ) {}
 
   @Post()
   @Header('Cache-Control', 'no-store')
@@ -25,7 +28,7 @@ export class PersonalAccessTokensController {
   @ApiOperation({ summary: 'Create a personal access token', description: 'Returns the token: the only time it is shown.' })
   @ApiCreatedResponse({ type: CreatedPersonalAccessTokenDto })
   create(@Auth() auth: AuthContext, @Body() dto: CreatePersonalAccessTokenDto): Promise<CreatedPersonalAccessTokenDto> {
-    return this.tokens.create(ownerOf(auth), actorOf(auth), dto);
+    return this.tokens.create(ownerOf(this.policy, auth), actorOf(auth), dto);
   }
 
   @Get()
@@ -33,7 +36,7 @@ export class PersonalAccessTokensController {
   @ApiOperation({ summary: "List the caller's personal access tokens (never the tokens themselves)" })
   @ApiOkResponse({ type: [PersonalAccessTokenDto] })
   list(@Auth() auth: AuthContext): Promise<PersonalAccessTokenDto[]> {
-    return this.tokens.list(ownerOf(auth).userId);
+    return this.tokens.list(ownerOf(this.policy, auth).userId);
   }
 
   @Delete(':id')
@@ -43,6 +46,6 @@ export class PersonalAccessTokensController {
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorDto })
   revoke(@Auth() auth: AuthContext, @Param('id', new ParseUUIDPipe({ version: '4' })) id: string): Promise<void> {
-    return this.tokens.revoke(ownerOf(auth).userId, id, actorOf(auth));
+    return this.tokens.revoke(ownerOf(this.policy, auth).userId, id, actorOf(auth));
   }
 }

@@ -1,5 +1,6 @@
+import { AccessPolicy } from '../access/access-policy.js';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
@@ -10,7 +11,6 @@ import { roleIn, UserDirectory } from '../auth/user-directory.js';
 import { userScopesOfRole } from '../scopes/permissions.js';
 import { type CreatePersonalAccessTokenDto, type CreatedPersonalAccessTokenDto, PersonalAccessTokenDto } from './dto/personal-access-token.dto.js';
 import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
-import { PersonalAccessTokenScopes } from './personal-access-token.scopes.js';
 
 /** Whose tokens: a user, and the organization to use when the request names none. */
 export interface TokenOwner {
@@ -30,6 +30,7 @@ export class PersonalAccessTokensService {
     private readonly users: UserDirectory,
     private readonly organizations: OrganizationDirectory,
     private readonly audit: AuditTrail,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async create(owner: TokenOwner, actor: Actor, dto: CreatePersonalAccessTokenDto): Promise<CreatedPersonalAccessTokenDto> {
@@ -37,10 +38,7 @@ export class PersonalAccessTokensService {
     const user = (await this.users.find(owner.userId))!;
     const role = roleIn(user, organization);
     if (role === undefined) throw new NotFoundException(`No organization named ${dto.organization}`);
-    if (dto.scopes.includes(PersonalAccessTokenScopes.manage.name)) throw new BadRequestException('A personal access token cannot manage personal access tokens');
-    const held = userScopesOfRole(role);
-    const notHeld = dto.scopes.filter((scope) => !held.has(scope));
-    if (notHeld.length > 0) throw new ForbiddenException(`You do not hold these scopes in ${organization.name}: ${notHeld.join(', ')}`);
+    this.policy.checkGrantPersonalScopes(userScopesOfRole(role), dto.scopes, organization.name);
     const token = PERSONAL_ACCESS_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const now = new Date();
     const row = this.repository.create({

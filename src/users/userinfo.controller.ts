@@ -42,9 +42,8 @@ export class UserinfoController {
 
   /** On a realm's path, only that realm's tokens get an answer. */
   private async claims(auth: AuthContext, realm: string | undefined): Promise<Record<string, unknown>> {
-    if (realm !== undefined) this.policy.checkRealm(auth, (await this.organizations.findByName(realm))?.id);
-    if (auth.userId === undefined) throw new InvalidToken('userinfo needs an access token issued to a user, not to a client');
-    const user = await this.users.find(auth.userId);
+    const realmOrganizationId = realm === undefined ? null : (await this.organizations.findByName(realm))?.id;
+    const user = await this.users.find(this.policy.checkUserinfo(auth, realmOrganizationId));
     if (!user) throw new InvalidToken('The user this token was issued to is deleted');
     return identityClaims(user, auth.scopes);
   }

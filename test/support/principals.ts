@@ -51,11 +51,15 @@ export async function userTokens(
     if (signedIn.status !== 303) throw new Error(`sign-in: ${signedIn.status} ${signedIn.text}`);
     page = await browser.agent.get(signedIn.headers.location!);
   }
-  if (page.status !== 200) throw new Error(`consent page: ${page.status} ${page.headers.location ?? page.text}`);
-  const decided = await browser.agent
-    .post(path)
-    .type('form')
-    .send({ ...hiddenFields(page.text), decision: 'allow', ...(options.organization !== undefined && { organization: options.organization }) });
+  // A consent given before is remembered: the app gets its code without the consent page.
+  const remembered = page.status === 302 && page.headers.location?.startsWith(APP_REDIRECT);
+  if (page.status !== 200 && !remembered) throw new Error(`consent page: ${page.status} ${page.headers.location ?? page.text}`);
+  const decided = remembered
+    ? page
+    : await browser.agent
+        .post(path)
+        .type('form')
+        .send({ ...hiddenFields(page.text), decision: 'allow', ...(options.organization !== undefined && { organization: options.organization }) });
   const code = location(decided).searchParams.get('code');
   if (!code) throw new Error(`no code: ${decided.status} ${decided.headers.location ?? decided.text}`);
   const tokenPath = options.realm === undefined ? '/api/v1/oauth/token' : `/auth/realms/${options.realm}/protocol/openid-connect/token`;

@@ -1,0 +1,83 @@
+import { describe, expect, it } from '@jest/globals';
+import { ForbiddenException, NotFoundException } from '@nestjs/common';
+import { InsufficientScope, InvalidToken } from '../common/errors/oauth-errors.js';
+import { defineScope } from '../scopes/scope-definition.js';
+import { AccessPolicy, type Caller } from './access-policy.js';
+
+const policy = new AccessPolicy();
+const caller = (scopes: string[], extra: Partial<Caller> = {}): Caller => ({ isRoot: false, organizationId: 'org-a', projectId: undefined, userId: undefined, scopes: new Set(scopes), ...extra });
+const ROOT = caller([], { isRoot: true, organizationId: 'built-in' });
+const ADMINISTER_ACCOUNT = ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', 'client:create', 'client:read', 'client:update', 'client:delete', 'user:create', 'user:read', 'user:update', 'user:delete', 'scope:read', 'audit:read'];
+
+describe('AccessPolicy', () => {
+  it('checks the route scope first, then keeps a project-scoped token to project routes', () => {
+    const read = defineScope('client:read', 'read clients');
+    expect(() => policy.checkRoute(caller([]), { scope: read, reach: 'organization' })).toThrow(InsufficientScope);
+    expect(() => policy.checkRoute(caller(['client:read']), { scope: read, reach: 'organization' })).not.toThrow();
+    const projectToken = caller(['client:read'], { projectId: 'p1' });
+    expect(() => policy.checkRoute(projectToken, { scope: read, reach: 'organization' })).toThrow(ForbiddenException);
+    expect(() => policy.checkRoute(projectToken, { scope: read, reach: 'self' })).toThrow(ForbiddenException);
+    expect(() => policy.checkRoute(projectToken, { scope: read, reach: 'project' })).not.toThrow();
+  });
+
+  it('answers a target of another organization like a missing one', () => {
+    expect(() => policy.checkSees(caller([]), { organizationId: 'org-b' }, 'No client')).toThrow(NotFoundException);
+    expect(() => policy.checkSees(caller([]), undefined, 'No client')).toThrow(NotFoundException);
+    expect(policy.checkSees(ROOT, { organizationId: 'org-b' }, 'No client')).toEqual({ organizationId: 'org-b' });
+    expect(policy.listFilter(caller([]))).toEqual({ organizationId: 'org-a' });
+    expect(policy.listFilter(ROOT)).toEqual({});
+  });
+
+  it('lets nobody act on a holder of scopes they lack; identity scopes count for nobody', () => {
+    const clientAdmin = caller(['client:update', 'scope:read']);
+    expect(() => policy.checkActOn(clientAdmin, { organizationId: 'org-a', scopes: ['scope:read', 'openid'] }, 'client x')).not.toThrow();
+    expect(() => policy.checkActOn(clientAdmin, { organizationId: 'org-a', scopes: ['scope:read', 'audit:read'] }, 'client x')).toThrow('it holds scopes you do not hold: audit:read');
+    expect(() => policy.checkActOn(clientAdmin, { organizationId: 'org-b', scopes: [] }, 'client x')).toThrow(NotFoundException);
+    expect(() => policy.checkActOn(ROOT, { organizationId: 'org-b', scopes: ['key:rotate'] }, 'client x')).not.toThrow();
+  });
+
+  it('grants permissions and roles by every scope they bundle', () => {
+    const clientAdmin = caller(['client:create', 'client:read', 'client:update', 'client:delete', 'scope:read']);
+    expect(() => policy.checkGrantPermissions(clientAdmin, ['administer-clients'])).not.toThrow();
+    expect(() => policy.checkGrantPermissions(clientAdmin, ['administer-account'])).toThrow('You cannot grant permissions you do not hold: administer-account');
+    expect(() => policy.checkGrantRole(clientAdmin, 'member')).not.toThrow();
+    expect(() => policy.checkGrantRole(clientAdmin, 'administer-account')).toThrow(ForbiddenException);
+    expect(() => policy.checkGrantScopes(clientAdmin, ['openid', 'client:read'])).not.toThrow();
+    expect(() => policy.checkGrantScopes(clientAdmin, ['user:read'])).toThrow('You cannot assign scopes you do not hold: user:read');
+  });
+
+  it("needs authority over every one of a user's organizations for an account change", () => {
+    const admin = caller(ADMINISTER_ACCOUNT);
+    expect(() => policy.checkAccountChange(admin, undefined, [{ organizationId: 'org-a', role: 'administer-account' }])).not.toThrow();
+    expect(() => policy.checkAccountChange(admin, undefined, [{ organizationId: 'org-a', role: 'member' }, { organizationId: 'org-b', role: 'member' }])).toThrow(ForbiddenException);
+    // A user administering both organizations may, with a token carrying the scopes.
+    const user = caller(ADMINISTER_ACCOUNT, { userId: 'u1' });
+    const roles = new Map([['org-a', 'administer-account'], ['org-b', 'administer-account']]);
+    expect(() => policy.checkAccountChange(user, roles, [{ organizationId: 'org-a', role: 'member' }, { organizationId: 'org-b', role: 'administer-account' }])).not.toThrow();
+    // Their role in org B does not count for more than the token carries.
+    const narrow = caller(['user:update'], { userId: 'u1' });
+    expect(() => policy.checkAccountChange(narrow, roles, [{ organizationId: 'org-b', role: 'administer-clients' }])).toThrow(ForbiddenException);
+    // A client's own organization is the only one it acts in, whatever roles map it is handed.
+    expect(() => policy.checkAccountChange(admin, roles, [{ organizationId: 'org-b', role: 'member' }])).toThrow(ForbiddenException);
+    expect(() => policy.checkAccountChange(ROOT, undefined, [{ organizationId: 'org-b', role: 'administer-account' }])).not.toThrow();
+  });
+
+  it("keeps a project-scoped token to its project, and organization tokens off projects that require project tokens", () => {
+    const project = { id: 'p1', organizationId: 'org-a' };
+    expect(policy.checkProject(caller([], { projectId: 'p1' }), project, true, 'p1')).toBe(project);
+    expect(() => policy.checkProject(caller([], { projectId: 'p2' }), project, false, 'p1')).toThrow('scoped to project p2, not p1');
+    expect(() => policy.checkProject(caller([]), project, true, 'p1')).toThrow('requires a project-scoped token');
+    expect(policy.checkProject(caller([]), project, false, 'p1')).toBe(project);
+    expect(() => policy.checkProject(caller([], { organizationId: 'org-b' }), project, false, 'p1')).toThrow(NotFoundException);
+    expect(policy.visibleProjects(caller([], { projectId: 'p1' }), [project, { id: 'p2' }])).toEqual([project]);
+  });
+
+  it('answers userinfo only for user tokens of the realm in the path', () => {
+    expect(policy.checkUserinfo(caller([], { userId: 'u1' }), null)).toBe('u1');
+    expect(policy.checkUserinfo(caller([], { userId: 'u1' }), 'org-a')).toBe('u1');
+    expect(() => policy.checkUserinfo(caller([], { userId: 'u1' }), 'org-b')).toThrow(InvalidToken);
+    expect(() => policy.checkUserinfo(caller([], { userId: 'u1' }), undefined)).toThrow(InvalidToken);
+    expect(() => policy.checkUserinfo(caller([]), null)).toThrow(InvalidToken);
+    expect(() => policy.checkGrantPersonalScopes(new Set(['profile']), ['token:personal'], 'acme')).toThrow('cannot manage personal access tokens');
+  });
+});
