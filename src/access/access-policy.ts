@@ -1,7 +1,7 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { InsufficientScope, InvalidToken } from '../common/errors/oauth-errors.js';
+import { InsufficientClientScope, InsufficientScope, InvalidToken, UnauthorizedClient } from '../common/errors/oauth-errors.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
-import { apiScopesOfRole, scopesOfPermissions } from '../scopes/permissions.js';
+import { apiScopesOfRole, scopesOfPermissions, userScopesOfRole } from '../scopes/permissions.js';
 import { type Reach, type RouteRule } from './access-rule.js';
 
 /** What the policy needs to know of a caller: the verified token's principal (TokenPrincipal satisfies it). */
@@ -12,6 +12,15 @@ export interface Caller {
   readonly userId: string | undefined;
   /** The token's scopes that its client (and user) still hold: what the caller holds, for every comparison below. */
   readonly scopes: ReadonlySet<string>;
+}
+
+/** Whose tenant a caller is: a token's principal, or a client authenticated by its credentials. */
+export type Tenant = Pick<Caller, 'isRoot' | 'organizationId'>;
+
+/** A client calling an endpoint with its own credentials (introspection, revocation). */
+export interface CallingClient extends Tenant {
+  readonly id: string;
+  readonly scopes: readonly string[];
 }
 
 /** A client or a user's membership that a caller wants to act on, with every scope it holds. */
@@ -55,7 +64,7 @@ export class AccessPolicy {
   }
 
   /** Rule 2: may the caller see what belongs to `organizationId` at all? */
-  sees(caller: Caller, organizationId: string): boolean {
+  sees(caller: Tenant, organizationId: string): boolean {
     return caller.isRoot || caller.organizationId === organizationId;
   }
 
@@ -109,6 +118,16 @@ export class AccessPolicy {
     if (scopes.includes(PERSONAL_TOKEN_SCOPE)) throw new BadRequestException('A personal access token cannot manage personal access tokens');
     const notHeld = scopes.filter((scope) => !roleScopes.has(scope));
     if (notHeld.length > 0) throw new ForbiddenException(`You do not hold these scopes in ${organizationName}: ${notHeld.join(', ')}`);
+  }
+
+  /**
+   * Rule 3 for consent: of the scopes an app asks for, those a user with `role` in the
+   * organization may grant it (RFC 6749 §3.3 lets the rest be dropped); none for a non-member.
+   */
+  scopesUserMayGrant(role: string | undefined, requested: readonly string[]): string[] {
+    if (role === undefined) return [];
+    const held = userScopesOfRole(role);
+    return requested.filter((scope) => held.has(scope));
   }
 
   /** Rule 3 for a user's role: giving it, or changing or removing it. */
@@ -171,6 +190,21 @@ export class AccessPolicy {
     if (realmOrganizationId !== null && realmOrganizationId !== caller.organizationId) throw new InvalidToken('The access token was issued by another realm');
     if (caller.userId === undefined) throw new InvalidToken('userinfo needs an access token issued to a user, not to a client');
     return caller.userId;
+  }
+
+  /** For endpoints a client calls with its own credentials: it holds the endpoint's scope (the root client holds all). */
+  checkClientScope(client: CallingClient, scope: string): void {
+    if (!client.isRoot && !client.scopes.includes(scope)) throw new InsufficientClientScope(scope);
+  }
+
+  /** RFC 7662: a resource server learns about tokens of its own organization only (the root client, of all). */
+  mayIntrospect(client: CallingClient, tokenOrganizationId: string): boolean {
+    return this.sees(client, tokenOrganizationId);
+  }
+
+  /** RFC 7009 §2.1: a client revokes only tokens issued to it (the root client, any). */
+  checkRevoke(client: CallingClient, tokenClientId: string): void {
+    if (!client.isRoot && tokenClientId !== client.id) throw new UnauthorizedClient('The token was issued to another client: a client can revoke only its own tokens');
   }
 
   /** Only the root client (creating and deleting organizations). */

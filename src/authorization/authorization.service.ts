@@ -1,9 +1,9 @@
+import { AccessPolicy } from '../access/access-policy.js';
 import { Injectable } from '@nestjs/common';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { roleIn, type UserRecord } from '../auth/user-directory.js';
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
 import { AccessDenied, ConsentRequired, LoginRequired } from '../common/errors/oauth-errors.js';
-import { userScopesOfRole } from '../scopes/permissions.js';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { type AuthorizationRequest } from './authorization-request.js';
 import { type BrowserSession } from './browser-sessions.js';
@@ -27,6 +27,7 @@ export class AuthorizationService {
     private readonly codes: AuthorizationCodes,
     private readonly consents: Consents,
     private readonly organizations: OrganizationDirectory,
+    private readonly policy: AccessPolicy,
   ) {}
 
   /** `prompt=login` asks for the password even with a session; the sign-in form drops it from the request it returns to. */
@@ -71,8 +72,7 @@ export class AuthorizationService {
   private async approveForOrganization(request: AuthorizationRequest, session: BrowserSession, organizationName: unknown): Promise<string> {
     const organization = (await this.pickableOrganizations(request, session.user)).find((candidate) => candidate.name === organizationName);
     if (!organization) throw new PageError(400, 'Pick an organization', 'Choose one of your organizations for this application to act for.');
-    const held = userScopesOfRole(roleIn(session.user, organization)!);
-    const scopes = request.scopes.filter((scope) => held.has(scope));
+    const scopes = this.policy.scopesUserMayGrant(roleIn(session.user, organization), request.scopes);
     if (scopes.length === 0) {
       throw new RedirectToClient(new AccessDenied(`Your role in ${organization.name} gives none of the requested scopes`), request.redirectUri, request.state, request.issuer);
     }
@@ -92,8 +92,7 @@ export class AuthorizationService {
     if (role === undefined) {
       throw new RedirectToClient(new AccessDenied(`This account is not a member of the organization ${request.organization.name}`), request.redirectUri, request.state, request.issuer);
     }
-    const held = userScopesOfRole(role);
-    const scopes = request.scopes.filter((scope) => held.has(scope));
+    const scopes = this.policy.scopesUserMayGrant(role, request.scopes);
     if (scopes.length === 0) {
       throw new RedirectToClient(new AccessDenied('None of the requested scopes is available to this account'), request.redirectUri, request.state, request.issuer);
     }

@@ -1,3 +1,4 @@
+import { AccessPolicy } from '../access/access-policy.js';
 import { type CanActivate, type ExecutionContext, Injectable, NotFoundException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
@@ -7,7 +8,7 @@ import { ClientCredentialsAuthenticator } from '../auth/client-credentials.authe
 import { type ClientRecord } from '../auth/client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { REQUIRED_SCOPE } from '../auth/required-scope.js';
-import { InsufficientClientScope, InvalidClient, InvalidRequest } from '../common/errors/oauth-errors.js';
+import { InvalidClient, InvalidRequest } from '../common/errors/oauth-errors.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { REQUIRED_PARAMETER } from './client-authenticated-endpoint.decorator.js';
 import { parseTokenRequest, type TokenRequestParams } from './token-request.js';
@@ -43,6 +44,7 @@ export class ClientAuthenticationGuard implements CanActivate {
     private readonly authenticator: ClientCredentialsAuthenticator,
     private readonly organizations: OrganizationDirectory,
     private readonly reflector: Reflector,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,7 +60,7 @@ export class ClientAuthenticationGuard implements CanActivate {
     const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, context.getHandler());
     // Introspection is for resource servers, which can keep a secret.
     if (scope && client.isPublic) throw new InvalidClient('A public client cannot call this endpoint');
-    if (scope && !client.isRoot && !client.scopes.includes(scope.name)) throw new InsufficientClientScope(scope.name);
+    if (scope) this.policy.checkClientScope(client, scope.name);
     request.client = client;
     return true;
   }

@@ -1,3 +1,4 @@
+import { AccessPolicy } from '../access/access-policy.js';
 import { Injectable } from '@nestjs/common';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
 import { type ClientRecord } from '../auth/client-directory.js';
@@ -13,13 +14,16 @@ const INACTIVE: IntrospectionResponseDto = Object.freeze({ active: false });
  */
 @Injectable()
 export class TokenIntrospection {
-  constructor(private readonly verifier: AccessTokenVerifier) {}
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly policy: AccessPolicy,
+  ) {}
 
   async introspect(caller: ClientRecord, token: string): Promise<IntrospectionResponseDto> {
     const verified = await this.verifier.verifyIfValid(token);
     if (!verified) return INACTIVE;
     const { principal, claims } = verified;
-    if (!caller.isRoot && principal.organizationId !== caller.organizationId) return INACTIVE;
+    if (!this.policy.mayIntrospect(caller, principal.organizationId)) return INACTIVE;
     return {
       active: true,
       scope: [...principal.scopes].join(' '),

@@ -1,10 +1,11 @@
+import { AccessPolicy } from '../access/access-policy.js';
 import { Injectable } from '@nestjs/common';
 import { type Actor } from '../audit/actor.js';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { REFRESH_TOKEN_PREFIX, RefreshTokens } from '../authorization/refresh-tokens.js';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
 import { type ClientRecord } from '../auth/client-directory.js';
-import { UnauthorizedClient, UnsupportedTokenType } from '../common/errors/oauth-errors.js';
+import { UnsupportedTokenType } from '../common/errors/oauth-errors.js';
 import { PERSONAL_ACCESS_TOKEN_PREFIX } from '../auth/personal-access-token-directory.js';
 import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
 
@@ -20,6 +21,7 @@ export class TokenRevocation {
     private readonly verifier: AccessTokenVerifier,
     private readonly audit: AuditTrail,
     private readonly refreshTokens: RefreshTokens,
+    private readonly policy: AccessPolicy,
   ) {}
 
   async revoke(caller: ClientRecord, actor: Actor, token: string): Promise<void> {
@@ -35,7 +37,7 @@ export class TokenRevocation {
     const verified = await this.verifier.verifyIfValid(token);
     if (!verified) return;
     const { principal, claims } = verified;
-    if (!caller.isRoot && principal.clientId !== caller.id) throw new UnauthorizedClient('The token was issued to another client: a client can revoke only its own tokens');
+    this.policy.checkRevoke(caller, principal.clientId);
     const expiresAt = new Date((claims.exp as number) * 1000);
     await this.audit.change(actor, async (change) => {
       await revokeAccessTokens(change, [{ jti: principal.tokenId, clientId: principal.clientId, organizationId: principal.organizationId, expiresAt }]);
