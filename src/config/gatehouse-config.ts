@@ -1,3 +1,4 @@
+import { canonicalEmail } from '../common/canonical-email.js';
 import { type Environment, type SigningAlgorithm } from './environment.js';
 
 /** The validated configuration in the shape the rest of the code wants it. */
@@ -53,7 +54,7 @@ export class GatehouseConfig {
       lockoutMs: environment.BRUTE_FORCE_LOCKOUT_SECONDS * 1000,
     };
     this.rateLimitPerMinute = environment.RATE_LIMIT_PER_MINUTE;
-    this.admin = { email: (environment.ADMIN_EMAIL ?? 'admin@gatehouse.local').trim().toLowerCase(), password: environment.ADMIN_PASSWORD };
+    this.admin = { email: canonicalEmail(environment.ADMIN_EMAIL ?? 'admin@gatehouse.local'), password: environment.ADMIN_PASSWORD };
     this.sessionLifespanMs = environment.SESSION_LIFESPAN_SECONDS * 1000;
     this.refreshTokenLifespanSeconds = environment.REFRESH_TOKEN_LIFESPAN_SECONDS;
     this.signInRateLimitPerMinute = environment.SIGN_IN_RATE_LIMIT_PER_MINUTE;

@@ -6,6 +6,7 @@ import { actorOf, type Actor } from '../audit/actor.js';
 import { AuditTrail, type Change } from '../audit/audit-trail.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { ClientLockout } from '../auth/client-lockout.js';
+import { canonicalEmail } from '../common/canonical-email.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { MEMBER_ROLE, permissionsOfRole } from '../scopes/permissions.js';
@@ -14,9 +15,9 @@ import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 
-/** Emails are compared without regard to case or surrounding space. */
+/** Emails are stored, looked up, locked out and compared in one form: see canonicalEmail. */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return canonicalEmail(email);
 }
 
 /**
