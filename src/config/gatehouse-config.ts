@@ -19,7 +19,7 @@ export class GatehouseConfig {
   /** Realm name of the built-in organization, home of the root client and of the Fides paths. */
   readonly defaultOrganization: string;
   readonly shutdownGraceMs: number;
-  readonly bruteForce: { readonly maxFailures: number; readonly windowMs: number; readonly lockoutMs: number };
+  readonly bruteForce: { readonly maxFailures: number; readonly maxFailuresOverall: number; readonly windowMs: number; readonly lockoutMs: number };
   readonly rateLimitPerMinute: number;
   /** Browser origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
@@ -50,6 +50,7 @@ export class GatehouseConfig {
     this.shutdownGraceMs = environment.SHUTDOWN_GRACE_SECONDS * 1000;
     this.bruteForce = {
       maxFailures: environment.BRUTE_FORCE_MAX_FAILURES,
+      maxFailuresOverall: environment.BRUTE_FORCE_MAX_FAILURES_OVERALL,
       windowMs: environment.BRUTE_FORCE_WINDOW_SECONDS * 1000,
       lockoutMs: environment.BRUTE_FORCE_LOCKOUT_SECONDS * 1000,
     };
