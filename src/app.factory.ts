@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { LogController } from 'fastify';
 import { AppModule } from './app.module.js';
+import { trustedProxies } from './config/environment.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
 import { createLogger, type LogLevel, PinoNestLogger, requestId } from './common/logging/logger.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
@@ -29,6 +30,8 @@ export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { maxParamLength: 256 },
+    // request.ip: the connection's address, or the caller that a trusted proxy names in X-Forwarded-For.
+    trustProxy: trustedProxies(process.env.TRUST_PROXY),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     logger: new PinoNestLogger(logger),

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type TestApp, startApp } from './support/test-app.js';
 import { basic, createClient, type Credentials, ROOT, tokenFor } from './support/oauth.js';
+import { manualClock } from './support/clock.js';
+import { from } from './support/source-address.js';
 
 describe('brute-force protection and rate limits', () => {
   const apps: TestApp[] = [];
@@ -12,10 +14,67 @@ describe('brute-force protection and rate limits', () => {
   afterEach(async () => {
     while (apps.length > 0) await apps.pop()!.close();
   });
-  const attempt = (app: TestApp, credentials: Credentials) => app.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'client_credentials', ...credentials });
+  const attempt = (app: TestApp, credentials: Credentials, address = '127.0.0.1') =>
+    app.http().post('/api/v1/oauth/token').agent(from(address)).type('form').send({ grant_type: 'client_credentials', ...credentials });
 
-  it('locks a client_id out after repeated failures, even with the right secret, for a growing wait; admins see and clear it', async () => {
+  it('locks out the address that guesses, not the client: the real client keeps getting tokens from its own address', async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_LOCKOUT_SECONDS: '60' });
+    const client = await createClient(app, { scopes: [] });
+    const wrong = { ...client, client_secret: 'wrong' };
+    for (let index = 0; index < 3; index += 1) expect((await attempt(app, wrong, '127.0.0.2')).status).toBe(401);
+    // The attacker's address is locked, even with the right secret.
+    expect((await attempt(app, client, '127.0.0.2')).status).toBe(429);
+    // The client, from an address that never failed (nor ever succeeded before), is served, by every method.
+    expect((await attempt(app, client, '127.0.0.3')).status).toBe(200);
+    expect((await app.http().post('/api/v1/oauth/token').agent(from('127.0.0.4')).set('Authorization', basic(client)).type('form').send({ grant_type: 'client_credentials' })).status).toBe(200);
+    for (let index = 0; index < 10; index += 1) expect((await attempt(app, wrong, '127.0.0.2')).status).toBe(429);
+    expect((await attempt(app, client, '127.0.0.3')).status).toBe(200);
+  });
+
+  it('bounds guessing spread over many addresses: past the overall budget only addresses that authenticated recently are served', async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_MAX_FAILURES_OVERALL: '5', BRUTE_FORCE_LOCKOUT_SECONDS: '60' });
+    const clock = manualClock(app);
+    const client = await createClient(app, { scopes: [] });
+    expect((await attempt(app, client, '127.0.0.3')).status).toBe(200);
+    const wrong = { ...client, client_secret: 'wrong' };
+    for (let host = 1; host <= 5; host += 1) expect((await attempt(app, wrong, `127.0.1.${host}`)).status).toBe(401);
+    // No further guess is even checked, from any address that has not authenticated: not even the right secret passes.
+    const refused = await attempt(app, client, '127.0.1.6');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    expect((await attempt(app, wrong, '127.0.1.1')).status).toBe(429);
+    // The client's own address, which authenticated before the attack, keeps working.
+    expect((await attempt(app, client, '127.0.0.3')).status).toBe(200);
+    const root = await tokenFor(app, ROOT);
+    const status = await app.http().get(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`);
+    expect(status.body).toMatchObject({ locked: true, lockouts: 1, locked_until: expect.any(String), locked_addresses: [] });
+
+    // The wait ends; the next spent budget doubles it.
+    clock.advance(60_000);
+    expect((await attempt(app, client, '127.0.1.6')).status).toBe(200);
+    for (let host = 1; host <= 5; host += 1) expect((await attempt(app, wrong, `127.0.1.${host}`)).status).toBe(401);
+    expect((await attempt(app, client, '127.0.1.7')).headers['retry-after']).toBe('120');
+    // 127.0.1.6 authenticated a moment ago: it is known now.
+    expect((await attempt(app, client, '127.0.1.6')).status).toBe(200);
+  });
+
+  it('behind a trusted proxy (TRUST_PROXY) counts the caller that X-Forwarded-For names, and believes no other address', async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_LOCKOUT_SECONDS: '60', TRUST_PROXY: '127.0.0.1' });
+    const client = await createClient(app, { scopes: [] });
+    const wrong = { ...client, client_secret: 'wrong' };
+    const forwarded = (credentials: Credentials, caller: string, address = '127.0.0.1') =>
+      app.http().post('/api/v1/oauth/token').agent(from(address)).set('X-Forwarded-For', caller).type('form').send({ grant_type: 'client_credentials', ...credentials });
+    for (let index = 0; index < 3; index += 1) expect((await forwarded(wrong, '203.0.113.5')).status).toBe(401);
+    expect((await forwarded(client, '203.0.113.5')).status).toBe(429);
+    expect((await forwarded(client, '203.0.113.6')).status).toBe(200);
+    // From an address that is no trusted proxy, X-Forwarded-For is ignored: changing it does not escape the lockout.
+    for (let index = 0; index < 3; index += 1) expect((await forwarded(wrong, `198.51.100.${index}`, '127.0.0.2')).status).toBe(401);
+    expect((await forwarded(client, '198.51.100.9', '127.0.0.2')).status).toBe(429);
+  });
+
+  it('locks an address out for a client_id after repeated failures, even with the right secret, for a growing wait; admins see and clear it', async () => {
     const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_LOCKOUT_SECONDS: '2' });
+    const clock = manualClock(app);
     const client = await createClient(app, { scopes: [] });
     const wrong = { ...client, client_secret: 'wrong' };
     for (let index = 0; index < 3; index += 1) expect((await attempt(app, wrong)).status).toBe(401);
@@ -28,19 +87,22 @@ describe('brute-force protection and rate limits', () => {
     expect(viaBasic.status).toBe(429);
 
     const root = await tokenFor(app, ROOT);
-    const status = await app.http().get(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`);
-    expect(status.body).toMatchObject({ client_id: client.client_id, locked: true, lockouts: 1 });
+    const lockout = () => app.http().get(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`);
+    const status = await lockout();
+    expect(status.status).toBe(200);
+    expect(status.body).toEqual({ client_id: client.client_id, failures: 3, lockouts: 0, locked: false, locked_until: null, locked_addresses: [{ address: '127.0.0.1', failures: 0, lockouts: 1, locked_until: expect.any(String) }] });
 
-    await new Promise((resolve) => setTimeout(resolve, 2100));
-    for (let index = 0; index < 3; index += 1) await attempt(app, wrong);
+    clock.advance(2100);
+    for (let index = 0; index < 3; index += 1) expect((await attempt(app, wrong)).status).toBe(401);
     const second = await attempt(app, client);
     expect(second.status).toBe(429);
     expect(second.headers['retry-after']).toBe('4');
+    clock.advance(3000);
+    expect((await attempt(app, client)).headers['retry-after']).toBe('1');
 
     await app.http().delete(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`).expect(204);
     expect((await attempt(app, client)).status).toBe(200);
-    const cleared = await app.http().get(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`);
-    expect(cleared.body).toMatchObject({ locked: false, failures: 0, lockouts: 0, locked_until: null });
+    expect((await lockout()).body).toEqual({ client_id: client.client_id, failures: 0, lockouts: 0, locked: false, locked_until: null, locked_addresses: [] });
   });
 
   it('counts unknown ids the same way, and a success resets the count', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { type TestApp, startApp } from './support/test-app.js';
+import { type TestApp, isMariaDb, startApp } from './support/test-app.js';
 
 describe('database schema', () => {
   let gatehouse: TestApp;
@@ -16,5 +16,21 @@ describe('database schema', () => {
     expect(await dataSource.showMigrations()).toBe(false);
     const pending = await dataSource.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('compares every text column byte for byte, trailing spaces included, on either engine', async () => {
+    const dataSource = gatehouse.app.get(DataSource);
+    if (isMariaDb()) {
+      // The test database has the server's default collation (utf8mb4_general_ci): the migrations alone must make every column exact.
+      const columns = (await dataSource.query('SELECT table_name AS tableName, column_name AS columnName, collation_name AS collation FROM information_schema.columns WHERE table_schema = DATABASE() AND collation_name IS NOT NULL')) as { tableName: string; columnName: string; collation: string }[];
+      expect(columns.length).toBeGreaterThan(50);
+      expect(columns.filter((column) => !['utf8mb4_nopad_bin', 'utf8mb4_0900_bin'].includes(column.collation))).toEqual([]);
+      const [exact] = (await dataSource.query("SELECT name FROM organization WHERE name = 'DEFAULT' OR name = 'default ' OR name = 'défault'")) as unknown[];
+      expect(exact).toBeUndefined();
+    } else {
+      const tables = (await dataSource.query("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL")) as { name: string; sql: string }[];
+      expect(tables.length).toBeGreaterThan(10);
+      expect(tables.filter((table) => /\bCOLLATE\s+(?!"?BINARY\b)/i.test(table.sql))).toEqual([]);
+    }
   });
 });

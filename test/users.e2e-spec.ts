@@ -155,6 +155,27 @@ describe('sign-in hardening', () => {
     }
   });
 
+  it('locks out the address that guesses a password, not the account; guessing from many addresses still hits a bound', async () => {
+    const gatehouse = await startApp({ env: { BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_MAX_FAILURES_OVERALL: '5', BRUTE_FORCE_LOCKOUT_SECONDS: '60' } });
+    try {
+      const attacker = new Browser(gatehouse, '127.0.2.1');
+      for (let attempt = 0; attempt < 3; attempt += 1) expect((await attacker.signIn(undefined, ADMIN_EMAIL, `wrong password ${attempt}`)).status).toBe(401);
+      expect((await attacker.signIn(undefined, ADMIN_EMAIL, 'test admin passphrase')).status).toBe(429);
+      // The administrator, from an address of their own that never signed in before, is let in.
+      expect((await new Browser(gatehouse, '127.0.2.2').signIn(undefined, ADMIN_EMAIL, 'test admin passphrase')).status).toBe(303);
+
+      // Two more failures from other addresses spend the account's overall budget (3 + 2 = 5).
+      for (const address of ['127.0.2.3', '127.0.2.4']) expect((await new Browser(gatehouse, address).signIn(undefined, ADMIN_EMAIL, 'a guess')).status).toBe(401);
+      const fresh = await new Browser(gatehouse, '127.0.2.5').signIn(undefined, ADMIN_EMAIL, 'test admin passphrase');
+      expect(fresh.status).toBe(429);
+      expect(fresh.text).toContain('Too many failed sign-ins for this account');
+      // The address the administrator signed in from keeps working.
+      expect((await new Browser(gatehouse, '127.0.2.2').signIn(undefined, ADMIN_EMAIL, 'test admin passphrase')).status).toBe(303);
+    } finally {
+      await gatehouse.close();
+    }
+  });
+
   it('refuses hostile input on the user API and the pages without a 500', async () => {
     const gatehouse = await startApp();
     try {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { type FastifyRequest } from 'fastify';
 import { BasicStrategy } from 'passport-http';
 import { InvalidClient } from '../common/errors/oauth-errors.js';
 import { ClientCredentialsAuthenticator } from './client-credentials.authenticator.js';
@@ -11,12 +12,13 @@ export const CLIENT_BASIC_STRATEGY = 'client-basic';
 @Injectable()
 export class BasicClientStrategy extends PassportStrategy(BasicStrategy, CLIENT_BASIC_STRATEGY) {
   constructor(private readonly authenticator: ClientCredentialsAuthenticator) {
-    super();
+    // The request, for its source address: lockouts are per client and address.
+    super({ passReqToCallback: true });
   }
 
-  async validate(username: string, password: string): Promise<ClientRecord> {
+  async validate(request: FastifyRequest, username: string, password: string): Promise<ClientRecord> {
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before they are put in the header.
-    return this.authenticator.authenticate(formDecode(username), formDecode(password), true);
+    return this.authenticator.authenticate(formDecode(username), formDecode(password), true, request.ip);
   }
 }
 

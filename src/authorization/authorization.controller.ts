@@ -76,7 +76,7 @@ export class AuthorizationController {
     const target = this.returnTo(form.return_to);
     const email = typeof form.email === 'string' ? form.email.slice(0, 254) : '';
     const password = typeof form.password === 'string' ? form.password.slice(0, 256) : '';
-    const outcome = email && password ? await this.users.authenticate(email, password) : undefined;
+    const outcome = email && password ? await this.users.authenticate(email, password, request.ip) : undefined;
     if (outcome && 'lockedForSeconds' in outcome) {
       reply.header('Retry-After', String(outcome.lockedForSeconds));
       const error = `Too many failed sign-ins for this account. Try again in ${outcome.lockedForSeconds} seconds.`;

@@ -141,7 +141,11 @@ export class ClientsController {
 
   @Get(':client_id/lockout')
   @Authenticated({ scope: ClientScopes.read, reach: 'organization' })
-  @ApiOperation({ summary: "A client's brute-force lockout on this instance", description: 'Failed authentications count per client_id; after BRUTE_FORCE_MAX_FAILURES the id is refused (429) for a growing wait.' })
+  @ApiOperation({
+    summary: "A client's brute-force lockouts on this instance",
+    description:
+      'Failed authentications count per client_id and source address: after BRUTE_FORCE_MAX_FAILURES that address is refused (429) for a growing wait (locked_addresses). They also count per client_id from all addresses: after BRUTE_FORCE_MAX_FAILURES_OVERALL only addresses that authenticated as the client recently are served until locked_until (locked).',
+  })
   @clientId
   @ApiOkResponse({ type: LockoutStatusDto })
   @ApiNotFoundResponse({ type: ApiErrorDto })
@@ -152,7 +156,7 @@ export class ClientsController {
   @Delete(':client_id/lockout')
   @HttpCode(204)
   @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
-  @ApiOperation({ summary: "Clear a client's brute-force lockout on this instance" })
+  @ApiOperation({ summary: "Clear a client's brute-force lockouts on this instance", description: 'Ends the overall lockout and those of every address, and resets the counts.' })
   @clientId
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ type: ApiErrorDto })

@@ -11,6 +11,17 @@ export const REALM_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** Client ids are URL path segments and Basic-auth user names: keep them to RFC 3986 unreserved characters. */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,64}$/;
 
+const TRUST_PROXY_PATTERN = /^[0-9A-Fa-f:.]+(\/\d{1,3})?(\s*,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?)*$/;
+
+/**
+ * Fastify's `trustProxy` from TRUST_PROXY: the proxies' addresses, or false. Read before the
+ * configuration is validated (the HTTP adapter comes first); a malformed value trusts nobody here
+ * and is reported by the validation.
+ */
+export function trustedProxies(value: string | undefined): string[] | false {
+  return value !== undefined && TRUST_PROXY_PATTERN.test(value.trim()) ? value.split(',').map((address) => address.trim()) : false;
+}
+
 /**
  * Every environment variable Gatehouse reads, with its default. `validateEnvironment` is the one
  * place they are checked; the server refuses to start with a message naming the variable.
@@ -64,6 +75,13 @@ export class Environment {
   @MaxLength(512)
   OAUTH_TOKEN_AUDIENCE?: string;
 
+  // The reverse proxies in front of Gatehouse, comma-separated addresses or CIDR ranges: from
+  // them, X-Forwarded-For names the caller (request.ip), which the brute-force lockouts and the
+  // rate limits count by. None by default: the caller is the connection's address.
+  @IsOptional()
+  @Matches(TRUST_PROXY_PATTERN, { message: 'TRUST_PROXY must be a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.0/8' })
+  TRUST_PROXY?: string;
+
   // Browser origins allowed to call the API (CORS), comma-separated; none by default.
   @IsOptional()
   @Matches(/^https?:\/\/[^\s/,]+\/?(,\s*https?:\/\/[^\s/,]+\/?)*$/, { message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://app.example.com' })
@@ -85,13 +103,22 @@ export class Environment {
   @Max(64)
   GATEHOUSE_WORKERS: number = 1;
 
-  // Brute-force protection (as Keycloak's): after this many failed client authentications for
-  // one client_id within BRUTE_FORCE_WINDOW_SECONDS, that id is refused for a wait that starts at
-  // BRUTE_FORCE_LOCKOUT_SECONDS and doubles with each lockout (at most an hour). 0 turns it off.
+  // Brute-force protection (see ClientLockout): after this many failed authentications for one
+  // client_id or email from one address within BRUTE_FORCE_WINDOW_SECONDS, that address is
+  // refused for that id for a wait that starts at BRUTE_FORCE_LOCKOUT_SECONDS and doubles with
+  // each lockout (at most an hour). 0 turns brute-force protection off.
   @IsInt()
   @Min(0)
   @Max(1000)
   BRUTE_FORCE_MAX_FAILURES: number = 10;
+
+  // Failed authentications for one client_id or email from all addresses together within
+  // BRUTE_FORCE_WINDOW_SECONDS; beyond it, for the same growing wait, only addresses that
+  // authenticated as that id recently are served. 0 turns this overall bound off.
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  BRUTE_FORCE_MAX_FAILURES_OVERALL: number = 100;
 
   @IsInt()
   @Min(1)
@@ -161,10 +188,10 @@ export class Environment {
   SIGN_IN_RATE_LIMIT_PER_MINUTE: number = 30;
 }
 
-const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE'];
+const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE'];
 
 /** Variables without a default (not own properties of a new Environment). */
-export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
+export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
 
 /** Every variable Gatehouse reads. */
 export const ENVIRONMENT_KEYS = [...Object.keys(new Environment()), ...OPTIONAL_KEYS] as (keyof Environment)[];

@@ -1,3 +1,4 @@
+import { canonicalEmail } from '../common/canonical-email.js';
 import { type Environment, type SigningAlgorithm } from './environment.js';
 
 /** The validated configuration in the shape the rest of the code wants it. */
@@ -18,7 +19,7 @@ export class GatehouseConfig {
   /** Realm name of the built-in organization, home of the root client and of the Fides paths. */
   readonly defaultOrganization: string;
   readonly shutdownGraceMs: number;
-  readonly bruteForce: { readonly maxFailures: number; readonly windowMs: number; readonly lockoutMs: number };
+  readonly bruteForce: { readonly maxFailures: number; readonly maxFailuresOverall: number; readonly windowMs: number; readonly lockoutMs: number };
   readonly rateLimitPerMinute: number;
   /** Browser origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
@@ -49,11 +50,12 @@ export class GatehouseConfig {
     this.shutdownGraceMs = environment.SHUTDOWN_GRACE_SECONDS * 1000;
     this.bruteForce = {
       maxFailures: environment.BRUTE_FORCE_MAX_FAILURES,
+      maxFailuresOverall: environment.BRUTE_FORCE_MAX_FAILURES_OVERALL,
       windowMs: environment.BRUTE_FORCE_WINDOW_SECONDS * 1000,
       lockoutMs: environment.BRUTE_FORCE_LOCKOUT_SECONDS * 1000,
     };
     this.rateLimitPerMinute = environment.RATE_LIMIT_PER_MINUTE;
-    this.admin = { email: (environment.ADMIN_EMAIL ?? 'admin@gatehouse.local').trim().toLowerCase(), password: environment.ADMIN_PASSWORD };
+    this.admin = { email: canonicalEmail(environment.ADMIN_EMAIL ?? 'admin@gatehouse.local'), password: environment.ADMIN_PASSWORD };
     this.sessionLifespanMs = environment.SESSION_LIFESPAN_SECONDS * 1000;
     this.refreshTokenLifespanSeconds = environment.REFRESH_TOKEN_LIFESPAN_SECONDS;
     this.signInRateLimitPerMinute = environment.SIGN_IN_RATE_LIMIT_PER_MINUTE;

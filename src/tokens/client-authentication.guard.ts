@@ -89,6 +89,6 @@ export class ClientAuthenticationGuard implements CanActivate {
     if (params.client_id === undefined || params.client_secret === undefined) {
       throw new InvalidClient('Client authentication is missing: send client_id and client_secret in the body, or use HTTP Basic');
     }
-    return this.authenticator.authenticate(params.client_id, params.client_secret, false);
+    return this.authenticator.authenticate(params.client_id, params.client_secret, false, request.ip);
   }
 }

@@ -7,6 +7,7 @@ import { actorOf, type Actor } from '../audit/actor.js';
 import { AuditTrail, type Change } from '../audit/audit-trail.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { ClientLockout } from '../auth/client-lockout.js';
+import { canonicalEmail } from '../common/canonical-email.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { UserDirectory } from '../auth/user-directory.js';
@@ -16,9 +17,9 @@ import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 
-/** Emails are compared without regard to case or surrounding space. */
+/** Emails are stored, looked up, locked out and compared in one form: see canonicalEmail. */
 export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
+  return canonicalEmail(email);
 }
 
 /**
@@ -81,23 +82,24 @@ export class UsersService {
   }
 
   /**
-   * The user with this email and password, `undefined`, or how long this email is locked out.
-   * An unknown email costs the same scrypt work as a wrong password and is counted and locked out
-   * the same way, so neither the time taken nor a lockout tells which emails have accounts.
-   * Lockouts reuse the clients' brute-force counters (BRUTE_FORCE_*), keyed `user:<email>`
+   * The user with this email and password, `undefined`, or how long this email is locked out for
+   * `address` (the caller's). An unknown email costs the same scrypt work as a wrong password and
+   * is counted and locked out the same way, so neither the time taken nor a lockout tells which
+   * emails have accounts. Lockouts reuse the clients' brute-force counters (BRUTE_FORCE_*, per
+   * email and address, and per email overall: see ClientLockout), keyed `user:<canonical email>`
    * (client ids cannot contain a colon), per instance as for clients.
    */
-  async authenticate(email: string, password: string): Promise<UserEntity | { lockedForSeconds: number } | undefined> {
+  async authenticate(email: string, password: string, address: string): Promise<UserEntity | { lockedForSeconds: number } | undefined> {
     const key = `user:${normalizeEmail(email)}`;
-    const retryAfter = this.lockout.retryAfterSeconds(key);
+    const retryAfter = this.lockout.retryAfterSeconds(key, address);
     if (retryAfter > 0) return { lockedForSeconds: retryAfter };
     const user = await this.users.findOneBy({ email: normalizeEmail(email) });
     const matches = await this.hasher.verify(password, user?.passwordHash ?? (await this.decoy()));
     if (!user || !matches || user.disabled) {
-      this.lockout.recordFailure(key);
+      this.lockout.recordFailure(key, address);
       return undefined;
     }
-    this.lockout.recordSuccess(key);
+    this.lockout.recordSuccess(key, address);
     return user;
   }
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { from } from './source-address.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD } from './test-app.js';
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&#39;': "'", '&lt;': '<', '&gt;': '>' };
@@ -29,19 +30,27 @@ export function location(response: { headers: Record<string, string> }): URL {
 export class Browser {
   readonly agent: ReturnType<typeof request.agent>;
 
-  constructor(app: TestApp) {
+  /** `address`: the source address of the browser's requests (see from()); the default is 127.0.0.1. */
+  constructor(
+    app: TestApp,
+    private readonly address?: string,
+  ) {
     this.agent = request.agent(app.app.getHttpServer());
+  }
+
+  private via<T extends { agent(agent: ReturnType<typeof from>): T }>(test: T): T {
+    return this.address === undefined ? test : test.agent(from(this.address));
   }
 
   /** Starts an authorization request; answers the first response (a redirect or a page). */
   authorize(params: Record<string, string>, path = '/oauth2/authorize') {
-    return this.agent.get(path).query(params);
+    return this.via(this.agent.get(path).query(params));
   }
 
   async signIn(returnTo: string | undefined, email = ADMIN_EMAIL, password = ADMIN_PASSWORD) {
-    const form = await this.agent.get('/oauth2/sign-in').query(returnTo ? { return_to: returnTo } : {});
+    const form = await this.via(this.agent.get('/oauth2/sign-in').query(returnTo ? { return_to: returnTo } : {}));
     if (form.status !== 200) throw new Error(`sign-in form: ${form.status} ${form.text}`);
-    return this.agent.post('/oauth2/sign-in').type('form').send({ ...hiddenFields(form.text), email, password });
+    return this.via(this.agent.post('/oauth2/sign-in').type('form').send({ ...hiddenFields(form.text), email, password }));
   }
 
   /** Signs in (if asked to) and answers the consent page; returns the redirect back to the client. */

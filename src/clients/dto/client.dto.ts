@@ -86,19 +86,36 @@ export class ClientCredentialsDto {
   client_secret?: string;
 }
 
+export class AddressLockoutDto {
+  @ApiProperty({ example: '203.0.113.7', description: 'The source address (an IPv6 address counts as its /64)' })
+  address: string;
+
+  @ApiProperty({ description: 'Failed authentications from this address in its current window' })
+  failures: number;
+
+  @ApiProperty({ description: "This address's lockouts so far; each doubles the wait" })
+  lockouts: number;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  locked_until: string;
+}
+
 export class LockoutStatusDto {
   @ApiProperty()
   client_id: string;
 
-  @ApiProperty({ description: 'Failed authentications in the current window' })
+  @ApiProperty({ description: 'Failed authentications from all addresses in the current window (BRUTE_FORCE_MAX_FAILURES_OVERALL)' })
   failures: number;
 
-  @ApiProperty({ description: 'Lockouts so far; each doubles the wait' })
+  @ApiProperty({ description: 'Times the overall budget was spent so far; each doubles the wait' })
   lockouts: number;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'The overall budget is spent: until locked_until, only addresses that authenticated as this client recently are served' })
   locked: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   locked_until: string | null;
+
+  @ApiProperty({ type: [AddressLockoutDto], description: 'Addresses locked out for this client now (BRUTE_FORCE_MAX_FAILURES failures from one address)' })
+  locked_addresses: AddressLockoutDto[];
 }

@@ -7,7 +7,7 @@ export class UserEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 
-  /** Stored lower-cased: emails are compared without regard to case. */
+  /** Stored in canonical form (trimmed, NFC, lower-case: see canonicalEmail), and compared exactly. */
   @Column({ type: 'varchar', length: 254 })
   email: string;
 
