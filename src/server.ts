@@ -22,9 +22,9 @@ async function serve(environment: Environment): Promise<void> {
         });
     });
   }
-  await app.listen({ port: config.port, host: '0.0.0.0' });
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  app.getHttpAdapter().getInstance().log.info({ port, issuer: config.issuer }, `Gatehouse listening on port ${port}; API docs at ${config.issuer}/docs`);
+  await app.listen({ port: config.port, host: config.host });
+  const { address: host, port } = app.getHttpServer().address() as AddressInfo;
+  app.getHttpAdapter().getInstance().log.info({ host, port, issuer: config.issuer }, `Gatehouse listening on port ${port}; API docs at ${config.issuer}/docs`);
 }
 
 /**

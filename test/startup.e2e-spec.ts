@@ -43,6 +43,20 @@ describe('starting the server (node dist/main.js)', () => {
     expect((await token(secondPort, id!, secret!)).status).toBe(200);
   });
 
+  it('listens on every interface by default, and on HOST alone when it is set', async () => {
+    const listeningLine = (server: ServerProcess) => JSON.parse(server.stdout().split('\n').find((line) => line.includes('Gatehouse listening'))!) as { host: string; port: number };
+    const everywhere = run({ DATABASE_URL: await emptyDatabaseUrl() });
+    await everywhere.listening;
+    expect(listeningLine(everywhere).host).toBe('0.0.0.0');
+    await everywhere.stop();
+    // The whole of 127.0.0.0/8 is loopback on Linux: bound to 127.0.0.2, the server must not answer on 127.0.0.1.
+    const loopbackTwo = run({ DATABASE_URL: await emptyDatabaseUrl(), HOST: '127.0.0.2' });
+    const port = await loopbackTwo.listening;
+    expect(listeningLine(loopbackTwo)).toMatchObject({ host: '127.0.0.2', port });
+    expect((await fetch(`http://127.0.0.2:${port}/health/live`)).status).toBe(200);
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+  });
+
   it('refuses to start in production without root client credentials, naming the variables', async () => {
     const server = run({ NODE_ENV: 'production', DATABASE_URL: await emptyDatabaseUrl() });
     expect(await server.exited).toBe(1);

@@ -1,6 +1,7 @@
+import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { LOG_LEVELS, type LogLevel } from '../common/logging/logger.js';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
 
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -10,6 +11,9 @@ export const REALM_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 /** Client ids are URL path segments and Basic-auth user names: keep them to RFC 3986 unreserved characters. */
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,64}$/;
+
+/** An RFC 1123 host name (for HOST: an address to listen on is an IP address or a name that resolves to one). */
+const HOST_NAME_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 /**
  * Every environment variable Gatehouse reads, with its default. `validateEnvironment` is the one
@@ -23,6 +27,16 @@ export class Environment {
   @Min(0)
   @Max(65535)
   PORT: number = 8080;
+
+  // The address to listen on; every interface by default. A host name is resolved by the OS.
+  @ValidateBy({
+    name: 'isListenAddress',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME_PATTERN.test(value)),
+      defaultMessage: () => 'HOST must be an IP address or a host name, such as 127.0.0.1, :: or localhost',
+    },
+  })
+  HOST: string = '0.0.0.0';
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';

@@ -4,6 +4,8 @@ import { type Environment, type SigningAlgorithm } from './environment.js';
 export class GatehouseConfig {
   readonly production: boolean;
   readonly port: number;
+  /** The address the server listens on. */
+  readonly host: string;
   readonly databaseUrl: string;
   /** Base URL under which clients reach this server; also the `iss` of every token. */
   readonly issuer: string;
@@ -33,6 +35,7 @@ export class GatehouseConfig {
   constructor(environment: Environment) {
     this.production = environment.NODE_ENV === 'production';
     this.port = environment.PORT;
+    this.host = environment.HOST;
     this.databaseUrl = environment.DATABASE_URL;
     this.issuer = (environment.PUBLIC_URL ?? `http://localhost:${environment.PORT}`).replace(/\/+$/, '');
     this.audience = environment.OAUTH_TOKEN_AUDIENCE ?? this.issuer;

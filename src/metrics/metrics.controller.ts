@@ -1,5 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator.js';
+import { MetricsScopes } from './metrics.scopes.js';
 import { MetricsService } from './metrics.service.js';
 
 @ApiTags('health')
@@ -8,8 +10,9 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
+  @Authenticated({ scope: MetricsScopes.read })
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics (keep this path off the public internet)' })
+  @ApiOperation({ summary: 'Prometheus metrics of every organization (scrape with a token holding metrics:read)' })
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();
