@@ -73,6 +73,15 @@ describe('request bodies', () => {
     expect(token.body).toEqual({ error: 'invalid_request', error_description: 'The JSON body is nested more than 32 levels deep' });
   });
 
+  it('leaves nesting within the bound to validation, which refuses it with a 400', async () => {
+    const atBound = `{"scopes":[],"name":${nested(31)}}`;
+    const created = await json('post', '/api/v1/oauth/client', atBound);
+    expect(created.status).toBe(400);
+    expect(created.body).toMatchObject({ ...API_ERROR, message: expect.stringContaining('name must be a string') });
+    const policies = await json('patch', '/api/v1/policy', `[{"key":"deep","name":${nested(30)}}]`);
+    expect(policies.status).toBe(400);
+  });
+
   it('hides no repeated key beyond the nesting bound', async () => {
     const before = await clientCount();
     const response = await json('post', '/api/v1/oauth/client', `{"scopes":[],"scopes":["key:rotate"],"name":${nested(10_000)}}`);
