@@ -4,6 +4,9 @@ import { Authenticated } from '../auth/authenticated.decorator.js';
 import { MetricsScopes } from './metrics.scopes.js';
 import { MetricsService } from './metrics.service.js';
 
+/** Prometheus's text exposition format. */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
 @ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
@@ -11,7 +14,7 @@ export class MetricsController {
 
   @Get()
   @Authenticated({ scope: MetricsScopes.read })
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  @Header('Content-Type', METRICS_CONTENT_TYPE)
   @ApiOperation({ summary: 'Prometheus metrics of every organization (scrape with a token holding metrics:read)' })
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
   scrape(): Promise<string> {
