@@ -45,7 +45,7 @@ export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<
     reply.header('x-request-id', request.id);
     done();
   });
-  await registerBodyParsers(app);
+  registerBodyParsers(app);
   registerSecurityHeaders(app);
   await registerRateLimit(app);
   registerRequestMetrics(app);

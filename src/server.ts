@@ -1,18 +1,53 @@
 import cluster from 'node:cluster';
+import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory.js';
 import { type Environment, InvalidConfigurationError, validateEnvironment } from './config/environment.js';
 import { GatehouseConfig } from './config/gatehouse-config.js';
+import { METRICS_CONTENT_TYPE } from './metrics/metrics.controller.js';
+import { MetricsService } from './metrics/metrics.service.js';
+
+/**
+ * METRICS_PORT: GET /metrics without a token, and nothing else, on a port of its own (on HOST),
+ * for a scraper on a private network. A bare node:http server: it has one route and no body.
+ */
+async function serveMetrics(app: NestFastifyApplication, config: GatehouseConfig, port: number): Promise<Server> {
+  const { registry } = app.get(MetricsService);
+  const log = app.getHttpAdapter().getInstance().log;
+  const server = createServer((request, response) => {
+    if (request.url?.split('?', 1)[0] !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found\n');
+    } else if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+    } else {
+      registry.metrics().then(
+        (text) => response.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' }).end(request.method === 'HEAD' ? undefined : text),
+        (error: unknown) => {
+          log.error({ err: error }, 'Collecting the metrics failed');
+          response.writeHead(500).end();
+        },
+      );
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, config.host, () => resolve());
+  });
+  return server;
+}
 
 async function serve(environment: Environment): Promise<void> {
   const app = await createApp({ logLevel: environment.LOG_LEVEL });
   const config = app.get(GatehouseConfig);
+  let metricsServer: Server | undefined;
   // Our own signal handling rather than enableShutdownHooks(), which re-raises the signal after
   // closing and so exits with 143: a graceful stop should exit 0.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // NestApplicationContext.close(signal) hands the signal to the shutdown hooks (Readiness
       // waits only for a real signal); the application interface's type leaves the argument out.
+      metricsServer?.close();
       (app as unknown as { close(signal: string): Promise<void> })
         .close(signal)
         .then(() => process.exit(0))
@@ -22,9 +57,13 @@ async function serve(environment: Environment): Promise<void> {
         });
     });
   }
-  await app.listen({ port: config.port, host: '0.0.0.0' });
-  const { port } = app.getHttpServer().address() as AddressInfo;
-  app.getHttpAdapter().getInstance().log.info({ port, issuer: config.issuer }, `Gatehouse listening on port ${port}; API docs at ${config.issuer}/docs`);
+  await app.listen({ port: config.port, host: config.host });
+  const { address: host, port } = app.getHttpServer().address() as AddressInfo;
+  if (config.metricsPort !== undefined) {
+    metricsServer = await serveMetrics(app, config, config.metricsPort);
+    app.getHttpAdapter().getInstance().log.info({ host, metricsPort: config.metricsPort }, `Metrics without a token on port ${config.metricsPort}`);
+  }
+  app.getHttpAdapter().getInstance().log.info({ host, port, issuer: config.issuer }, `Gatehouse listening on port ${port}; API docs at ${config.issuer}/docs`);
 }
 
 /**

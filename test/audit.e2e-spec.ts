@@ -139,8 +139,14 @@ describe('audit trail', () => {
     expect(created.events).toHaveLength(1);
     const future = await audit(root, `?since=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(future.events).toEqual([]);
-    const past = await audit(root, `?until=${encodeURIComponent(new Date(Date.parse(all[all.length - 1].occurred_at)).toISOString())}`);
-    expect(past.events.every((event) => Date.parse(event.occurred_at) < Date.parse(all[all.length - 1].occurred_at))).toBe(true);
+    // `until` keeps exactly the events before it: pick a time with some events before it and some not.
+    const olderThan = (time: number) => all.filter((event) => Date.parse(event.occurred_at) < time).map((event) => event.id);
+    const pivot = all.find((event) => olderThan(Date.parse(event.occurred_at)).length > 0)!;
+    expect(pivot).toBeDefined();
+    const until = Date.parse(pivot.occurred_at);
+    const past = await audit(root, `?limit=200&until=${encodeURIComponent(new Date(until).toISOString())}`);
+    expect(past.events.map((event) => event.id)).toEqual(olderThan(until));
+    expect(past.events.map((event) => event.id)).not.toContain(pivot.id);
   });
 
   it("shows an organization's administrators only their organization's events", async () => {

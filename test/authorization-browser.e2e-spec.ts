@@ -105,3 +105,82 @@ describe('the sign-in and consent pages in a real browser', () => {
     }
   }, 60_000);
 });
+
+/**
+ * The CSRF token of a form is bound to the browser it was made for: to its session once signed in,
+ * before that to a random pre-session id in the CSRF cookie. A cookie planted from a sibling
+ * subdomain, or a token taken from another session, is refused.
+ */
+describe('CSRF tokens bound to the browser session', () => {
+  const cookiesOf = (response: { headers: Record<string, unknown> }): Record<string, string> =>
+    Object.fromEntries([response.headers['set-cookie'] ?? []].flat().map((line) => /^([^=]+)=([^;]*)/.exec(String(line))!.slice(1, 3) as [string, string]));
+  const header = (cookies: Record<string, string>) => Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join('; ');
+  const csrfField = (page: string) => /name="csrf_token" value="([^"]+)"/.exec(page)![1]!;
+
+  /** Signs in as a browser would; answers the browser's cookies and the CSRF token of its account page. */
+  async function signedInBrowser(gatehouse: TestApp, prefix = '') {
+    const form = await gatehouse.http().get('/oauth2/sign-in').expect(200);
+    const cookies = cookiesOf(form);
+    expect(Object.keys(cookies)).toEqual([`${prefix}gatehouse_csrf`]);
+    const signedIn = await gatehouse.http().post('/oauth2/sign-in').set('Cookie', header(cookies)).type('form').send({ csrf_token: csrfField(form.text), email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+    expect(signedIn.status).toBe(303);
+    Object.assign(cookies, cookiesOf(signedIn));
+    const account = await gatehouse.http().get('/oauth2/account').set('Cookie', header(cookies)).expect(200);
+    return { cookies, csrf: csrfField(account.text) };
+  }
+  const signOut = (gatehouse: TestApp, cookies: Record<string, string>, csrf: string) => gatehouse.http().post('/oauth2/sign-out').set('Cookie', header(cookies)).type('form').send({ csrf_token: csrf });
+
+  describe('over http', () => {
+    let gatehouse: TestApp;
+    beforeAll(async () => {
+      gatehouse = await startApp();
+    });
+    afterAll(() => gatehouse.close());
+
+    it('refuses a CSRF cookie and token planted from another session, and accepts the browser its own', async () => {
+      const victim = await signedInBrowser(gatehouse);
+      const attacker = await signedInBrowser(gatehouse);
+      // The attacker plants their own CSRF cookie in the victim's browser and posts their own token with it.
+      const planted = await signOut(gatehouse, { ...victim.cookies, gatehouse_csrf: attacker.cookies.gatehouse_csrf! }, attacker.csrf);
+      expect(planted.status).toBe(403);
+      expect(planted.text).toContain('The form expired');
+      // The victim's own cookie with a token from the other session is refused too.
+      expect((await signOut(gatehouse, victim.cookies, attacker.csrf)).status).toBe(403);
+      // The form's token is not the cookie's value: a value read from the cookie alone is no token.
+      expect(victim.csrf).not.toBe(victim.cookies.gatehouse_csrf);
+      expect((await signOut(gatehouse, victim.cookies, victim.cookies.gatehouse_csrf!)).status).toBe(403);
+      expect((await signOut(gatehouse, victim.cookies, victim.csrf)).status).toBe(200);
+    });
+
+    it('binds the sign-in form to the pre-session id: another browser cookie is refused', async () => {
+      const first = await gatehouse.http().get('/oauth2/sign-in').expect(200);
+      const second = await gatehouse.http().get('/oauth2/sign-in').expect(200);
+      const attempt = (cookies: Record<string, string>, csrf: string) => gatehouse.http().post('/oauth2/sign-in').set('Cookie', header(cookies)).type('form').send({ csrf_token: csrf, email: ADMIN_EMAIL, password: 'a wrong password' });
+      expect((await attempt(cookiesOf(second), csrfField(first.text))).status).toBe(403);
+      expect((await attempt(cookiesOf(first), csrfField(first.text))).status).toBe(401);
+    });
+  });
+
+  describe('over https', () => {
+    let gatehouse: TestApp;
+    beforeAll(async () => {
+      gatehouse = await startApp({ env: { PUBLIC_URL: 'https://auth.example.com' } });
+    });
+    afterAll(() => gatehouse.close());
+
+    it('names the cookies __Host-: Secure, Path=/, no Domain', async () => {
+      const form = await gatehouse.http().get('/oauth2/sign-in').expect(200);
+      expect([form.headers['set-cookie']].flat()).toEqual([expect.stringMatching(/^__Host-gatehouse_csrf=[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Strict$/)]);
+      const signedIn = await gatehouse.http().post('/oauth2/sign-in').set('Cookie', header(cookiesOf(form))).type('form').send({ csrf_token: csrfField(form.text), email: ADMIN_EMAIL, password: ADMIN_PASSWORD });
+      expect(signedIn.status).toBe(303);
+      expect([signedIn.headers['set-cookie']].flat()).toEqual([expect.stringMatching(/^__Host-gatehouse_session=[\w-]{43}; Max-Age=\d+; Path=\/; HttpOnly; Secure; SameSite=Lax$/)]);
+    });
+
+    it('reads only the __Host- cookies, which a sibling subdomain cannot set', async () => {
+      const { cookies, csrf } = await signedInBrowser(gatehouse, '__Host-');
+      const unprefixed = { gatehouse_csrf: cookies['__Host-gatehouse_csrf']!, gatehouse_session: cookies['__Host-gatehouse_session']! };
+      expect((await signOut(gatehouse, unprefixed, csrf)).status).toBe(403);
+      expect((await signOut(gatehouse, cookies, csrf)).status).toBe(200);
+    });
+  });
+});

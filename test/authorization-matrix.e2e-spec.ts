@@ -139,6 +139,8 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/audit': { target: 'none', expect: ACCOUNT_ADMINS('200', '200') },
   'GET /api/v1/oauth/keys': { target: 'none', expect: statuses('403', { root: '200' }) },
   'POST /api/v1/oauth/keys/rotate': { target: 'none', expect: statuses('403', { root: '200' }) },
+  // Metrics name every tenant: no permission gives metrics:read, only the root client holds it.
+  'GET /metrics': { target: 'none', expect: statuses('403', { root: '200' }) },
 
   'GET /oauth2/userinfo': { target: 'none', expect: USERINFO },
   'POST /oauth2/userinfo': { target: 'none', expect: USERINFO },

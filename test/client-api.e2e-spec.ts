@@ -266,8 +266,8 @@ describe('client API', () => {
       const read = await as(root).get(`${CLIENTS}/${client.client_id}`);
       expect(read.body).toMatchObject({ name, description: '\u4e2d'.repeat(1000) });
       const nul = await as(root).post(CLIENTS).send({ scopes: [], name: 'a\u0000b' });
-      expect([201, 400]).toContain(nul.status);
-      if (nul.status === 201) expect((await as(root).get(`${CLIENTS}/${(nul.body as Credentials).client_id}`)).body).toMatchObject({ name: 'a\u0000b' });
+      expect(nul.status).toBe(201);
+      expect((await as(root).get(`${CLIENTS}/${(nul.body as Credentials).client_id}`)).body).toMatchObject({ name: 'a\u0000b' });
     });
   });
 });

@@ -5,19 +5,40 @@ import { createClientIn, createOrganization, realmTokenRequest } from './support
 
 describe('GET /metrics', () => {
   let gatehouse: TestApp;
+  /** A scraper's token: a client the root client made with the metrics:read scope, as an operator sets Prometheus up. */
+  let scraper: string;
 
   beforeAll(async () => {
     gatehouse = await startApp();
+    scraper = await tokenFor(gatehouse, await createClient(gatehouse, { name: 'prometheus', scopes: ['metrics:read'] }));
   });
   afterAll(() => gatehouse.close());
 
   const scrape = async () => {
-    const response = await gatehouse.http().get('/metrics');
+    const response = await gatehouse.http().get('/metrics').set('Authorization', `Bearer ${scraper}`);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
     return response.text;
   };
   const value = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}()[\].*+?^$|\\]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+
+  it('answers only a token with the metrics:read scope: it names every organization', async () => {
+    const anonymous = await gatehouse.http().get('/metrics');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(anonymous.text).not.toContain('gatehouse_');
+    const reader = await tokenFor(gatehouse, await createClient(gatehouse, { scopes: ['scope:read'] }));
+    const lacking = await gatehouse.http().get('/metrics').set('Authorization', `Bearer ${reader}`);
+    expect(lacking.status).toBe(403);
+    expect(lacking.body).toMatchObject({ error: 'insufficient_scope' });
+    // An organization's administrator does not get it: the metrics cross organizations.
+    const administrator = await tokenFor(gatehouse, await createClient(gatehouse, { scopes: [], permissions: ['administer-account'] }));
+    expect((await gatehouse.http().get('/metrics').set('Authorization', `Bearer ${administrator}`)).status).toBe(403);
+    const administratorClient = await gatehouse.http().post('/api/v1/oauth/client').set('Authorization', `Bearer ${administrator}`).send({ scopes: ['metrics:read'] });
+    expect(administratorClient.status).toBe(403);
+    expect((await gatehouse.http().get('/metrics').set('Authorization', `Bearer ${await tokenFor(gatehouse, ROOT)}`)).status).toBe(200);
+    expect(await scrape()).toContain('gatehouse_token_requests_total');
+  });
 
   it('counts token requests by grant type, outcome and organization', async () => {
     await createOrganization(gatehouse, { name: 'metered', oauth_enabled: true });
@@ -49,7 +70,8 @@ describe('GET /metrics', () => {
     await gatehouse.http().get('/api/v1/oauth/scope').expect(401);
     const after = await scrape();
     const delta = (series: string) => value(after, series) - value(before, series);
-    expect(delta('gatehouse_bearer_validations_total{outcome="valid"}')).toBe(2);
+    // Two requests, and the second scrape's own token.
+    expect(delta('gatehouse_bearer_validations_total{outcome="valid"}')).toBe(3);
     expect(delta('gatehouse_bearer_validations_total{outcome="insufficient_scope"}')).toBe(1);
     expect(delta('gatehouse_bearer_validations_total{outcome="invalid"}')).toBe(1);
     expect(delta('gatehouse_bearer_validations_total{outcome="missing"}')).toBe(1);

@@ -29,6 +29,40 @@ describe('API documentation at /docs', () => {
     expect(response.text).toContain('swagger-ui');
   });
 
+  it('serves every file the page loads, at /docs and at /docs/', async () => {
+    for (const page of ['/docs', '/docs/']) {
+      const html = (await gatehouse.http().get(page).expect(200)).text;
+      const assets = [...html.matchAll(/(?:src|href)=["']([^"']+)["']/g)].map((match) => new URL(match[1]!, `http://gatehouse.test${page}`).pathname);
+      expect(assets.sort()).toEqual(['/docs/favicon-16x16.png', '/docs/favicon-32x32.png', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js', '/docs/swagger-ui-standalone-preset.js', '/docs/swagger-ui.css']);
+      for (const asset of assets) {
+        const response = await gatehouse.http().get(asset);
+        expect({ asset, status: response.status }).toEqual({ asset, status: 200 });
+        expect(response.headers['content-type']).toMatch(/^(text\/css|application\/javascript|image\/png)/);
+      }
+    }
+  });
+
+  it.each([
+    '/docs/package.json',
+    '/docs/README.md',
+    '/docs/index.js',
+    '/docs/absolute-path.js',
+    '/docs/swagger-initializer.js',
+    '/docs/swagger-ui.js',
+    '/docs/swagger-ui-bundle.js.map',
+    '/docs/log.bundle-sizes.swagger-ui.txt',
+    '/docs/oauth2-redirect.html',
+    '/docs/LICENSE',
+    '/docs/%70ackage.json',
+    '/docs/./package.json',
+    '/docs/x/../package.json',
+    '/docs//package.json',
+    '/docs/swagger-ui.css/',
+  ])('answers 404 for %s, which the page does not need', async (path) => {
+    expect((await gatehouse.http().get(path)).status).toBe(404);
+    expect((await gatehouse.http().head(path)).status).toBe(404);
+  });
+
   it('documents every endpoint with a summary', () => {
     const operations = Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]) => ({ path, method, operation })));
     expect(operations.map(({ method, path }) => `${method.toUpperCase()} ${path}`).sort()).toEqual(

@@ -96,7 +96,12 @@ describe('openid-client as the relying party', () => {
     const verifier = oidc.randomPKCECodeVerifier();
     const url = oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'one' });
     const callback = await userApproves(url);
-    const error = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'another' }).catch((caught: unknown) => caught);
-    expect(String((error as { cause?: { message?: string } }).cause?.message ?? error)).toMatch(/state/);
+    const failure = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: 'another' }).then(
+      () => undefined,
+      (caught: unknown) => caught as Error & { cause?: { message?: string } },
+    );
+    // The grant must have been refused (undefined would mean it succeeded with the wrong state).
+    expect(failure).toBeInstanceOf(Error);
+    expect(`${failure!.message} ${failure!.cause?.message ?? ''}`).toMatch(/state/);
   });
 });

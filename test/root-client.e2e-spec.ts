@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type TestApp, startApp } from './support/test-app.js';
-import { createClient, tokenFor } from './support/oauth.js';
+import { createClient } from './support/oauth.js';
 
 describe('root client from configuration', () => {
   const apps: TestApp[] = [];
@@ -29,20 +29,18 @@ describe('root client from configuration', () => {
   it('replaces the root client when OAUTH_ROOT_CLIENT_ID changes, keeping ordinary clients', async () => {
     const secret = 'c'.repeat(32);
     const first = await start({ env: { OAUTH_ROOT_CLIENT_ID: 'root-a', OAUTH_ROOT_CLIENT_SECRET: secret } });
-    const ordinary = await createClient(first, { scopes: ['scope:read'] }).catch(() => undefined);
+    const ordinary = await createClient(first, { scopes: ['scope:read'] }, { client_id: 'root-a', client_secret: secret });
     await first.close();
     apps.pop();
     const second = await start({ databaseUrl: first.databaseUrl, env: { OAUTH_ROOT_CLIENT_ID: 'root-b', OAUTH_ROOT_CLIENT_SECRET: secret } });
     expect(await tokenStatus(second, 'root-a', secret)).toBe(401);
     expect(await tokenStatus(second, 'root-b', secret)).toBe(200);
-    if (ordinary) expect(await tokenStatus(second, ordinary.client_id, ordinary.client_secret)).toBe(200);
+    expect(await tokenStatus(second, ordinary.client_id, ordinary.client_secret)).toBe(200);
   });
 
   it('refuses to start when OAUTH_ROOT_CLIENT_ID names an ordinary client', async () => {
     const first = await start({});
-    const root = await tokenFor(first, { client_id: 'test-root', client_secret: 'test-root-secret-0123456789abcdefghijklmnopqrstuvwxyz' });
-    const created = await first.http().post('/api/v1/oauth/client').set('Authorization', `Bearer ${root}`).send({ scopes: [] });
-    const ordinaryId = (created.body as { client_id: string }).client_id;
+    const ordinaryId = (await createClient(first, { scopes: [] })).client_id;
     await first.close();
     apps.pop();
     await expect(startApp({ databaseUrl: first.databaseUrl, env: { OAUTH_ROOT_CLIENT_ID: ordinaryId, OAUTH_ROOT_CLIENT_SECRET: 'd'.repeat(32) } })).rejects.toThrow(

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { emptyDatabaseUrl } from './support/test-app.js';
 import { runServer, type ServerProcess } from './support/server-process.js';
@@ -41,6 +42,39 @@ describe('starting the server (node dist/main.js)', () => {
     expect(second.stdout()).not.toContain('ADMIN_PASSWORD=');
     expect(second.stdout()).not.toContain(secret!);
     expect((await token(secondPort, id!, secret!)).status).toBe(200);
+  });
+
+  it('listens on every interface by default, and on HOST alone when it is set', async () => {
+    const listeningLine = (server: ServerProcess) => JSON.parse(server.stdout().split('\n').find((line) => line.includes('Gatehouse listening'))!) as { host: string; port: number };
+    const everywhere = run({ DATABASE_URL: await emptyDatabaseUrl() });
+    await everywhere.listening;
+    expect(listeningLine(everywhere).host).toBe('0.0.0.0');
+    await everywhere.stop();
+    // The whole of 127.0.0.0/8 is loopback on Linux: bound to 127.0.0.2, the server must not answer on 127.0.0.1.
+    const loopbackTwo = run({ DATABASE_URL: await emptyDatabaseUrl(), HOST: '127.0.0.2' });
+    const port = await loopbackTwo.listening;
+    expect(listeningLine(loopbackTwo)).toMatchObject({ host: '127.0.0.2', port });
+    expect((await fetch(`http://127.0.0.2:${port}/health/live`)).status).toBe(200);
+    await expect(fetch(`http://127.0.0.1:${port}/health/live`)).rejects.toThrow();
+  });
+
+  it('serves /metrics without a token on METRICS_PORT, and nothing else there; the public port still asks for a token', async () => {
+    const metricsPort = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const server = run({ DATABASE_URL: await emptyDatabaseUrl(), HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) });
+    const port = await server.listening;
+    const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(scrape.status).toBe(200);
+    expect(scrape.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(await scrape.text()).toContain('gatehouse_process_resident_memory_bytes');
+    for (const path of ['/health', '/metrics/', '/api/v1/oauth/scope', '/docs']) expect({ path, status: (await fetch(`http://127.0.0.1:${metricsPort}${path}`)).status }).toEqual({ path, status: 404 });
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(401);
+    expect(server.stdout()).toContain(`"metricsPort":${metricsPort}`);
   });
 
   it('refuses to start in production without root client credentials, naming the variables', async () => {

@@ -122,7 +122,7 @@ describe('sign-in hardening', () => {
     try {
       const browser = new Browser(gatehouse);
       const form = await browser.agent.get('/oauth2/sign-in');
-      expect([form.headers['set-cookie']].flat().join('\n')).toMatch(/gatehouse_csrf=[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Strict/);
+      expect([form.headers['set-cookie']].flat().join('\n')).toMatch(/^__Host-gatehouse_csrf=[\w-]+; Path=\/; HttpOnly; Secure; SameSite=Strict$/);
       // The limit applies before anything else is looked at (the Secure cookies do not come back over plain http here).
       const attempt = () => gatehouse.http().post('/oauth2/sign-in').type('form').send({ email: ADMIN_EMAIL, password: 'guess' });
       expect((await attempt()).status).toBe(403);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -12,6 +12,8 @@ import { UserSessionEntity } from './entities/user-session.entity.js';
 
 export const SESSION_COOKIE = 'gatehouse_session';
 export const CSRF_COOKIE = 'gatehouse_csrf';
+/** Over https the cookies are `__Host-` ones: Secure, Path=/, no Domain, so a sibling subdomain cannot set them. */
+const HOST_PREFIX = '__Host-';
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface BrowserSession {
@@ -37,15 +39,20 @@ function addSetCookie(reply: FastifyReply, cookie: string): void {
 }
 
 /**
- * Who is signed in in this browser: a random session id in an HttpOnly, SameSite=Lax cookie
- * (Secure in production), of which the database keeps only the SHA-256. A session ends at its
- * expiry, at sign-out, and when its user is disabled or changes password. Forms carry a CSRF
- * token that must match a second cookie (double submit), and a cross-site Origin is refused.
+ * Who is signed in in this browser: a random session id in an HttpOnly, SameSite=Lax cookie, of
+ * which the database keeps only the SHA-256. A session ends at its expiry, at sign-out, and when
+ * its user is disabled or changes password. Forms carry a CSRF token bound to the browser: the
+ * HMAC, keyed with a random pre-session id held in a second cookie, of the session id (none before
+ * sign-in). A token is thus good only with the cookies it was made for: a CSRF cookie planted from
+ * a sibling subdomain, or a token from another session, is refused, and a cross-site Origin too.
+ * Over https (and in production) both cookies are Secure and `__Host-` prefixed.
  */
 @Injectable()
 export class BrowserSessions {
   /** Expired sessions go when someone signs in. */
   private readonly expired: ExpiredRows<UserSessionEntity>;
+  private readonly sessionCookie: string;
+  private readonly csrfCookie: string;
 
   constructor(
     @InjectRepository(UserSessionEntity) private readonly repository: Repository<UserSessionEntity>,
@@ -53,10 +60,13 @@ export class BrowserSessions {
     private readonly config: GatehouseConfig,
   ) {
     this.expired = new ExpiredRows(repository);
+    const prefix = config.secureCookies ? HOST_PREFIX : '';
+    this.sessionCookie = `${prefix}${SESSION_COOKIE}`;
+    this.csrfCookie = `${prefix}${CSRF_COOKIE}`;
   }
 
   async current(request: FastifyRequest): Promise<BrowserSession | undefined> {
-    const id = cookieOf(request, SESSION_COOKIE);
+    const id = cookieOf(request, this.sessionCookie);
     if (!id || !TOKEN.test(id)) return undefined;
     const row = await this.repository.findOneBy({ idHash: sha256(id) });
     if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
@@ -71,34 +81,48 @@ export class BrowserSessions {
     const id = randomBytes(32).toString('base64url');
     const now = new Date();
     await this.repository.insert({ idHash: sha256(id), userId, authTime: now, expiresAt: new Date(now.getTime() + this.config.sessionLifespanMs) });
-    addSetCookie(reply, stringifySetCookie({ name: SESSION_COOKIE, value: id, ...this.cookieOptions(), maxAge: Math.floor(this.config.sessionLifespanMs / 1000) }));
+    addSetCookie(reply, stringifySetCookie({ name: this.sessionCookie, value: id, ...this.cookieOptions(), maxAge: Math.floor(this.config.sessionLifespanMs / 1000) }));
     await this.expired.prune(now.getTime());
   }
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const id = cookieOf(request, SESSION_COOKIE);
+    const id = cookieOf(request, this.sessionCookie);
     if (id && TOKEN.test(id)) await this.repository.delete({ idHash: sha256(id) });
-    if (id) addSetCookie(reply, stringifySetCookie({ name: SESSION_COOKIE, value: '', ...this.cookieOptions(), expires: new Date(0) }));
+    if (id) addSetCookie(reply, stringifySetCookie({ name: this.sessionCookie, value: '', ...this.cookieOptions(), expires: new Date(0) }));
   }
 
-  /** The CSRF token for this browser's forms, set as a cookie the first time. */
+  /** The CSRF token for this browser's forms; the pre-session id it is keyed with is set as a cookie the first time. */
   csrfToken(request: FastifyRequest, reply: FastifyReply): string {
-    const existing = cookieOf(request, CSRF_COOKIE);
-    if (existing && TOKEN.test(existing)) return existing;
-    const token = randomBytes(32).toString('base64url');
-    addSetCookie(reply, stringifySetCookie({ name: CSRF_COOKIE, value: token, ...this.cookieOptions(), sameSite: 'strict' }));
-    return token;
+    let preSession = cookieOf(request, this.csrfCookie);
+    if (!preSession || !TOKEN.test(preSession)) {
+      preSession = randomBytes(32).toString('base64url');
+      addSetCookie(reply, stringifySetCookie({ name: this.csrfCookie, value: preSession, ...this.cookieOptions(), sameSite: 'strict' }));
+    }
+    return this.expectedCsrfToken(request, preSession);
   }
 
-  /** Refuses a form post that did not come from our own page. */
+  /** Refuses a form post that did not come from our own page, shown to this browser in this session. */
   checkCsrf(request: FastifyRequest, submitted: unknown): void {
     const origin = request.headers.origin;
     if (origin !== undefined && origin !== new URL(this.config.issuer).origin && origin !== `${request.protocol}://${request.host}`) {
       throw new PageError(403, 'Request refused', 'This form was sent from another site.');
     }
-    const expected = cookieOf(request, CSRF_COOKIE);
+    const preSession = cookieOf(request, this.csrfCookie);
+    const expected = preSession && TOKEN.test(preSession) ? this.expectedCsrfToken(request, preSession) : undefined;
     const valid = typeof submitted === 'string' && expected !== undefined && submitted.length === expected.length && timingSafeEqual(Buffer.from(submitted), Buffer.from(expected));
     if (!valid) throw new PageError(403, 'The form expired', 'Go back, reload the page and try again.');
+  }
+
+  /**
+   * HMAC-SHA256 keyed with the pre-session id, of the session id the browser sent (empty before
+   * sign-in). Both are random secrets only this browser holds (HttpOnly cookies), so nobody else can
+   * work out the token for its cookies, and no server-wide key is needed across processes.
+   */
+  private expectedCsrfToken(request: FastifyRequest, preSession: string): string {
+    const session = cookieOf(request, this.sessionCookie);
+    return createHmac('sha256', preSession)
+      .update(`gatehouse-csrf\0${session && TOKEN.test(session) ? session : ''}`)
+      .digest('base64url');
   }
 
   private cookieOptions() {

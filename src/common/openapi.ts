@@ -1,4 +1,4 @@
-import { type INestApplication } from '@nestjs/common';
+import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OAUTH2_SECURITY_SCHEME } from '../auth/authenticated.decorator.js';
 import { PERMISSIONS } from '../scopes/permissions.js';
@@ -7,10 +7,18 @@ import { TOKEN_ENDPOINT_PATH } from '../tokens/tokens.controller.js';
 import { DOCS_PATH } from './http/security-headers.js';
 
 /**
+ * The files of swagger-ui-dist that the Swagger UI page loads (its HTML and swagger-ui-init.js
+ * are routes of their own). SwaggerModule serves the whole folder (its package.json, source maps,
+ * other bundles); nothing else in it is needed.
+ */
+export const DOCS_ASSETS: ReadonlySet<string> = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
+
+/**
  * Swagger UI at /docs (JSON at /docs-json). Its Authorize button runs the client credentials
  * grant against our own token endpoint, so "Try it out" calls carry a real token.
  */
-export function setupOpenApi(app: INestApplication): void {
+export function setupOpenApi(app: NestFastifyApplication): void {
+  restrictDocsAssets(app);
   const scopes = Object.fromEntries(app.get(ScopeRegistry).all().map((scope) => [scope.name, scope.description]));
   const document = SwaggerModule.createDocument(
     app,
@@ -32,4 +40,29 @@ export function setupOpenApi(app: INestApplication): void {
     jsonDocumentUrl: `${DOCS_PATH.slice(1)}-json`,
     swaggerOptions: { persistAuthorization: false, displayRequestDuration: true },
   });
+}
+
+/**
+ * Narrows SwaggerModule's static route (`/docs/*`) to DOCS_ASSETS. The raw path must name an
+ * asset exactly (no query string aside): any other spelling (encoded, with dot segments, a
+ * doubled slash) is a 404 too, so the file served is always the one checked.
+ */
+function restrictDocsAssets(app: NestFastifyApplication): void {
+  const staticRoute = `${DOCS_PATH}/*`;
+  const allowed = new Set([...DOCS_ASSETS].map((file) => `${DOCS_PATH}/${file}`));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      if (route.url !== staticRoute) return;
+      const existing = route.onRequest === undefined ? [] : [route.onRequest].flat();
+      route.onRequest = [
+        ...existing,
+        (request, reply, done) => {
+          const path = request.url.split('?', 1)[0]!;
+          if (allowed.has(path)) done();
+          else reply.callNotFound();
+        },
+      ];
+    });
 }

@@ -7,6 +7,8 @@ describe('validateEnvironment', () => {
     const config = new GatehouseConfig(validateEnvironment({}));
     expect(config).toMatchObject({
       port: 8080,
+      host: '0.0.0.0',
+      metricsPort: undefined,
       databaseUrl: 'sqlite:data/gatehouse.sqlite',
       issuer: 'http://localhost:8080',
       audience: 'http://localhost:8080',
@@ -25,6 +27,8 @@ describe('validateEnvironment', () => {
       validateEnvironment({
         NODE_ENV: 'production',
         PORT: '9000',
+        HOST: '127.0.0.1',
+        METRICS_PORT: '9100',
         DATABASE_URL: 'mysql://root@127.0.0.1:3306/test',
         PUBLIC_URL: 'https://auth.example.com/',
         OAUTH_ROOT_CLIENT_ID: 'root',
@@ -42,6 +46,8 @@ describe('validateEnvironment', () => {
     expect(config).toMatchObject({
       production: true,
       port: 9000,
+      host: '127.0.0.1',
+      metricsPort: 9100,
       issuer: 'https://auth.example.com',
       audience: 'https://api.example.com',
       rootClient: { id: 'root', secret: 's'.repeat(32) },
@@ -57,6 +63,21 @@ describe('validateEnvironment', () => {
 
   it('names every invalid variable at once', () => {
     expect(() => validateEnvironment({ PORT: '8080abc', OAUTH_SIGNING_ALG: 'HS256', PUBLIC_URL: 'ftp://x' })).toThrow(/PORT[\s\S]*PUBLIC_URL[\s\S]*OAUTH_SIGNING_ALG/);
+  });
+
+  it.each(['127.0.0.1', '::', '::1', 'localhost', 'gatehouse.internal'])('takes HOST %s as the listen address', (host) => {
+    expect(new GatehouseConfig(validateEnvironment({ HOST: host })).host).toBe(host);
+  });
+
+  it.each(['0.0.0.0:8080', 'http://localhost', 'a b', '-x'])('refuses HOST %s', (host) => {
+    expect(() => validateEnvironment({ HOST: host })).toThrow('HOST must be an IP address or a host name');
+  });
+
+  it('refuses a METRICS_PORT that is PORT, or no port at all', () => {
+    expect(() => validateEnvironment({ PORT: '9000', METRICS_PORT: '9000' })).toThrow('METRICS_PORT must differ from PORT');
+    expect(() => validateEnvironment({ METRICS_PORT: '8080' })).toThrow('METRICS_PORT must differ from PORT');
+    expect(() => validateEnvironment({ METRICS_PORT: '0' })).toThrow('METRICS_PORT');
+    expect(() => validateEnvironment({ METRICS_PORT: 'abc' })).toThrow('METRICS_PORT');
   });
 
   it('requires the root client in production, and both halves together', () => {

@@ -1,6 +1,7 @@
+import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { LOG_LEVELS, type LogLevel } from '../common/logging/logger.js';
-import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
 
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -22,6 +23,9 @@ export function trustedProxies(value: string | undefined): string[] | false {
   return value !== undefined && TRUST_PROXY_PATTERN.test(value.trim()) ? value.split(',').map((address) => address.trim()) : false;
 }
 
+/** An RFC 1123 host name (for HOST: an address to listen on is an IP address or a name that resolves to one). */
+const HOST_NAME_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
 /**
  * Every environment variable Gatehouse reads, with its default. `validateEnvironment` is the one
  * place they are checked; the server refuses to start with a message naming the variable.
@@ -34,6 +38,24 @@ export class Environment {
   @Min(0)
   @Max(65535)
   PORT: number = 8080;
+
+  // The address to listen on; every interface by default. A host name is resolved by the OS.
+  @ValidateBy({
+    name: 'isListenAddress',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && (isIP(value) !== 0 || HOST_NAME_PATTERN.test(value)),
+      defaultMessage: () => 'HOST must be an IP address or a host name, such as 127.0.0.1, :: or localhost',
+    },
+  })
+  HOST: string = '0.0.0.0';
+
+  // A second port, on HOST, serving GET /metrics without a token, for a scraper on a private
+  // network; unset, /metrics is served only on PORT, to tokens with the metrics:read scope.
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
@@ -188,10 +210,10 @@ export class Environment {
   SIGN_IN_RATE_LIMIT_PER_MINUTE: number = 30;
 }
 
-const NUMERIC_KEYS = ['PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE'];
+const NUMERIC_KEYS = ['PORT', 'METRICS_PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE'];
 
 /** Variables without a default (not own properties of a new Environment). */
-export const OPTIONAL_KEYS = ['PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
+export const OPTIONAL_KEYS = ['METRICS_PORT', 'PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
 
 /** Every variable Gatehouse reads. */
 export const ENVIRONMENT_KEYS = [...Object.keys(new Environment()), ...OPTIONAL_KEYS] as (keyof Environment)[];
@@ -219,6 +241,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     problems.push('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set together');
   } else if (rootParts === 0 && environment.NODE_ENV === 'production') {
     problems.push('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set when NODE_ENV=production');
+  }
+  if (environment.METRICS_PORT !== undefined && environment.METRICS_PORT === environment.PORT) {
+    problems.push('METRICS_PORT must differ from PORT: the public port serves /metrics only to tokens with metrics:read');
   }
   const adminParts = [environment.ADMIN_EMAIL, environment.ADMIN_PASSWORD].filter(Boolean).length;
   if (adminParts === 0 && environment.NODE_ENV === 'production') {

@@ -5,6 +5,10 @@ import { type Environment, type SigningAlgorithm } from './environment.js';
 export class GatehouseConfig {
   readonly production: boolean;
   readonly port: number;
+  /** The address the server listens on. */
+  readonly host: string;
+  /** A second port serving only /metrics, without a token (none when unset). */
+  readonly metricsPort: number | undefined;
   readonly databaseUrl: string;
   /** Base URL under which clients reach this server; also the `iss` of every token. */
   readonly issuer: string;
@@ -34,6 +38,8 @@ export class GatehouseConfig {
   constructor(environment: Environment) {
     this.production = environment.NODE_ENV === 'production';
     this.port = environment.PORT;
+    this.host = environment.HOST;
+    this.metricsPort = environment.METRICS_PORT;
     this.databaseUrl = environment.DATABASE_URL;
     this.issuer = (environment.PUBLIC_URL ?? `http://localhost:${environment.PORT}`).replace(/\/+$/, '');
     this.audience = environment.OAUTH_TOKEN_AUDIENCE ?? this.issuer;

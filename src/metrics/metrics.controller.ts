@@ -1,6 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '../auth/authenticated.decorator.js';
+import { MetricsScopes } from './metrics.scopes.js';
 import { MetricsService } from './metrics.service.js';
+
+/** Prometheus's text exposition format. */
+export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 @ApiTags('health')
 @Controller('metrics')
@@ -8,8 +13,9 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get()
-  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  @ApiOperation({ summary: 'Prometheus metrics (keep this path off the public internet)' })
+  @Authenticated({ scope: MetricsScopes.read, reach: 'platform' })
+  @Header('Content-Type', METRICS_CONTENT_TYPE)
+  @ApiOperation({ summary: 'Prometheus metrics of every organization (scrape with a token holding metrics:read)' })
   @ApiOkResponse({ description: 'Prometheus text exposition format' })
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();

@@ -18,9 +18,9 @@ export async function tokenFor(app: TestApp, credentials: Credentials, scope?: s
   return (response.body as { access_token: string }).access_token;
 }
 
-/** Creates a client through the API with the root client's token. */
-export async function createClient(app: TestApp, body: Record<string, unknown>): Promise<Credentials> {
-  const token = await tokenFor(app, ROOT);
+/** Creates a client through the API with a token of `creator` (the root client unless said otherwise). */
+export async function createClient(app: TestApp, body: Record<string, unknown>, creator: Credentials = ROOT): Promise<Credentials> {
+  const token = await tokenFor(app, creator);
   const response = await app.http().post('/api/v1/oauth/client').set('Authorization', `Bearer ${token}`).send(body);
   if (response.status !== 201) throw new Error(`client creation failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as Credentials;
