@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { SigningKeyService } from '../src/keys/signing-key.service.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../src/organizations/entities/organization.entity.js';
+import { manualClock } from './support/clock.js';
 import { type TestApp, startApp } from './support/test-app.js';
 import { createClient, type Credentials, decodeJwt, ROOT, tokenFor } from './support/oauth.js';
 
@@ -63,10 +64,15 @@ describe('bearer token guard', () => {
     const shortLived = await createClient(gatehouse, { scopes: ['scope:read'], access_token_lifespan: 1 });
     const token = await tokenFor(gatehouse, shortLived);
     expect((await call(`Bearer ${token}`)).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 2100));
-    const response = await call(`Bearer ${token}`);
-    expect(response.status).toBe(401);
-    expect(response.body).toEqual({ message: 'Token claims invalid: ["exp"]="token expired"' });
+    // Two seconds on the server's clock, not on the test's.
+    manualClock(gatehouse).advance(2000);
+    try {
+      const response = await call(`Bearer ${token}`);
+      expect(response.status).toBe(401);
+      expect(response.body).toEqual({ message: 'Token claims invalid: ["exp"]="token expired"' });
+    } finally {
+      jest.restoreAllMocks();
+    }
   });
 
   it('refuses alg "none"', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
 import { ExpiredToken, InvalidToken } from '../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { decodeCompactJws } from '../keys/compact-jws.js';
@@ -89,6 +90,7 @@ export class AccessTokenVerifier {
     private readonly revocations: RevocationList,
     private readonly users: UserDirectory,
     private readonly personalTokens: PersonalAccessTokenDirectory,
+    private readonly clock: Clock,
   ) {
     this.recordVerifiedLookup = metrics.cacheLookupRecorder('verified_tokens');
   }
@@ -99,7 +101,7 @@ export class AccessTokenVerifier {
     this.recordVerifiedLookup(cached !== undefined);
     const checked = cached ?? (await this.verifySignature(token));
     const { claims } = checked;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now() / 1000);
     if (now >= checked.exp) {
       this.verified.delete(token);
       throw new ExpiredToken();
@@ -172,7 +174,7 @@ export class AccessTokenVerifier {
   private async verifyPersonal(token: string): Promise<VerifiedAccessToken> {
     const pat = token.length <= MAX_TOKEN_LENGTH ? await this.personalTokens.find(token) : undefined;
     if (!pat || pat.revoked) throw new InvalidToken('The personal access token is unknown or has been revoked');
-    if (pat.expiresAt <= Date.now()) throw new ExpiredToken();
+    if (pat.expiresAt <= this.clock.now()) throw new ExpiredToken();
     const organization = await this.organizations.findById(pat.organizationId);
     if (!organization) throw new InvalidToken('The organization of this personal access token no longer exists');
     const user = await this.userOf({ sub: pat.userId }, pat.createdAt, organization);
