@@ -102,4 +102,21 @@ describe.each([
       await expectFamilyDead(issued.body as Tokens);
     }
   });
+  it('a spent refresh token replayed while the current one is used: no server error, and the family is dead', async () => {
+    for (let round = 0; round < ROUNDS; round++) {
+      const { code, verifier } = await authorizationCode();
+      const issued = (await tokenRequest(first, { grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT })).body as Tokens;
+      const current = (await tokenRequest(first, { grant_type: 'refresh_token', refresh_token: issued.refresh_token })).body as Tokens;
+      const [replay, use] = await Promise.all([
+        tokenRequest(first, { grant_type: 'refresh_token', refresh_token: issued.refresh_token }),
+        tokenRequest(second, { grant_type: 'refresh_token', refresh_token: current.refresh_token }),
+      ]);
+      expect(replay.status).toBe(400);
+      expect(replay.body).toEqual({ error: 'invalid_grant', error_description: 'The refresh token has been used already; every token of its family is now revoked' });
+      // The rightful use may come before the replay (and get tokens, revoked since) or after it (and be refused): either way, never a server error.
+      expect(use.status).toBeLessThan(500);
+      await expectFamilyDead(current);
+      if (use.status === 200) await expectFamilyDead(use.body as Tokens);
+    }
+  });
 });

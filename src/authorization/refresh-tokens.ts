@@ -6,6 +6,7 @@ import { type Actor } from '../audit/actor.js';
 import { AuditTrail } from '../audit/audit-trail.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { InvalidGrant } from '../common/errors/oauth-errors.js';
+import { retryOnDeadlock } from '../database/deadlock-retry.js';
 import { ExpiredRows } from '../database/expired-rows.js';
 import { insertIfAbsent } from '../database/insert-if-absent.js';
 import { lockingRead } from '../database/row-locks.js';
@@ -115,7 +116,11 @@ export class RefreshTokens {
    */
   async revokeFamily(familyId: string, actor: Actor, action: string): Promise<void> {
     await this.expiredMarks.prune();
-    await this.audit.change(actor, async (change) => {
+    await retryOnDeadlock(() => this.revokeFamilyOnce(familyId, actor, action));
+  }
+
+  private revokeFamilyOnce(familyId: string, actor: Actor, action: string): Promise<void> {
+    return this.audit.change(actor, async (change) => {
       const { manager } = change;
       const now = new Date();
       // The write comes first: it waits for any transaction issuing into the family.

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Actor } from '../../audit/actor.js';
+import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { AuthorizationCodes } from '../../authorization/authorization-codes.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
 import { InvalidGrant, InvalidRequest } from '../../common/errors/oauth-errors.js';
@@ -52,11 +53,13 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     this.checkVerifier(code.codeChallenge, params.code_verifier);
     const subject = await this.userTokens.subjectOf(code, organization);
-    const issued = await this.dataSource.transaction(async (manager) => {
-      // Lost the race to a concurrent redemption: issue nothing, and revoke what the winner got (below, once this has ended).
-      if (!(await this.codes.consume(manager, code))) return undefined;
-      return this.userTokens.issue(manager, { client, issuer, subject, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });
-    });
+    const issued = await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        // Lost the race to a concurrent redemption: issue nothing, and revoke what the winner got (below, once this has ended).
+        if (!(await this.codes.consume(manager, code))) return undefined;
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });
+      }),
+    );
     if (issued) return issued;
     await this.refreshTokens.revokeFamily(code.codeHash, actor, 'authorization_code.replayed');
     throw new InvalidGrant(REPLAYED);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Actor } from '../../audit/actor.js';
+import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
 import { InvalidGrant, InvalidRequest } from '../../common/errors/oauth-errors.js';
 import { type TokenResponseDto } from '../dto/token-response.dto.js';
@@ -39,11 +40,13 @@ export class RefreshTokenGrant implements GrantHandler {
     const subject = await this.userTokens.subjectOf(token, organization);
     if (token.createdAt.getTime() < Math.max(client.notBefore, organization.notBefore, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const scopes = narrowScopes(token.scopes, parseScopeParameter(params.scope));
-    const issued = await this.dataSource.transaction(async (manager) => {
-      // Spent by a concurrent request between the check and now: that is a reuse as well (below, once this has ended).
-      if (!(await this.refreshTokens.spend(manager, token))) return undefined;
-      return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
-    });
+    const issued = await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        // Spent by a concurrent request between the check and now: that is a reuse as well (below, once this has ended).
+        if (!(await this.refreshTokens.spend(manager, token))) return undefined;
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
+      }),
+    );
     return issued ?? this.reuseDetected(token.familyId, actor);
   }
 
