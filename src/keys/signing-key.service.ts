@@ -55,6 +55,8 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private lastReloadStarted = 0;
   /** The re-read that unknown kids are waiting for, not started yet. */
   private nextReload: Promise<void> | undefined;
+  private reloadsStarted = 0;
+  private reloadApplied = 0;
   private reloadTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -174,7 +176,11 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
 
   private async reload(): Promise<void> {
     this.lastReloadStarted = Date.now();
+    const sequence = ++this.reloadsStarted;
     const rows = await this.repository.find();
+    // A slower re-read that started earlier (the timer's) must not undo what a later one found.
+    if (sequence < this.reloadApplied) return;
+    this.reloadApplied = sequence;
     const publishedAfter = Date.now() - this.retentionMs();
     const keys = new Map<string, LoadedKey>();
     for (const row of rows) {
