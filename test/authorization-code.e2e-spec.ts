@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { type TestApp, ADMIN_EMAIL, startApp } from './support/test-app.js';
 import { Browser, hiddenFields, location, pkce } from './support/browser.js';
 import { createClient, decodeJwt, ROOT, tokenFor } from './support/oauth.js';
@@ -145,8 +146,41 @@ describe('authorization code flow with PKCE (public client)', () => {
     expect(response.status).toBe(400);
     expect(response.body.error).toBe('invalid_grant');
     expect(response.body.error_description).toContain(message);
-    // The code was spent by the failed attempt; the right verifier no longer helps.
-    expect((await exchange({ code, code_verifier: verifier })).body.error).toBe('invalid_grant');
+    // A failed check consumes nothing: the rightful request still gets its tokens.
+    const rightful = await exchange({ code, code_verifier: verifier });
+    expect(rightful.status).toBe(200);
+    expect((await gatehouse.http().get('/oauth2/userinfo').set('Authorization', `Bearer ${rightful.body.access_token}`)).status).toBe(200);
+  });
+
+  it("lets no other client burn a code, unused or used, nor revoke what it issued", async () => {
+    const thief = (await createClient(gatehouse, { public: true, redirect_uris: [REDIRECT], scopes: ['openid', 'email', 'profile'] })).client_id;
+    const { verifier, challenge } = pkce();
+    const code = location(await new Browser(gatehouse).authorizeAndDecide(request(challenge))).searchParams.get('code')!;
+    // Even with the right verifier and redirect URI, another client gets nothing, and the code stays usable.
+    const stolen = await exchange({ client_id: thief, code, code_verifier: verifier });
+    expect(stolen.status).toBe(400);
+    expect(stolen.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code was issued to another client' });
+    const rightful = await exchange({ code, code_verifier: verifier });
+    expect(rightful.status).toBe(200);
+    // Presented again by another client, a used code is refused the same way and revokes nothing.
+    const replayedByThief = await exchange({ client_id: thief, code, code_verifier: verifier });
+    expect(replayedByThief.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code was issued to another client' });
+    expect((await gatehouse.http().get('/oauth2/userinfo').set('Authorization', `Bearer ${rightful.body.access_token}`)).status).toBe(200);
+    const refreshed = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'refresh_token', client_id: app, refresh_token: rightful.body.refresh_token });
+    expect(refreshed.status).toBe(200);
+    // Presented again through its own client, it revokes every token of the family, the rotated ones included.
+    const replayed = await exchange({ code, code_verifier: verifier });
+    expect(replayed.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code has been used already; the tokens issued from it are revoked' });
+    expect((await gatehouse.http().get('/oauth2/userinfo').set('Authorization', `Bearer ${refreshed.body.access_token}`)).status).toBe(401);
+    expect((await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'refresh_token', client_id: app, refresh_token: refreshed.body.refresh_token })).body.error).toBe('invalid_grant');
+  });
+
+  it('revokes nothing when a code that failed its checks is presented again', async () => {
+    const { verifier, challenge } = pkce();
+    const code = location(await new Browser(gatehouse).authorizeAndDecide(request(challenge))).searchParams.get('code')!;
+    expect((await exchange({ code, code_verifier: pkce().verifier })).status).toBe(400);
+    expect((await exchange({ code, code_verifier: pkce().verifier })).body.error_description).toContain('does not match');
+    expect((await exchange({ code, code_verifier: verifier })).status).toBe(200);
   });
 
   it('rotates refresh tokens, and a reused one revokes the whole family', async () => {
@@ -184,6 +218,12 @@ describe('authorization code flow with PKCE (public client)', () => {
     expect((await gatehouse.http().post('/api/v1/oauth/revoke').type('form').send({ client_id: app, token: issued.refresh_token })).status).toBe(200);
     expect((await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'refresh_token', client_id: app, refresh_token: issued.refresh_token })).body.error).toBe('invalid_grant');
     expect((await gatehouse.http().get('/oauth2/userinfo').set('Authorization', `Bearer ${issued.access_token}`)).status).toBe(401);
+
+    // Revoked already: 200, and nothing is written (no second audit event, change event or revocation).
+    const counts = async () => Promise.all(['audit_event', 'change_event', 'revoked_token', 'revoked_family'].map(async (table) => Number(((await gatehouse.app.get(DataSource).query(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: number | string }[])[0]!.n)));
+    const before = await counts();
+    expect((await gatehouse.http().post('/api/v1/oauth/revoke').type('form').send({ client_id: app, token: issued.refresh_token })).status).toBe(200);
+    expect(await counts()).toEqual(before);
   });
 
   it('lets a confidential client redeem a code with its secret, PKCE optional', async () => {
@@ -197,6 +237,8 @@ describe('authorization code flow with PKCE (public client)', () => {
     // Another client cannot redeem it.
     const code3 = location(await new Browser(gatehouse).authorizeAndDecide({ response_type: 'code', client_id: confidential.client_id, scope: 'openid', state: 's' })).searchParams.get('code')!;
     expect((await exchange({ code: code3 })).body.error).toBe('invalid_grant');
+    // ...and its attempt leaves the code to its client.
+    expect((await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'authorization_code', ...confidential, code: code3 })).status).toBe(200);
   });
 
   it('keeps public clients to the user grants', async () => {

@@ -1,6 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { getRepositoryToken } from '@nestjs/typeorm';
 import { createLocalJWKSet, jwtVerify } from 'jose';
+import { type Repository } from 'typeorm';
+import { SigningKeyEntity } from '../src/keys/entities/signing-key.entity.js';
+import { UNKNOWN_KID_RELOAD_INTERVAL_MS } from '../src/keys/signing-key.service.js';
 import { type TestApp, startApp } from './support/test-app.js';
+import { Browser, location, pkce } from './support/browser.js';
 import { createClient, decodeJwt, ROOT, tokenFor } from './support/oauth.js';
 
 type Jwks = { keys: { kid: string; alg: string; use: string; d?: string }[] };
@@ -66,14 +72,36 @@ describe('signing keys', () => {
     expect(decodeJwt(await tokenFor(second, ROOT)).header.kid).toBe(decodeJwt(token).header.kid);
   });
 
-  it('learns of a rotation made by another process when it meets the new kid', async () => {
+  it('learns of a rotation made by another process when it meets the new kid, at once', async () => {
     const first = await start();
     const second = await start({ databaseUrl: first.databaseUrl });
     const root = await tokenFor(first, ROOT);
     await first.http().post('/api/v1/oauth/keys/rotate').set('Authorization', `Bearer ${root}`).expect(200);
-    await new Promise((resolve) => setTimeout(resolve, 5100));
     const fresh = await tokenFor(first, ROOT);
     expect((await protectedCall(second, fresh)).status).toBe(200);
+  });
+
+  it('lets no unknown kid delay a real new key, nor make it query the database on every request', async () => {
+    const first = await start();
+    const second = await start({ databaseUrl: first.databaseUrl });
+    const root = await tokenFor(first, ROOT);
+    const [, payload, signature] = root.split('.');
+    const junk = () => `${Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: randomBytes(32).toString('base64url') })).toString('base64url')}.${payload}.${signature}`;
+    const reads = jest.spyOn(second.app.get<Repository<SigningKeyEntity>>(getRepositoryToken(SigningKeyEntity)), 'find');
+
+    // A burst of tokens with unknown (well-formed) kids: each is refused, and they cost a bounded number of key reads.
+    const started = Date.now();
+    const refused = await Promise.all(Array.from({ length: 40 }, () => protectedCall(second, junk())));
+    const elapsed = Date.now() - started;
+    for (const response of refused) expect(response.status).toBe(401);
+    expect(reads.mock.calls.length).toBeLessThanOrEqual(1 + Math.ceil(elapsed / UNKNOWN_KID_RELOAD_INTERVAL_MS));
+    expect(reads.mock.calls.length).toBeLessThan(40);
+
+    // Right after the junk, another process rotates: its first token is accepted here at once.
+    await first.http().post('/api/v1/oauth/keys/rotate').set('Authorization', `Bearer ${root}`).expect(200);
+    const fresh = await tokenFor(first, ROOT);
+    expect((await protectedCall(second, fresh)).status).toBe(200);
+    reads.mockRestore();
   });
 
   it.each(['RS256', 'EdDSA'])('signs with %s when OAUTH_SIGNING_ALG says so, verifiable from the JWKS', async (alg) => {
@@ -85,6 +113,30 @@ describe('signing keys', () => {
     expect((await protectedCall(app, token)).status).toBe(200);
     const metadata = await app.http().get('/.well-known/oauth-authorization-server');
     expect((metadata.body as { access_token_signing_alg_values_supported: string[] }).access_token_signing_alg_values_supported).toEqual([alg]);
+  });
+
+  it('advertises in discovery, and hashes at_hash for, the algorithm it signs with when another process switched it', async () => {
+    const first = await start({ env: { OAUTH_SIGNING_ALG: 'ES256' } });
+    const second = await start({ databaseUrl: first.databaseUrl, env: { OAUTH_SIGNING_ALG: 'EdDSA' } });
+    // The first process meets the second's new key, and signs with it from then on, as the newest key.
+    expect((await protectedCall(first, await tokenFor(second, ROOT))).status).toBe(200);
+    expect(decodeJwt(await tokenFor(first, ROOT)).header.alg).toBe('EdDSA');
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/auth/realms/default/.well-known/openid-configuration']) {
+      const metadata = (await first.http().get(path).expect(200)).body as Record<string, string[]>;
+      // What it signs with first; then the algorithm of the older key, whose tokens are still valid.
+      expect(metadata.id_token_signing_alg_values_supported).toEqual(['EdDSA', 'ES256']);
+      expect(metadata.access_token_signing_alg_values_supported).toEqual(['EdDSA', 'ES256']);
+    }
+    expect(((await second.http().get('/.well-known/openid-configuration')).body as Record<string, string[]>).id_token_signing_alg_values_supported).toEqual(['EdDSA', 'ES256']);
+
+    // An ID token from the first process: signed with EdDSA, so at_hash is the left half of a SHA-512.
+    const app = await createClient(first, { public: true, redirect_uris: ['https://app.example.com/cb'], scopes: ['openid'] });
+    const { verifier, challenge } = pkce();
+    const back = await new Browser(first).authorizeAndDecide({ response_type: 'code', client_id: app.client_id, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' });
+    const tokens = (await first.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'authorization_code', client_id: app.client_id, code: location(back).searchParams.get('code')!, code_verifier: verifier })).body as { access_token: string; id_token: string };
+    const idToken = decodeJwt(tokens.id_token);
+    expect(idToken.header.alg).toBe('EdDSA');
+    expect(idToken.payload.at_hash).toBe(createHash('sha512').update(tokens.access_token).digest().subarray(0, 32).toString('base64url'));
   });
 
   it('switches algorithm on restart, still verifying tokens of the old key', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, type Repository } from 'typeorm';
+import { type EntityManager, IsNull, type Repository } from 'typeorm';
 import { ExpiredRows } from '../database/expired-rows.js';
 import { AuthorizationCodeEntity, type SubjectType } from './entities/authorization-code.entity.js';
 
@@ -11,12 +11,6 @@ export const AUTHORIZATION_CODE_LIFETIME_MS = 60_000;
 const KEEP_EXPIRED_MS = 10 * 60_000;
 
 export const codeHash = (code: string) => createHash('sha256').update(code).digest('hex');
-
-export type CodeRedemption =
-  | { readonly outcome: 'redeemed'; readonly code: AuthorizationCodeEntity }
-  | { readonly outcome: 'unknown' | 'expired' }
-  /** Used before: whoever holds it now may be an attacker; the tokens issued from it are revoked. */
-  | { readonly outcome: 'replayed'; readonly code: AuthorizationCodeEntity };
 
 /** Authorization codes: random, stored as SHA-256, single use, bound to client, redirect URI and PKCE challenge. */
 @Injectable()
@@ -59,13 +53,17 @@ export class AuthorizationCodes {
     return code;
   }
 
-  /** Marks the code used, atomically: of two concurrent redemptions exactly one succeeds. */
-  async redeem(code: string): Promise<CodeRedemption> {
-    const row = await this.repository.findOneBy({ codeHash: codeHash(code) });
-    if (!row) return { outcome: 'unknown' };
-    if (row.consumedAt) return { outcome: 'replayed', code: row };
-    if (row.expiresAt.getTime() <= Date.now()) return { outcome: 'expired' };
-    const result = await this.repository.update({ codeHash: row.codeHash, consumedAt: IsNull() }, { consumedAt: new Date() });
-    return result.affected === 1 ? { outcome: 'redeemed', code: row } : { outcome: 'replayed', code: row };
+  /** The stored code, consumed or not, expired or not: the caller checks everything before it consumes. */
+  async find(code: string): Promise<AuthorizationCodeEntity | undefined> {
+    return (await this.repository.findOneBy({ codeHash: codeHash(code) })) ?? undefined;
+  }
+
+  /**
+   * Consumes the code in the caller's transaction (the one that issues its tokens), once every
+   * check has passed: false if a concurrent redemption consumed it first.
+   */
+  async consume(manager: EntityManager, code: AuthorizationCodeEntity): Promise<boolean> {
+    const result = await manager.update(AuthorizationCodeEntity, { codeHash: code.codeHash, consumedAt: IsNull() }, { consumedAt: new Date() });
+    return result.affected === 1;
   }
 }

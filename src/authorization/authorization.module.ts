@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity.js';
+import { RevokedFamilyEntity } from '../tokens/entities/revoked-family.entity.js';
 import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';
@@ -24,7 +25,7 @@ import { RefreshTokens } from './refresh-tokens.js';
  * endpoint (TokensModule) redeems the codes and refresh tokens.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, OAuthClientEntity]), UsersModule, ScopesModule, PersonalAccessTokensModule],
+  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity, OAuthClientEntity]), UsersModule, ScopesModule, PersonalAccessTokensModule],
   controllers: [AuthorizationController, AccountController],
   providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation],
   exports: [AuthorizationCodes, RefreshTokens],

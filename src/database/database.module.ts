@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { dataSourceOptions } from './data-source-options.js';
+import { serializeSqliteTransactions } from './sqlite-transactions.js';
 
 /** One TypeORM DataSource for the app; pending migrations run before anything else starts. */
 @Module({
@@ -16,6 +18,11 @@ import { dataSourceOptions } from './data-source-options.js';
         retryAttempts: 2,
         retryDelay: 1000,
       }),
+      dataSourceFactory: async (options) => {
+        const dataSource = await new DataSource(options as DataSourceOptions).initialize();
+        serializeSqliteTransactions(dataSource);
+        return dataSource;
+      },
     }),
   ],
 })

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
@@ -30,8 +31,16 @@ export interface SigningKeySummary {
   published_until: string | null;
 }
 
-/** An unknown `kid` makes a process re-read the keys at most this often (another process may have rotated). */
-const UNKNOWN_KID_RELOAD_INTERVAL_MS = 5000;
+/**
+ * An unknown `kid` makes a process re-read the keys (another process may have rotated), at most
+ * once per this interval whatever the kids: a request with an unknown kid waits for the next
+ * re-read, which starts after it arrived, so a real new key is found within this interval, and
+ * tokens with made-up kids cost at most one query per interval, however many there are.
+ */
+export const UNKNOWN_KID_RELOAD_INTERVAL_MS = 250;
+
+/** Our kids are RFC 7638 thumbprints (SHA-256, base64url): anything else is no key of ours and triggers nothing. */
+const KID_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
  * Holds the signing keys in memory (loaded once, then re-read on a timer), signs access tokens
@@ -42,7 +51,12 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeyService.name);
   private keys = new Map<string, LoadedKey>();
   private signer: LoadedKey | undefined;
-  private lastReload = 0;
+  /** When the last re-read started (whatever started it): the next one for an unknown kid waits for the interval to pass. */
+  private lastReloadStarted = 0;
+  /** The re-read that unknown kids are waiting for, not started yet. */
+  private nextReload: Promise<void> | undefined;
+  private reloadsStarted = 0;
+  private reloadApplied = 0;
   private reloadTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -67,11 +81,14 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     clearInterval(this.reloadTimer);
   }
 
-  /** Signs a JWT with the active key. `typ` is the JOSE header type (`at+jwt` for access tokens). */
-  sign(payload: Record<string, unknown>, typ: string): Promise<string> {
+  /**
+   * Signs a JWT with the active key. `typ` is the JOSE header type (`at+jwt` for access tokens).
+   * A payload that depends on the algorithm (an ID token's `at_hash`) is built for the key that signs it.
+   */
+  sign(payload: Record<string, unknown> | ((alg: SigningAlgorithm) => Record<string, unknown>), typ: string): Promise<string> {
     const signer = this.signer;
     if (!signer) throw new Error('No signing key is loaded');
-    return signCompactJws({ alg: signer.alg, typ, kid: signer.kid }, payload, signer.alg, signer.privateKey);
+    return signCompactJws({ alg: signer.alg, typ, kid: signer.kid }, typeof payload === 'function' ? payload(signer.alg) : payload, signer.alg, signer.privateKey);
   }
 
   /**
@@ -82,12 +99,22 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     const kid = jws.header.kid;
     if (typeof kid !== 'string') return false;
     let key = this.keys.get(kid);
-    if (!key && Date.now() - this.lastReload > UNKNOWN_KID_RELOAD_INTERVAL_MS) {
-      await this.reload();
+    if (!key && KID_FORMAT.test(kid)) {
+      await this.reloadSoon();
       key = this.keys.get(kid);
     }
     if (!key || jws.header.alg !== key.alg) return false;
     return verifyCompactJws(jws, key.alg, key.publicKey);
+  }
+
+  /**
+   * The algorithms of the published keys: first the one this process signs with now (the newest
+   * key's, which another process may have chosen with another OAUTH_SIGNING_ALG), then those of
+   * older keys whose tokens are still valid. What discovery advertises.
+   */
+  signingAlgorithms(): SigningAlgorithm[] {
+    const published = [...this.keys.values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map((key) => key.alg);
+    return [...new Set([...(this.signer ? [this.signer.alg] : []), ...published])];
   }
 
   /** The public keys for the JWKS document. */
@@ -132,9 +159,28 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     return this.config.maxAccessTokenLifespanSeconds * 1000;
   }
 
+  /**
+   * A re-read that starts after this call, at most one per interval since the last one started,
+   * shared by every caller waiting meanwhile. A caller arriving once it has started waits for the
+   * next one: a re-read that began before a rotation committed would not see its key.
+   */
+  private reloadSoon(): Promise<void> {
+    if (this.nextReload) return this.nextReload;
+    const next = delay(Math.max(0, this.lastReloadStarted + UNKNOWN_KID_RELOAD_INTERVAL_MS - Date.now())).then(() => {
+      this.nextReload = undefined;
+      return this.reload();
+    });
+    this.nextReload = next;
+    return next;
+  }
+
   private async reload(): Promise<void> {
-    this.lastReload = Date.now();
+    this.lastReloadStarted = Date.now();
+    const sequence = ++this.reloadsStarted;
     const rows = await this.repository.find();
+    // A slower re-read that started earlier (the timer's) must not undo what a later one found.
+    if (sequence < this.reloadApplied) return;
+    this.reloadApplied = sequence;
     const publishedAfter = Date.now() - this.retentionMs();
     const keys = new Map<string, LoadedKey>();
     for (const row of rows) {
@@ -145,9 +191,13 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     this.keys = keys;
     // Newest active key signs; when two processes generate a key at the same moment, both keys
     // are published and every process converges on the same signer at its next reload.
-    this.signer = [...keys.values()]
+    const signer = [...keys.values()]
       .filter((key) => !key.retiredAt)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.kid.localeCompare(b.kid))[0];
+    if (signer && signer.alg !== this.signer?.alg && signer.alg !== this.config.signingAlgorithm && this.signer) {
+      this.logger.warn(`Signing with ${signer.alg}, the algorithm of the newest key (another process's OAUTH_SIGNING_ALG), not ${this.config.signingAlgorithm}: give every process the same OAUTH_SIGNING_ALG`);
+    }
+    this.signer = signer;
   }
 }
 

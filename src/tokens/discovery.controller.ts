@@ -82,6 +82,8 @@ export class DiscoveryController {
     },
   ): AuthorizationServerMetadataDto {
     const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
+    // The keys' algorithms, not OAUTH_SIGNING_ALG: another process may have rotated to another one.
+    const signingAlgorithms = this.keys.signingAlgorithms();
     return {
       issuer,
       authorization_endpoint: endpoints.authorization,
@@ -99,11 +101,11 @@ export class DiscoveryController {
       response_modes_supported: ['query'],
       code_challenge_methods_supported: ['S256'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: [this.config.signingAlgorithm],
+      id_token_signing_alg_values_supported: signingAlgorithms,
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'name'],
       prompt_values_supported: ['none', 'login', 'consent'],
       authorization_response_iss_parameter_supported: true,
-      access_token_signing_alg_values_supported: [this.config.signingAlgorithm],
+      access_token_signing_alg_values_supported: signingAlgorithms,
       service_documentation: `${this.config.issuer}/docs`,
     };
   }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type UserRecord } from '../auth/user-directory.js';
-import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { type SigningAlgorithm } from '../config/environment.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 
 /**
@@ -20,15 +20,12 @@ export function identityClaims(user: UserRecord, scopes: ReadonlySet<string> | r
 /** OpenID Connect ID tokens, signed with the same keys as access tokens (published in the JWKS). */
 @Injectable()
 export class IdTokenIssuer {
-  constructor(
-    private readonly keys: SigningKeyService,
-    private readonly config: GatehouseConfig,
-  ) {}
+  constructor(private readonly keys: SigningKeyService) {}
 
   issue(token: { issuer: string; clientId: string; user: UserRecord; scopes: readonly string[]; nonce: string | null; authTime: Date; accessToken: string; lifespanSeconds: number }): Promise<string> {
     const now = Math.floor(Date.now() / 1000);
     return this.keys.sign(
-      {
+      (alg) => ({
         iss: token.issuer,
         ...identityClaims(token.user, token.scopes),
         aud: token.clientId,
@@ -37,15 +34,16 @@ export class IdTokenIssuer {
         exp: now + token.lifespanSeconds,
         auth_time: Math.floor(token.authTime.getTime() / 1000),
         ...(token.nonce !== null && { nonce: token.nonce }),
-        at_hash: this.atHash(token.accessToken),
-      },
+        at_hash: atHash(token.accessToken, alg),
+      }),
       'JWT',
     );
   }
 
-  /** Core §3.1.3.6: the left half of the access token's hash, with the hash of the signing algorithm (SHA-512 for Ed25519). */
-  private atHash(accessToken: string): string {
-    const digest = createHash(this.config.signingAlgorithm === 'EdDSA' ? 'sha512' : 'sha256').update(accessToken).digest();
-    return digest.subarray(0, digest.length / 2).toString('base64url');
-  }
+}
+
+/** Core §3.1.3.6: the left half of the access token's hash, with the hash of the signing algorithm (SHA-512 for Ed25519). */
+function atHash(accessToken: string, alg: SigningAlgorithm): string {
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256').update(accessToken).digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
 }

@@ -3,7 +3,16 @@ import { OrganizationsAndProjects1763900000000 } from './1763900000000-organizat
 import { TokenLifecycle1764000000000 } from './1764000000000-token-lifecycle.js';
 import { UsersAndAuthorization1764100000000 } from './1764100000000-users-and-authorization.js';
 import { PersonalAccessTokens1764200000000 } from './1764200000000-personal-access-tokens.js';
+import { RevokedTokenFamily1764300000000 } from './1764300000000-revoked-token-family.js';
 import { ExactIdentifiers1764310000000 } from './1764310000000-exact-identifiers.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
-export const migrations = [InitialSchema1763800000000, OrganizationsAndProjects1763900000000, TokenLifecycle1764000000000, UsersAndAuthorization1764100000000, PersonalAccessTokens1764200000000, ExactIdentifiers1764310000000];
+export const migrations = [
+  InitialSchema1763800000000,
+  OrganizationsAndProjects1763900000000,
+  TokenLifecycle1764000000000,
+  UsersAndAuthorization1764100000000,
+  PersonalAccessTokens1764200000000,
+  RevokedTokenFamily1764300000000,
+  ExactIdentifiers1764310000000,
+];

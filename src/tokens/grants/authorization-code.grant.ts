@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type Actor } from '../../audit/actor.js';
+import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { AuthorizationCodes } from '../../authorization/authorization-codes.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
 import { InvalidGrant, InvalidRequest } from '../../common/errors/oauth-errors.js';
@@ -13,10 +15,16 @@ export const parameters: ReadonlySet<string> = new Set(['code', 'redirect_uri', 
 
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
+const REPLAYED = 'The authorization code has been used already; the tokens issued from it are revoked';
+
 /**
  * RFC 6749 §4.1.3 under OAuth 2.1 rules: a code is redeemed once, by the client it was issued to,
- * with the redirect URI it was sent to and the PKCE verifier of its challenge. A code presented a
- * second time has leaked: it fails, and every token issued from it is revoked.
+ * with the redirect URI it was sent to and the PKCE verifier of its challenge. Every check comes
+ * first; the code is consumed only then, in the transaction that issues its tokens, so a failed
+ * attempt (another client, a mistyped verifier) leaves it to its rightful client. A code that was
+ * really redeemed and is presented again by its own client has leaked: it fails, and every token
+ * issued from it is revoked (§4.1.2). Another client presenting it learns only that it is not
+ * theirs, and revokes nothing: it could otherwise end any user's session with a code it saw.
  */
 @Injectable()
 export class AuthorizationCodeGrant implements GrantHandler {
@@ -32,21 +40,29 @@ export class AuthorizationCodeGrant implements GrantHandler {
 
   async handle({ client, organization, issuer, params }: GrantContext): Promise<TokenResponseDto> {
     if (!params.code) throw new InvalidRequest('The code parameter is missing');
-    const redemption = await this.codes.redeem(params.code);
-    if (redemption.outcome === 'replayed') {
-      if (redemption.code.clientId === client.id) await this.refreshTokens.revokeFamily(redemption.code.codeHash, { type: 'client', id: client.id }, 'authorization_code.replayed');
-      throw new InvalidGrant('The authorization code has been used already; the tokens issued from it are revoked');
-    }
-    if (redemption.outcome !== 'redeemed') throw new InvalidGrant('The authorization code is invalid or has expired');
-    const { code } = redemption;
+    const code = await this.codes.find(params.code);
+    if (!code) throw new InvalidGrant('The authorization code is invalid or has expired');
     if (code.clientId !== client.id) throw new InvalidGrant('The authorization code was issued to another client');
+    const actor: Actor = { type: 'client', id: client.id };
+    if (code.consumedAt) {
+      await this.refreshTokens.revokeFamily(code.codeHash, actor, 'authorization_code.replayed');
+      throw new InvalidGrant(REPLAYED);
+    }
+    if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrant('The authorization code is invalid or has expired');
     const redirectUri = params.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
     if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     this.checkVerifier(code.codeChallenge, params.code_verifier);
     const subject = await this.userTokens.subjectOf(code, organization);
-    return this.dataSource.transaction((manager) =>
-      this.userTokens.issue(manager, { client, issuer, subject, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash }),
+    const issued = await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        // Lost the race to a concurrent redemption: issue nothing, and revoke what the winner got (below, once this has ended).
+        if (!(await this.codes.consume(manager, code))) return undefined;
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });
+      }),
     );
+    if (issued) return issued;
+    await this.refreshTokens.revokeFamily(code.codeHash, actor, 'authorization_code.replayed');
+    throw new InvalidGrant(REPLAYED);
   }
 
   /** RFC 7636 §4.6, S256 only; and no verifier without a challenge (RFC 9700 §2.1.1: PKCE downgrade). */

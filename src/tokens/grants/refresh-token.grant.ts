@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { type Actor } from '../../audit/actor.js';
+import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
 import { InvalidGrant, InvalidRequest } from '../../common/errors/oauth-errors.js';
 import { type TokenResponseDto } from '../dto/token-response.dto.js';
@@ -29,16 +31,27 @@ export class RefreshTokenGrant implements GrantHandler {
 
   async handle({ client, organization, issuer, params }: GrantContext): Promise<TokenResponseDto> {
     if (!params.refresh_token) throw new InvalidRequest('The refresh_token parameter is missing');
-    const found = await this.refreshTokens.find(params.refresh_token, client.id, { type: 'client', id: client.id });
-    if (found.outcome === 'invalid') throw new InvalidGrant(found.reason);
-    if (found.outcome === 'reused') throw new InvalidGrant('The refresh token has been used already; every token of its family is now revoked');
-    const { token } = found;
+    await this.refreshTokens.pruneExpired();
+    const checked = await this.refreshTokens.check(params.refresh_token, client.id);
+    if (checked.outcome === 'invalid') throw new InvalidGrant(checked.reason);
+    const actor: Actor = { type: 'client', id: client.id };
+    if (checked.outcome === 'reused') return this.reuseDetected(checked.token.familyId, actor);
+    const { token } = checked;
     const subject = await this.userTokens.subjectOf(token, organization);
     if (token.createdAt.getTime() < Math.max(client.notBefore, organization.notBefore, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const scopes = narrowScopes(token.scopes, parseScopeParameter(params.scope));
-    return this.dataSource.transaction(async (manager) => {
-      if (!(await this.refreshTokens.spend(manager, token))) throw new InvalidGrant('The refresh token has been used already');
-      return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
-    });
+    const issued = await retryOnDeadlock(() =>
+      this.dataSource.transaction(async (manager) => {
+        // Spent by a concurrent request between the check and now: that is a reuse as well (below, once this has ended).
+        if (!(await this.refreshTokens.spend(manager, token))) return undefined;
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
+      }),
+    );
+    return issued ?? this.reuseDetected(token.familyId, actor);
+  }
+
+  private async reuseDetected(familyId: string, actor: Actor): Promise<never> {
+    await this.refreshTokens.revokeFamily(familyId, actor, 'refresh_token.reuse_detected');
+    throw new InvalidGrant('The refresh token has been used already; every token of its family is now revoked');
   }
 }

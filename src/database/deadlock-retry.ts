@@ -1,0 +1,24 @@
+/** Attempts in all: a deadlock between the same two transactions twice in a row is already rare. */
+const ATTEMPTS = 3;
+
+/**
+ * Runs a transaction again when MariaDB chose it as the victim of a deadlock (it rolled the whole
+ * transaction back, so running it again is safe). Two transactions on one token family lock its
+ * rows in different orders (an issuer: the token it spends, then the family's index where it
+ * inserts; a revocation: the family's index, then each token), and InnoDB breaks the cycle by
+ * rolling one back; run again, it sees what the other committed. SQLite never deadlocks here:
+ * its transactions take turns.
+ */
+export async function retryOnDeadlock<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (error) {
+      if (attempt >= ATTEMPTS || !isDeadlock(error)) throw error;
+    }
+  }
+}
+
+function isDeadlock(error: unknown): boolean {
+  return (error as { driverError?: { code?: unknown } }).driverError?.code === 'ER_LOCK_DEADLOCK';
+}
