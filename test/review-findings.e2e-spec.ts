@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type TestApp, startApp } from './support/test-app.js';
+import { createClient, ROOT, tokenFor } from './support/oauth.js';
+import { addMembership, APP_REDIRECT, createUser, userTokens } from './support/principals.js';
+import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
+
+/** Defects the re-run of the outside review found after the fixes of issue 14: each test fails while the defect is there. */
+describe('review findings after issue 14', () => {
+  let gatehouse: TestApp;
+  let root: string;
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    gatehouse = await startApp();
+    root = await tokenFor(gatehouse, ROOT);
+    await createOrganization(gatehouse, { name: 'acme', oauth_enabled: true, require_project_scoped_tokens: false });
+    await createOrganization(gatehouse, { name: 'globex', oauth_enabled: true, require_project_scoped_tokens: false });
+  });
+  afterAll(() => gatehouse.close());
+
+  describe('an organization token stands for what its granting user may do now', () => {
+    const orgTokenFor = async (email: string) => {
+      const person = { email, password: 'granting user passphrase' };
+      const userId = await createUser(gatehouse, person, 'globex', 'administer-clients');
+      const app = await createClient(gatehouse, { name: `Integrations ${email}`, public: false, redirect_uris: [APP_REDIRECT], permissions: ['administer-clients'], scopes: [] });
+      const tokens = await userTokens(gatehouse, { clientId: app.client_id, clientSecret: app.client_secret, scope: 'client:create client:read', person, organization: 'globex' });
+      expect((await gatehouse.http().get('/api/v1/oauth/client').set(bearer(tokens.access_token))).status).toBe(200);
+      return { userId, app, tokens };
+    };
+
+    it('is refused once the granting user is demoted to member in that organization (access and refresh token)', async () => {
+      const { userId, app, tokens } = await orgTokenFor('demoted@example.com');
+      expect((await gatehouse.http().put(`/api/v1/users/${userId}/organizations/globex`).set(bearer(root)).send({ role: 'member' })).status).toBe(200);
+      const created = await gatehouse.http().post('/api/v1/oauth/client').set(bearer(tokens.access_token)).send({ scopes: ['client:read'] });
+      expect(created.status).toBe(401);
+      const refreshed = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, ...app });
+      expect(refreshed.status).toBe(400);
+      expect(refreshed.body.error).toBe('invalid_grant');
+    });
+
+    it('is refused once the granting user is disabled (README: disabled refuses their tokens at once)', async () => {
+      const { userId, app, tokens } = await orgTokenFor('disabled@example.com');
+      expect((await gatehouse.http().patch(`/api/v1/users/${userId}`).set(bearer(root)).send({ disabled: true })).status).toBe(200);
+      expect((await gatehouse.http().get('/api/v1/oauth/client').set(bearer(tokens.access_token))).status).toBe(401);
+      const refreshed = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, ...app });
+      expect(refreshed.status).toBe(400);
+      expect(refreshed.body.error).toBe('invalid_grant');
+    });
+  });
+
+  describe('a user token narrowed to token:personal grants no more than it holds', () => {
+    const person = { email: 'narrow@example.com', password: 'narrow user passphrase' };
+    let narrow: string;
+
+    beforeAll(async () => {
+      const userId = await createUser(gatehouse, person, 'acme', 'administer-account');
+      await addMembership(gatehouse, userId, 'globex', 'administer-account');
+      // A third-party app of acme that only asks to manage the user's personal access tokens.
+      const app = await createClientIn(gatehouse, 'acme', { name: 'Token helper', public: true, redirect_uris: [APP_REDIRECT], scopes: ['token:personal'] });
+      const tokens = await userTokens(gatehouse, { clientId: app.client_id, scope: 'token:personal', person, realm: 'acme' });
+      expect(tokens.scope).toBe('token:personal');
+      narrow = tokens.access_token;
+      // The narrow token itself cannot administer anything.
+      expect((await gatehouse.http().get('/api/v1/users').set(bearer(narrow))).status).toBe(403);
+    });
+
+    it('cannot mint a personal access token carrying user:update in its own organization', async () => {
+      const minted = await gatehouse.http().post('/api/v1/users/me/tokens').set(bearer(narrow)).send({ name: 'escalated', scopes: ['user:read', 'user:update'], expires_in_days: 1 });
+      expect(minted.status).toBe(403);
+    });
+
+    it("cannot mint a personal access token for another organization than its realm's", async () => {
+      const minted = await gatehouse.http().post('/api/v1/users/me/tokens').set(bearer(narrow)).send({ name: 'elsewhere', scopes: ['user:read'], expires_in_days: 1, organization: 'globex' });
+      expect(minted.status).toBe(403);
+    });
+  });
+
+  it("creating a user whose email exists only in another organization does not reveal that it exists", async () => {
+    await createUser(gatehouse, { email: 'globex-only@example.com', password: 'globex user passphrase' }, 'globex', 'member');
+    const acmeAdmin = await realmToken(gatehouse, 'acme', await createClientIn(gatehouse, 'acme', { name: 'acme users', permissions: ['administer-account'] }));
+    const response = await gatehouse.http().post('/api/v1/users').set(bearer(acmeAdmin)).send({ email: 'globex-only@example.com', password: 'some passphrase' });
+    expect(response.status).not.toBe(409);
+    expect(JSON.stringify(response.body)).not.toContain('exists');
+  });
+});
