@@ -75,6 +75,17 @@ describe('review findings after issue 14', () => {
     });
   });
 
+  it("an organization's administrator cannot push a not-before that revokes the root client's tokens", async () => {
+    // An administer-account client of the built-in organization, where the root client lives.
+    const admin = await createClient(gatehouse, { name: 'built-in admin', permissions: ['administer-account'], scopes: [] });
+    const adminToken = await tokenFor(gatehouse, admin);
+    const [builtIn] = (await gatehouse.http().get('/api/v1/organizations').set(bearer(adminToken))).body as { name: string }[];
+    const rootToken = await tokenFor(gatehouse, ROOT);
+    const pushed = await gatehouse.http().post(`/api/v1/organizations/${builtIn!.name}/not-before`).set(bearer(adminToken));
+    expect(pushed.status).toBe(403);
+    expect((await gatehouse.http().get('/api/v1/organizations').set(bearer(rootToken))).status).toBe(200);
+  });
+
   it("creating a user whose email exists only in another organization does not reveal that it exists", async () => {
     await createUser(gatehouse, { email: 'globex-only@example.com', password: 'globex user passphrase' }, 'globex', 'member');
     const acmeAdmin = await realmToken(gatehouse, 'acme', await createClientIn(gatehouse, 'acme', { name: 'acme users', permissions: ['administer-account'] }));
