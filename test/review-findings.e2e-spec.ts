@@ -3,6 +3,8 @@ import { type TestApp, startApp } from './support/test-app.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { addMembership, APP_REDIRECT, createUser, userTokens } from './support/principals.js';
 import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
+import { from } from './support/source-address.js';
+import { ClientLockout } from '../src/auth/client-lockout.js';
 
 /** Defects the re-run of the outside review found after the fixes of issue 14: each test fails while the defect is there. */
 describe('review findings after issue 14', () => {
@@ -92,5 +94,27 @@ describe('review findings after issue 14', () => {
     const response = await gatehouse.http().post('/api/v1/users').set(bearer(acmeAdmin)).send({ email: 'globex-only@example.com', password: 'some passphrase' });
     expect(response.status).not.toBe(409);
     expect(JSON.stringify(response.body)).not.toContain('exists');
+  });
+
+  it('the overall lockout bound of a client cannot be flushed by failures against many unknown client ids', async () => {
+    const app = await startApp({ env: { BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_MAX_FAILURES_OVERALL: '5', BRUTE_FORCE_LOCKOUT_SECONDS: '600' } });
+    try {
+      const victim = await createClient(app, { name: 'victim', scopes: ['scope:read'] });
+      const guess = (address: string, clientId = victim.client_id) =>
+        app.http().post('/api/v1/oauth/token').agent(from(address)).type('form').send({ grant_type: 'client_credentials', client_id: clientId, client_secret: 'a wrong guess' });
+      // Guesses spread over addresses spend the victim's overall budget: fresh addresses are no longer served.
+      for (const address of ['127.0.3.1', '127.0.3.2', '127.0.3.3', '127.0.3.4', '127.0.3.5']) expect((await guess(address)).status).toBe(401);
+      expect((await guess('127.0.3.6')).status).toBe(429);
+      // A failure with an unknown client id is counted like any other (and answers 401)...
+      expect((await guess('127.0.3.7', 'no-such-client-0')).status).toBe(401);
+      // ...so a flood of failures with distinct unknown ids, which the token endpoint records one by one
+      // (driven here on the app's own ClientLockout to keep the test fast), is all it takes to evict the victim's counter.
+      const lockout = app.app.get(ClientLockout);
+      for (let index = 1; index <= 100_000; index += 1) lockout.recordFailure(`no-such-client-${index}`, `127.0.4.${index % 250}`);
+      // The bound must still hold for a fresh address.
+      expect((await guess('127.0.3.8')).status).toBe(429);
+    } finally {
+      await app.close();
+    }
   });
 });
