@@ -183,6 +183,23 @@ describe('the access policy against the reviewed attacks', () => {
     });
   });
 
+  it('a not-before push or turning OAuth off needs everything anyone in the organization holds', async () => {
+    await createOrganization(gatehouse, { name: 'initech', oauth_enabled: true });
+    const admin = await createClientIn(gatehouse, 'initech', { name: 'initech admin', permissions: ['administer-account'] });
+    const reader = await createClientIn(gatehouse, 'initech', { name: 'reader', scopes: ['scope:read'] });
+    const adminToken = await realmToken(gatehouse, 'initech', admin);
+    expect((await gatehouse.http().post('/api/v1/organizations/initech/not-before').set(bearer(adminToken))).status).toBe(200);
+    // A client holding more than the administrator joins: now only the root client may.
+    await createClientIn(gatehouse, 'initech', { name: 'tables', scopes: ['table:read'] });
+    const again = await realmToken(gatehouse, 'initech', admin);
+    const refused = await gatehouse.http().post('/api/v1/organizations/initech/not-before').set(bearer(again));
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('hold scopes you do not hold: table:read');
+    expect((await gatehouse.http().put('/api/v1/organizations/initech').set(bearer(again)).send({ oauth_enabled: false })).status).toBe(403);
+    expect((await realmTokenRequest(gatehouse, 'initech', reader)).status).toBe(200);
+    expect((await gatehouse.http().put('/api/v1/organizations/initech').set(bearer(again)).send({ display_name: 'Initech' })).status).toBe(200);
+  });
+
   it("userinfo on a realm's path answers only for that realm's tokens", async () => {
     const ada = { email: 'ada@example.com', password: 'ada passphrase here' };
     await createUser(gatehouse, ada, 'acme', 'member');

@@ -11,7 +11,7 @@ describe('the account page and personal access tokens', () => {
 
   beforeAll(async () => {
     gatehouse = await startApp();
-    app = (await createClient(gatehouse, { name: 'Dashboard', public: true, redirect_uris: [REDIRECT], scopes: ['openid', 'email', 'token:personal'] })).client_id;
+    app = (await createClient(gatehouse, { name: 'Dashboard', public: true, redirect_uris: [REDIRECT], scopes: ['openid', 'email', 'token:personal', 'client:read'] })).client_id;
   });
   afterAll(() => gatehouse.close());
 
@@ -83,7 +83,7 @@ describe('the account page and personal access tokens', () => {
   });
 
   it('manages personal access tokens through the API with a user token', async () => {
-    const { tokens } = await allowApp('openid token:personal');
+    const { tokens } = await allowApp('openid token:personal client:read');
     const api = gatehouse.http();
     const create = (body: Record<string, unknown>, token = tokens.access_token) => api.post('/api/v1/users/me/tokens').set('Authorization', `Bearer ${token}`).send(body);
 
@@ -101,6 +101,8 @@ describe('the account page and personal access tokens', () => {
     expect(JSON.stringify(listed.body)).not.toMatch(/hash/i);
 
     expect((await create({ name: 'too much', scopes: ['organization:create'], expires_in_days: 1 })).status).toBe(403);
+    // The role gives client:update, but the token that asks does not carry it.
+    expect((await create({ name: 'beyond the token', scopes: ['client:update'], expires_in_days: 1 })).body.message).toBe('You cannot assign scopes you do not hold: client:update');
     expect((await create({ name: 'chain', scopes: ['token:personal'], expires_in_days: 1 })).status).toBe(400);
     expect((await create({ name: 'forever', scopes: ['client:read'], expires_in_days: 400 })).status).toBe(400);
     expect((await create({ name: 'no expiry', scopes: ['client:read'] })).status).toBe(400);
@@ -127,7 +129,7 @@ describe('the account page and personal access tokens', () => {
     const member = await gatehouse.http().post('/api/v1/users').set('Authorization', `Bearer ${root}`).send({ email: 'member@example.com', password: 'plain member password', role: 'administer-clients' });
     const browser = new Browser(gatehouse);
     const { verifier, challenge } = pkce();
-    const back = await browser.authorizeAndDecide({ response_type: 'code', client_id: app, scope: 'openid token:personal', code_challenge: challenge, code_challenge_method: 'S256' }, 'allow', '/oauth2/authorize', { email: 'member@example.com', password: 'plain member password' });
+    const back = await browser.authorizeAndDecide({ response_type: 'code', client_id: app, scope: 'openid token:personal client:read', code_challenge: challenge, code_challenge_method: 'S256' }, 'allow', '/oauth2/authorize', { email: 'member@example.com', password: 'plain member password' });
     const tokens = (await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'authorization_code', client_id: app, code: location(back).searchParams.get('code')!, code_verifier: verifier })).body as Record<string, string>;
     const pat = (await gatehouse.http().post('/api/v1/users/me/tokens').set('Authorization', `Bearer ${tokens.access_token}`).send({ name: 'clients', scopes: ['client:read'], expires_in_days: 1 })).body as { token: string };
     expect((await bearer(pat.token, '/api/v1/oauth/client')).status).toBe(200);

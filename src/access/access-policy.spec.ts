@@ -78,6 +78,18 @@ describe('AccessPolicy', () => {
     expect(() => policy.checkUserinfo(caller([], { userId: 'u1' }), 'org-b')).toThrow(InvalidToken);
     expect(() => policy.checkUserinfo(caller([], { userId: 'u1' }), undefined)).toThrow(InvalidToken);
     expect(() => policy.checkUserinfo(caller([]), null)).toThrow(InvalidToken);
-    expect(() => policy.checkGrantPersonalScopes(new Set(['profile']), ['token:personal'], 'acme')).toThrow('cannot manage personal access tokens');
+    const acme = { id: 'org-a', name: 'acme' };
+    expect(() => policy.checkGrantPersonalScopes(new Set(['profile']), ['token:personal'], acme, undefined)).toThrow('cannot manage personal access tokens');
+  });
+
+  it('bounds a personal access token by the role, and by the token that asks for it through the API', () => {
+    const acme = { id: 'org-a', name: 'acme' };
+    const role = new Set(['user:read', 'user:update', 'profile']);
+    expect(() => policy.checkGrantPersonalScopes(role, ['user:update'], acme, undefined)).not.toThrow();
+    expect(() => policy.checkGrantPersonalScopes(role, ['audit:read'], acme, undefined)).toThrow('You do not hold these scopes in acme: audit:read');
+    const narrow = caller(['token:personal'], { userId: 'u1' });
+    expect(() => policy.checkGrantPersonalScopes(role, ['user:update'], acme, narrow)).toThrow('You cannot assign scopes you do not hold: user:update');
+    expect(() => policy.checkGrantPersonalScopes(role, ['profile'], acme, narrow)).not.toThrow();
+    expect(() => policy.checkGrantPersonalScopes(role, ['profile'], { id: 'org-b', name: 'globex' }, narrow)).toThrow('creates personal access tokens for its own organization only');
   });
 });

@@ -98,6 +98,18 @@ export class AccessPolicy {
     if (beyond.length > 0) throw new ForbiddenException(`You cannot act on ${what}: it holds scopes you do not hold: ${beyond.join(', ')}`);
   }
 
+  /**
+   * Rule 3 for what acts on everyone in an organization at once (a not-before push, turning
+   * OAuth off): the caller holds every scope anyone there holds, and only the root client acts
+   * on the organization the root client lives in.
+   */
+  checkActOnEveryone(caller: Caller, everyone: Holder & { readonly includesRoot: boolean }, what: string): void {
+    if (caller.isRoot) return;
+    if (everyone.includesRoot) throw new ForbiddenException(`Only the root client can ${what}: the root client's own tokens would be refused`);
+    const beyond = this.beyondCaller(caller, everyone.scopes);
+    if (beyond.length > 0) throw new ForbiddenException(`You cannot ${what}: clients or members there hold scopes you do not hold: ${beyond.join(', ')}`);
+  }
+
   /** Rule 3 for scopes handed to a client or a token. */
   checkGrantScopes(caller: Caller, scopes: readonly string[]): void {
     const beyond = this.beyondCaller(caller, scopes);
@@ -113,11 +125,18 @@ export class AccessPolicy {
   /**
    * Rule 3 for a personal access token: the user's own credential, so it carries what the user's
    * role in its organization gives (`roleScopes`), never more, and never `token:personal` itself.
+   * Made through the API with an access token (`caller`), it is also bounded by that token: its
+   * organization only, and only scopes the token holds, so that an app the user allowed to manage
+   * their tokens cannot turn that into their whole role.
    */
-  checkGrantPersonalScopes(roleScopes: ReadonlySet<string>, scopes: readonly string[], organizationName: string): void {
+  checkGrantPersonalScopes(roleScopes: ReadonlySet<string>, scopes: readonly string[], organization: { readonly id: string; readonly name: string }, caller: Caller | undefined): void {
     if (scopes.includes(PERSONAL_TOKEN_SCOPE)) throw new BadRequestException('A personal access token cannot manage personal access tokens');
+    if (caller !== undefined && caller.organizationId !== organization.id) {
+      throw new ForbiddenException(`This access token is for another organization: it creates personal access tokens for its own organization only, not ${organization.name}`);
+    }
     const notHeld = scopes.filter((scope) => !roleScopes.has(scope));
-    if (notHeld.length > 0) throw new ForbiddenException(`You do not hold these scopes in ${organizationName}: ${notHeld.join(', ')}`);
+    if (notHeld.length > 0) throw new ForbiddenException(`You do not hold these scopes in ${organization.name}: ${notHeld.join(', ')}`);
+    if (caller !== undefined) this.checkGrantScopes(caller, scopes);
   }
 
   /**

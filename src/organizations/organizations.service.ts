@@ -11,6 +11,10 @@ import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type CreateOrganizationDto, DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS, OrganizationDto, type UpdateOrganizationDto } from './dto/organization.dto.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
+import { heldScopesOf } from '../auth/client-directory.js';
+import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
+import { apiScopesOfRole } from '../scopes/permissions.js';
+import { MembershipEntity } from '../users/entities/membership.entity.js';
 
 /**
  * Organizations. The root client sees and manages all of them; any other client sees only its
@@ -76,6 +80,8 @@ export class OrganizationsService {
       updatedAt: new Date(),
     };
     if (organization.builtIn && changes.oauthEnabled === false) throw new ForbiddenException('OAuth cannot be disabled for the built-in organization: the root client lives there');
+    // Turning OAuth off refuses every token of the organization, like a not-before push.
+    if (changes.oauthEnabled === false && organization.oauthEnabled) this.policy.checkActOnEveryone(auth, await this.everyoneIn(organization.id), 'turn OAuth off for this organization');
     await this.audit.change(actorOf(auth), async (change) => {
       await change.manager.update(OrganizationEntity, { id: organization.id }, changes);
       await this.record(change, organization, 'organization.updated', { ...dto });
@@ -86,6 +92,7 @@ export class OrganizationsService {
   /** Keycloak's realm-wide "push not-before": every token of every client of the organization issued until now is refused. */
   async pushNotBefore(auth: AuthContext, name: string): Promise<NotBeforeDto> {
     const organization = await this.resolve(auth, name);
+    this.policy.checkActOnEveryone(auth, await this.everyoneIn(organization.id), "push this organization's not-before");
     const notBefore = new Date();
     await this.audit.change(actorOf(auth), async (change) => {
       await change.manager.update(OrganizationEntity, { id: organization.id }, { notBefore, updatedAt: notBefore });
@@ -110,6 +117,18 @@ export class OrganizationsService {
   private async record(change: Change, organization: { id: string; name: string }, action: string, details: Record<string, unknown>): Promise<void> {
     await change.audit({ action, targetType: 'organization', targetId: organization.id, organizationId: action === 'organization.deleted' ? null : organization.id, details });
     change.announce({ kind: 'organization', subject: organization.id });
+  }
+
+  /**
+   * What the organization's clients and members hold, all together: a change that refuses every
+   * token of the organization acts on each of them.
+   */
+  private async everyoneIn(organizationId: string): Promise<{ organizationId: string; scopes: string[]; includesRoot: boolean }> {
+    const manager = this.repository.manager;
+    const clients = await manager.find(OAuthClientEntity, { select: { scopes: true, permissions: true, isRoot: true }, where: { organizationId } });
+    const roles = await manager.createQueryBuilder(MembershipEntity, 'membership').select('DISTINCT membership.role', 'role').where('membership.organization_id = :organizationId', { organizationId }).getRawMany<{ role: string }>();
+    const scopes = new Set([...clients.flatMap((client) => heldScopesOf(client)), ...roles.flatMap(({ role }) => apiScopesOfRole(role))]);
+    return { organizationId, scopes: [...scopes], includesRoot: clients.some((client) => client.isRoot) };
   }
 
   private toDto(row: OrganizationEntity): OrganizationDto {

@@ -9,9 +9,9 @@ import { CreatedPersonalAccessTokenDto, CreatePersonalAccessTokenDto, PersonalAc
 import { PersonalAccessTokenScopes } from './personal-access-token.scopes.js';
 import { PersonalAccessTokensService, type TokenOwner } from './personal-access-tokens.service.js';
 
-/** A signed-in user's own tokens, through the API (a user token from the authorization code flow). */
+/** A signed-in user's own tokens, through the API (a user token from the authorization code flow), bounded by that token. */
 function ownerOf(policy: AccessPolicy, auth: AuthContext): TokenOwner {
-  return { userId: policy.checkSelf(auth, 'Personal access tokens'), defaultOrganizationId: auth.organizationId };
+  return { userId: policy.checkSelf(auth, 'Personal access tokens'), defaultOrganizationId: auth.organizationId, caller: auth };
 }
 
 @ApiTags('users')

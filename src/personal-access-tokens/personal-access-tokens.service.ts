@@ -1,4 +1,4 @@
-import { AccessPolicy } from '../access/access-policy.js';
+import { AccessPolicy, type Caller } from '../access/access-policy.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -16,6 +16,11 @@ import { PersonalAccessTokenEntity } from './entities/personal-access-token.enti
 export interface TokenOwner {
   readonly userId: string;
   readonly defaultOrganizationId: string;
+  /**
+   * The access token the request came with, through the API; none on the account page, where
+   * the signed-in user acts with their whole role. A token passes on only what it holds.
+   */
+  readonly caller?: Caller;
 }
 
 /**
@@ -38,7 +43,7 @@ export class PersonalAccessTokensService {
     const user = (await this.users.find(owner.userId))!;
     const role = roleIn(user, organization);
     if (role === undefined) throw new NotFoundException(`No organization named ${dto.organization}`);
-    this.policy.checkGrantPersonalScopes(userScopesOfRole(role), dto.scopes, organization.name);
+    this.policy.checkGrantPersonalScopes(userScopesOfRole(role), dto.scopes, organization, owner.caller);
     const token = PERSONAL_ACCESS_TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const now = new Date();
     const row = this.repository.create({
