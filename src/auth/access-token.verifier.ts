@@ -12,7 +12,7 @@ import { type TokenPrincipal } from './auth-context.js';
 import { ClientDirectory, type ClientRecord } from './client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from './organization-directory.js';
 import { PERSONAL_ACCESS_TOKEN_PREFIX, PersonalAccessTokenDirectory } from './personal-access-token-directory.js';
-import { roleIn, UserDirectory } from './user-directory.js';
+import { roleIn, UserDirectory, type UserRecord } from './user-directory.js';
 
 /** Far longer than any token we issue (a root token lists every scope): refuse before parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -20,8 +20,16 @@ const MAX_TOKEN_LENGTH = 8192;
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** The `sub_type` claim of a token issued to a client on behalf of a user (Polar's name); client tokens have none. */
 export const USER_SUBJECT = 'user';
-/** The `sub_type` of an organization token (Polar): `sub` is the organization, and no user is behind it. */
+/** The `sub_type` of an organization token (Polar): `sub` is the organization; the user who granted it bounds it (GRANTED_BY_CLAIM). */
 export const ORGANIZATION_SUBJECT = 'organization';
+/**
+ * The claim of an organization token naming the user who granted it: the token carries at most
+ * what that user's current role in the organization gives, and stops with the user (disabled,
+ * deleted, removed from it, given a new password). A private claim rather than RFC 8693's `act`: `act`
+ * names the party acting for the subject, which here is the client (`client_id`), not the user;
+ * a resource server reading `act` would take the user for the actor.
+ */
+export const GRANTED_BY_CLAIM = 'granted_by';
 /** The `clientId` of a principal authenticated by a personal access token: the user's own credential, no app in between. */
 export const PERSONAL_ACCESS_TOKEN_CLIENT = 'personal-access-token';
 
@@ -55,8 +63,10 @@ interface CheckedClaims {
   readonly issuedAt: number;
   readonly projectId: string | undefined;
   readonly granted: readonly string[];
+  /** The user who granted an organization token (GRANTED_BY_CLAIM); undefined for every other token. */
+  readonly grantedBy: string | undefined;
   /** The principal last worked out for a client or organization token, with the records it came from. */
-  principal?: { readonly client: ClientRecord; readonly organization: OrganizationRecord; readonly value: TokenPrincipal };
+  principal?: { readonly client: ClientRecord; readonly organization: OrganizationRecord; readonly grantor: UserRecord | undefined; readonly value: TokenPrincipal };
 }
 
 /** A token that passed every check: who it speaks for now, and its claims as signed. */
@@ -68,8 +78,9 @@ export interface VerifiedAccessToken {
 /**
  * Checks an RFC 9068 JWT access token: our signature, our issuer and audience, not expired, not
  * before its time, not revoked (by its jti, or by a not-before push for its client or
- * organization), and a client that still exists and is enabled. No database round trip unless
- * the client has fallen out of the ClientDirectory cache: revocations are held in memory.
+ * organization), a client that still exists and is enabled, and for a user or organization
+ * token a user (the granting user) still active and a member. No database round trip unless the
+ * client or user has fallen out of its directory's cache: revocations are held in memory.
  */
 @Injectable()
 export class AccessTokenVerifier {
@@ -126,34 +137,54 @@ export class AccessTokenVerifier {
 
     if (claims.sub_type === USER_SUBJECT) {
       const user = await this.userOf(claims, issuedAt, organization);
-      return { principal: this.principalOf(checked, client, organization, user), claims };
+      return { principal: this.principalOf(checked, client, organization, user.id, user.scopes), claims };
     }
-    // The principal follows from the client and organization records alone, and the directories
-    // hand out a new record whenever one changes: while they are the same objects, so is it.
+    // Looked up only for an organization token: a client token's path gains no await.
+    const grantor = checked.grantedBy === undefined ? undefined : await this.users.find(checked.grantedBy);
+    // The principal follows from the client, organization and (organization token) granting user's
+    // records alone, and the directories hand out a new record whenever one changes: while they are
+    // the same objects, so is it (and so are the checks of the granting user below, which passed).
     const memo = checked.principal;
-    if (memo && memo.client === client && memo.organization === organization) return { principal: memo.value, claims };
-    const principal = this.principalOf(checked, client, organization, undefined);
-    checked.principal = { client, organization, value: principal };
+    if (memo && memo.client === client && memo.organization === organization && memo.grantor === grantor) return { principal: memo.value, claims };
+    const bound = checked.grantedBy === undefined ? undefined : this.grantorScopes(grantor, checked, organization);
+    const principal = this.principalOf(checked, client, organization, undefined, bound);
+    checked.principal = { client, organization, grantor, value: principal };
     return { principal, claims };
   }
 
-  /** Who a token speaks for now: its scopes that the client (and, for a user token, the user's role) still holds. */
-  private principalOf(checked: CheckedClaims, client: ClientRecord, organization: OrganizationRecord, user: TokenUser | undefined): TokenPrincipal {
+  /**
+   * Who a token speaks for now: its scopes that the client still holds and, for a user or
+   * organization token, that the (granting) user's role still gives.
+   */
+  private principalOf(checked: CheckedClaims, client: ClientRecord, organization: OrganizationRecord, userId: string | undefined, bound: ReadonlySet<string> | undefined): TokenPrincipal {
     const { projectId } = checked;
     // A scope taken away from a client (or from a user's role) stops working at once, not when its tokens expire.
     const held = checked.granted.filter(
-      (scope) => (client.isRoot || client.scopes.includes(scope) || scope === `project-${projectId}`) && (!user || user.scopes.has(scope)),
+      (scope) => (client.isRoot || client.scopes.includes(scope) || scope === `project-${projectId}`) && (!bound || bound.has(scope)),
     );
     return {
       clientId: client.id,
-      userId: user?.id,
+      userId,
       organizationId: organization.id,
       projectId,
-      // A user token acts for the user, never with the root client's powers.
-      isRoot: client.isRoot && !user,
+      // A user or organization token acts for a user's role, never with the root client's powers.
+      isRoot: client.isRoot && !bound,
       scopes: new Set(held),
       tokenId: checked.tokenId,
     };
+  }
+
+  /**
+   * What the user who granted an organization token may grant now in its organization: the
+   * checks of a user token (active, not signed out since, still a member), and a token their
+   * role no longer gives any scope of is refused outright, as its refresh token would be.
+   */
+  private grantorScopes(grantor: UserRecord | undefined, checked: CheckedClaims, organization: OrganizationRecord): ReadonlySet<string> {
+    const { scopes } = this.checkedUser(grantor, checked.issuedAt, organization, 'The user who granted this organization token');
+    if (!checked.granted.some((scope) => scopes.has(scope))) {
+      throw new InvalidToken(`The role in ${organization.name} of the user who granted this organization token no longer gives any of its scopes`);
+    }
+    return scopes;
   }
 
   /**
@@ -196,10 +227,15 @@ export class AccessTokenVerifier {
   /** The user a user token speaks for, with what their role in the token's organization lets them do now. */
   private async userOf(claims: Record<string, unknown>, issuedAt: number, organization: OrganizationRecord): Promise<TokenUser> {
     const user = typeof claims.sub === 'string' ? await this.users.find(claims.sub) : undefined;
-    if (!user || user.disabled) throw new InvalidToken('The user this token was issued to is disabled or deleted');
+    return this.checkedUser(user, issuedAt, organization, 'The user this token was issued to');
+  }
+
+  /** A user behind a token, if still active, not signed out since `issuedAt` and a member of `organization`: what their role there gives. */
+  private checkedUser(user: UserRecord | undefined, issuedAt: number, organization: OrganizationRecord, who: string): TokenUser {
+    if (!user || user.disabled) throw new InvalidToken(`${who} is disabled or deleted`);
     if (issuedAt < user.notBefore) throw new InvalidToken("The access token has been revoked: it was issued before the user's password change or sign-out everywhere");
     const role = roleIn(user, organization);
-    if (role === undefined) throw new InvalidToken(`The user is no longer a member of the organization ${organization.name}`);
+    if (role === undefined) throw new InvalidToken(`${who} is no longer a member of the organization ${organization.name}`);
     return { id: user.id, scopes: userScopesOfRole(role) };
   }
 
@@ -241,6 +277,13 @@ export class AccessTokenVerifier {
     }
     if (claims.scope !== undefined && typeof claims.scope !== 'string') throw new InvalidToken('The access token scope is malformed');
     const projectId = typeof claims.project_id === 'string' ? claims.project_id : undefined;
+    let grantedBy: string | undefined;
+    if (claims.sub_type === ORGANIZATION_SUBJECT) {
+      // One issued before the claim existed has nothing to bound it: refused (its refresh token gets one that has).
+      const grantor = claims[GRANTED_BY_CLAIM];
+      if (typeof grantor !== 'string') throw new InvalidToken('The organization token does not name the user who granted it');
+      grantedBy = grantor;
+    }
     const granted = claims.scope ? claims.scope.split(' ') : [];
     if (projectId !== undefined && !granted.includes(`project-${projectId}`)) throw new InvalidToken('The access token names a project outside its scope');
     return {
@@ -254,6 +297,7 @@ export class AccessTokenVerifier {
       issuedAt: issuedAtMsOf(claims.jti, claims.iat),
       projectId,
       granted,
+      grantedBy,
     };
   }
 }

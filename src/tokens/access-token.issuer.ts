@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { newAccessTokenId } from '../auth/access-token-id.js';
-import { ACCESS_TOKEN_TYPE, type ORGANIZATION_SUBJECT, type USER_SUBJECT } from '../auth/access-token.verifier.js';
+import { ACCESS_TOKEN_TYPE, GRANTED_BY_CLAIM, type ORGANIZATION_SUBJECT, type USER_SUBJECT } from '../auth/access-token.verifier.js';
 import { type OrganizationRecord } from '../auth/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
@@ -27,6 +27,8 @@ export class AccessTokenIssuer {
     /** `user` when the client acts for a user, `organization` for an organization token (Polar's `sub_type`); absent for the client itself. */
     subjectType?: typeof USER_SUBJECT | typeof ORGANIZATION_SUBJECT;
     organization: OrganizationRecord;
+    /** For an organization token: the user who granted it, whose current role there bounds it (see GRANTED_BY_CLAIM). */
+    grantedBy?: string;
     projectId: string | undefined;
     scopes: readonly string[];
     lifespanSeconds: number;
@@ -50,10 +52,11 @@ export class AccessTokenIssuer {
         exp,
         jti,
         scope: grant.scopes.join(' '),
-        // The organization (and project) the token is tied to: an organization token names no user.
+        // The organization (and project) the token is tied to; an organization token names its user only as `granted_by`.
         org_id: grant.organization.id,
         org: grant.organization.name,
         ...(grant.projectId !== undefined && { project_id: grant.projectId }),
+        ...(grant.grantedBy !== undefined && { [GRANTED_BY_CLAIM]: grant.grantedBy }),
       },
       ACCESS_TOKEN_TYPE,
     );

@@ -7,18 +7,19 @@ import { type SubjectType } from '../authorization/entities/authorization-code.e
 import { RefreshTokens } from '../authorization/refresh-tokens.js';
 import { InvalidGrant } from '../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { userScopesOfRole } from '../scopes/permissions.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { type TokenResponseDto } from './dto/token-response.dto.js';
 import { IdTokenIssuer } from './id-token.issuer.js';
 
 /**
  * Whom a token from the user flow speaks for: the user, in the organization of the realm; or
- * (Polar's `sub_type=organization`) an organization the user picked, with the user only
- * recorded as who granted it.
+ * (Polar's `sub_type=organization`) an organization the user picked, bounded by what the user
+ * who granted it may grant there now.
  */
 export type TokenSubject =
   | { readonly type: 'user'; readonly user: UserRecord; readonly organization: OrganizationRecord }
-  | { readonly type: 'organization'; readonly organization: OrganizationRecord; readonly grantedBy: string };
+  | { readonly type: 'organization'; readonly organization: OrganizationRecord; readonly grantedBy: UserRecord; readonly grantable: ReadonlySet<string> };
 
 /**
  * The tokens a client gets through a user (authorization code and refresh token grants): an
@@ -37,24 +38,44 @@ export class UserTokens {
   ) {}
 
   /**
-   * Who a code or refresh token still stands for, as the token endpoint of `realm` sees it. A user
-   * must be active, still a member, and not signed out everywhere since `authTime`; an
-   * organization token needs only its organization (reached through this realm, or through the
-   * built-in organization's apps).
+   * Who a code or refresh token still stands for, as the token endpoint of `realm` sees it. The
+   * user (for an organization token, the user who granted it) must be active, still a member of
+   * the token's organization, and not signed out everywhere since `authTime`. An organization
+   * token's organization is reached through this realm, or through the built-in organization's apps.
    */
   async subjectOf(grant: { subjectType: SubjectType; userId: string; organizationId: string; authTime: Date }, realm: OrganizationRecord): Promise<TokenSubject> {
     if (grant.subjectType === 'organization') {
       const organization = await this.organizations.findById(grant.organizationId);
       if (!organization || (organization.id !== realm.id && !realm.builtIn)) throw new InvalidGrant('The grant was issued by another realm');
       if (!organization.oauthEnabled) throw new InvalidGrant(`OAuth is not enabled for the organization ${organization.name}`);
-      return { type: 'organization', organization, grantedBy: grant.userId };
+      const { user, role } = await this.activeMember(grant, organization, 'The user who granted this organization token');
+      return { type: 'organization', organization, grantedBy: user, grantable: userScopesOfRole(role) };
     }
     if (grant.organizationId !== realm.id) throw new InvalidGrant('The grant was issued by another realm');
-    const user = await this.users.find(grant.userId);
-    if (!user || user.disabled) throw new InvalidGrant('The user has been disabled or deleted');
-    if (grant.authTime.getTime() < user.notBefore) throw new InvalidGrant('The user changed their password or was signed out since this grant; sign in again');
-    if (roleIn(user, realm) === undefined) throw new InvalidGrant(`The user is no longer a member of the organization ${realm.name}`);
+    const { user } = await this.activeMember(grant, realm, 'The user');
     return { type: 'user', user, organization: realm };
+  }
+
+  /**
+   * The scopes a code or refresh token may still be exchanged for: an organization token's are
+   * narrowed to what its granting user's role gives now (a demotion takes effect at the next
+   * refresh, and stays), and none left ends the grant. A user token's are kept: the bearer
+   * guard bounds them by the user's role on each use.
+   */
+  scopesFor(subject: TokenSubject, scopes: readonly string[]): readonly string[] {
+    if (subject.type === 'user') return scopes;
+    const kept = scopes.filter((scope) => subject.grantable.has(scope));
+    if (kept.length === 0) throw new InvalidGrant(`The role in ${subject.organization.name} of the user who granted this organization token no longer gives any of its scopes`);
+    return kept;
+  }
+
+  private async activeMember(grant: { userId: string; authTime: Date }, organization: OrganizationRecord, who: string): Promise<{ user: UserRecord; role: string }> {
+    const user = await this.users.find(grant.userId);
+    if (!user || user.disabled) throw new InvalidGrant(`${who} has been disabled or deleted`);
+    if (grant.authTime.getTime() < user.notBefore) throw new InvalidGrant(`${who} changed their password or was signed out since this grant; sign in again`);
+    const role = roleIn(user, organization);
+    if (role === undefined) throw new InvalidGrant(`${who} is no longer a member of the organization ${organization.name}`);
+    return { user, role };
   }
 
   async issue(
@@ -64,6 +85,7 @@ export class UserTokens {
     const { client, subject, scopes } = grant;
     const { organization } = subject;
     const user = subject.type === 'user' ? subject.user : undefined;
+    const person = subject.type === 'user' ? subject.user : subject.grantedBy;
     const lifespanSeconds = client.accessTokenLifespan ?? organization.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
     const access = await this.accessTokens.issue({
       issuer: grant.issuer,
@@ -71,15 +93,16 @@ export class UserTokens {
       subject: user ? user.id : organization.id,
       subjectType: subject.type,
       organization,
+      ...(subject.type === 'organization' && { grantedBy: subject.grantedBy.id }),
       projectId: undefined,
       scopes,
       lifespanSeconds,
-      notBefore: Math.max(client.notBefore, organization.notBefore, user?.notBefore ?? 0),
+      notBefore: Math.max(client.notBefore, organization.notBefore, person.notBefore),
     });
     const refresh = await this.refreshTokens.issue(manager, {
       familyId: grant.familyId,
       clientId: client.id,
-      userId: subject.type === 'user' ? subject.user.id : subject.grantedBy,
+      userId: person.id,
       organizationId: organization.id,
       subjectType: subject.type,
       scopes: [...scopes],

@@ -53,11 +53,12 @@ export class AuthorizationCodeGrant implements GrantHandler {
     if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     this.checkVerifier(code.codeChallenge, params.code_verifier);
     const subject = await this.userTokens.subjectOf(code, organization);
+    const scopes = this.userTokens.scopesFor(subject, code.scopes);
     const issued = await retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
         // Lost the race to a concurrent redemption: issue nothing, and revoke what the winner got (below, once this has ended).
         if (!(await this.codes.consume(manager, code))) return undefined;
-        return this.userTokens.issue(manager, { client, issuer, subject, scopes: code.scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });
       }),
     );
     if (issued) return issued;

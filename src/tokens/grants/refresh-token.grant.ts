@@ -39,7 +39,7 @@ export class RefreshTokenGrant implements GrantHandler {
     const { token } = checked;
     const subject = await this.userTokens.subjectOf(token, organization);
     if (token.createdAt.getTime() < Math.max(client.notBefore, organization.notBefore, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
-    const scopes = narrowScopes(token.scopes, parseScopeParameter(params.scope));
+    const scopes = this.userTokens.scopesFor(subject, narrowScopes(token.scopes, parseScopeParameter(params.scope)));
     const issued = await retryOnDeadlock(() =>
       this.dataSource.transaction(async (manager) => {
         // Spent by a concurrent request between the check and now: that is a reuse as well (below, once this has ended).
