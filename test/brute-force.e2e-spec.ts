@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { type TestApp, startApp } from './support/test-app.js';
+import { type TestApp, ADMIN_EMAIL, startApp } from './support/test-app.js';
 import { basic, createClient, type Credentials, ROOT, tokenFor } from './support/oauth.js';
 import { manualClock } from './support/clock.js';
 import { from } from './support/source-address.js';
+import { Browser } from './support/browser.js';
+import { ClientLockout } from '../src/auth/client-lockout.js';
 
 describe('brute-force protection and rate limits', () => {
   const apps: TestApp[] = [];
@@ -103,6 +105,35 @@ describe('brute-force protection and rate limits', () => {
     await app.http().delete(`/api/v1/oauth/client/${client.client_id}/lockout`).set('Authorization', `Bearer ${root}`).expect(204);
     expect((await attempt(app, client)).status).toBe(200);
     expect((await lockout()).body).toEqual({ client_id: client.client_id, failures: 0, lockouts: 0, locked: false, locked_until: null, locked_addresses: [] });
+  });
+
+  it('locks an address that sprays wrong secrets over many client ids out of every client it has not authenticated as', async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS: '4', BRUTE_FORCE_LOCKOUT_SECONDS: '60' });
+    const own = await createClient(app, { scopes: [] });
+    const victim = await createClient(app, { scopes: [] });
+    expect((await attempt(app, own, '127.0.6.1')).status).toBe(200);
+    // One guess per id stays below every id's own bounds; four from one address spend the address's.
+    for (let index = 0; index < 4; index += 1) expect((await attempt(app, { client_id: `sprayed-${index}`, client_secret: 'a guess' }, '127.0.6.1')).status).toBe(401);
+    const refused = await attempt(app, victim, '127.0.6.1');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('60');
+    // The client this address authenticated as keeps working from it, and the victim from elsewhere.
+    expect((await attempt(app, own, '127.0.6.1')).status).toBe(200);
+    expect((await attempt(app, victim, '127.0.6.2')).status).toBe(200);
+  });
+
+  it("an account's overall bound on sign-in cannot be flushed by failures on many unknown emails", async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_MAX_FAILURES_OVERALL: '5', BRUTE_FORCE_LOCKOUT_SECONDS: '600' });
+    const signIn = (address: string, email: string, password: string) => new Browser(app, address).signIn(undefined, email, password);
+    for (let host = 1; host <= 5; host += 1) expect((await signIn(`127.0.7.${host}`, ADMIN_EMAIL, 'a guess')).status).toBe(401);
+    expect((await signIn('127.0.7.6', ADMIN_EMAIL, 'test admin passphrase')).status).toBe(429);
+    // Unknown emails are counted like any other (401, and locked the same way)...
+    expect((await signIn('127.0.7.7', 'nobody-0@example.com', 'a guess')).status).toBe(401);
+    // ...so a flood of them from many addresses, recorded here on the app's own ClientLockout as the sign-in
+    // page records each (to keep the test fast), must not evict the account's counter.
+    const lockout = app.app.get(ClientLockout);
+    for (let index = 1; index <= 100_000; index += 1) lockout.recordFailure(`user:nobody-${index}@example.com`, `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`);
+    expect((await signIn('127.0.7.8', ADMIN_EMAIL, 'test admin passphrase')).status).toBe(429);
   });
 
   it('counts unknown ids the same way, and a success resets the count', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Clock } from '../common/clock.js';
 import { validateEnvironment } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
-import { addressKey, ClientLockout } from './client-lockout.js';
+import { addressKey, ClientLockout, MAX_TRACKED } from './client-lockout.js';
 
 class ManualClock extends Clock {
   time = Date.UTC(2026, 0, 1);
@@ -73,12 +73,122 @@ describe('ClientLockout', () => {
   });
 
   it('keeps its memory bounded, and huge ids small', () => {
-    const { lockout: counters } = lockout({ BRUTE_FORCE_MAX_FAILURES: '1000', BRUTE_FORCE_MAX_FAILURES_OVERALL: '1000' });
-    const internals = counters as unknown as { byAddress: Map<string, unknown>; overall: Map<string, unknown> };
-    for (let index = 0; index < 100_050; index += 1) counters.recordFailure(`id-${index}`, '198.51.100.1');
-    expect(internals.byAddress.size).toBe(100_000);
-    expect(internals.overall.size).toBe(100_000);
-    counters.recordFailure('x'.repeat(60_000), '198.51.100.1');
-    expect(Math.max(...[...internals.overall.keys()].map((key) => key.length))).toBeLessThan(400);
+    const { lockout: counters } = lockout({ BRUTE_FORCE_MAX_FAILURES: '1000', BRUTE_FORCE_MAX_FAILURES_OVERALL: '1000', BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS: '0' });
+    const tables = tablesOf(counters);
+    for (let index = 0; index < MAX_TRACKED + 50; index += 1) counters.recordFailure(`id-${index}`, '198.51.100.1');
+    expect(tables.byAddressAndId.size).toBe(MAX_TRACKED);
+    expect(tables.overall.size).toBe(MAX_TRACKED);
+    flood(counters, MAX_TRACKED + 50);
+    expect(tables.byAddressAndId.size).toBe(MAX_TRACKED);
+    expect(tables.overall.size).toBe(MAX_TRACKED);
+    expect(tables.byAddress.size).toBe(0);
+    const { lockout: fresh } = lockout();
+    fresh.recordFailure('x'.repeat(60_000), '198.51.100.1');
+    const keys = [...tablesOf(fresh).overall.entries()].map(([key]) => key);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.length).toBeLessThan(400);
+  });
+
+  it('locks an address that sprays failures over many ids out of every id it is not known to', () => {
+    const { lockout: counters } = lockout({ BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS: '5' });
+    counters.recordSuccess('mine', '198.51.100.1');
+    for (let index = 0; index < 4; index += 1) counters.recordFailure(`user:${index}@example.com`, '198.51.100.1');
+    // Its own successes do not refill its budget.
+    counters.recordSuccess('mine', '198.51.100.1');
+    expect(counters.retryAfterSeconds('user:new@example.com', '198.51.100.1')).toBe(0);
+    counters.recordFailure('user:4@example.com', '198.51.100.1');
+    expect(counters.retryAfterSeconds('user:new@example.com', '198.51.100.1')).toBe(10);
+    expect(counters.retryAfterSeconds('app', '198.51.100.1')).toBe(10);
+    // The id it authenticated as keeps serving it; other addresses are not affected.
+    expect(counters.retryAfterSeconds('mine', '198.51.100.1')).toBe(0);
+    expect(counters.retryAfterSeconds('app', '198.51.100.2')).toBe(0);
+  });
+
+  describe('when flooded with failures on other ids', () => {
+    // Failures on distinct unknown ids from distinct addresses, each answered 401 and counted.
+    const setUp = () => {
+      const { lockout: counters, clock } = lockout({ BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS: '0' });
+      counters.recordSuccess('app', '192.0.2.1');
+      return { counters, clock };
+    };
+
+    it('keeps a locked-out id locked out, and its doubling', () => {
+      const { counters, clock } = setUp();
+      for (let index = 0; index < 5; index += 1) counters.recordFailure('app', `198.51.100.${index}`);
+      expect(counters.retryAfterSeconds('app', '198.51.100.9')).toBe(10);
+      flood(counters, MAX_TRACKED);
+      // (A new address is now refused for the flood's 61 s anyway: see below.)
+      expect(counters.retryAfterSeconds('app', '198.51.100.0')).toBe(10);
+      expect(counters.status('app')).toMatchObject({ locked: true, lockouts: 1 });
+      // Once the flood's counters are spent the room is used again, and the next lockout still doubles.
+      clock.time += 61_000;
+      for (let index = 0; index < 5; index += 1) counters.recordFailure('app', `198.51.100.${index + 10}`);
+      expect(counters.retryAfterSeconds('app', '198.51.100.9')).toBe(20);
+    });
+
+    it('keeps an id counting towards its overall lockout, and an address towards its own', () => {
+      const { counters } = setUp();
+      counters.recordFailure('app', '198.51.100.1');
+      counters.recordFailure('app', '198.51.100.2');
+      counters.recordFailure('app', '203.0.113.5');
+      counters.recordFailure('app', '203.0.113.5');
+      flood(counters, MAX_TRACKED);
+      expect(counters.recordFailure('app', '203.0.113.5')).toEqual([
+        { scope: 'address', address: '203.0.113.5', lockedUntil: expect.any(String) },
+        { scope: 'overall', address: '203.0.113.5', lockedUntil: expect.any(String) },
+      ]);
+      expect(counters.retryAfterSeconds('app', '198.51.100.1')).toBe(10);
+    });
+
+    it('refuses what it cannot count, except at addresses known to the id, until the flood is spent', () => {
+      const { counters, clock } = setUp();
+      flood(counters, MAX_TRACKED + 10);
+      // Every counter is live for the 60 s window: a new id cannot be counted, so it is not checked.
+      expect(counters.retryAfterSeconds('user:someone@example.com', '198.51.100.9')).toBe(61);
+      expect(counters.retryAfterSeconds('app', '198.51.100.9')).toBe(61);
+      // The real client at its own address is served, and its success changes nothing.
+      expect(counters.retryAfterSeconds('app', '192.0.2.1')).toBe(0);
+      counters.recordSuccess('app', '192.0.2.1');
+      // The wait counts down to when the flood's counters are spent, and then new ids are counted again.
+      clock.time += 30_000;
+      expect(counters.retryAfterSeconds('app', '198.51.100.9')).toBe(31);
+      clock.time += 31_001;
+      expect(counters.retryAfterSeconds('app', '198.51.100.9')).toBe(0);
+      expect(counters.recordFailure('user:someone@example.com', '198.51.100.9')).toEqual([]);
+      expect(counters.status('user:someone@example.com')).toMatchObject({ failures: 1 });
+    });
+
+    it('stops serving a known address whose failure it cannot count', () => {
+      const { counters } = setUp();
+      flood(counters, MAX_TRACKED);
+      expect(counters.retryAfterSeconds('app', '192.0.2.1')).toBe(0);
+      counters.recordFailure('app', '192.0.2.1');
+      expect(counters.retryAfterSeconds('app', '192.0.2.1')).toBe(61);
+    });
+
+    it('keeps the known addresses of an id under its overall lockout when successes on other ids fill their table', () => {
+      const { counters } = setUp();
+      for (let index = 0; index < 5; index += 1) counters.recordFailure('app', `198.51.100.${index}`);
+      for (let index = 0; index < MAX_TRACKED + 10; index += 1) counters.recordSuccess(`own-${index}`, '203.0.113.1');
+      expect(counters.retryAfterSeconds('app', '192.0.2.1')).toBe(0);
+      expect(counters.retryAfterSeconds('app', '198.51.100.9')).toBe(10);
+      // The least recently used ids not under a lockout went instead.
+      expect(tablesOf(counters).knownAddresses.size).toBe(MAX_TRACKED);
+      expect(tablesOf(counters).knownAddresses.has('own-0')).toBe(false);
+    });
   });
 });
+
+interface Table {
+  size: number;
+  entries(): IterableIterator<[string, unknown]>;
+}
+
+function tablesOf(counters: ClientLockout): { byAddressAndId: Table; overall: Table; byAddress: Table; knownAddresses: Map<string, unknown> } {
+  return counters as unknown as { byAddressAndId: Table; overall: Table; byAddress: Table; knownAddresses: Map<string, unknown> };
+}
+
+/** `count` failures, each on a new unknown id from a new address in 10.0.0.0/8. */
+function flood(counters: ClientLockout, count: number): void {
+  for (let index = 0; index < count; index += 1) counters.recordFailure(`no-such-client-${index}`, `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`);
+}

@@ -144,7 +144,7 @@ export class ClientsController {
   @ApiOperation({
     summary: "A client's brute-force lockouts on this instance",
     description:
-      'Failed authentications count per client_id and source address: after BRUTE_FORCE_MAX_FAILURES that address is refused (429) for a growing wait (locked_addresses). They also count per client_id from all addresses: after BRUTE_FORCE_MAX_FAILURES_OVERALL only addresses that authenticated as the client recently are served until locked_until (locked).',
+      'Failed authentications count per client_id and source address: after BRUTE_FORCE_MAX_FAILURES that address is refused (429) for a growing wait (locked_addresses). They also count per client_id from all addresses: after BRUTE_FORCE_MAX_FAILURES_OVERALL only addresses that authenticated as the client recently are served until locked_until (locked). A third count, per source address over all ids (BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS), is not this client\'s and is neither shown nor cleared here.',
   })
   @clientId
   @ApiOkResponse({ type: LockoutStatusDto })

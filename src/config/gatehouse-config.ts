@@ -23,7 +23,7 @@ export class GatehouseConfig {
   /** Realm name of the built-in organization, home of the root client and of the Fides paths. */
   readonly defaultOrganization: string;
   readonly shutdownGraceMs: number;
-  readonly bruteForce: { readonly maxFailures: number; readonly maxFailuresOverall: number; readonly windowMs: number; readonly lockoutMs: number };
+  readonly bruteForce: { readonly maxFailures: number; readonly maxFailuresOverall: number; readonly maxFailuresPerAddress: number; readonly windowMs: number; readonly lockoutMs: number };
   readonly rateLimitPerMinute: number;
   /** Browser origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
@@ -57,6 +57,7 @@ export class GatehouseConfig {
     this.bruteForce = {
       maxFailures: environment.BRUTE_FORCE_MAX_FAILURES,
       maxFailuresOverall: environment.BRUTE_FORCE_MAX_FAILURES_OVERALL,
+      maxFailuresPerAddress: environment.BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS,
       windowMs: environment.BRUTE_FORCE_WINDOW_SECONDS * 1000,
       lockoutMs: environment.BRUTE_FORCE_LOCKOUT_SECONDS * 1000,
     };

@@ -86,7 +86,7 @@ export class UsersService {
    * `address` (the caller's). An unknown email costs the same scrypt work as a wrong password and
    * is counted and locked out the same way, so neither the time taken nor a lockout tells which
    * emails have accounts. Lockouts reuse the clients' brute-force counters (BRUTE_FORCE_*, per
-   * email and address, and per email overall: see ClientLockout), keyed `user:<canonical email>`
+   * email and address, per email overall and per address over all ids: see ClientLockout), keyed `user:<canonical email>`
    * (client ids cannot contain a colon), per instance as for clients.
    */
   async authenticate(email: string, password: string, address: string): Promise<UserEntity | { lockedForSeconds: number } | undefined> {

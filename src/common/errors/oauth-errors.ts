@@ -136,9 +136,9 @@ export class InsufficientClientScope extends OAuthError {
 }
 
 /**
- * Too many failed authentications for one client_id from this address, or from all addresses
- * when this one is not known to the client (brute-force protection, see ClientLockout): refused
- * even with the right secret until `retryAfterSeconds` have passed.
+ * Too many failed authentications for one client_id from this address, or from all addresses, or
+ * from this address over all ids, when this one is not known to the client (brute-force
+ * protection, see ClientLockout): refused even with the right secret until `retryAfterSeconds` have passed.
  */
 export class ClientLockedOut extends OAuthError {
   readonly error = 'invalid_client';
