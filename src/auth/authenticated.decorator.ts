@@ -20,6 +20,9 @@ export function Authenticated(options: RouteRule): MethodDecorator & ClassDecora
     UseGuards(BearerTokenGuard),
     ApiOAuth2([options.scope.name], OAUTH2_SECURITY_SCHEME),
     ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'Missing, invalid or expired access token (`WWW-Authenticate: Bearer`)' }),
-    ApiForbiddenResponse({ type: OAuthErrorDto, description: `The access token lacks the scope \`${options.scope.name}\` (\`insufficient_scope\`)` }),
+    ApiForbiddenResponse({
+      type: OAuthErrorDto,
+      description: `The access token lacks the scope \`${options.scope.name}\` (\`insufficient_scope\`); or the access policy refuses this caller this target, answered as \`{statusCode, error, message}\` (see the README's "Who may do what")`,
+    }),
   );
 }
