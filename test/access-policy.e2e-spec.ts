@@ -183,6 +183,23 @@ describe('the access policy against the reviewed attacks', () => {
     });
   });
 
+  it("the root client is missing to everyone else, on every client route, as GET answers", async () => {
+    const builtInAdmin = await tokenFor(gatehouse, await createClient(gatehouse, { name: 'built-in admin', permissions: ['administer-account'], scopes: [] }));
+    for (const [method, path] of [
+      ['get', ''],
+      ['put', ''],
+      ['post', '/secret'],
+      ['post', '/not-before'],
+      ['delete', '/lockout'],
+      ['delete', ''],
+    ] as const) {
+      const response = await gatehouse.http()[method](`/api/v1/oauth/client/${ROOT.client_id}${path}`).set(bearer(builtInAdmin)).send({});
+      expect([method, path, response.status, response.body.message]).toEqual([method, path, 404, `No client with id ${ROOT.client_id}`]);
+    }
+    // The root client itself is told why it cannot change itself.
+    expect((await gatehouse.http().put(`/api/v1/oauth/client/${ROOT.client_id}`).set(bearer(root)).send({ name: 'x' })).status).toBe(403);
+  });
+
   it('a not-before push or turning OAuth off needs everything anyone in the organization holds', async () => {
     await createOrganization(gatehouse, { name: 'initech', oauth_enabled: true });
     const admin = await createClientIn(gatehouse, 'initech', { name: 'initech admin', permissions: ['administer-account'] });

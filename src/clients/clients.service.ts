@@ -225,6 +225,8 @@ export class ClientsService {
   private async findChangeable(auth: AuthContext, id: string): Promise<OAuthClientEntity> {
     const client = this.policy.checkSees(auth, (await this.repository.findOneBy({ id })) ?? undefined, `No client with id ${id}`);
     if (client.isRoot) {
+      // Hidden from everyone else, as GET hides it; only the root client itself is told why.
+      if (!auth.isRoot) throw new NotFoundException(`No client with id ${id}`);
       throw new ForbiddenException('The root client is defined by OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET; it cannot be changed, disabled or deleted through the API');
     }
     this.policy.checkActOn(auth, { organizationId: client.organizationId, scopes: heldScopesOf(client) }, `client ${id}`);
