@@ -2,15 +2,15 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
-import { AuditTrail } from './audit-trail.js';
+import { UnitOfWork } from './unit-of-work.js';
 import { AuditEventEntity } from './entities/audit-event.entity.js';
 
-/** The audit trail. Global: every module that changes something records it through AuditTrail. */
+/** The audit trail. Global: every module writes its changes through the UnitOfWork, which records them. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([AuditEventEntity])],
   controllers: [AuditController],
-  providers: [AuditTrail, AuditService],
-  exports: [AuditTrail],
+  providers: [UnitOfWork, AuditService],
+  exports: [UnitOfWork],
 })
 export class AuditModule {}

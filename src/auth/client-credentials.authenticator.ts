@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { ClientLockedOut, InvalidClient } from '../common/errors/oauth-errors.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { ClientDirectory, type ClientRecord } from './client-directory.js';
@@ -23,7 +23,7 @@ export class ClientCredentialsAuthenticator {
     private readonly clients: ClientDirectory,
     private readonly hasher: ClientSecretHasher,
     private readonly lockout: ClientLockout,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   private readonly logger = new Logger(ClientCredentialsAuthenticator.name);
@@ -54,7 +54,7 @@ export class ClientCredentialsAuthenticator {
     // scope "address": that address is locked out; "overall": every address that has not authenticated as the client recently.
     const details = { locked_until: lockout.lockedUntil, scope: lockout.scope, address: lockout.address };
     try {
-      await this.audit.record(SYSTEM_ACTOR, { action: 'client.locked_out', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details });
+      await this.unitOfWork.record(SYSTEM_ACTOR, { action: 'client.locked_out', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details });
     } catch (error) {
       // The lockout holds all the same; a database outage must not turn a refusal into a 503.
       this.logger.warn(`Could not record the lockout of client ${client.id}: ${(error as Error).message}`);

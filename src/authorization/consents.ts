@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { ConsentEntity } from './entities/consent.entity.js';
 import { RefreshTokens } from './refresh-tokens.js';
@@ -21,7 +21,7 @@ export class Consents {
     @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
     @InjectRepository(OAuthClientEntity) private readonly clients: Repository<OAuthClientEntity>,
     private readonly refreshTokens: RefreshTokens,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async scopesAllowed(userId: string, clientId: string): Promise<ReadonlySet<string>> {
@@ -51,7 +51,7 @@ export class Consents {
     if (!existing) return false;
     // The client's organization: its administrators see in the audit trail that access was taken back.
     const organizationId = (await this.clients.findOneBy({ id: clientId }))?.organizationId ?? null;
-    await this.audit.change(actor, async (change) => {
+    await this.unitOfWork.run(actor, async (change) => {
       await change.manager.delete(ConsentEntity, { userId, clientId });
       await change.audit({ action: 'consent.revoked', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: existing.scopes } });
     });

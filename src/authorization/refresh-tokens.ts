@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, IsNull, type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { InvalidGrant } from '../common/errors/oauth-errors.js';
 import { retryOnDeadlock } from '../database/deadlock-retry.js';
@@ -56,7 +56,7 @@ export class RefreshTokens {
   constructor(
     @InjectRepository(RefreshTokenEntity) private readonly repository: Repository<RefreshTokenEntity>,
     @InjectRepository(RevokedFamilyEntity) revokedFamilies: Repository<RevokedFamilyEntity>,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
   ) {
     this.expired = new ExpiredRows(repository);
@@ -120,7 +120,7 @@ export class RefreshTokens {
   }
 
   private revokeFamilyOnce(familyId: string, actor: Actor, action: string): Promise<void> {
-    return this.audit.change(actor, async (change) => {
+    return this.unitOfWork.run(actor, async (change) => {
       const { manager } = change;
       const now = new Date();
       // The write comes first: it waits for any transaction issuing into the family.

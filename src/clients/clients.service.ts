@@ -4,7 +4,7 @@ import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
-import { AuditTrail, type Change } from '../audit/audit-trail.js';
+import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { ClientDirectory, heldScopesOf } from '../auth/client-directory.js';
 import { ClientLockout, type LockoutStatus } from '../auth/client-lockout.js';
@@ -33,7 +33,7 @@ export class ClientsService {
     private readonly registry: ScopeRegistry,
     private readonly organizations: OrganizationsService,
     private readonly lockout: ClientLockout,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
     private readonly tokens: TokensService,
     private readonly policy: AccessPolicy,
   ) {}
@@ -69,7 +69,7 @@ export class ClientsService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
       await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris });
@@ -109,7 +109,7 @@ export class ClientsService {
   async clearLockout(auth: AuthContext, id: string): Promise<void> {
     const client = await this.findChangeable(auth, id);
     this.lockout.clear(client.id);
-    await this.audit.record(actorOf(auth), { action: 'client.lockout_cleared', targetType: 'client', targetId: client.id, organizationId: client.organizationId });
+    await this.unitOfWork.record(actorOf(auth), { action: 'client.lockout_cleared', targetType: 'client', targetId: client.id, organizationId: client.organizationId });
   }
 
   async setPermissions(auth: AuthContext, id: string, permissions: string[]): Promise<string[]> {
@@ -187,13 +187,13 @@ export class ClientsService {
       throw error;
     }
     const jti = decodeCompactJws(response.access_token)?.payload.jti;
-    await this.audit.record(actorOf(auth), { action: 'client.token_issued', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { jti, scope: response.scope } });
+    await this.unitOfWork.record(actorOf(auth), { action: 'client.token_issued', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { jti, scope: response.scope } });
     return response;
   }
 
   async delete(auth: AuthContext, id: string): Promise<void> {
     const client = await this.findChangeable(auth, id);
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.delete(OAuthClientEntity, { id: client.id });
       await this.record(change, client, 'client.deleted', {});
     });
@@ -202,7 +202,7 @@ export class ClientsService {
   /** Writes `changes`, their audit event and the change-feed event that drops the client from every process's cache, in one transaction. */
   private async save(auth: AuthContext, client: OAuthClientEntity, changes: Partial<OAuthClientEntity>, action: string, details: Record<string, unknown>): Promise<OAuthClientEntity> {
     const updated = { ...client, ...changes, updatedAt: new Date() };
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(OAuthClientEntity, { id: client.id }, { ...changes, updatedAt: updated.updatedAt });
       await this.record(change, client, action, details);
     });

@@ -5,7 +5,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type JWK } from 'jose';
 import { IsNull, LessThan, type Repository } from 'typeorm';
 import { type Actor, SYSTEM_ACTOR } from '../audit/actor.js';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { type SigningAlgorithm } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type DecodedJws, signCompactJws, verifyCompactJws } from './compact-jws.js';
@@ -62,7 +62,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
     private readonly config: GatehouseConfig,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -143,7 +143,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     const kid = await calculateJwkThumbprint(publicJwk);
     const now = new Date();
     const privatePem = await exportPKCS8(privateKey);
-    await this.audit.change(actor, async ({ manager, audit }) => {
+    await this.unitOfWork.run(actor, async ({ manager, audit }) => {
       await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: now });
       await manager.delete(SigningKeyEntity, { retiredAt: LessThan(new Date(now.getTime() - this.retentionMs())) });
       await manager.insert(SigningKeyEntity, { kid, alg, publicJwk: JSON.stringify(publicJwk), privateKey: privatePem, createdAt: now, retiredAt: null });

@@ -4,7 +4,7 @@ import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
-import { AuditTrail, type Change } from '../audit/audit-trail.js';
+import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
@@ -25,7 +25,7 @@ export class OrganizationsService {
   constructor(
     @InjectRepository(OrganizationEntity) private readonly repository: Repository<OrganizationEntity>,
     private readonly directory: OrganizationDirectory,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
     private readonly policy: AccessPolicy,
   ) {}
@@ -62,7 +62,7 @@ export class OrganizationsService {
       createdAt: now,
       updatedAt: now,
     });
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults (0/1, not booleans) back into its argument.
       await change.manager.insert(OrganizationEntity, { ...organization });
       await this.record(change, organization, 'organization.created', { name: dto.name, oauth_enabled: organization.oauthEnabled });
@@ -82,7 +82,7 @@ export class OrganizationsService {
     if (organization.builtIn && changes.oauthEnabled === false) throw new ForbiddenException('OAuth cannot be disabled for the built-in organization: the root client lives there');
     // Turning OAuth off refuses every token of the organization, like a not-before push.
     if (changes.oauthEnabled === false && organization.oauthEnabled) this.policy.checkActOnEveryone(auth, await this.everyoneIn(organization.id), 'turn OAuth off for this organization');
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(OrganizationEntity, { id: organization.id }, changes);
       await this.record(change, organization, 'organization.updated', { ...dto });
     });
@@ -94,7 +94,7 @@ export class OrganizationsService {
     const organization = await this.resolve(auth, name);
     this.policy.checkActOnEveryone(auth, await this.everyoneIn(organization.id), "push this organization's not-before");
     const notBefore = new Date();
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(OrganizationEntity, { id: organization.id }, { notBefore, updatedAt: notBefore });
       await this.record(change, organization, 'organization.not_before_pushed', { not_before: notBefore.toISOString() });
     });
@@ -106,7 +106,7 @@ export class OrganizationsService {
     const organization = await this.resolve(auth, name);
     this.policy.checkRoot(auth, 'deletes organizations');
     if (organization.builtIn) throw new ForbiddenException('The built-in organization cannot be deleted');
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.delete(OrganizationEntity, { id: organization.id });
       // Visible to the root client only: the organization's own administrators are gone with it.
       await this.record(change, { id: organization.id, name: organization.name }, 'organization.deleted', { name: organization.name });

@@ -4,7 +4,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { PERSONAL_ACCESS_TOKEN_PREFIX, personalAccessTokenHash } from '../auth/personal-access-token-directory.js';
 import { roleIn, UserDirectory } from '../auth/user-directory.js';
@@ -34,7 +34,7 @@ export class PersonalAccessTokensService {
     @InjectRepository(PersonalAccessTokenEntity) private readonly repository: Repository<PersonalAccessTokenEntity>,
     private readonly users: UserDirectory,
     private readonly organizations: OrganizationDirectory,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
     private readonly policy: AccessPolicy,
   ) {}
 
@@ -58,7 +58,7 @@ export class PersonalAccessTokensService {
       revokedAt: null,
       createdAt: now,
     });
-    await this.audit.change(actor, async (change) => {
+    await this.unitOfWork.run(actor, async (change) => {
       await change.manager.insert(PersonalAccessTokenEntity, { ...row });
       await change.audit({ action: 'personal_access_token.created', targetType: 'personal-access-token', targetId: row.id, organizationId: organization.id, details: { user_id: user.id, name: row.name, scopes: row.scopes, expires_at: row.expiresAt.toISOString() } });
     });
@@ -76,7 +76,7 @@ export class PersonalAccessTokensService {
     const row = await this.repository.findOneBy({ id, userId });
     if (!row) throw new NotFoundException(`No personal access token with id ${id}`);
     if (row.revokedAt) return;
-    await this.audit.change(actor, async (change) => {
+    await this.unitOfWork.run(actor, async (change) => {
       await change.manager.update(PersonalAccessTokenEntity, { id }, { revokedAt: new Date() });
       await change.audit({ action: 'personal_access_token.revoked', targetType: 'personal-access-token', targetId: id, organizationId: row.organizationId, details: { user_id: userId, name: row.name } });
       change.announce({ kind: 'personal-access-token', subject: row.tokenHash });

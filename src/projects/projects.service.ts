@@ -4,7 +4,7 @@ import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
-import { AuditTrail, type Change } from '../audit/audit-trail.js';
+import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
 import { ChangeFeed } from '../change-feed/change-feed.js';
@@ -23,7 +23,7 @@ export class ProjectsService {
   constructor(
     @InjectRepository(ProjectEntity) private readonly repository: Repository<ProjectEntity>,
     private readonly organizations: OrganizationDirectory,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
     config: GatehouseConfig,
     feed: ChangeFeed,
     private readonly policy: AccessPolicy,
@@ -49,7 +49,7 @@ export class ProjectsService {
   async create(auth: AuthContext, organization: OrganizationRecord, dto: CreateProjectDto): Promise<ProjectDto> {
     const now = new Date();
     const project = this.repository.create({ id: randomUUID(), organizationId: organization.id, name: dto.name, description: dto.description ?? null, createdAt: now, updatedAt: now });
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.insert(ProjectEntity, { ...project });
       await this.record(change, project, 'project.created', { name: project.name });
     });
@@ -63,7 +63,7 @@ export class ProjectsService {
   async update(auth: AuthContext, organization: OrganizationRecord, id: string, dto: UpdateProjectDto): Promise<ProjectDto> {
     const project = await this.findIn(auth, organization, id);
     const changes = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.description !== undefined && { description: dto.description }), updatedAt: new Date() };
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(ProjectEntity, { id }, changes);
       await this.record(change, project, 'project.updated', { ...dto });
     });
@@ -72,7 +72,7 @@ export class ProjectsService {
 
   async delete(auth: AuthContext, organization: OrganizationRecord, id: string): Promise<void> {
     const project = await this.findIn(auth, organization, id);
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.delete(ProjectEntity, { id });
       await this.record(change, project, 'project.deleted', { name: project.name });
     });

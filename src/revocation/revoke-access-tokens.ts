@@ -1,4 +1,4 @@
-import { type Change } from '../audit/audit-trail.js';
+import { type Change } from '../audit/unit-of-work.js';
 import { RevokedTokenEntity } from './entities/revoked-token.entity.js';
 
 export interface RevocableAccessToken {

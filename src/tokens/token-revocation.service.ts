@@ -1,7 +1,7 @@
 import { AccessPolicy } from '../access/access-policy.js';
 import { Injectable } from '@nestjs/common';
 import { type Actor } from '../audit/actor.js';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { REFRESH_TOKEN_PREFIX, RefreshTokens } from '../authorization/refresh-tokens.js';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
 import { type ClientRecord } from '../auth/client-directory.js';
@@ -19,7 +19,7 @@ import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
 export class TokenRevocation {
   constructor(
     private readonly verifier: AccessTokenVerifier,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
     private readonly refreshTokens: RefreshTokens,
     private readonly policy: AccessPolicy,
   ) {}
@@ -39,7 +39,7 @@ export class TokenRevocation {
     const { principal, claims } = verified;
     this.policy.checkRevoke(caller, principal.clientId);
     const expiresAt = new Date((claims.exp as number) * 1000);
-    await this.audit.change(actor, async (change) => {
+    await this.unitOfWork.run(actor, async (change) => {
       await revokeAccessTokens(change, [{ jti: principal.tokenId, clientId: principal.clientId, organizationId: principal.organizationId, expiresAt }]);
       await change.audit({ action: 'token.revoked', targetType: 'token', targetId: principal.tokenId, organizationId: principal.organizationId, details: { client_id: principal.clientId } });
     });

@@ -3,7 +3,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
-import { AuditTrail } from '../audit/audit-trail.js';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { UserEntity } from './entities/user.entity.js';
@@ -24,7 +24,7 @@ export class AdminUserBootstrap implements OnApplicationBootstrap {
     @InjectRepository(UserEntity) private readonly repository: Repository<UserEntity>,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
   ) {}
 
@@ -40,7 +40,7 @@ export class AdminUserBootstrap implements OnApplicationBootstrap {
     }
     if (password !== undefined && !(await this.hasher.verify(password, existing.passwordHash))) {
       const now = new Date();
-      await this.audit.change(SYSTEM_ACTOR, async (change) => {
+      await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
         await change.manager.update(UserEntity, { id: existing.id }, { passwordHash: await this.hasher.hash(password), notBefore: now, updatedAt: now });
         await change.audit({ action: 'user.updated', targetType: 'user', targetId: existing.id, organizationId: BUILT_IN_ORGANIZATION_ID, details: { password_changed: true, by: 'ADMIN_PASSWORD' } });
         change.announce({ kind: 'user', subject: existing.id });

@@ -4,7 +4,7 @@ import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
 import { actorOf, type Actor } from '../audit/actor.js';
-import { AuditTrail, type Change } from '../audit/audit-trail.js';
+import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../auth/auth-context.js';
 import { ClientLockout } from '../auth/client-lockout.js';
 import { canonicalEmail } from '../common/canonical-email.js';
@@ -34,7 +34,7 @@ export class UsersService {
     @InjectRepository(MembershipEntity) private readonly memberships: Repository<MembershipEntity>,
     private readonly hasher: PasswordHasher,
     private readonly organizations: OrganizationsService,
-    private readonly audit: AuditTrail,
+    private readonly unitOfWork: UnitOfWork,
     private readonly lockout: ClientLockout,
     private readonly policy: AccessPolicy,
     private readonly directory: UserDirectory,
@@ -73,7 +73,7 @@ export class UsersService {
       updatedAt: now,
     });
     const membership = this.memberships.create({ userId: account.id, organizationId, role, createdAt: now });
-    await this.audit.change(actor, async (change) => {
+    await this.unitOfWork.run(actor, async (change) => {
       await change.manager.insert(UserEntity, { ...account });
       await change.manager.insert(MembershipEntity, { ...membership });
       await this.record(change, account.id, organizationId, 'user.created', { email: account.email, role });
@@ -145,7 +145,7 @@ export class UsersService {
       ...(endsSessions && { notBefore: now }),
       updatedAt: now,
     };
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(UserEntity, { id: user.id }, changes);
       if (dto.role !== undefined && membership) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: membership.organizationId }, { role: dto.role });
       const details = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.password !== undefined && { password_changed: true }), ...(dto.disabled !== undefined && { disabled: dto.disabled }), ...(dto.role !== undefined && { previous_role: membership?.role, role: dto.role }) };
@@ -165,7 +165,7 @@ export class UsersService {
     this.policy.checkGrantRole(auth, role);
     const existing = await this.memberships.findOneBy({ userId: user.id, organizationId: organization.id });
     if (existing) this.checkActOn(auth, existing);
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       if (existing) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: organization.id }, { role });
       else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, createdAt: new Date() });
       await this.record(change, user.id, organization.id, existing ? 'user.role_changed' : 'user.membership_added', { organization: organization.name, role, ...(existing && { previous_role: existing.role }) });
@@ -184,7 +184,7 @@ export class UsersService {
     for (const membership of own) this.checkActOn(auth, membership);
     const deletesAccount = own.length === all.length;
     if (deletesAccount) await this.checkAccountChange(auth, user.id);
-    await this.audit.change(actorOf(auth), async (change) => {
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
       if (deletesAccount) await change.manager.delete(UserEntity, { id: user.id });
       else await change.manager.delete(MembershipEntity, { userId: user.id, organizationId: auth.organizationId });
       await this.record(change, user.id, auth.isRoot ? (memberships[0]?.organizationId ?? null) : auth.organizationId, deletesAccount ? 'user.deleted' : 'user.removed', { email: user.email });

@@ -23,18 +23,18 @@ export interface Change {
 }
 
 /**
- * The audit trail, and the unit of work every audited change runs in: the change, its audit
- * events and its change-feed events commit together or not at all, so a failure leaves neither a
- * change without its record nor a record of a change that did not happen.
+ * The one way to write: a change, its audit events and its change-feed events commit together in
+ * one transaction or not at all, so a failure leaves neither a change without its record nor a
+ * record of a change that did not happen, and no other process keeps serving what changed.
  */
 @Injectable()
-export class AuditTrail {
+export class UnitOfWork {
   constructor(
     private readonly dataSource: DataSource,
     private readonly feed: ChangeFeed,
   ) {}
 
-  async change<T>(actor: Actor, work: (change: Change) => Promise<T>): Promise<T> {
+  async run<T>(actor: Actor, work: (change: Change) => Promise<T>): Promise<T> {
     const announced: ChangeEvent[] = [];
     const { value, written } = await this.dataSource.transaction(async (manager) => {
       const value = await work({
