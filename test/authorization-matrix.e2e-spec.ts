@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PERMISSIONS } from '../src/scopes/permissions.js';
-import { ScopeRegistry } from '../src/scopes/scope-registry.js';
+import { ScopeRegistry } from '../src/access/scope-registry.js';
 import { type TestApp, startApp } from './support/test-app.js';
 import { createClient, type Credentials, ROOT, tokenFor } from './support/oauth.js';
 import { addMembership, APP_REDIRECT, createUser, type Person, userTokens } from './support/principals.js';

@@ -4,7 +4,7 @@ import { basic, createClient, type Credentials, ROOT, tokenFor } from './support
 import { manualClock } from './support/clock.js';
 import { from } from './support/source-address.js';
 import { Browser } from './support/browser.js';
-import { ClientLockout } from '../src/auth/client-lockout.js';
+import { ClientLockout } from '../src/lockout/client-lockout.js';
 
 describe('brute-force protection and rate limits', () => {
   const apps: TestApp[] = [];

@@ -4,7 +4,7 @@ import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { addMembership, APP_REDIRECT, createUser, userTokens } from './support/principals.js';
 import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
 import { from } from './support/source-address.js';
-import { ClientLockout } from '../src/auth/client-lockout.js';
+import { ClientLockout } from '../src/lockout/client-lockout.js';
 
 /** Defects the re-run of the outside review found after the fixes of issue 14: each test fails while the defect is there. */
 describe('review findings after issue 14', () => {

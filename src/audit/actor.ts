@@ -1,4 +1,4 @@
-import { type AuthContext } from '../auth/auth-context.js';
+import { type AuthContext } from '../access/auth-context.js';
 
 /** Who made a change: a client (by its token or its credentials), later a user, or Gatehouse itself. */
 export interface Actor {

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, type AuthContext } from '../auth/auth-context.js';
-import { Authenticated } from '../auth/authenticated.decorator.js';
+import { Auth, type AuthContext } from '../access/auth-context.js';
+import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { AuditScopes } from './audit.scopes.js';
 import { AuditService } from './audit.service.js';

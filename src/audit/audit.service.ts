@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy.js';
-import { type AuthContext } from '../auth/auth-context.js';
+import { type AuthContext } from '../access/auth-context.js';
 import { AuditEventDto, type AuditPageDto, type AuditQueryDto } from './dto/audit-event.dto.js';
 import { AuditEventEntity } from './entities/audit-event.entity.js';
 

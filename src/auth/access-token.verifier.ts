@@ -8,11 +8,12 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { RevocationList } from '../revocation/revocation-list.js';
 import { userScopesOfRole } from '../scopes/permissions.js';
 import { issuedAtMsOf } from './access-token-id.js';
-import { type TokenPrincipal } from './auth-context.js';
-import { ClientDirectory, type ClientRecord } from './client-directory.js';
-import { OrganizationDirectory, type OrganizationRecord } from './organization-directory.js';
-import { PERSONAL_ACCESS_TOKEN_PREFIX, PersonalAccessTokenDirectory } from './personal-access-token-directory.js';
-import { roleIn, UserDirectory, type UserRecord } from './user-directory.js';
+import { type TokenPrincipal } from '../access/auth-context.js';
+import { ClientDirectory, type ClientRecord } from '../clients/client-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
+import { PersonalAccessTokenDirectory } from '../personal-access-tokens/personal-access-token-directory.js';
+import { isPersonalAccessToken } from '../personal-access-tokens/personal-access-token-format.js';
+import { roleIn, UserDirectory, type UserRecord } from '../users/user-directory.js';
 
 /** Far longer than any token we issue (a root token lists every scope): refuse before parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -107,7 +108,7 @@ export class AccessTokenVerifier {
   }
 
   async verify(token: string): Promise<VerifiedAccessToken> {
-    if (token.startsWith(PERSONAL_ACCESS_TOKEN_PREFIX)) return this.verifyPersonal(token);
+    if (isPersonalAccessToken(token)) return this.verifyPersonal(token);
     const cached = this.verified.get(token);
     this.recordVerifiedLookup(cached !== undefined);
     const checked = cached ?? (await this.verifySignature(token));

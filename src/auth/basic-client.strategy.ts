@@ -4,7 +4,7 @@ import { type FastifyRequest } from 'fastify';
 import { BasicStrategy } from 'passport-http';
 import { InvalidClient } from '../common/errors/oauth-errors.js';
 import { ClientCredentialsAuthenticator } from './client-credentials.authenticator.js';
-import { type ClientRecord } from './client-directory.js';
+import { type ClientRecord } from '../clients/client-directory.js';
 
 export const CLIENT_BASIC_STRATEGY = 'client-basic';
 

@@ -6,13 +6,18 @@ import { type RouteRule } from '../access/access-rule.js';
 import { ExpiredToken, InsufficientScope, InvalidToken, MissingBearerToken } from '../common/errors/oauth-errors.js';
 import { type BearerOutcome, MetricsService } from '../metrics/metrics.service.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
-import { authContextOf, type AuthenticatedRequest } from './auth-context.js';
-import { ROUTE_RULE } from './required-scope.js';
+import { authContextOf, type AuthenticatedRequest } from '../access/auth-context.js';
+import { ROUTE_RULE } from '../access/required-scope.js';
 
 /** RFC 6750 §2.1 b64token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
-/** Guards `@Authenticated` routes: 401 without a valid access token; then the access policy decides (403 without the route's scope, or out of a project token's reach). */
+/**
+ * Guards `@Authenticated` routes: 401 without a valid access token; then the access policy decides
+ * (403 without the route's scope, or out of a project token's reach). Registered once for the whole
+ * app (APP_GUARD), it lets through every route that carries no `@Authenticated` rule: the
+ * decorator lives in access/, which no domain depends on, and only this guard knows how to verify.
+ */
 @Injectable()
 export class BearerTokenGuard implements CanActivate {
   constructor(
@@ -23,8 +28,13 @@ export class BearerTokenGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.get<RouteRule | undefined>(ROUTE_RULE, context.getHandler());
+    if (!rule) {
+      if (this.reflector.get<RouteRule | undefined>(ROUTE_RULE, context.getClass())) throw new Error('@Authenticated({ scope, reach }) belongs on each route, not on a controller');
+      return true;
+    }
     try {
-      const allowed = await this.authenticate(context);
+      const allowed = await this.authenticate(context, rule);
       this.metrics.bearerValidation('valid');
       return allowed;
     } catch (error) {
@@ -33,15 +43,13 @@ export class BearerTokenGuard implements CanActivate {
     }
   }
 
-  private async authenticate(context: ExecutionContext): Promise<boolean> {
+  private async authenticate(context: ExecutionContext, rule: RouteRule): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest & AuthenticatedRequest>();
     const authorization = request.headers.authorization;
     if (!authorization || !/^bearer(\s|$)/i.test(authorization)) throw new MissingBearerToken();
     const match = BEARER.exec(authorization);
     if (!match) throw new InvalidToken('The Authorization header is not "Bearer <access_token>"');
     const { principal } = await this.verifier.verify(match[1]);
-    const rule = this.reflector.get<RouteRule | undefined>(ROUTE_RULE, context.getHandler());
-    if (!rule) throw new Error('BearerTokenGuard on a route without @Authenticated({ scope, reach })');
     this.policy.checkRoute(principal, rule);
     request.auth = authContextOf(principal, request.ip, String(request.id));
     return true;

@@ -3,9 +3,9 @@ import { SYSTEM_ACTOR } from '../audit/actor.js';
 import { UnitOfWork } from '../audit/unit-of-work.js';
 import { ClientLockedOut, InvalidClient } from '../common/errors/oauth-errors.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
-import { ClientDirectory, type ClientRecord } from './client-directory.js';
-import { ClientLockout, type StartedLockout } from './client-lockout.js';
-import { ClientSecretHasher } from './client-secret-hasher.js';
+import { ClientDirectory, type ClientRecord } from '../clients/client-directory.js';
+import { ClientLockout, type StartedLockout } from '../lockout/client-lockout.js';
+import { ClientSecretHasher } from '../clients/client-secret-hasher.js';
 
 /** Hashed for unknown client ids, so that they take as long to refuse as a wrong secret. */
 const DECOY_HASH = new ClientSecretHasher().hash('decoy');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ClientDirectory, type ClientRecord } from '../auth/client-directory.js';
-import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
+import { ClientDirectory, type ClientRecord } from '../clients/client-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
 import { InvalidRequest, InvalidScope, type OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../common/errors/oauth-errors.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';

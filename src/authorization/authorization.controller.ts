@@ -6,7 +6,7 @@ import { PageError } from '../common/errors/authorization-errors.js';
 import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { sendPage } from '../common/html/page-reply.js';
 import { SIGN_IN_RATE_LIMITED } from '../common/http/rate-limit.js';
-import { ScopeRegistry } from '../scopes/scope-registry.js';
+import { ScopeRegistry } from '../access/scope-registry.js';
 import { REALM_PATHS } from '../tokens/client-authenticated-endpoint.decorator.js';
 import { UsersService } from '../users/users.service.js';
 import { type AuthorizationRequest, AuthorizationRequests } from './authorization-request.js';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
-import { ScopesModule } from '../scopes/scopes.module.js';
+import { ScopesModule } from '../access/scopes.module.js';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity.js';
 import { RevokedFamilyEntity } from '../tokens/entities/revoked-family.entity.js';
 import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module.js';
@@ -25,7 +24,7 @@ import { RefreshTokens } from './refresh-tokens.js';
  * endpoint (TokensModule) redeems the codes and refresh tokens.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity, OAuthClientEntity]), UsersModule, ScopesModule, PersonalAccessTokensModule],
+  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity]), UsersModule, ScopesModule, PersonalAccessTokensModule],
   controllers: [AuthorizationController, AccountController],
   providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation],
   exports: [AuthorizationCodes, RefreshTokens],

@@ -1,7 +1,7 @@
 import { AccessPolicy } from '../access/access-policy.js';
 import { Injectable } from '@nestjs/common';
-import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
-import { roleIn, type UserRecord } from '../auth/user-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
+import { roleIn, type UserRecord } from '../users/user-directory.js';
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
 import { AccessDenied, ConsentRequired, LoginRequired } from '../common/errors/oauth-errors.js';
 import { AuthorizationCodes } from './authorization-codes.js';

@@ -4,7 +4,7 @@ import { parseCookie, stringifySetCookie } from 'cookie';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { type Repository } from 'typeorm';
-import { UserDirectory, type UserRecord } from '../auth/user-directory.js';
+import { UserDirectory, type UserRecord } from '../users/user-directory.js';
 import { PageError } from '../common/errors/authorization-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { ExpiredRows } from '../database/expired-rows.js';

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
 import { UnitOfWork } from '../audit/unit-of-work.js';
-import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
+import { ClientDirectory } from '../clients/client-directory.js';
 import { ConsentEntity } from './entities/consent.entity.js';
 import { RefreshTokens } from './refresh-tokens.js';
 
@@ -19,7 +19,7 @@ export interface ConsentSummary {
 export class Consents {
   constructor(
     @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
-    @InjectRepository(OAuthClientEntity) private readonly clients: Repository<OAuthClientEntity>,
+    private readonly clients: ClientDirectory,
     private readonly refreshTokens: RefreshTokens,
     private readonly unitOfWork: UnitOfWork,
   ) {}
@@ -38,8 +38,8 @@ export class Consents {
 
   async list(userId: string): Promise<ConsentSummary[]> {
     const rows = await this.repository.find({ where: { userId }, order: { updatedAt: 'DESC' } });
-    const clients = new Map((await Promise.all(rows.map((row) => this.clients.findOneBy({ id: row.clientId })))).flatMap((client) => (client ? [[client.id, client.name ?? client.id] as const] : [])));
-    return rows.map((row) => ({ clientId: row.clientId, clientName: clients.get(row.clientId) ?? row.clientId, scopes: row.scopes, grantedAt: row.createdAt }));
+    const clients = await this.clients.presentations(rows.map((row) => row.clientId));
+    return rows.map((row) => ({ clientId: row.clientId, clientName: clients.get(row.clientId)?.name ?? row.clientId, scopes: row.scopes, grantedAt: row.createdAt }));
   }
 
   /**
@@ -50,7 +50,7 @@ export class Consents {
     const existing = await this.repository.findOneBy({ userId, clientId });
     if (!existing) return false;
     // The client's organization: its administrators see in the audit trail that access was taken back.
-    const organizationId = (await this.clients.findOneBy({ id: clientId }))?.organizationId ?? null;
+    const organizationId = (await this.clients.presentations([clientId])).get(clientId)?.organizationId ?? null;
     await this.unitOfWork.run(actor, async (change) => {
       await change.manager.delete(ConsentEntity, { userId, clientId });
       await change.audit({ action: 'consent.revoked', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: existing.scopes } });

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { actorOf } from '../audit/actor.js';
-import { Auth, type AuthContext } from '../auth/auth-context.js';
-import { Authenticated } from '../auth/authenticated.decorator.js';
+import { Auth, type AuthContext } from '../access/auth-context.js';
+import { Authenticated } from '../access/authenticated.decorator.js';
 import { KeyScopes } from './key.scopes.js';
 import { SigningKeyService, type SigningKeySummary } from './signing-key.service.js';
 

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Not, type Repository } from 'typeorm';
-import { OrganizationDirectory } from '../auth/organization-directory.js';
+import { OrganizationDirectory } from './organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID, OrganizationEntity } from './entities/organization.entity.js';
 

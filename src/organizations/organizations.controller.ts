@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, type AuthContext } from '../auth/auth-context.js';
-import { Authenticated } from '../auth/authenticated.decorator.js';
+import { Auth, type AuthContext } from '../access/auth-context.js';
+import { Authenticated } from '../access/authenticated.decorator.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';

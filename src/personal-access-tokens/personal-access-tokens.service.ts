@@ -1,13 +1,13 @@
 import { AccessPolicy, type Caller } from '../access/access-policy.js';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
 import { UnitOfWork } from '../audit/unit-of-work.js';
-import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
-import { PERSONAL_ACCESS_TOKEN_PREFIX, personalAccessTokenHash } from '../auth/personal-access-token-directory.js';
-import { roleIn, UserDirectory } from '../auth/user-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
+import { newPersonalAccessToken, personalAccessTokenDisplayPrefix, personalAccessTokenHash } from './personal-access-token-format.js';
+import { roleIn, UserDirectory } from '../users/user-directory.js';
 import { userScopesOfRole } from '../scopes/permissions.js';
 import { type CreatePersonalAccessTokenDto, type CreatedPersonalAccessTokenDto, PersonalAccessTokenDto } from './dto/personal-access-token.dto.js';
 import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
@@ -44,7 +44,7 @@ export class PersonalAccessTokensService {
     const role = roleIn(user, organization);
     if (role === undefined) throw new NotFoundException(`No organization named ${dto.organization}`);
     this.policy.checkGrantPersonalScopes(userScopesOfRole(role), dto.scopes, organization, owner.caller);
-    const token = PERSONAL_ACCESS_TOKEN_PREFIX + randomBytes(32).toString('base64url');
+    const token = newPersonalAccessToken();
     const now = new Date();
     const row = this.repository.create({
       id: randomUUID(),
@@ -52,7 +52,7 @@ export class PersonalAccessTokensService {
       organizationId: organization.id,
       name: dto.name,
       tokenHash: personalAccessTokenHash(token),
-      tokenPrefix: token.slice(0, PERSONAL_ACCESS_TOKEN_PREFIX.length + 4),
+      tokenPrefix: personalAccessTokenDisplayPrefix(token),
       scopes: dto.scopes,
       expiresAt: new Date(now.getTime() + dto.expires_in_days * 86_400_000),
       revokedAt: null,

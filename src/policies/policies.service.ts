@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
-import { type AuthContext } from '../auth/auth-context.js';
+import { type AuthContext } from '../access/auth-context.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { type BulkUpsertResultDto, PolicyDto, RuleDto, type UpsertPolicyDto, type UpsertRuleDto } from './dto/policy.dto.js';
 import { PolicyEntity } from './entities/policy.entity.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, type AuthContext } from '../auth/auth-context.js';
-import { Authenticated } from '../auth/authenticated.decorator.js';
+import { Auth, type AuthContext } from '../access/auth-context.js';
+import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { CreateProjectDto, ProjectDto, UpdateProjectDto } from './dto/project.dto.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
-import { type AuthContext } from '../auth/auth-context.js';
+import { type AuthContext } from '../access/auth-context.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { type CreateTableDto, TableDto, type TableListDto } from './dto/table.dto.js';
 import { DataTableEntity } from './entities/data-table.entity.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { newAccessTokenId } from '../auth/access-token-id.js';
 import { ACCESS_TOKEN_TYPE, GRANTED_BY_CLAIM, type ORGANIZATION_SUBJECT, type USER_SUBJECT } from '../auth/access-token.verifier.js';
-import { type OrganizationRecord } from '../auth/organization-directory.js';
+import { type OrganizationRecord } from '../organizations/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 

@@ -1,7 +1,7 @@
 import { applyDecorators, Header, HttpCode, Post, SetMetadata, UseGuards } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBasicAuth, ApiConsumes, ApiForbiddenResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { REQUIRED_SCOPE } from '../auth/required-scope.js';
+import { REQUIRED_SCOPE } from '../access/required-scope.js';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { OAUTH_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { RATE_LIMITED } from '../common/http/rate-limit.js';

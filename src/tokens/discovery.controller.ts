@@ -1,9 +1,9 @@
 import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
-import { ScopeRegistry } from '../scopes/scope-registry.js';
+import { ScopeRegistry } from '../access/scope-registry.js';
 import { AuthorizationServerMetadataDto, JwksDto } from './dto/discovery.dto.js';
 import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';

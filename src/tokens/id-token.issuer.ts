@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type UserRecord } from '../auth/user-directory.js';
+import { type UserRecord } from '../users/user-directory.js';
 import { type SigningAlgorithm } from '../config/environment.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 

@@ -1,7 +1,7 @@
 import { AccessPolicy } from '../access/access-policy.js';
 import { Injectable } from '@nestjs/common';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
-import { type ClientRecord } from '../auth/client-directory.js';
+import { type ClientRecord } from '../clients/client-directory.js';
 import { type IntrospectionResponseDto } from './dto/introspection.dto.js';
 
 const INACTIVE: IntrospectionResponseDto = Object.freeze({ active: false });

@@ -4,9 +4,9 @@ import { type Actor } from '../audit/actor.js';
 import { UnitOfWork } from '../audit/unit-of-work.js';
 import { REFRESH_TOKEN_PREFIX, RefreshTokens } from '../authorization/refresh-tokens.js';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
-import { type ClientRecord } from '../auth/client-directory.js';
+import { type ClientRecord } from '../clients/client-directory.js';
 import { UnsupportedTokenType } from '../common/errors/oauth-errors.js';
-import { PERSONAL_ACCESS_TOKEN_PREFIX } from '../auth/personal-access-token-directory.js';
+import { isPersonalAccessToken } from '../personal-access-tokens/personal-access-token-format.js';
 import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
 
 /**
@@ -25,7 +25,7 @@ export class TokenRevocation {
   ) {}
 
   async revoke(caller: ClientRecord, actor: Actor, token: string): Promise<void> {
-    if (token.startsWith(PERSONAL_ACCESS_TOKEN_PREFIX)) {
+    if (isPersonalAccessToken(token)) {
       throw new UnsupportedTokenType('Personal access tokens belong to a user, not a client: their owner revokes them at /api/v1/users/me/tokens');
     }
     if (token.startsWith(REFRESH_TOKEN_PREFIX)) {

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationModule } from '../authorization/authorization.module.js';
+import { KeysModule } from '../keys/keys.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
-import { ScopesModule } from '../scopes/scopes.module.js';
+import { ScopesModule } from '../access/scopes.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticationGuard } from './client-authentication.guard.js';
 import { DiscoveryController } from './discovery.controller.js';
@@ -17,7 +18,7 @@ import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
-  imports: [ScopesModule, ProjectsModule, AuthorizationModule],
+  imports: [KeysModule, ScopesModule, ProjectsModule, AuthorizationModule],
   controllers: [TokensController, TokenLifecycleController, DiscoveryController],
   providers: [TokensService, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
   exports: [TokensService],

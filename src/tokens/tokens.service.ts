@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type ClientRecord } from '../auth/client-directory.js';
-import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
+import { type ClientRecord } from '../clients/client-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { UnauthorizedClient, UnsupportedGrantType } from '../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type TokenResponseDto } from './dto/token-response.dto.js';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager } from 'typeorm';
-import { type ClientRecord } from '../auth/client-directory.js';
-import { OrganizationDirectory, type OrganizationRecord } from '../auth/organization-directory.js';
-import { roleIn, UserDirectory, type UserRecord } from '../auth/user-directory.js';
+import { type ClientRecord } from '../clients/client-directory.js';
+import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
+import { roleIn, UserDirectory, type UserRecord } from '../users/user-directory.js';
 import { type SubjectType } from '../authorization/entities/authorization-code.entity.js';
 import { RefreshTokens } from '../authorization/refresh-tokens.js';
 import { InvalidGrant } from '../common/errors/oauth-errors.js';

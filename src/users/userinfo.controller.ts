@@ -1,10 +1,10 @@
 import { Controller, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, type AuthContext } from '../auth/auth-context.js';
-import { Authenticated } from '../auth/authenticated.decorator.js';
-import { OrganizationDirectory } from '../auth/organization-directory.js';
-import { UserDirectory } from '../auth/user-directory.js';
+import { Auth, type AuthContext } from '../access/auth-context.js';
+import { Authenticated } from '../access/authenticated.decorator.js';
+import { OrganizationDirectory } from '../organizations/organization-directory.js';
+import { UserDirectory } from './user-directory.js';
 import { InvalidToken } from '../common/errors/oauth-errors.js';
 import { IdentityScopes } from '../scopes/identity.scopes.js';
 import { REALM_PATHS } from '../tokens/client-authenticated-endpoint.decorator.js';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyRequest } from 'fastify';
-import { OrganizationDirectory } from '../../auth/organization-directory.js';
+import { OrganizationDirectory } from '../../organizations/organization-directory.js';
 import { MetricsService } from '../../metrics/metrics.service.js';
 import { isOAuthEndpoint } from '../errors/http-error.filter.js';
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { REALM_NAME_PATTERN } from '../../config/environment.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
-import { type OrganizationRecord } from '../../auth/organization-directory.js';
+import { type OrganizationRecord } from '../organization-directory.js';
 import { type OrganizationEntity } from '../entities/organization.entity.js';
 
 /** Polaris and Imply Hybrid give access tokens five minutes unless told otherwise. */

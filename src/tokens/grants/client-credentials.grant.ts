@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidScope } from '../../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../../config/gatehouse-config.js';
 import { ProjectsService } from '../../projects/projects.service.js';
-import { ScopeRegistry } from '../../scopes/scope-registry.js';
+import { ScopeRegistry } from '../../access/scope-registry.js';
 import { AccessTokenIssuer } from '../access-token.issuer.js';
 import { type TokenResponseDto } from '../dto/token-response.dto.js';
 import { narrowScopes, parseScopeParameter } from '../token-request.js';

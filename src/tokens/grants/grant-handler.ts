@@ -1,5 +1,5 @@
-import { type ClientRecord } from '../../auth/client-directory.js';
-import { type OrganizationRecord } from '../../auth/organization-directory.js';
+import { type ClientRecord } from '../../clients/client-directory.js';
+import { type OrganizationRecord } from '../../organizations/organization-directory.js';
 import { type TokenResponseDto } from '../dto/token-response.dto.js';
 import { type TokenRequestParams } from '../token-request.js';
 

@@ -1,10 +1,10 @@
 import { Injectable, type OnModuleInit, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { type RouteRule } from '../access/access-rule.js';
-import { REQUIRED_SCOPE, ROUTE_RULE } from '../auth/required-scope.js';
-import { IDENTITY_SCOPES } from './identity.scopes.js';
-import { type ScopeDefinition } from './scope-definition.js';
+import { type RouteRule } from './access-rule.js';
+import { REQUIRED_SCOPE, ROUTE_RULE } from './required-scope.js';
+import { IDENTITY_SCOPES } from '../scopes/identity.scopes.js';
+import { type ScopeDefinition } from '../scopes/scope-definition.js';
 
 /**
  * Every scope Gatehouse knows, collected at start-up from the `@Authenticated({ scope })`

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type Repository } from 'typeorm';
-import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
+import { In, type Repository } from 'typeorm';
+import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { ChangeFeed } from '../change-feed/change-feed.js';
-import { ReadThroughCache } from '../common/cache/read-through-cache.js';
+import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { scopesOfPermissions } from '../scopes/permissions.js';
@@ -28,6 +28,17 @@ export interface ClientRecord {
   readonly notBeforePolicy: number;
 }
 
+/** How a client presents itself to users: on the consent page (Polar's name, logo, terms and privacy policy) and the account page. */
+export interface ClientPresentationRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  /** Its name, or its id when it has none. */
+  readonly name: string;
+  readonly logoUri: string | null;
+  readonly tosUri: string | null;
+  readonly policyUri: string | null;
+}
+
 /** Every scope a client holds: its own, plus those of its permissions. */
 export function heldScopesOf(client: { readonly scopes: readonly string[]; readonly permissions: readonly string[] }): string[] {
   return [...new Set([...client.scopes, ...scopesOfPermissions(client.permissions)])];
@@ -40,7 +51,7 @@ export function heldScopesOf(client: { readonly scopes: readonly string[]; reado
  */
 @Injectable()
 export class ClientDirectory {
-  private readonly cache: ReadThroughCache<ClientRecord>;
+  private readonly cache: ReadThroughDirectory<ClientRecord>;
 
   constructor(
     @InjectRepository(OAuthClientEntity) private readonly repository: Repository<OAuthClientEntity>,
@@ -48,10 +59,14 @@ export class ClientDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('clients'));
-    feed.subscribe('client', (event) => this.invalidate(event.subject));
-    // Deleting an organization deletes its clients.
-    feed.subscribe('organization', () => this.invalidateAll());
+    this.cache = new ReadThroughDirectory({
+      ttlMs: config.clientCacheTtlMs,
+      maxEntries: 50_000,
+      onLookup: metrics.cacheLookupRecorder('clients'),
+      feed,
+      // Deleting an organization deletes its clients.
+      invalidateOn: { client: 'subject', organization: 'all' },
+    });
   }
 
   find(id: string): Promise<ClientRecord | undefined> {
@@ -76,11 +91,22 @@ export class ClientDirectory {
     });
   }
 
+  /**
+   * How clients present themselves, read fresh (a page shows what was just saved), all in one
+   * query; clients that do not exist are absent from the map.
+   */
+  async presentations(ids: readonly string[]): Promise<Map<string, ClientPresentationRecord>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = await this.repository.findBy({ id: In(unique) });
+    return new Map(rows.map((row) => [row.id, { id: row.id, organizationId: row.organizationId, name: row.name ?? row.id, logoUri: row.logoUri, tosUri: row.tosUri, policyUri: row.policyUri }]));
+  }
+
   invalidate(id: string): void {
     this.cache.invalidate(id);
   }
 
   invalidateAll(): void {
-    this.cache.invalidate();
+    this.cache.invalidateAll();
   }
 }

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { ChangeFeed } from '../change-feed/change-feed.js';
-import { ReadThroughCache } from '../common/cache/read-through-cache.js';
+import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { OrganizationEntity } from '../organizations/entities/organization.entity.js';
+import { OrganizationEntity } from './entities/organization.entity.js';
 
 export interface OrganizationRecord {
   readonly id: string;
@@ -23,8 +23,8 @@ export interface OrganizationRecord {
 /** Organizations by id and by realm name, cached like clients (see ClientDirectory). */
 @Injectable()
 export class OrganizationDirectory {
-  private readonly byId: ReadThroughCache<OrganizationRecord>;
-  private readonly byName: ReadThroughCache<OrganizationRecord>;
+  private readonly byId: ReadThroughDirectory<OrganizationRecord>;
+  private readonly byName: ReadThroughDirectory<OrganizationRecord>;
 
   constructor(
     @InjectRepository(OrganizationEntity) private readonly repository: Repository<OrganizationEntity>,
@@ -32,9 +32,9 @@ export class OrganizationDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
   ) {
-    this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000, metrics.cacheLookupRecorder('organizations'));
-    this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000, metrics.cacheLookupRecorder('organizations'));
-    feed.subscribe('organization', () => this.invalidate());
+    const options = { ttlMs: config.clientCacheTtlMs, maxEntries: 10_000, onLookup: metrics.cacheLookupRecorder('organizations'), feed, invalidateOn: { organization: 'all' } } as const;
+    this.byId = new ReadThroughDirectory(options);
+    this.byName = new ReadThroughDirectory(options);
   }
 
   findById(id: string): Promise<OrganizationRecord | undefined> {
@@ -51,8 +51,8 @@ export class OrganizationDirectory {
   }
 
   invalidate(): void {
-    this.byId.invalidate();
-    this.byName.invalidate();
+    this.byId.invalidateAll();
+    this.byName.invalidateAll();
   }
 
   private toRecord(row: OrganizationEntity | null): OrganizationRecord | undefined {

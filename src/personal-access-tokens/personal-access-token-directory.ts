@@ -1,17 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { ChangeFeed } from '../change-feed/change-feed.js';
-import { ReadThroughCache } from '../common/cache/read-through-cache.js';
+import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { PersonalAccessTokenEntity } from '../personal-access-tokens/entities/personal-access-token.entity.js';
-
-/** A recognisable prefix (as GitHub's `ghp_`), so that secret scanners can find leaked tokens. */
-export const PERSONAL_ACCESS_TOKEN_PREFIX = 'gat_pat_';
-
-export const personalAccessTokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
+import { personalAccessTokenHash } from './personal-access-token-format.js';
 
 export interface PersonalAccessTokenRecord {
   readonly id: string;
@@ -29,7 +24,7 @@ export interface PersonalAccessTokenRecord {
  */
 @Injectable()
 export class PersonalAccessTokenDirectory {
-  private readonly cache: ReadThroughCache<PersonalAccessTokenRecord>;
+  private readonly cache: ReadThroughDirectory<PersonalAccessTokenRecord>;
 
   constructor(
     @InjectRepository(PersonalAccessTokenEntity) private readonly repository: Repository<PersonalAccessTokenEntity>,
@@ -37,8 +32,13 @@ export class PersonalAccessTokenDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('personal_access_tokens'));
-    feed.subscribe('personal-access-token', (event) => this.cache.invalidate(event.subject));
+    this.cache = new ReadThroughDirectory({
+      ttlMs: config.clientCacheTtlMs,
+      maxEntries: 50_000,
+      onLookup: metrics.cacheLookupRecorder('personal_access_tokens'),
+      feed,
+      invalidateOn: { 'personal-access-token': 'subject' },
+    });
     // User and organization changes need no flush here: the verifier reads the user and the
     // organization from their own directories on every request, so a deleted or disabled one
     // refuses the token even while its cached row lives on.

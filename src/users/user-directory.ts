@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { ChangeFeed } from '../change-feed/change-feed.js';
-import { ReadThroughCache } from '../common/cache/read-through-cache.js';
+import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { MEMBER_ROLE } from '../scopes/permissions.js';
-import { MembershipEntity } from '../users/entities/membership.entity.js';
-import { UserEntity } from '../users/entities/user.entity.js';
+import { MembershipEntity } from './entities/membership.entity.js';
+import { UserEntity } from './entities/user.entity.js';
 
 /** What the bearer guard and the authorization endpoint need to know of a user. */
 export interface UserRecord {
@@ -33,7 +33,7 @@ export function roleIn(user: UserRecord, organization: { readonly id: string; re
 /** Users by id, cached and invalidated through the change feed like clients (see ClientDirectory). */
 @Injectable()
 export class UserDirectory {
-  private readonly cache: ReadThroughCache<UserRecord>;
+  private readonly cache: ReadThroughDirectory<UserRecord>;
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
@@ -42,10 +42,14 @@ export class UserDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('users'));
-    feed.subscribe('user', (event) => this.cache.invalidate(event.subject));
-    // Deleting an organization deletes its memberships.
-    feed.subscribe('organization', () => this.cache.invalidate());
+    this.cache = new ReadThroughDirectory({
+      ttlMs: config.clientCacheTtlMs,
+      maxEntries: 50_000,
+      onLookup: metrics.cacheLookupRecorder('users'),
+      feed,
+      // Deleting an organization deletes its memberships.
+      invalidateOn: { user: 'subject', organization: 'all' },
+    });
   }
 
   find(id: string): Promise<UserRecord | undefined> {

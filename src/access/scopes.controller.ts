@@ -1,11 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../auth/authenticated.decorator.js';
+import { Authenticated } from './authenticated.decorator.js';
 import { PermissionDto } from './dto/permission.dto.js';
 import { ScopeDto } from './dto/scope.dto.js';
-import { PERMISSIONS } from './permissions.js';
+import { PERMISSIONS } from '../scopes/permissions.js';
 import { ScopeRegistry } from './scope-registry.js';
-import { ScopeScopes } from './scope.scopes.js';
+import { ScopeScopes } from '../scopes/scope.scopes.js';
 
 @ApiTags('scopes')
 @Controller('api/v1/oauth')
