@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
+import { CLIENT_ID_PATTERN } from '../common/client-id.js';
 import { LOG_LEVELS, type LogLevel } from '../common/logging/logger.js';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
 
@@ -9,8 +10,7 @@ export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 /** Organization (realm) names: they appear in URLs and issuers. */
 export const REALM_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-/** Client ids are URL path segments and Basic-auth user names: keep them to RFC 3986 unreserved characters. */
-export const CLIENT_ID_PATTERN = /^[A-Za-z0-9._~-]{1,64}$/;
+export { CLIENT_ID_PATTERN } from '../common/client-id.js';
 
 const TRUST_PROXY_PATTERN = /^[0-9A-Fa-f:.]+(\/\d{1,3})?(\s*,\s*[0-9A-Fa-f:.]+(\/\d{1,3})?)*$/;
 

@@ -1,7 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyRequest } from 'fastify';
-import { GatehouseConfig } from '../../config/gatehouse-config.js';
 import { RateLimited } from '../errors/oauth-errors.js';
 
 /**
@@ -13,7 +12,13 @@ export const RATE_LIMITED = { rateLimit: {} } as const;
 /** The sign-in form: a much lower per-IP limit (SIGN_IN_RATE_LIMIT_PER_MINUTE), since each try guesses a password. */
 export const SIGN_IN_RATE_LIMITED = { rateLimit: {}, signIn: true } as const;
 
-function limitFor(request: FastifyRequest, config: GatehouseConfig): number {
+/** Requests per minute per address and route (0: unlimited), from the configuration. */
+export interface RateLimits {
+  readonly rateLimitPerMinute: number;
+  readonly signInRateLimitPerMinute: number;
+}
+
+function limitFor(request: FastifyRequest, config: RateLimits): number {
   const signIn = (request.routeOptions?.config as { signIn?: boolean } | undefined)?.signIn === true;
   return signIn ? config.signInRateLimitPerMinute : config.rateLimitPerMinute;
 }
@@ -23,8 +28,7 @@ function limitFor(request: FastifyRequest, config: GatehouseConfig): number {
  * SIGN_IN_RATE_LIMIT_PER_MINUTE for the sign-in form), checked in Fastify's onRequest hook,
  * before the body is even read. Counters are per instance. A limit of 0 turns it off.
  */
-export async function registerRateLimit(app: NestFastifyApplication): Promise<void> {
-  const config = app.get(GatehouseConfig);
+export async function registerRateLimit(app: NestFastifyApplication, config: RateLimits): Promise<void> {
   await app.register(rateLimit, {
     global: false,
     max: (request) => limitFor(request, config),

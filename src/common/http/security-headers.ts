@@ -1,7 +1,6 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet, { type HelmetOptions } from 'helmet';
-import { GatehouseConfig } from '../../config/gatehouse-config.js';
 
 /** Where Swagger UI lives (its page, scripts and styles): documents, not API responses. */
 export const DOCS_PATH = '/docs';
@@ -70,7 +69,7 @@ export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fre
  * Security headers on every response (documents under /docs get helmet's set, everything else
  * the API's), and CORS for the origins in CORS_ORIGINS only (off by default).
  */
-export function registerSecurityHeaders(app: NestFastifyApplication): void {
+export function registerSecurityHeaders(app: NestFastifyApplication, corsOrigins: readonly string[]): void {
   app
     .getHttpAdapter()
     .getInstance()
@@ -78,8 +77,7 @@ export function registerSecurityHeaders(app: NestFastifyApplication): void {
       reply.headers(request.url.startsWith(DOCS_PATH) ? DOCUMENT_SECURITY_HEADERS : API_SECURITY_HEADERS);
       done();
     });
-  const origins = app.get(GatehouseConfig).corsOrigins;
-  if (origins.length > 0) {
-    app.enableCors({ origin: [...origins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 });
+  if (corsOrigins.length > 0) {
+    app.enableCors({ origin: [...corsOrigins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 });
   }
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, type PipeTransform } from '@nestjs/common';
-import { CLIENT_ID_PATTERN } from '../../config/environment.js';
+import { CLIENT_ID_PATTERN } from '../client-id.js';
 
 /** Refuses over-long or odd client ids in paths before they reach a query. */
 export class ClientIdPipe implements PipeTransform<string, string> {

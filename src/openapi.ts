@@ -1,10 +1,10 @@
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { OAUTH2_SECURITY_SCHEME } from '../access/authenticated.decorator.js';
-import { PERMISSIONS } from '../scopes/permissions.js';
-import { ScopeRegistry } from '../access/scope-registry.js';
-import { TOKEN_ENDPOINT_PATH } from '../tokens/tokens.controller.js';
-import { DOCS_PATH } from './http/security-headers.js';
+import { OAUTH2_SECURITY_SCHEME } from './access/authenticated.decorator.js';
+import { PERMISSIONS } from './scopes/permissions.js';
+import { ScopeRegistry } from './access/scope-registry.js';
+import { TOKEN_ENDPOINT_PATH } from './tokens/tokens.controller.js';
+import { DOCS_PATH } from './common/http/security-headers.js';
 
 /**
  * The files of swagger-ui-dist that the Swagger UI page loads (its HTML and swagger-ui-init.js
