@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { RevokedFamilyEntity } from '../src/tokens/entities/revoked-family.entity.js';
+import { RevokedFamilyEntity } from '../src/authorization/entities/revoked-family.entity.js';
 import { type TestApp, startApp } from './support/test-app.js';
 
 /**

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { FamilyRevoked, RefreshTokens, type RefreshTokenFields } from '../src/authorization/refresh-tokens.js';
 import { RevocationList } from '../src/revocation/revocation-list.js';
-import { RefreshTokenEntity } from '../src/tokens/entities/refresh-token.entity.js';
+import { RefreshTokenEntity } from '../src/authorization/entities/refresh-token.entity.js';
 import { type TestApp, ROOT_CLIENT_ID, startApp } from './support/test-app.js';
 
 /**

@@ -6,7 +6,7 @@ import { InvalidRequest, InvalidScope, type OAuthError, UnauthorizedClient, Unsu
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
-import { narrowScopes, parseScopeParameter } from '../tokens/token-request.js';
+import { narrowScopes, parseScopeParameter } from '../scopes/scope-parameter.js';
 import { type SubjectType } from './entities/authorization-code.entity.js';
 
 /** The parameters the authorization endpoint reads (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2.1). */

@@ -7,7 +7,7 @@ import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { sendPage } from '../common/html/page-reply.js';
 import { SIGN_IN_RATE_LIMITED } from '../common/http/rate-limit.js';
 import { ScopeRegistry } from '../access/scope-registry.js';
-import { REALM_PATHS } from '../tokens/client-authenticated-endpoint.decorator.js';
+import { REALM_PATHS } from '../organizations/realm-paths.js';
 import { UsersService } from '../users/users.service.js';
 import { type AuthorizationRequest, AuthorizationRequests } from './authorization-request.js';
 import { AuthorizationService } from './authorization.service.js';

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ScopesModule } from '../access/scopes.module.js';
-import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity.js';
-import { RevokedFamilyEntity } from '../tokens/entities/revoked-family.entity.js';
+import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
+import { RevokedFamilyEntity } from './entities/revoked-family.entity.js';
 import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';

@@ -12,8 +12,8 @@ import { insertIfAbsent } from '../database/insert-if-absent.js';
 import { lockingRead } from '../database/row-locks.js';
 import { RevokedTokenEntity } from '../revocation/entities/revoked-token.entity.js';
 import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
-import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity.js';
-import { RevokedFamilyEntity } from '../tokens/entities/revoked-family.entity.js';
+import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
+import { RevokedFamilyEntity } from './entities/revoked-family.entity.js';
 
 /** A recognisable prefix, so that secret scanners can find leaked refresh tokens. */
 export const REFRESH_TOKEN_PREFIX = 'gat_rt_';

@@ -6,6 +6,7 @@ import { ChangeFeed } from '../change-feed/change-feed.js';
 import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { type HeldInOrganization, OrganizationHolders } from '../organizations/organization-holders.js';
 import { scopesOfPermissions } from '../scopes/permissions.js';
 
 /** What authentication needs to know of a client, as read from the database. */
@@ -58,7 +59,9 @@ export class ClientDirectory {
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    holders: OrganizationHolders,
   ) {
+    holders.register(this);
     this.cache = new ReadThroughDirectory({
       ttlMs: config.clientCacheTtlMs,
       maxEntries: 50_000,
@@ -100,6 +103,12 @@ export class ClientDirectory {
     if (unique.length === 0) return new Map();
     const rows = await this.repository.findBy({ id: In(unique) });
     return new Map(rows.map((row) => [row.id, { id: row.id, organizationId: row.organizationId, name: row.name ?? row.id, logoUri: row.logoUri, tosUri: row.tosUri, policyUri: row.policyUri }]));
+  }
+
+  /** What the organization's clients hold, all together (for OrganizationHolders). */
+  async heldIn(organizationId: string): Promise<HeldInOrganization> {
+    const clients = await this.repository.find({ select: { scopes: true, permissions: true, isRoot: true }, where: { organizationId } });
+    return { scopes: [...new Set(clients.flatMap((client) => heldScopesOf(client)))], includesRoot: clients.some((client) => client.isRoot) };
   }
 
   invalidate(id: string): void {

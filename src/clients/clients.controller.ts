@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiForbiddenResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
@@ -8,11 +8,9 @@ import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
 import { ClientScopes } from './client.scopes.js';
 import { ClientsService } from './clients.service.js';
 import { ClientPageDto } from './dto/client-page.dto.js';
-import { TokenResponseDto } from '../tokens/dto/token-response.dto.js';
 import { ClientCredentialsDto, ClientDto, LockoutStatusDto } from './dto/client.dto.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { CreateClientDto } from './dto/create-client.dto.js';
-import { IssueTokenDto } from './dto/issue-token.dto.js';
 import { PermissionListPipe } from './dto/permission-list.pipe.js';
 import { RegenerateSecretQueryDto } from './dto/regenerate-secret.dto.js';
 import { ScopeListPipe } from './dto/scope-list.pipe.js';
@@ -109,23 +107,6 @@ export class ClientsController {
   @ApiNotFoundResponse({ type: ApiErrorDto })
   pushNotBefore(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string): Promise<NotBeforeDto> {
     return this.clients.pushNotBefore(auth, id);
-  }
-
-  @Post(':client_id/token')
-  @HttpCode(200)
-  @Header('Cache-Control', 'no-store')
-  @Authenticated({ scope: ClientScopes.update, reach: 'organization' })
-  @ApiOperation({
-    summary: 'Issue a token for a client (Imply "Download Token")',
-    description: 'A fresh access token for the client without its secret; the caller must hold every scope the client holds. Recorded in the audit trail.',
-  })
-  @clientId
-  @ApiBody({ type: IssueTokenDto, required: false })
-  @ApiOkResponse({ type: TokenResponseDto })
-  @ApiNotFoundResponse({ type: ApiErrorDto })
-  @ApiConflictResponse({ type: ApiErrorDto, description: 'The client is disabled' })
-  issueToken(@Auth() auth: AuthContext, @Param('client_id', ClientIdPipe) id: string, @Body() dto: IssueTokenDto): Promise<TokenResponseDto> {
-    return this.clients.issueToken(auth, id, dto ?? {});
   }
 
   @Delete(':client_id')

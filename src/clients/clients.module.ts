@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { ScopesModule } from '../access/scopes.module.js';
-import { TokensModule } from '../tokens/tokens.module.js';
 import { ClientDirectoryModule } from './client-directory.module.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
@@ -10,9 +9,9 @@ import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { RootClientBootstrap } from './root-client.bootstrap.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopesModule, OrganizationsModule, TokensModule],
+  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopesModule, OrganizationsModule],
   controllers: [ClientsController],
   providers: [ClientsService, RootClientBootstrap],
-  exports: [ClientDirectoryModule],
+  exports: [ClientsService, ClientDirectoryModule],
 })
 export class ClientsModule {}

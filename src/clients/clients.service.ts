@@ -10,16 +10,11 @@ import { ClientDirectory, heldScopesOf } from './client-directory.js';
 import { ClientLockout, type LockoutStatus } from '../lockout/client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
-import { OAuthError } from '../common/errors/oauth-errors.js';
-import { decodeCompactJws } from '../keys/compact-jws.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ScopeRegistry } from '../access/scope-registry.js';
-import { type TokenResponseDto } from '../tokens/dto/token-response.dto.js';
-import { TokensService } from '../tokens/tokens.service.js';
 import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { type CreateClientDto } from './dto/create-client.dto.js';
-import { type IssueTokenDto } from './dto/issue-token.dto.js';
 import { type UpdateClientDto } from './dto/update-client.dto.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 
@@ -34,7 +29,6 @@ export class ClientsService {
     private readonly organizations: OrganizationsService,
     private readonly lockout: ClientLockout,
     private readonly unitOfWork: UnitOfWork,
-    private readonly tokens: TokensService,
     private readonly policy: AccessPolicy,
   ) {}
 
@@ -169,28 +163,6 @@ export class ClientsService {
     return NotBeforeDto.of(notBefore);
   }
 
-  /**
-   * Imply Hybrid's "Download Token": a fresh token for a client, without its secret. Only for a
-   * caller holding every scope the client holds (findChangeable), or it would be a way to act beyond one's own.
-   */
-  async issueToken(auth: AuthContext, id: string, dto: IssueTokenDto): Promise<TokenResponseDto> {
-    const client = await this.findChangeable(auth, id);
-    if (client.disabled) throw new ConflictException(`Client ${id} is disabled`);
-    const record = await this.directory.find(client.id);
-    if (!record) throw new NotFoundException(`No client with id ${id}`);
-    let response: TokenResponseDto;
-    try {
-      response = await this.tokens.exchange(record, { grant_type: 'client_credentials', ...(dto.scope !== undefined && { scope: dto.scope }) });
-    } catch (error) {
-      // Same refusal as at the token endpoint, in this API's error format.
-      if (error instanceof OAuthError) throw new BadRequestException(error.description);
-      throw error;
-    }
-    const jti = decodeCompactJws(response.access_token)?.payload.jti;
-    await this.unitOfWork.record(actorOf(auth), { action: 'client.token_issued', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { jti, scope: response.scope } });
-    return response;
-  }
-
   async delete(auth: AuthContext, id: string): Promise<void> {
     const client = await this.findChangeable(auth, id);
     await this.unitOfWork.run(actorOf(auth), async (change) => {
@@ -222,7 +194,11 @@ export class ClientsService {
   }
 
   /** A client the caller may change: visible, not the root client, and holding nothing the caller does not hold. */
-  private async findChangeable(auth: AuthContext, id: string): Promise<OAuthClientEntity> {
+  /**
+   * The client `id`, if the caller may change it: they see it, it is not the root client, and they
+   * hold every scope it holds (also what issuing a token for it through the API needs).
+   */
+  async findChangeable(auth: AuthContext, id: string): Promise<OAuthClientEntity> {
     const client = this.policy.checkSees(auth, (await this.repository.findOneBy({ id })) ?? undefined, `No client with id ${id}`);
     if (client.isRoot) {
       // Hidden from everyone else, as GET hides it; only the root client itself is told why.

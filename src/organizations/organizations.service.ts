@@ -11,10 +11,7 @@ import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type CreateOrganizationDto, DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS, OrganizationDto, type UpdateOrganizationDto } from './dto/organization.dto.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
-import { heldScopesOf } from '../clients/client-directory.js';
-import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
-import { apiScopesOfRole } from '../scopes/permissions.js';
-import { MembershipEntity } from '../users/entities/membership.entity.js';
+import { OrganizationHolders } from './organization-holders.js';
 
 /**
  * Organizations. The root client sees and manages all of them; any other client sees only its
@@ -28,6 +25,7 @@ export class OrganizationsService {
     private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
     private readonly policy: AccessPolicy,
+    private readonly holders: OrganizationHolders,
   ) {}
 
   /** The organization named `name`, if the caller may see it; else 404. */
@@ -123,12 +121,8 @@ export class OrganizationsService {
    * What the organization's clients and members hold, all together: a change that refuses every
    * token of the organization acts on each of them.
    */
-  private async everyoneIn(organizationId: string): Promise<{ organizationId: string; scopes: string[]; includesRoot: boolean }> {
-    const manager = this.repository.manager;
-    const clients = await manager.find(OAuthClientEntity, { select: { scopes: true, permissions: true, isRoot: true }, where: { organizationId } });
-    const roles = await manager.createQueryBuilder(MembershipEntity, 'membership').select('DISTINCT membership.role', 'role').where('membership.organization_id = :organizationId', { organizationId }).getRawMany<{ role: string }>();
-    const scopes = new Set([...clients.flatMap((client) => heldScopesOf(client)), ...roles.flatMap(({ role }) => apiScopesOfRole(role))]);
-    return { organizationId, scopes: [...scopes], includesRoot: clients.some((client) => client.isRoot) };
+  private everyoneIn(organizationId: string): Promise<{ organizationId: string; scopes: string[]; includesRoot: boolean }> {
+    return this.holders.everyoneIn(organizationId);
   }
 
   private toDto(row: OrganizationEntity): OrganizationDto {

@@ -11,8 +11,7 @@ import { ClientAuthenticationGuard } from './client-authentication.guard.js';
 /** Route metadata: the body parameter without which the request is `invalid_request`, checked before the client is authenticated. */
 export const REQUIRED_PARAMETER = 'gatehouse:required-parameter';
 
-/** Keycloak's paths, with and without the `/auth` prefix older Keycloak versions use. */
-export const REALM_PATHS = ['auth/realms/:realm', 'realms/:realm'];
+export { REALM_PATHS } from '../organizations/realm-paths.js';
 
 /**
  * What every endpoint a client calls with its own credentials is (token, introspection,

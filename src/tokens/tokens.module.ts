@@ -1,10 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationModule } from '../authorization/authorization.module.js';
+import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ScopesModule } from '../access/scopes.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticationGuard } from './client-authentication.guard.js';
+import { ClientTokenController } from './client-token.controller.js';
+import { ClientTokens } from './client-tokens.js';
 import { DiscoveryController } from './discovery.controller.js';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
@@ -16,11 +19,12 @@ import { TokenLifecycleController } from './token-lifecycle.controller.js';
 import { TokenRevocation } from './token-revocation.service.js';
 import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
+import { UserinfoController } from './userinfo.controller.js';
 
 @Module({
-  imports: [KeysModule, ScopesModule, ProjectsModule, AuthorizationModule],
-  controllers: [TokensController, TokenLifecycleController, DiscoveryController],
-  providers: [TokensService, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
+  imports: [KeysModule, ScopesModule, ProjectsModule, AuthorizationModule, ClientsModule],
+  controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController],
+  providers: [TokensService, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
   exports: [TokensService],
 })
 export class TokensModule {}

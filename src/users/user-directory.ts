@@ -5,7 +5,8 @@ import { ChangeFeed } from '../change-feed/change-feed.js';
 import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { MEMBER_ROLE } from '../scopes/permissions.js';
+import { type HeldInOrganization, OrganizationHolders } from '../organizations/organization-holders.js';
+import { apiScopesOfRole, MEMBER_ROLE } from '../scopes/permissions.js';
 import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 
@@ -41,7 +42,9 @@ export class UserDirectory {
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    holders: OrganizationHolders,
   ) {
+    holders.register(this);
     this.cache = new ReadThroughDirectory({
       ttlMs: config.clientCacheTtlMs,
       maxEntries: 50_000,
@@ -67,5 +70,11 @@ export class UserDirectory {
         roles: new Map(memberships.map((membership) => [membership.organizationId, membership.role])),
       };
     });
+  }
+
+  /** What the organization's members hold through their roles, all together (for OrganizationHolders). */
+  async heldIn(organizationId: string): Promise<HeldInOrganization> {
+    const roles = await this.memberships.createQueryBuilder('membership').select('DISTINCT membership.role', 'role').where('membership.organization_id = :organizationId', { organizationId }).getRawMany<{ role: string }>();
+    return { scopes: [...new Set(roles.flatMap(({ role }) => apiScopesOfRole(role)))], includesRoot: false };
   }
 }

@@ -6,14 +6,13 @@ import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UserDirectoryModule } from './user-directory.module.js';
-import { UserinfoController } from './userinfo.controller.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
 /** People: accounts, passwords and organization memberships, and the bootstrap administrator. */
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, MembershipEntity]), UserDirectoryModule, OrganizationsModule],
-  controllers: [UsersController, UserinfoController],
+  controllers: [UsersController],
   providers: [UsersService, PasswordHasher, AdminUserBootstrap],
   exports: [UsersService, PasswordHasher, UserDirectoryModule],
 })

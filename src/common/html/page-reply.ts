@@ -1,5 +1,5 @@
 import { type FastifyReply } from 'fastify';
-import { DOCUMENT_SECURITY_HEADERS } from '../http/security-headers.js';
+import { DOCUMENT_SECURITY_HEADERS } from './document-security-headers.js';
 import { PAGE_REFERRER_POLICY, pageContentSecurityPolicy } from './html.js';
 
 /**

@@ -4,11 +4,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
 import { OrganizationDirectory } from '../organizations/organization-directory.js';
-import { UserDirectory } from './user-directory.js';
+import { UserDirectory } from '../users/user-directory.js';
 import { InvalidToken } from '../common/errors/oauth-errors.js';
 import { IdentityScopes } from '../scopes/identity.scopes.js';
-import { REALM_PATHS } from '../tokens/client-authenticated-endpoint.decorator.js';
-import { identityClaims } from '../tokens/id-token.issuer.js';
+import { REALM_PATHS } from '../organizations/realm-paths.js';
+import { identityClaims } from './id-token.issuer.js';
 
 const PATHS = ['/oauth2/userinfo', ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/userinfo`)];
 

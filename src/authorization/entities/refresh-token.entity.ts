@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { type SubjectType } from '../../authorization/entities/authorization-code.entity.js';
+import { type SubjectType } from './authorization-code.entity.js';
 import { OAuthClientEntity } from '../../clients/entities/oauth-client.entity.js';
 import { jsonArray } from '../../database/json-array.transformer.js';
 import { UserEntity } from '../../users/entities/user.entity.js';
