@@ -7,37 +7,24 @@ import { actorOf } from '../audit/actor.js';
 import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
-import { ChangeFeed } from '../change-feed/change-feed.js';
-import { ReadThroughCache } from '../common/cache/read-through-cache.js';
-import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type CreateProjectDto, ProjectDto, type UpdateProjectDto } from './dto/project.dto.js';
 import { ProjectEntity } from './entities/project.entity.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { ProjectDirectory } from './project-directory.js';
 
 /** Projects inside organizations, and the rule for reaching a project's resources with a token. */
 @Injectable()
 export class ProjectsService {
-  private readonly cache: ReadThroughCache<ProjectEntity>;
-
   constructor(
     @InjectRepository(ProjectEntity) private readonly repository: Repository<ProjectEntity>,
     private readonly organizations: OrganizationDirectory,
     private readonly unitOfWork: UnitOfWork,
-    config: GatehouseConfig,
-    feed: ChangeFeed,
     private readonly policy: AccessPolicy,
-  ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000);
-    feed.subscribe('project', (event) => this.cache.invalidate(event.subject));
-    // Deleting an organization deletes its projects.
-    feed.subscribe('organization', () => this.cache.invalidate());
-  }
+    private readonly directory: ProjectDirectory,
+  ) {}
 
-  /** A project by id (cached: the token endpoint asks for it on every project-scoped request). */
+  /** A project by id, through the ProjectDirectory cache. */
   find(id: string): Promise<ProjectEntity | undefined> {
-    if (!UUID.test(id)) return Promise.resolve(undefined);
-    return this.cache.get(id, async () => (await this.repository.findOneBy({ id })) ?? undefined);
+    return this.directory.find(id);
   }
 
   /** A project-scoped token lists its own project only. */
