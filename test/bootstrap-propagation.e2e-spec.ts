@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ChangeFeed } from '../src/change-feed/change-feed.js';
+import { ROOT } from './support/oauth.js';
+import { realmTokenRequest } from './support/tenants.js';
 import { type TestApp, startApp } from './support/test-app.js';
 
 /**
@@ -8,7 +10,7 @@ import { type TestApp, startApp } from './support/test-app.js';
  * here, so only the change-feed event the restarted process writes can make them notice; the test
  * triggers their next poll instead of waiting for its timer.
  */
-describe('root client changed by another instance', () => {
+describe('bootstrap changes made by another instance', () => {
   const apps: TestApp[] = [];
   // The timer's polls as far apart as allowed: the test triggers the poll it waits for.
   const env = { CLIENT_CACHE_TTL_SECONDS: '3600', CHANGE_FEED_POLL_MS: '10000', BRUTE_FORCE_MAX_FAILURES: '0' };
@@ -53,5 +55,16 @@ describe('root client changed by another instance', () => {
     expect(await tokenStatus(first, 'root-b', secret)).toBe(200);
     expect((await auditOf(first, 'root-b', secret, 'root-a'))[0]).toMatchObject({ action: 'client.deleted', actor: { type: 'system' } });
     expect((await auditOf(first, 'root-b', secret, 'root-b'))[0]).toMatchObject({ action: 'client.created', actor: { type: 'system' } });
+  });
+
+  it('a new DEFAULT_ORGANIZATION reaches a running instance at its next change-feed poll', async () => {
+    const first = await start({ env: {} });
+    // The first instance has cached the built-in realm under its old name, and the new name's absence.
+    expect((await realmTokenRequest(first, 'default', ROOT)).status).toBe(200);
+    expect((await realmTokenRequest(first, 'main', ROOT)).status).toBe(404);
+    await start({ databaseUrl: first.databaseUrl, env: { DEFAULT_ORGANIZATION: 'main' } });
+    await first.app.get(ChangeFeed).poll();
+    expect((await realmTokenRequest(first, 'main', ROOT)).status).toBe(200);
+    expect((await realmTokenRequest(first, 'default', ROOT)).status).toBe(404);
   });
 });
