@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
 import { UnitOfWork } from '../audit/unit-of-work.js';
+import { retryOnDeadlock } from '../database/deadlock-retry.js';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { ConsentEntity } from './entities/consent.entity.js';
 import { RefreshTokens } from './refresh-tokens.js';
@@ -44,18 +45,22 @@ export class Consents {
 
   /**
    * The user takes back what they allowed a client: the consent goes, and so do the refresh
-   * tokens (and their access tokens) the client holds for them, on every server process.
+   * tokens (and their access tokens) the client holds for them, on every server process. One
+   * unit of work: a failure part way leaves the consent and every token as they were.
    */
   async revoke(userId: string, clientId: string, actor: Actor): Promise<boolean> {
-    const existing = await this.repository.findOneBy({ userId, clientId });
-    if (!existing) return false;
     // The client's organization: its administrators see in the audit trail that access was taken back.
     const organizationId = (await this.clients.findOneBy({ id: clientId }))?.organizationId ?? null;
-    await this.unitOfWork.run(actor, async (change) => {
-      await change.manager.delete(ConsentEntity, { userId, clientId });
-      await change.audit({ action: 'consent.revoked', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: existing.scopes } });
-    });
-    await this.refreshTokens.revokeGrant(userId, clientId, actor);
-    return true;
+    return retryOnDeadlock(() =>
+      this.unitOfWork.run(actor, async (change) => {
+        const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
+        if (!existing) return false;
+        // A concurrent revocation that deleted it first has done (or is doing) the rest.
+        if (((await change.manager.delete(ConsentEntity, { userId, clientId })).affected ?? 0) === 0) return false;
+        await change.audit({ action: 'consent.revoked', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: existing.scopes } });
+        await this.refreshTokens.revokeGrant(change, userId, clientId);
+        return true;
+      }),
+    );
   }
 }
