@@ -49,6 +49,8 @@ describe('consent revocation', () => {
 
     expect(await consentsOfApp()).toBe(1);
     expect(await liveRefreshTokens()).toBe(1);
+    // Allowing the app was a change of its own, audited.
+    expect(await count("SELECT COUNT(*) AS n FROM audit_event WHERE action = 'consent.granted' AND target_id = ?", app)).toBe(1);
     const [eventsBefore, familiesBefore] = [await revocationEvents(), await revokedFamilies()];
 
     await refuseRevokedTokens();

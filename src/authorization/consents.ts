@@ -29,12 +29,17 @@ export class Consents {
     return new Set((await this.repository.findOneBy({ userId, clientId }))?.scopes ?? []);
   }
 
+  /** The user allowed `clientId` these scopes (on top of those allowed before). */
   async remember(userId: string, clientId: string, scopes: readonly string[]): Promise<void> {
-    const now = new Date();
-    const existing = await this.repository.findOneBy({ userId, clientId });
-    const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
-    if (existing) await this.repository.update({ userId, clientId }, { scopes: remembered, updatedAt: now });
-    else await this.repository.insert({ userId, clientId, scopes: remembered, createdAt: now, updatedAt: now });
+    const organizationId = (await this.clients.findOneBy({ id: clientId }))?.organizationId ?? null;
+    await this.unitOfWork.run({ type: 'user', id: userId }, async (change) => {
+      const now = new Date();
+      const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
+      const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
+      if (existing) await change.manager.update(ConsentEntity, { userId, clientId }, { scopes: remembered, updatedAt: now });
+      else await change.manager.insert(ConsentEntity, { userId, clientId, scopes: remembered, createdAt: now, updatedAt: now });
+      await change.audit({ action: 'consent.granted', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: remembered } });
+    });
   }
 
   async list(userId: string): Promise<ConsentSummary[]> {
