@@ -72,6 +72,9 @@ describe('projects, project-scoped tokens and the protected APIs', () => {
     const projectToken = await realmToken(gatehouse, 'strict', strictClient, strictProject.scope);
     const created = await post(projectToken, `/v1/projects/${strictProject.id}/tables`, { name: 'Koalas' });
     expect(created.status).toBe(201);
+    // Written through the unit of work, with its audit event.
+    const audited = (await gatehouse.app.get(DataSource).query("SELECT target_id, actor_id FROM audit_event WHERE action = 'table.created'")) as { target_id: string; actor_id: string }[];
+    expect(audited).toEqual([{ target_id: (created.body as { id: string }).id, actor_id: strictClient.client_id }]);
     const list = await get(projectToken, `/v1/projects/${strictProject.id}/tables`);
     expect(list.status).toBe(200);
     const values = (list.body as { values: Record<string, unknown>[] }).values;

@@ -7,7 +7,7 @@ import { AuditEventEntity } from './entities/audit-event.entity.js';
 /** One audit event, as services describe it. `details` must never hold a secret or a token. */
 export interface AuditEntry {
   readonly action: string;
-  readonly targetType: 'client' | 'organization' | 'project' | 'user' | 'consent' | 'token' | 'personal-access-token' | 'signing-key';
+  readonly targetType: 'client' | 'organization' | 'project' | 'user' | 'consent' | 'token' | 'personal-access-token' | 'signing-key' | 'table' | 'policy' | 'rule';
   readonly targetId: string;
   /** The organization whose administrators see this event (`null`: only the root client). */
   readonly organizationId: string | null;
@@ -48,7 +48,7 @@ export class UnitOfWork {
     return value;
   }
 
-  /** An event that goes with no change of our own (a token handed out, a lockout). */
+  /** An event that goes with no change of our own (a token handed out, a lockout): the event is the only write. */
   record(actor: Actor, entry: AuditEntry): Promise<void> {
     return this.write(this.dataSource.manager, actor, entry);
   }

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, type Repository } from 'typeorm';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { ExpiredRows } from '../database/expired-rows.js';
 import { AuthorizationCodeEntity, type SubjectType } from './entities/authorization-code.entity.js';
 
@@ -17,7 +18,10 @@ export const codeHash = (code: string) => createHash('sha256').update(code).dige
 export class AuthorizationCodes {
   private readonly expired: ExpiredRows<AuthorizationCodeEntity>;
 
-  constructor(@InjectRepository(AuthorizationCodeEntity) private readonly repository: Repository<AuthorizationCodeEntity>) {
+  constructor(
+    @InjectRepository(AuthorizationCodeEntity) private readonly repository: Repository<AuthorizationCodeEntity>,
+    private readonly unitOfWork: UnitOfWork,
+  ) {
     this.expired = new ExpiredRows(repository, KEEP_EXPIRED_MS);
   }
 
@@ -34,21 +38,24 @@ export class AuthorizationCodes {
   }): Promise<string> {
     const code = randomBytes(32).toString('base64url');
     const now = new Date();
-    await this.repository.insert({
-      codeHash: codeHash(code),
-      clientId: grant.clientId,
-      userId: grant.userId,
-      organizationId: grant.organizationId,
-      subjectType: grant.subjectType,
-      redirectUri: grant.redirectUri,
-      scopes: [...grant.scopes],
-      codeChallenge: grant.codeChallenge ?? null,
-      nonce: grant.nonce ?? null,
-      authTime: grant.authTime,
-      expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_MS),
-      consumedAt: null,
-      createdAt: now,
-    });
+    // No audit event, as for the user tokens it is exchanged for: it is one step of a sign-in to a client.
+    await this.unitOfWork.run({ type: 'user', id: grant.userId }, ({ manager }) =>
+      manager.insert(AuthorizationCodeEntity, {
+        codeHash: codeHash(code),
+        clientId: grant.clientId,
+        userId: grant.userId,
+        organizationId: grant.organizationId,
+        subjectType: grant.subjectType,
+        redirectUri: grant.redirectUri,
+        scopes: [...grant.scopes],
+        codeChallenge: grant.codeChallenge ?? null,
+        nonce: grant.nonce ?? null,
+        authTime: grant.authTime,
+        expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_MS),
+        consumedAt: null,
+        createdAt: now,
+      }),
+    );
     await this.expired.prune(now.getTime());
     return code;
   }

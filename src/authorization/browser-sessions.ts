@@ -80,6 +80,7 @@ export class BrowserSessions {
     await this.end(request, reply);
     const id = randomBytes(32).toString('base64url');
     const now = new Date();
+    // Not through the UnitOfWork: a session is one browser's sign-in state, like a lockout counter; no other process caches it.
     await this.repository.insert({ idHash: sha256(id), userId, authTime: now, expiresAt: new Date(now.getTime() + this.config.sessionLifespanMs) });
     addSetCookie(reply, stringifySetCookie({ name: this.sessionCookie, value: id, ...this.cookieOptions(), maxAge: Math.floor(this.config.sessionLifespanMs / 1000) }));
     await this.expired.prune(now.getTime());
@@ -87,6 +88,7 @@ export class BrowserSessions {
 
   async end(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const id = cookieOf(request, this.sessionCookie);
+    // Not through the UnitOfWork, as in `start`.
     if (id && TOKEN.test(id)) await this.repository.delete({ idHash: sha256(id) });
     if (id) addSetCookie(reply, stringifySetCookie({ name: this.sessionCookie, value: '', ...this.cookieOptions(), expires: new Date(0) }));
   }

@@ -4,6 +4,7 @@ import { type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
 import { UnitOfWork } from '../audit/unit-of-work.js';
 import { ClientDirectory } from '../clients/client-directory.js';
+import { retryOnDeadlock } from '../database/deadlock-retry.js';
 import { ConsentEntity } from './entities/consent.entity.js';
 import { RefreshTokens } from './refresh-tokens.js';
 
@@ -28,12 +29,17 @@ export class Consents {
     return new Set((await this.repository.findOneBy({ userId, clientId }))?.scopes ?? []);
   }
 
+  /** The user allowed `clientId` these scopes (on top of those allowed before). */
   async remember(userId: string, clientId: string, scopes: readonly string[]): Promise<void> {
-    const now = new Date();
-    const existing = await this.repository.findOneBy({ userId, clientId });
-    const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
-    if (existing) await this.repository.update({ userId, clientId }, { scopes: remembered, updatedAt: now });
-    else await this.repository.insert({ userId, clientId, scopes: remembered, createdAt: now, updatedAt: now });
+    const organizationId = (await this.clients.find(clientId))?.organizationId ?? null;
+    await this.unitOfWork.run({ type: 'user', id: userId }, async (change) => {
+      const now = new Date();
+      const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
+      const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
+      if (existing) await change.manager.update(ConsentEntity, { userId, clientId }, { scopes: remembered, updatedAt: now });
+      else await change.manager.insert(ConsentEntity, { userId, clientId, scopes: remembered, createdAt: now, updatedAt: now });
+      await change.audit({ action: 'consent.granted', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: remembered } });
+    });
   }
 
   async list(userId: string): Promise<ConsentSummary[]> {
@@ -44,18 +50,22 @@ export class Consents {
 
   /**
    * The user takes back what they allowed a client: the consent goes, and so do the refresh
-   * tokens (and their access tokens) the client holds for them, on every server process.
+   * tokens (and their access tokens) the client holds for them, on every server process. One
+   * unit of work: a failure part way leaves the consent and every token as they were.
    */
   async revoke(userId: string, clientId: string, actor: Actor): Promise<boolean> {
-    const existing = await this.repository.findOneBy({ userId, clientId });
-    if (!existing) return false;
     // The client's organization: its administrators see in the audit trail that access was taken back.
-    const organizationId = (await this.clients.presentations([clientId])).get(clientId)?.organizationId ?? null;
-    await this.unitOfWork.run(actor, async (change) => {
-      await change.manager.delete(ConsentEntity, { userId, clientId });
-      await change.audit({ action: 'consent.revoked', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: existing.scopes } });
-    });
-    await this.refreshTokens.revokeGrant(userId, clientId, actor);
-    return true;
+    const organizationId = (await this.clients.find(clientId))?.organizationId ?? null;
+    return retryOnDeadlock(() =>
+      this.unitOfWork.run(actor, async (change) => {
+        const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
+        if (!existing) return false;
+        // A concurrent revocation that deleted it first has done (or is doing) the rest.
+        if (((await change.manager.delete(ConsentEntity, { userId, clientId })).affected ?? 0) === 0) return false;
+        await change.audit({ action: 'consent.revoked', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: existing.scopes } });
+        await this.refreshTokens.revokeGrant(change, userId, clientId);
+        return true;
+      }),
+    );
   }
 }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, In, IsNull, type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
-import { UnitOfWork } from '../audit/unit-of-work.js';
+import { type Change, UnitOfWork } from '../audit/unit-of-work.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { InvalidGrant } from '../common/errors/oauth-errors.js';
 import { retryOnDeadlock } from '../database/deadlock-retry.js';
@@ -116,36 +116,44 @@ export class RefreshTokens {
    */
   async revokeFamily(familyId: string, actor: Actor, action: string): Promise<void> {
     await this.expiredMarks.prune();
-    await retryOnDeadlock(() => this.revokeFamilyOnce(familyId, actor, action));
+    await retryOnDeadlock(() => this.unitOfWork.run(actor, (change) => this.revokeFamilyIn(change, familyId, action)));
   }
 
-  private revokeFamilyOnce(familyId: string, actor: Actor, action: string): Promise<void> {
-    return this.unitOfWork.run(actor, async (change) => {
-      const { manager } = change;
-      const now = new Date();
-      // The write comes first: it waits for any transaction issuing into the family.
-      const revoked = await manager.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: now });
-      const members = await lockingRead(manager.createQueryBuilder(RefreshTokenEntity, 'token'), 'pessimistic_write').where('token.family_id = :familyId', { familyId }).getMany();
-      const first = members[0];
-      if (!first) return;
-      const marked = await insertIfAbsent(manager, RevokedFamilyEntity, { familyId, revokedAt: now, expiresAt: new Date(now.getTime() + this.config.refreshTokenLifespanSeconds * 1000) });
-      const live = members.filter((member) => member.accessTokenExpiresAt.getTime() > now.getTime());
-      const alreadyRevoked = new Set(
-        live.length === 0 ? [] : (await manager.find(RevokedTokenEntity, { select: { jti: true }, where: { jti: In(live.map((member) => member.accessTokenJti)) } })).map((row) => row.jti),
-      );
-      const accessTokens = live.filter((member) => !alreadyRevoked.has(member.accessTokenJti));
-      if ((revoked.affected ?? 0) === 0 && !marked && accessTokens.length === 0) return;
-      await revokeAccessTokens(
-        change,
-        accessTokens.map((member) => ({ jti: member.accessTokenJti, clientId: member.clientId, organizationId: member.organizationId, expiresAt: member.accessTokenExpiresAt })),
-      );
-      await change.audit({ action, targetType: 'token', targetId: familyId.slice(0, 16), organizationId: first.organizationId, details: { client_id: first.clientId, user_id: first.userId, tokens: members.length } });
-    });
+  /** As `revokeFamily`, in the caller's unit of work (which runs it again on a deadlock). */
+  private async revokeFamilyIn(change: Change, familyId: string, action: string): Promise<void> {
+    const { manager } = change;
+    const now = new Date();
+    // The write comes first: it waits for any transaction issuing into the family.
+    const revoked = await manager.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: now });
+    const members = await lockingRead(manager.createQueryBuilder(RefreshTokenEntity, 'token'), 'pessimistic_write').where('token.family_id = :familyId', { familyId }).getMany();
+    const first = members[0];
+    if (!first) return;
+    const marked = await insertIfAbsent(manager, RevokedFamilyEntity, { familyId, revokedAt: now, expiresAt: new Date(now.getTime() + this.config.refreshTokenLifespanSeconds * 1000) });
+    const live = members.filter((member) => member.accessTokenExpiresAt.getTime() > now.getTime());
+    const alreadyRevoked = new Set(
+      live.length === 0 ? [] : (await manager.find(RevokedTokenEntity, { select: { jti: true }, where: { jti: In(live.map((member) => member.accessTokenJti)) } })).map((row) => row.jti),
+    );
+    const accessTokens = live.filter((member) => !alreadyRevoked.has(member.accessTokenJti));
+    if ((revoked.affected ?? 0) === 0 && !marked && accessTokens.length === 0) return;
+    await revokeAccessTokens(
+      change,
+      accessTokens.map((member) => ({ jti: member.accessTokenJti, clientId: member.clientId, organizationId: member.organizationId, expiresAt: member.accessTokenExpiresAt })),
+    );
+    await change.audit({ action, targetType: 'token', targetId: familyId.slice(0, 16), organizationId: first.organizationId, details: { client_id: first.clientId, user_id: first.userId, tokens: members.length } });
   }
-  /** Every family of one user with one client (the user took back their consent). */
-  async revokeGrant(userId: string, clientId: string, actor: Actor): Promise<void> {
-    const families = await this.repository.createQueryBuilder('token').select('DISTINCT token.family_id', 'familyId').where('token.user_id = :userId AND token.client_id = :clientId', { userId, clientId }).getRawMany<{ familyId: string }>();
-    for (const { familyId } of families) await this.revokeFamily(familyId, actor, 'refresh_token.revoked');
+
+  /**
+   * Every family of one user with one client (the user took back their consent), in the caller's
+   * unit of work: the consent and its tokens go together or not at all. The caller runs it again
+   * on a deadlock (`retryOnDeadlock`), as `revokeFamily` does.
+   */
+  async revokeGrant(change: Change, userId: string, clientId: string): Promise<void> {
+    const families = await change.manager
+      .createQueryBuilder(RefreshTokenEntity, 'token')
+      .select('DISTINCT token.family_id', 'familyId')
+      .where('token.user_id = :userId AND token.client_id = :clientId', { userId, clientId })
+      .getRawMany<{ familyId: string }>();
+    for (const { familyId } of families) await this.revokeFamilyIn(change, familyId, 'refresh_token.revoked');
   }
 
   /** The family a revocation request (RFC 7009) names, if the token is the caller's. */

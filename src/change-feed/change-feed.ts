@@ -86,9 +86,9 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     for (const event of written.events) this.apply(event);
   }
 
-  /** Reads the events written since the last poll (and within the look-back window) and applies the new ones. */
+  /** Applies the events written since the last poll (and within the look-back window) that are new here. */
   poll(): Promise<void> {
-    this.polling ??= this.readNewEvents().finally(() => (this.polling = undefined));
+    this.polling ??= this.catchUp().finally(() => (this.polling = undefined));
     return this.polling;
   }
 
@@ -106,7 +106,8 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
     await this.polling;
   }
 
-  private async readNewEvents(): Promise<void> {
+  /** Applies the events written since the last poll (and within the look-back window), and deletes those past retention. */
+  private async catchUp(): Promise<void> {
     const now = Date.now();
     try {
       const rows = await this.repository
@@ -124,6 +125,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
       for (const [id, createdAt] of this.applied) if (createdAt < now - 2 * LOOK_BACK_MS) this.applied.delete(id);
       if (now - this.lastPrune > PRUNE_EVERY_MS) {
         this.lastPrune = now;
+        // Not through the UnitOfWork: the feed's own retention, which no process needs announced.
         await this.repository.delete({ createdAt: LessThan(new Date(now - RETENTION_MS)) });
       }
       if (this.failing) this.logger.log('The change feed is readable again');

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
-import { ClientDirectory } from './client-directory.js';
+import { SYSTEM_ACTOR } from '../audit/actor.js';
+import { type Change, UnitOfWork } from '../audit/unit-of-work.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
@@ -11,7 +12,9 @@ import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 /**
  * Makes the database's root client match the configuration at every start: the one from
  * OAUTH_ROOT_CLIENT_ID / OAUTH_ROOT_CLIENT_SECRET, or, when they are unset outside production, one
- * generated on first start whose secret is printed once and then exists only as a hash.
+ * generated on first start whose secret is printed once and then exists only as a hash. Each
+ * change is audited and announced on the change feed, so that every other process on the
+ * database stops accepting the old root credentials at its next poll.
  */
 @Injectable()
 export class RootClientBootstrap implements OnApplicationBootstrap {
@@ -20,7 +23,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(OAuthClientEntity) private readonly repository: Repository<OAuthClientEntity>,
     private readonly hasher: ClientSecretHasher,
-    private readonly directory: ClientDirectory,
+    private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
   ) {}
 
@@ -33,25 +36,40 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
     }
     if (current?.id === configured.id) {
       if (!this.hasher.verify(configured.secret, current.secretHash)) {
-        await this.repository.update({ id: current.id }, { secretHash: this.hasher.hash(configured.secret), updatedAt: new Date() });
-        this.directory.invalidate(current.id);
+        await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
+          await change.manager.update(OAuthClientEntity, { id: current.id }, { secretHash: this.hasher.hash(configured.secret), updatedAt: new Date() });
+          await this.record(change, current.id, 'client.secret_regenerated', { by: 'OAUTH_ROOT_CLIENT_SECRET' });
+        });
         this.logger.log('Root client secret changed to the configured one');
       }
       return;
     }
     const clash = await this.repository.findOneBy({ id: configured.id });
     if (clash) throw new Error(`OAUTH_ROOT_CLIENT_ID names an existing ordinary client (${configured.id}); choose another id`);
-    await this.repository.manager.transaction(async (manager) => {
-      if (current) await manager.delete(OAuthClientEntity, { id: current.id });
-      await manager.insert(OAuthClientEntity, this.rootRow(configured.id, configured.secret));
+    await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
+      if (current) {
+        await change.manager.delete(OAuthClientEntity, { id: current.id });
+        await this.record(change, current.id, 'client.deleted', { root: true, replaced_by: configured.id });
+      }
+      await this.insertRoot(change, configured.id, configured.secret, 'OAUTH_ROOT_CLIENT_ID');
     });
-    if (current) this.directory.invalidate(current.id);
     this.logger.log(`Root client is ${configured.id} (from OAUTH_ROOT_CLIENT_ID)`);
   }
 
   private async createRoot(id: string, secret: string): Promise<{ id: string; secret: string }> {
-    await this.repository.insert(this.rootRow(id, secret));
+    await this.unitOfWork.run(SYSTEM_ACTOR, (change) => this.insertRoot(change, id, secret, 'generated'));
     return { id, secret };
+  }
+
+  private async insertRoot(change: Change, id: string, secret: string, by: string): Promise<void> {
+    await change.manager.insert(OAuthClientEntity, this.rootRow(id, secret));
+    await this.record(change, id, 'client.created', { root: true, by });
+  }
+
+  /** Server-wide: only the root client sees these events (organization null). */
+  private async record(change: Change, id: string, action: string, details: Record<string, unknown>): Promise<void> {
+    await change.audit({ action, targetType: 'client', targetId: id, organizationId: null, details });
+    change.announce({ kind: 'client', subject: id });
   }
 
   private rootRow(id: string, secret: string): OAuthClientEntity {

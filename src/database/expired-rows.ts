@@ -16,6 +16,7 @@ export class ExpiredRows<Entity extends ObjectLiteral & { expiresAt: Date }> {
   async prune(now = Date.now()): Promise<void> {
     if (now - this.lastRun < 60_000) return;
     this.lastRun = now;
+    // Not through the UnitOfWork: rows no one can use any more, so nothing to audit or announce.
     await this.repository.delete({ expiresAt: LessThan(new Date(now - this.keepMs)) } as FindOptionsWhere<Entity>);
   }
 }

@@ -46,7 +46,7 @@ export class PoliciesController {
 
   @Patch('policy')
   @Authenticated({ scope: PolicyScopes.createOrUpdate, reach: 'organization' })
-  @ApiOperation({ summary: 'Create or update policies by key (Fides bulk PATCH)' })
+  @ApiOperation({ summary: 'Create or update policies by key (Fides bulk PATCH); each entry is stored whole or not at all, and those the database refused are reported in failed' })
   @ApiBody({ type: [UpsertPolicyDto] })
   @ApiOkResponse({ description: '{succeeded: [...], failed: [{message, data}]}' })
   upsertPolicies(@Auth() auth: AuthContext, @Body(bulk(UpsertPolicyDto)) items: UpsertPolicyDto[]): Promise<BulkUpsertResultDto<PolicyDto>> {
@@ -73,7 +73,7 @@ export class PoliciesController {
 
   @Patch('rule')
   @Authenticated({ scope: PolicyScopes.ruleCreateOrUpdate, reach: 'organization' })
-  @ApiOperation({ summary: 'Create or update rules by key (Fides bulk PATCH); unknown policies are reported in failed' })
+  @ApiOperation({ summary: 'Create or update rules by key (Fides bulk PATCH); each entry is stored whole or not at all, and unknown policies and entries the database refused are reported in failed' })
   @ApiBody({ type: [UpsertRuleDto] })
   @ApiOkResponse({ description: '{succeeded: [...], failed: [{message, data}]}' })
   upsertRules(@Auth() auth: AuthContext, @Body(bulk(UpsertRuleDto)) items: UpsertRuleDto[]): Promise<BulkUpsertResultDto<RuleDto>> {

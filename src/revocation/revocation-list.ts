@@ -55,6 +55,7 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
     const now = Date.now();
     for (const [jti, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(jti);
     try {
+      // Not through the UnitOfWork: expired-row cleanup, nothing to audit or announce.
       await this.repository.delete({ expiresAt: LessThan(new Date(now)) });
     } catch (error) {
       this.logger.warn(`Could not prune expired revoked tokens: ${(error as Error).message}`);

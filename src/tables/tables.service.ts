@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
+import { actorOf } from '../audit/actor.js';
+import { UnitOfWork } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { type CreateTableDto, TableDto, type TableListDto } from './dto/table.dto.js';
@@ -13,6 +15,7 @@ export class TablesService {
   constructor(
     @InjectRepository(DataTableEntity) private readonly repository: Repository<DataTableEntity>,
     private readonly projects: ProjectsService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(auth: AuthContext, projectId: string): Promise<TableListDto> {
@@ -35,7 +38,11 @@ export class TablesService {
       createdBy: auth.userId ?? auth.clientId,
       createdAt: new Date(),
     });
-    await this.repository.insert(table);
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
+      // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
+      await change.manager.insert(DataTableEntity, { ...table });
+      await change.audit({ action: 'table.created', targetType: 'table', targetId: table.id, organizationId: project.organizationId, details: { project_id: project.id, name: table.name } });
+    });
     return TableDto.from(table);
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { type Actor } from '../../audit/actor.js';
+import { UnitOfWork } from '../../audit/unit-of-work.js';
 import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { AuthorizationCodes } from '../../authorization/authorization-codes.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
@@ -35,7 +35,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly codes: AuthorizationCodes,
     private readonly refreshTokens: RefreshTokens,
     private readonly userTokens: UserTokens,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async handle({ client, organization, issuer, params }: GrantContext): Promise<TokenResponseDto> {
@@ -55,7 +55,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     const subject = await this.userTokens.subjectOf(code, organization);
     const scopes = this.userTokens.scopesFor(subject, code.scopes);
     const issued = await retryOnDeadlock(() =>
-      this.dataSource.transaction(async (manager) => {
+      this.unitOfWork.run(actor, async ({ manager }) => {
         // Lost the race to a concurrent redemption: issue nothing, and revoke what the winner got (below, once this has ended).
         if (!(await this.codes.consume(manager, code))) return undefined;
         return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });

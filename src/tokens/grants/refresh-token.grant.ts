@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { type Actor } from '../../audit/actor.js';
+import { UnitOfWork } from '../../audit/unit-of-work.js';
 import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
 import { InvalidGrant, InvalidRequest } from '../../common/errors/oauth-errors.js';
@@ -26,7 +26,7 @@ export class RefreshTokenGrant implements GrantHandler {
   constructor(
     private readonly refreshTokens: RefreshTokens,
     private readonly userTokens: UserTokens,
-    private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async handle({ client, organization, issuer, params }: GrantContext): Promise<TokenResponseDto> {
@@ -41,7 +41,7 @@ export class RefreshTokenGrant implements GrantHandler {
     if (token.createdAt.getTime() < Math.max(client.notBefore, organization.notBefore, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const scopes = this.userTokens.scopesFor(subject, narrowScopes(token.scopes, parseScopeParameter(params.scope)));
     const issued = await retryOnDeadlock(() =>
-      this.dataSource.transaction(async (manager) => {
+      this.unitOfWork.run(actor, async ({ manager }) => {
         // Spent by a concurrent request between the check and now: that is a reuse as well (below, once this has ended).
         if (!(await this.refreshTokens.spend(manager, token))) return undefined;
         return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
