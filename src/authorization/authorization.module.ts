@@ -4,6 +4,7 @@ import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { ScopesModule } from '../scopes/scopes.module.js';
 import { RefreshTokenEntity } from '../tokens/entities/refresh-token.entity.js';
 import { RevokedFamilyEntity } from '../tokens/entities/revoked-family.entity.js';
+import { TokenPolicy } from '../tokens/token-policy.js';
 import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';
@@ -27,7 +28,7 @@ import { RefreshTokens } from './refresh-tokens.js';
 @Module({
   imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity, OAuthClientEntity]), UsersModule, ScopesModule, PersonalAccessTokensModule],
   controllers: [AuthorizationController, AccountController],
-  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation],
+  providers: [TokenPolicy, AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation],
   exports: [AuthorizationCodes, RefreshTokens],
 })
 export class AuthorizationModule {}

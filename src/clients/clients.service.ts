@@ -11,10 +11,11 @@ import { ClientLockout, type LockoutStatus } from '../auth/client-lockout.js';
 import { ClientSecretHasher } from '../auth/client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OAuthError } from '../common/errors/oauth-errors.js';
-import { decodeCompactJws } from '../keys/compact-jws.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ScopeRegistry } from '../scopes/scope-registry.js';
 import { type TokenResponseDto } from '../tokens/dto/token-response.dto.js';
+import { type IssuedTokens } from '../tokens/grants/grant-handler.js';
+import { defaultGrantTypes } from '../tokens/token-policy.js';
 import { TokensService } from '../tokens/tokens.service.js';
 import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
@@ -45,6 +46,8 @@ export class ClientsService {
     const isPublic = dto.public ?? false;
     if (isPublic && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client needs at least one redirect URI: the authorization code flow is all it can use');
     if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
+    const grantTypes = dto.grant_types ?? defaultGrantTypes(isPublic);
+    checkGrantTypes(isPublic, grantTypes);
     const id = dto.client_id ?? randomBytes(16).toString('hex');
     if (await this.repository.existsBy({ id })) throw new ConflictException(`A client with id ${id} exists already`);
     // A public client's empty hash matches no secret (see ClientSecretHasher.verify).
@@ -60,6 +63,7 @@ export class ClientsService {
       scopes: dto.scopes,
       accessTokenLifespan: dto.access_token_lifespan ?? null,
       redirectUris: dto.redirect_uris ?? [],
+      grantTypes,
       logoUri: dto.logo_uri ?? null,
       tosUri: dto.tos_uri ?? null,
       policyUri: dto.policy_uri ?? null,
@@ -72,7 +76,7 @@ export class ClientsService {
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
-      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris });
+      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, grant_types: grantTypes });
     });
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
   }
@@ -123,6 +127,7 @@ export class ClientsService {
     const client = await this.findChangeable(auth, id);
     if (client.isPublic && dto.redirect_uris?.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
     if (client.isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions');
+    if (dto.grant_types !== undefined) checkGrantTypes(client.isPublic, dto.grant_types);
     if (dto.scopes !== undefined) this.checkAssignable(auth, dto.scopes);
     if (dto.permissions !== undefined) this.policy.checkGrantPermissions(auth, dto.permissions);
     const changes: Partial<OAuthClientEntity> = {
@@ -132,6 +137,7 @@ export class ClientsService {
       ...(dto.permissions !== undefined && { permissions: dto.permissions }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.redirect_uris !== undefined && { redirectUris: dto.redirect_uris }),
+      ...(dto.grant_types !== undefined && { grantTypes: dto.grant_types }),
       ...(dto.logo_uri !== undefined && { logoUri: dto.logo_uri }),
       ...(dto.tos_uri !== undefined && { tosUri: dto.tos_uri }),
       ...(dto.policy_uri !== undefined && { policyUri: dto.policy_uri }),
@@ -178,17 +184,16 @@ export class ClientsService {
     if (client.disabled) throw new ConflictException(`Client ${id} is disabled`);
     const record = await this.directory.find(client.id);
     if (!record) throw new NotFoundException(`No client with id ${id}`);
-    let response: TokenResponseDto;
+    let issued: IssuedTokens;
     try {
-      response = await this.tokens.exchange(record, { grant_type: 'client_credentials', ...(dto.scope !== undefined && { scope: dto.scope }) });
+      issued = await this.tokens.exchange(record, { grant_type: 'client_credentials', ...(dto.scope !== undefined && { scope: dto.scope }) });
     } catch (error) {
       // Same refusal as at the token endpoint, in this API's error format.
       if (error instanceof OAuthError) throw new BadRequestException(error.description);
       throw error;
     }
-    const jti = decodeCompactJws(response.access_token)?.payload.jti;
-    await this.unitOfWork.record(actorOf(auth), { action: 'client.token_issued', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { jti, scope: response.scope } });
-    return response;
+    await this.unitOfWork.record(actorOf(auth), { action: 'client.token_issued', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { jti: issued.jti, scope: issued.scopes.join(' ') } });
+    return issued.response;
   }
 
   async delete(auth: AuthContext, id: string): Promise<void> {
@@ -239,4 +244,9 @@ export class ClientsService {
     if (unknown.length > 0) throw new BadRequestException(`Unknown scopes: ${unknown.join(', ')}`);
     this.policy.checkGrantScopes(auth, scopes);
   }
+}
+
+/** A public client has no secret: a grant in which it acts for itself would let anyone act as it. */
+function checkGrantTypes(isPublic: boolean, grantTypes: readonly string[]): void {
+  if (isPublic && grantTypes.includes('client_credentials')) throw new BadRequestException('A public client cannot use the client_credentials grant: it has no secret');
 }

@@ -9,6 +9,8 @@ import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
 import { IdTokenIssuer } from './id-token.issuer.js';
+import { TokenPolicy } from './token-policy.js';
+import { TokenRequestLabels } from './token-request-labels.js';
 import { UserTokens } from './user-tokens.js';
 import { TokenIntrospection } from './token-introspection.service.js';
 import { TokenLifecycleController } from './token-lifecycle.controller.js';
@@ -19,7 +21,7 @@ import { TokensService } from './tokens.service.js';
 @Module({
   imports: [ScopesModule, ProjectsModule, AuthorizationModule],
   controllers: [TokensController, TokenLifecycleController, DiscoveryController],
-  providers: [TokensService, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
-  exports: [TokensService],
+  providers: [TokensService, TokenPolicy, TokenRequestLabels, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
+  exports: [TokensService, TokenRequestLabels],
 })
 export class TokensModule {}
