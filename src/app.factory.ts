@@ -10,6 +10,7 @@ import { registerRateLimit } from './common/http/rate-limit.js';
 import { registerRequestMetrics } from './common/http/request-metrics.js';
 import { registerSecurityHeaders } from './common/http/security-headers.js';
 import { setupOpenApi } from './common/openapi.js';
+import { TokenRequestLabels } from './tokens/token-request-labels.js';
 
 /** Largest request body accepted anywhere. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -48,7 +49,7 @@ export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<
   registerBodyParsers(app);
   registerSecurityHeaders(app);
   await registerRateLimit(app);
-  registerRequestMetrics(app);
+  registerRequestMetrics(app, app.get(TokenRequestLabels));
   try {
     await app.init();
   } catch (error) {
