@@ -4,6 +4,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { type RouteRule } from '../access/access-rule.js';
 import { REQUIRED_SCOPE, ROUTE_RULE } from '../auth/required-scope.js';
 import { IDENTITY_SCOPES } from './identity.scopes.js';
+import { checkPermissionScopes } from './permissions.js';
 import { type ScopeDefinition } from './scope-definition.js';
 
 /**
@@ -50,6 +51,7 @@ export class ScopeRegistry implements OnModuleInit {
     }
     this.scopes = new Map([...found.entries()].sort(([a], [b]) => a.localeCompare(b)));
     this.guarded = guarded;
+    checkPermissionScopes(this.scopes);
   }
 
   /** Every route behind `@Authenticated`, with its rule: what the authorization matrix test walks. */
