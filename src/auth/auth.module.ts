@@ -13,7 +13,7 @@ import { BearerTokenGuard } from './bearer-token.guard.js';
 import { ClientCredentialsAuthenticator } from './client-credentials.authenticator.js';
 import { Clock } from '../common/clock.js';
 import { ClientDirectory } from './client-directory.js';
-import { ClientLockout } from './client-lockout.js';
+import { ClientLockout, UserSignInLockout } from './client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { OrganizationDirectory } from './organization-directory.js';
 import { PersonalAccessTokenDirectory } from './personal-access-token-directory.js';
@@ -26,7 +26,7 @@ import { UserDirectory } from './user-directory.js';
 @Global()
 @Module({
   imports: [PassportModule, KeysModule, TypeOrmModule.forFeature([OAuthClientEntity, OrganizationEntity, UserEntity, MembershipEntity, PersonalAccessTokenEntity])],
-  providers: [Clock, ClientLockout, ClientDirectory, OrganizationDirectory, UserDirectory, PersonalAccessTokenDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard],
-  exports: [Clock, ClientLockout, ClientDirectory, OrganizationDirectory, UserDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, AccessTokenVerifier, BearerTokenGuard, KeysModule],
+  providers: [Clock, ClientLockout, UserSignInLockout, ClientDirectory, OrganizationDirectory, UserDirectory, PersonalAccessTokenDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard],
+  exports: [Clock, ClientLockout, UserSignInLockout, ClientDirectory, OrganizationDirectory, UserDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, AccessTokenVerifier, BearerTokenGuard, KeysModule],
 })
 export class AuthModule {}
