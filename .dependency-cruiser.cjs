@@ -8,7 +8,7 @@
  * 2. common/ and config/ depend on no domain module (a case of rule 1, named so its message says so).
  * 3. A domain module is imported from another folder only through what it exports: its Nest
  *    module (`*.module.ts`), its entities (`entities/*.entity.ts`), its DTOs (`dto/*.dto.ts`), its
- *    services (`*.service.ts`), its cached directory (`*-directory.ts`), its scopes (`*.scopes.ts`),
+ *    services (`*.service.ts`), its cached directory (`*-directory.ts`),
  *    and the files PUBLIC names. Controllers, guards, grants, pages, bootstraps and helpers stay private.
  * The files at the top of src/ (main, server, app.module, app.factory, openapi) wire everything
  * together and may import anything.
@@ -25,23 +25,24 @@ const LAYERS = {
   access: ['common', 'scopes'],
   metrics: ['common', 'scopes', 'access'],
   lockout: ['common', 'config'],
+  'token-policy': ['common', 'config'],
   audit: ['common', 'config', 'database', 'change-feed', 'scopes', 'access'],
   keys: ['common', 'config', 'database', 'scopes', 'access', 'audit'],
   revocation: ['common', 'config', 'database', 'change-feed', 'audit'],
   organizations: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit'],
-  clients: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations'],
-  users: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations'],
+  clients: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations'],
+  users: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations'],
   'personal-access-tokens': ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'organizations', 'users'],
   projects: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'organizations'],
   tables: ['common', 'config', 'database', 'scopes', 'access', 'audit', 'projects'],
   policies: ['common', 'config', 'database', 'scopes', 'access', 'audit', 'organizations'],
-  auth: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'clients', 'users', 'personal-access-tokens'],
-  authorization: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'clients', 'users', 'personal-access-tokens', 'auth'],
-  tokens: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization'],
+  auth: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'clients', 'users', 'personal-access-tokens'],
+  authorization: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'clients', 'users', 'personal-access-tokens', 'auth'],
+  tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization'],
 };
 
 /** Folders that are libraries for every layer above them rather than domain modules: all their files are public. */
-const LIBRARIES = ['common', 'config', 'database', 'scopes', 'access'];
+const LIBRARIES = ['common', 'config', 'database', 'scopes', 'access', 'token-policy'];
 
 /** Per domain folder, the files besides the conventional ones (see rule 3) that others may import. */
 const PUBLIC = {
@@ -57,7 +58,7 @@ const PUBLIC = {
   revocation: ['revocation-list', 'revoke-access-tokens'],
 };
 
-const CONVENTIONAL_PUBLIC = String.raw`(?:[^/]+\.module|entities/[^/]+\.entity|dto/[^/]+\.dto|[^/]+\.service|[^/]+-directory|[^/]+\.scopes)\.ts$`;
+const CONVENTIONAL_PUBLIC = String.raw`(?:[^/]+\.module|entities/[^/]+\.entity|dto/[^/]+\.dto|[^/]+\.service|[^/]+-directory)\.ts$`;
 const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const domainFolders = Object.keys(LAYERS).filter((folder) => !LIBRARIES.includes(folder));
 

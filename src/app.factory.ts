@@ -6,13 +6,13 @@ import { AppModule } from './app.module.js';
 import { trustedProxies } from './config/environment.js';
 import { GatehouseConfig } from './config/gatehouse-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { OrganizationDirectory } from './organizations/organization-directory.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
 import { createLogger, type LogLevel, PinoNestLogger, requestId } from './common/logging/logger.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
 import { registerRequestMetrics } from './common/http/request-metrics.js';
 import { registerSecurityHeaders } from './common/http/security-headers.js';
 import { setupOpenApi } from './openapi.js';
+import { TokenRequestLabels } from './tokens/token-request-labels.js';
 
 /** Largest request body accepted anywhere. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -50,10 +50,9 @@ export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<
   });
   registerBodyParsers(app);
   const config = app.get(GatehouseConfig);
-  const organizations = app.get(OrganizationDirectory);
   registerSecurityHeaders(app, config.corsOrigins);
   await registerRateLimit(app, config);
-  registerRequestMetrics(app, app.get(MetricsService), async (id) => (await organizations.findById(id))?.name);
+  registerRequestMetrics(app, app.get(MetricsService), app.get(TokenRequestLabels));
   try {
     await app.init();
   } catch (error) {

@@ -20,6 +20,7 @@ import { ProjectsModule } from './projects/projects.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
 import { ScopesModule } from './access/scopes.module.js';
 import { TablesModule } from './tables/tables.module.js';
+import { TokenPolicyModule } from './token-policy/token-policy.module.js';
 import { TokensModule } from './tokens/tokens.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -29,7 +30,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AccessModule, LockoutModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
+      imports: [GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AccessModule, LockoutModule, TokenPolicyModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {

@@ -4,7 +4,7 @@ import { basic, createClient, type Credentials, ROOT, tokenFor } from './support
 import { manualClock } from './support/clock.js';
 import { from } from './support/source-address.js';
 import { Browser } from './support/browser.js';
-import { ClientLockout } from '../src/lockout/client-lockout.js';
+import { ClientLockout, MAX_TRACKED, UserSignInLockout } from '../src/lockout/client-lockout.js';
 
 describe('brute-force protection and rate limits', () => {
   const apps: TestApp[] = [];
@@ -129,11 +129,37 @@ describe('brute-force protection and rate limits', () => {
     expect((await signIn('127.0.7.6', ADMIN_EMAIL, 'test admin passphrase')).status).toBe(429);
     // Unknown emails are counted like any other (401, and locked the same way)...
     expect((await signIn('127.0.7.7', 'nobody-0@example.com', 'a guess')).status).toBe(401);
-    // ...so a flood of them from many addresses, recorded here on the app's own ClientLockout as the sign-in
+    // ...so a flood of them from many addresses, recorded here on the app's own sign-in counters as the sign-in
     // page records each (to keep the test fast), must not evict the account's counter.
-    const lockout = app.app.get(ClientLockout);
+    const lockout = app.app.get(UserSignInLockout);
     for (let index = 1; index <= 100_000; index += 1) lockout.recordFailure(`user:nobody-${index}@example.com`, `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`);
     expect((await signIn('127.0.7.8', ADMIN_EMAIL, 'test admin passphrase')).status).toBe(429);
+  });
+
+  it("keeps users' sign-in failures in their own counter store: spraying emails neither evicts nor blocks the clients' lockouts", async () => {
+    const app = await start({ BRUTE_FORCE_MAX_FAILURES: '3', BRUTE_FORCE_MAX_FAILURES_OVERALL: '5', BRUTE_FORCE_LOCKOUT_SECONDS: '600' });
+    const client = await createClient(app, { scopes: [] });
+    const wrong = { ...client, client_secret: 'wrong' };
+    // The client's lockout: the address that guessed is locked out of it.
+    for (let index = 0; index < 3; index += 1) expect((await attempt(app, wrong, '127.0.8.1')).status).toBe(401);
+    expect((await attempt(app, client, '127.0.8.1')).status).toBe(429);
+    // A failed sign-in is counted in the users' store...
+    const users = app.app.get(UserSignInLockout);
+    expect((await new Browser(app, '127.0.8.2').signIn(undefined, 'sprayed-0@example.com', 'a guess')).status).toBe(401);
+    expect(users.status('user:sprayed-0@example.com')).toMatchObject({ failures: 1 });
+    // ...so a spray over as many emails and addresses as that store holds (recorded here as the sign-in page records each) fills it alone.
+    for (let index = 1; index <= MAX_TRACKED; index += 1) users.recordFailure(`user:sprayed-${index}@example.com`, `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`);
+    expect((await new Browser(app, '127.0.8.3').signIn(undefined, 'someone-new@example.com', 'a guess')).status).toBe(429);
+    // The client's lockout survives, and the clients' counters keep counting: the client is served from a new address,
+    // and another client's failures from new addresses are counted (401 until its own lockout), not refused unchecked.
+    expect((await attempt(app, client, '127.0.8.1')).status).toBe(429);
+    expect(app.app.get(ClientLockout).status(client.client_id)).toMatchObject({ failures: 3, locked_addresses: [expect.objectContaining({ address: '127.0.8.1' })] });
+    expect((await attempt(app, client, '127.0.8.4')).status).toBe(200);
+    const other = await createClient(app, { scopes: [] });
+    const otherWrong = { ...other, client_secret: 'wrong' };
+    for (let index = 0; index < 3; index += 1) expect((await attempt(app, otherWrong, '127.0.8.5')).status).toBe(401);
+    expect((await attempt(app, other, '127.0.8.5')).status).toBe(429);
+    expect((await attempt(app, other, '127.0.8.6')).status).toBe(200);
   });
 
   it('counts unknown ids the same way, and a success resets the count', async () => {

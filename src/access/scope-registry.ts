@@ -5,6 +5,7 @@ import { type RouteRule } from './access-rule.js';
 import { REQUIRED_SCOPE, ROUTE_RULE } from './required-scope.js';
 import { IDENTITY_SCOPES } from '../scopes/identity.scopes.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
+import { checkPermissionScopes } from '../scopes/permissions.js';
 
 /**
  * Every scope Gatehouse knows, collected at start-up from the `@Authenticated({ scope })`
@@ -50,6 +51,7 @@ export class ScopeRegistry implements OnModuleInit {
     }
     this.scopes = new Map([...found.entries()].sort(([a], [b]) => a.localeCompare(b)));
     this.guarded = guarded;
+    checkPermissionScopes(this.scopes);
   }
 
   /** Every route behind `@Authenticated`, with its rule: what the authorization matrix test walks. */

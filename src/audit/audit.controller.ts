@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@ne
 import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
-import { AuditScopes } from './audit.scopes.js';
+import { AuditScopes } from '../scopes/audit.scopes.js';
 import { AuditService } from './audit.service.js';
 import { AuditPageDto, AuditQueryDto } from './dto/audit-event.dto.js';
 

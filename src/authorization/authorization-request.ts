@@ -4,9 +4,9 @@ import { OrganizationDirectory, type OrganizationRecord } from '../organizations
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
 import { InvalidRequest, InvalidScope, type OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../common/errors/oauth-errors.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
-import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { narrowScopes, parseScopeParameter } from '../scopes/scope-parameter.js';
+import { TokenPolicy } from '../token-policy/token-policy.js';
 import { type SubjectType } from './entities/authorization-code.entity.js';
 
 /** The parameters the authorization endpoint reads (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2.1). */
@@ -47,7 +47,7 @@ export class AuthorizationRequests {
   constructor(
     private readonly clients: ClientDirectory,
     private readonly organizations: OrganizationDirectory,
-    private readonly config: GatehouseConfig,
+    private readonly tokenPolicy: TokenPolicy,
   ) {}
 
   async parse(raw: unknown, realmName?: string): Promise<AuthorizationRequest> {
@@ -78,7 +78,7 @@ export class AuthorizationRequests {
     // 2. Everything else goes back to the client.
     const organization = realm ?? (await this.organizations.findById(client.organizationId));
     if (!organization) throw new PageError(400, 'Unknown application', 'The application that sent you here is not registered with this server.');
-    const issuer = !realm && organization.builtIn ? this.config.issuer : organization.issuer;
+    const issuer = this.tokenPolicy.issuer(organization, realm !== undefined);
     const state = typeof source.state === 'string' ? source.state : undefined;
     const refuse = (reason: OAuthError) => new RedirectToClient(reason, redirectUri, state, issuer);
 
@@ -88,6 +88,8 @@ export class AuthorizationRequests {
     if (parameters.response_type === undefined) throw refuse(new InvalidRequest('response_type is missing'));
     if (parameters.response_type !== 'code') throw refuse(new UnsupportedResponseType('Only response_type=code is supported (OAuth 2.1)'));
     if (!organization.oauthEnabled) throw refuse(new UnauthorizedClient(`OAuth is not enabled for the organization ${organization.name}`));
+    // RFC 6749 §4.1.2.1: a code is of no use to a client that may not redeem it.
+    if (!client.grantTypes.includes('authorization_code')) throw refuse(new UnauthorizedClient('The client may not use the authorization_code grant'));
 
     const method = parameters.code_challenge_method;
     const challenge = parameters.code_challenge;

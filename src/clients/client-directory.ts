@@ -21,6 +21,8 @@ export interface ClientRecord {
   /** No secret: authenticates by client_id alone, for the user grants, with PKCE. */
   readonly isPublic: boolean;
   readonly redirectUris: readonly string[];
+  /** RFC 7591 `grant_types`: the grants it may use at the token endpoint. */
+  readonly grantTypes: readonly string[];
   readonly disabled: boolean;
   readonly accessTokenLifespan: number | null;
   /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
@@ -85,6 +87,7 @@ export class ClientDirectory {
         isRoot: row.isRoot,
         isPublic: row.isPublic,
         redirectUris: row.redirectUris,
+        grantTypes: row.grantTypes,
         disabled: row.disabled,
         accessTokenLifespan: row.accessTokenLifespan,
         // A client id deleted and created again must not bring the old client's tokens back.

@@ -5,7 +5,7 @@ import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { PageQueryDto } from '../common/dto/page.dto.js';
 import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
-import { ClientScopes } from './client.scopes.js';
+import { ClientScopes } from '../scopes/client.scopes.js';
 import { ClientsService } from './clients.service.js';
 import { ClientPageDto } from './dto/client-page.dto.js';
 import { ClientCredentialsDto, ClientDto, LockoutStatusDto } from './dto/client.dto.js';

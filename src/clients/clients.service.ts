@@ -12,6 +12,7 @@ import { ClientSecretHasher } from './client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ScopeRegistry } from '../access/scope-registry.js';
+import { defaultGrantTypes } from '../token-policy/token-policy.js';
 import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { type CreateClientDto } from './dto/create-client.dto.js';
@@ -39,6 +40,8 @@ export class ClientsService {
     const isPublic = dto.public ?? false;
     if (isPublic && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client needs at least one redirect URI: the authorization code flow is all it can use');
     if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
+    const grantTypes = dto.grant_types ?? defaultGrantTypes(isPublic);
+    checkGrantTypes(isPublic, grantTypes);
     const id = dto.client_id ?? randomBytes(16).toString('hex');
     if (await this.repository.existsBy({ id })) throw new ConflictException(`A client with id ${id} exists already`);
     // A public client's empty hash matches no secret (see ClientSecretHasher.verify).
@@ -54,6 +57,7 @@ export class ClientsService {
       scopes: dto.scopes,
       accessTokenLifespan: dto.access_token_lifespan ?? null,
       redirectUris: dto.redirect_uris ?? [],
+      grantTypes,
       logoUri: dto.logo_uri ?? null,
       tosUri: dto.tos_uri ?? null,
       policyUri: dto.policy_uri ?? null,
@@ -66,7 +70,7 @@ export class ClientsService {
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
-      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris });
+      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, grant_types: grantTypes });
     });
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
   }
@@ -117,6 +121,7 @@ export class ClientsService {
     const client = await this.findChangeable(auth, id);
     if (client.isPublic && dto.redirect_uris?.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
     if (client.isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions');
+    if (dto.grant_types !== undefined) checkGrantTypes(client.isPublic, dto.grant_types);
     if (dto.scopes !== undefined) this.checkAssignable(auth, dto.scopes);
     if (dto.permissions !== undefined) this.policy.checkGrantPermissions(auth, dto.permissions);
     const changes: Partial<OAuthClientEntity> = {
@@ -126,6 +131,7 @@ export class ClientsService {
       ...(dto.permissions !== undefined && { permissions: dto.permissions }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.redirect_uris !== undefined && { redirectUris: dto.redirect_uris }),
+      ...(dto.grant_types !== undefined && { grantTypes: dto.grant_types }),
       ...(dto.logo_uri !== undefined && { logoUri: dto.logo_uri }),
       ...(dto.tos_uri !== undefined && { tosUri: dto.tos_uri }),
       ...(dto.policy_uri !== undefined && { policyUri: dto.policy_uri }),
@@ -215,4 +221,9 @@ export class ClientsService {
     if (unknown.length > 0) throw new BadRequestException(`Unknown scopes: ${unknown.join(', ')}`);
     this.policy.checkGrantScopes(auth, scopes);
   }
+}
+
+/** A public client has no secret: a grant in which it acts for itself would let anyone act as it. */
+function checkGrantTypes(isPublic: boolean, grantTypes: readonly string[]): void {
+  if (isPublic && grantTypes.includes('client_credentials')) throw new BadRequestException('A public client cannot use the client_credentials grant: it has no secret');
 }

@@ -8,6 +8,7 @@ import { ClientSecretHasher } from './client-secret-hasher.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
+import { defaultGrantTypes } from '../token-policy/token-policy.js';
 
 /**
  * Makes the database's root client match the configuration at every start: the one from
@@ -85,6 +86,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
       scopes: [],
       accessTokenLifespan: null,
       redirectUris: [],
+      grantTypes: defaultGrantTypes(false),
       isPublic: false,
       isRoot: true,
       disabled: false,

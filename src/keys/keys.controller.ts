@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags 
 import { actorOf } from '../audit/actor.js';
 import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
-import { KeyScopes } from './key.scopes.js';
+import { KeyScopes } from '../scopes/key.scopes.js';
 import { SigningKeyService, type SigningKeySummary } from './signing-key.service.js';
 
 export class SigningKeyDto implements SigningKeySummary {

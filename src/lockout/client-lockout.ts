@@ -118,8 +118,8 @@ class CounterTable {
 }
 
 /**
- * Brute-force protection for client authentication and for users' sign-in (`user:<email>`).
- * Three counters, because an id (a client_id is public in every authorization URL) must not be
+ * Brute-force protection for client authentication (and, in a store of its own, for users'
+ * sign-in: see UserSignInLockout). Three counters, because an id (a client_id is public in every authorization URL) must not be
  * something a stranger can lock:
  *
  * - per id **and source address**: BRUTE_FORCE_MAX_FAILURES failures in the window lock that
@@ -299,6 +299,15 @@ export class ClientLockout {
     return lockedUntil;
   }
 }
+
+/**
+ * The same protection for users' sign-in (ids `user:<canonical email>`), in counters of its own:
+ * emails cost an attacker nothing to invent, and a spray of them over many addresses must neither
+ * fill the tables that bound guessing on clients (which would refuse clients unchecked) nor evict
+ * the addresses known to them.
+ */
+@Injectable()
+export class UserSignInLockout extends ClientLockout {}
 
 function identifierKey(identifier: string): string {
   return identifier.length <= MAX_IDENTIFIER_LENGTH ? identifier : `sha256:${createHash('sha256').update(identifier).digest('hex')}`;

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { ClientLockout } from './client-lockout.js';
+import { ClientLockout, UserSignInLockout } from './client-lockout.js';
 
 /**
  * Failed-credential counters. Their own module below clients, users and auth: the authenticator
@@ -7,7 +7,7 @@ import { ClientLockout } from './client-lockout.js';
  */
 @Global()
 @Module({
-  providers: [ClientLockout],
-  exports: [ClientLockout],
+  providers: [ClientLockout, UserSignInLockout],
+  exports: [ClientLockout, UserSignInLockout],
 })
 export class LockoutModule {}

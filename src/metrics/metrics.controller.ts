@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '../access/authenticated.decorator.js';
-import { MetricsScopes } from './metrics.scopes.js';
+import { MetricsScopes } from '../scopes/metrics.scopes.js';
 import { MetricsService } from './metrics.service.js';
 
 /** Prometheus's text exposition format. */

@@ -5,7 +5,7 @@ import { Authenticated } from '../access/authenticated.decorator.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { CreateOrganizationDto, OrganizationDto, UpdateOrganizationDto } from './dto/organization.dto.js';
-import { OrganizationScopes } from './organization.scopes.js';
+import { OrganizationScopes } from '../scopes/organization.scopes.js';
 import { OrganizationsService } from './organizations.service.js';
 
 @ApiTags('organizations')

@@ -6,7 +6,7 @@ import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { CreatedPersonalAccessTokenDto, CreatePersonalAccessTokenDto, PersonalAccessTokenDto } from './dto/personal-access-token.dto.js';
-import { PersonalAccessTokenScopes } from './personal-access-token.scopes.js';
+import { PersonalAccessTokenScopes } from '../scopes/personal-access-token.scopes.js';
 import { PersonalAccessTokensService, type TokenOwner } from './personal-access-tokens.service.js';
 
 /** A signed-in user's own tokens, through the API (a user token from the authorization code flow), bounded by that token. */

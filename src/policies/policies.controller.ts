@@ -6,7 +6,7 @@ import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { PageQueryDto } from '../common/dto/page.dto.js';
 import { type BulkUpsertResultDto, PolicyDto, RuleDto, UpsertPolicyDto, UpsertRuleDto } from './dto/policy.dto.js';
 import { PoliciesService } from './policies.service.js';
-import { PolicyScopes } from './policy.scopes.js';
+import { PolicyScopes } from '../scopes/policy.scopes.js';
 
 const bulk = (type: typeof UpsertPolicyDto | typeof UpsertRuleDto) => new ParseArrayPipe({ items: type, whitelist: true, forbidNonWhitelisted: true });
 

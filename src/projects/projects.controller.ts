@@ -5,7 +5,7 @@ import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { CreateProjectDto, ProjectDto, UpdateProjectDto } from './dto/project.dto.js';
-import { ProjectScopes } from './project.scopes.js';
+import { ProjectScopes } from '../scopes/project.scopes.js';
 import { ProjectsService } from './projects.service.js';
 
 @ApiTags('projects')

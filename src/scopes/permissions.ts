@@ -1,7 +1,18 @@
+import { AuditScopes } from './audit.scopes.js';
+import { ClientScopes } from './client.scopes.js';
+import { OrganizationScopes } from './organization.scopes.js';
+import { PersonalAccessTokenScopes } from './personal-access-token.scopes.js';
+import { ProjectScopes } from './project.scopes.js';
+import { UserScopes } from './user.scopes.js';
+import { IdentityScopes } from './identity.scopes.js';
+import { type ScopeDefinition } from './scope-definition.js';
+import { ScopeScopes } from './scope.scopes.js';
+
 /**
  * Client permissions (Imply Hybrid's roles, Polaris's "Client Permissions"): named bundles of
  * scopes. A client holds its own scopes plus those of its permissions, always bounded by its
- * organization. Scope names are spelled out (not imported) so this file depends on nothing.
+ * organization. Bundles are built from the scope definitions of the modules that own them, and
+ * checked at start against the scopes the routes require (see checkPermissionScopes).
  */
 export interface PermissionDefinition {
   readonly name: string;
@@ -9,20 +20,31 @@ export interface PermissionDefinition {
   readonly scopes: readonly string[];
 }
 
-const CLIENT_SCOPES = ['client:create', 'client:read', 'client:update', 'client:delete'];
-const USER_SCOPES = ['user:create', 'user:read', 'user:update', 'user:delete'];
+function permission(name: string, description: string, scopes: readonly ScopeDefinition[]): PermissionDefinition {
+  return Object.freeze({ name, description, scopes: Object.freeze(scopes.map((scope) => scope.name)) });
+}
+
+const CLIENT_SCOPES = [ClientScopes.create, ClientScopes.read, ClientScopes.update, ClientScopes.delete];
+const USER_SCOPES = [UserScopes.create, UserScopes.read, UserScopes.update, UserScopes.delete];
 
 export const PERMISSIONS: readonly PermissionDefinition[] = [
-  {
-    name: 'administer-account',
-    description: 'Administer the whole organization: its settings, its users, its projects and its API clients, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
-    scopes: ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', ...CLIENT_SCOPES, ...USER_SCOPES, 'scope:read', 'audit:read'],
-  },
-  {
-    name: 'administer-clients',
-    description: "Create, manage and delete the organization's API clients (Imply Hybrid administer-clients, Polaris AdministerClients)",
-    scopes: [...CLIENT_SCOPES, 'scope:read'],
-  },
+  permission(
+    'administer-account',
+    'Administer the whole organization: its settings, its users, its projects and its API clients, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
+    [
+      OrganizationScopes.read,
+      OrganizationScopes.update,
+      ProjectScopes.create,
+      ProjectScopes.read,
+      ProjectScopes.update,
+      ProjectScopes.delete,
+      ...CLIENT_SCOPES,
+      ...USER_SCOPES,
+      ScopeScopes.read,
+      AuditScopes.read,
+    ],
+  ),
+  permission('administer-clients', "Create, manage and delete the organization's API clients (Imply Hybrid administer-clients, Polaris AdministerClients)", [...CLIENT_SCOPES, ScopeScopes.read]),
 ];
 
 const BY_NAME = new Map(PERMISSIONS.map((permission) => [permission.name, permission]));
@@ -46,7 +68,7 @@ export function permissionsOfRole(role: string): string[] {
 }
 
 /** Scopes every user holds whatever their role: their identity, and their own personal access tokens. */
-const EVERY_USER_SCOPES = ['openid', 'profile', 'email', 'token:personal'];
+const EVERY_USER_SCOPES: readonly string[] = [IdentityScopes.openid, IdentityScopes.profile, IdentityScopes.email, PersonalAccessTokenScopes.manage].map((scope) => scope.name);
 
 const USER_SCOPES_BY_ROLE = new Map(ROLES.map((role) => [role, new Set([...EVERY_USER_SCOPES, ...scopesOfPermissions(permissionsOfRole(role))])]));
 
@@ -58,4 +80,18 @@ export function userScopesOfRole(role: string): ReadonlySet<string> {
 /** The API scopes a role gives (none for a plain member): what someone must hold to grant it or act on its holder. */
 export function apiScopesOfRole(role: string): string[] {
   return scopesOfPermissions(permissionsOfRole(role));
+}
+
+/**
+ * Fails unless every scope a permission bundle (or every user) is given is one `defined` knows:
+ * a bundle naming a scope that no route requires any more would grant nothing, silently. Run at
+ * start, against the scopes the routes declare (see ScopeRegistry).
+ */
+export function checkPermissionScopes(defined: { has(name: string): boolean }, permissions: readonly PermissionDefinition[] = PERMISSIONS): void {
+  const bundles = [...permissions, { name: 'every user', scopes: EVERY_USER_SCOPES }];
+  const problems = bundles.flatMap(({ name, scopes }) => {
+    const unknown = scopes.filter((scope) => !defined.has(scope));
+    return unknown.length > 0 ? [`${name} names ${unknown.join(', ')}`] : [];
+  });
+  if (problems.length > 0) throw new Error(`Permission bundles name scopes that no module defines: ${problems.join('; ')}`);
 }

@@ -4,7 +4,7 @@ import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { CreateTableDto, TableDto, TableListDto } from './dto/table.dto.js';
-import { TableScopes } from './table.scopes.js';
+import { TableScopes } from '../scopes/table.scopes.js';
 import { TablesService } from './tables.service.js';
 
 const PROJECT_RULE =

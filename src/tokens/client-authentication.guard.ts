@@ -6,19 +6,13 @@ import { type FastifyRequest } from 'fastify';
 import { CLIENT_BASIC_STRATEGY } from '../auth/basic-client.strategy.js';
 import { ClientCredentialsAuthenticator } from '../auth/client-credentials.authenticator.js';
 import { type ClientRecord } from '../clients/client-directory.js';
-import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
+import { OrganizationDirectory } from '../organizations/organization-directory.js';
 import { REQUIRED_SCOPE } from '../access/required-scope.js';
 import { InvalidClient, InvalidRequest } from '../common/errors/oauth-errors.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { REQUIRED_PARAMETER } from './client-authenticated-endpoint.decorator.js';
-import { parseTokenRequest, type TokenRequestParams } from './token-request.js';
-
-export interface TokenEndpointRequest extends FastifyRequest {
-  tokenRequest?: TokenRequestParams;
-  client?: ClientRecord;
-  /** Set on realm paths (`/auth/realms/{realm}/...`): the organization whose endpoint was called. */
-  realm?: OrganizationRecord;
-}
+import { recordClientCall } from './authenticated-client.js';
+import { parseTokenRequest } from './token-request.js';
 
 /** passport-http's Basic strategy, with its failures turned into `invalid_client` + `WWW-Authenticate: Basic`. */
 class BasicClientAuthGuard extends AuthGuard(CLIENT_BASIC_STRATEGY) {
@@ -48,26 +42,25 @@ export class ClientAuthenticationGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<TokenEndpointRequest>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     const realmName = (request.params as { realm?: string }).realm;
-    if (realmName !== undefined) {
-      request.realm = await this.organizations.findByName(realmName);
-      if (!request.realm) throw new NotFoundException(`Realm ${realmName} does not exist`);
-    }
+    const realm = realmName === undefined ? undefined : await this.organizations.findByName(realmName);
+    if (realmName !== undefined && !realm) throw new NotFoundException(`Realm ${realmName} does not exist`);
+    if (realm) recordClientCall(request, { realm });
     const client = await this.authenticate(request, context);
     // A client of another realm is told exactly what an unknown client is told.
-    if (request.realm && client.organizationId !== request.realm.id) throw new InvalidClient('Client authentication failed', request.headers.authorization !== undefined);
+    if (realm && client.organizationId !== realm.id) throw new InvalidClient('Client authentication failed', request.headers.authorization !== undefined);
     const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, context.getHandler());
     // Introspection is for resource servers, which can keep a secret.
     if (scope && client.isPublic) throw new InvalidClient('A public client cannot call this endpoint');
     if (scope) this.policy.checkClientScope(client, scope.name);
-    request.client = client;
+    recordClientCall(request, { client });
     return true;
   }
 
-  private async authenticate(request: TokenEndpointRequest, context: ExecutionContext): Promise<ClientRecord> {
+  private async authenticate(request: FastifyRequest, context: ExecutionContext): Promise<ClientRecord> {
     const params = parseTokenRequest(request.body);
-    request.tokenRequest = params;
+    recordClientCall(request, { params });
     const required = this.reflector.get<string | undefined>(REQUIRED_PARAMETER, context.getHandler());
     if (required !== undefined && !params[required]) throw new InvalidRequest(`The ${required} parameter is missing`);
 

@@ -2,7 +2,7 @@ import { Body, Controller, Header, HttpCode, Param, Post } from '@nestjs/common'
 import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
-import { ClientScopes } from '../clients/client.scopes.js';
+import { ClientScopes } from '../scopes/client.scopes.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
 import { ClientTokens } from './client-tokens.js';

@@ -5,9 +5,9 @@ import { UnitOfWork } from '../audit/unit-of-work.js';
 import { ClientDirectory } from '../clients/client-directory.js';
 import { ClientsService } from '../clients/clients.service.js';
 import { OAuthError } from '../common/errors/oauth-errors.js';
-import { decodeCompactJws } from '../keys/compact-jws.js';
 import { type IssueTokenDto } from './dto/issue-token.dto.js';
 import { type TokenResponseDto } from './dto/token-response.dto.js';
+import { type IssuedTokens } from './grants/grant-handler.js';
 import { TokensService } from './tokens.service.js';
 
 /**
@@ -33,16 +33,15 @@ export class ClientTokens {
     if (client.disabled) throw new ConflictException(`Client ${id} is disabled`);
     const record = await this.directory.find(client.id);
     if (!record) throw new NotFoundException(`No client with id ${id}`);
-    let response: TokenResponseDto;
+    let issued: IssuedTokens;
     try {
-      response = await this.tokens.exchange(record, { grant_type: 'client_credentials', ...(dto.scope !== undefined && { scope: dto.scope }) });
+      issued = await this.tokens.exchange(record, { grant_type: 'client_credentials', ...(dto.scope !== undefined && { scope: dto.scope }) });
     } catch (error) {
       // Same refusal as at the token endpoint, in this API's error format.
       if (error instanceof OAuthError) throw new BadRequestException(error.description);
       throw error;
     }
-    const jti = decodeCompactJws(response.access_token)?.payload.jti;
-    await this.unitOfWork.record(actorOf(auth), { action: 'client.token_issued', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { jti, scope: response.scope } });
-    return response;
+    await this.unitOfWork.record(actorOf(auth), { action: 'client.token_issued', targetType: 'client', targetId: client.id, organizationId: client.organizationId, details: { jti: issued.jti, scope: issued.scopes.join(' ') } });
+    return issued.response;
   }
 }

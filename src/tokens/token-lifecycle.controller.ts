@@ -1,13 +1,16 @@
 import { Controller, Req } from '@nestjs/common';
+import { type FastifyRequest } from 'fastify';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { clientActor } from '../audit/actor.js';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { ClientAuthenticatedEndpoint, REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
-import { type TokenEndpointRequest } from './client-authentication.guard.js';
+import { type ClientRecord } from '../clients/client-directory.js';
+import { AuthenticatedClient, ClientCallParameters } from './authenticated-client.js';
 import { IntrospectionResponseDto, TokenParameterDto } from './dto/introspection.dto.js';
 import { TokenIntrospection } from './token-introspection.service.js';
+import { type TokenRequestParams } from './token-request.js';
 import { TokenRevocation } from './token-revocation.service.js';
-import { TokenScopes } from './token.scopes.js';
+import { TokenScopes } from '../scopes/token.scopes.js';
 
 export const INTROSPECTION_ENDPOINT_PATH = '/api/v1/oauth/introspect';
 export const REVOCATION_ENDPOINT_PATH = '/api/v1/oauth/revoke';
@@ -32,8 +35,9 @@ export class TokenLifecycleController {
   @ApiBody({ type: TokenParameterDto })
   @ApiOkResponse({ type: IntrospectionResponseDto })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request` (no `token`)' })
-  introspect(@Req() request: TokenEndpointRequest): Promise<IntrospectionResponseDto> {
-    return this.introspection.introspect(request.client!, request.tokenRequest!.token);
+  introspect(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams): Promise<IntrospectionResponseDto> {
+    // The route's required parameter: the guard refused the call without it.
+    return this.introspection.introspect(client, params.token!);
   }
 
   @ClientAuthenticatedEndpoint([REVOCATION_ENDPOINT_PATH, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/revoke`)], { requiredParameter: 'token' })
@@ -44,7 +48,7 @@ export class TokenLifecycleController {
   @ApiBody({ type: TokenParameterDto })
   @ApiOkResponse({ description: 'Revoked, or nothing to revoke' })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request` (no `token`) or `unauthorized_client` (the token is another client\'s)' })
-  revoke(@Req() request: TokenEndpointRequest): Promise<void> {
-    return this.revocation.revoke(request.client!, clientActor(request.client!.id, request), request.tokenRequest!.token);
+  revoke(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams, @Req() request: FastifyRequest): Promise<void> {
+    return this.revocation.revoke(client, clientActor(client.id, request), params.token!);
   }
 }

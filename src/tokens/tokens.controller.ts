@@ -1,10 +1,13 @@
-import { applyDecorators, Controller, Req } from '@nestjs/common';
+import { applyDecorators, Controller } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { ClientAuthenticatedEndpoint, REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
-import { type TokenEndpointRequest } from './client-authentication.guard.js';
+import { type ClientRecord } from '../clients/client-directory.js';
+import { type OrganizationRecord } from '../organizations/organization-directory.js';
+import { AuthenticatedClient, CalledRealm, ClientCallParameters } from './authenticated-client.js';
 import { TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
+import { type TokenRequestParams } from './token-request.js';
 import { TokensService } from './tokens.service.js';
 
 export const TOKEN_ENDPOINT_PATH = '/api/v1/oauth/token';
@@ -23,8 +26,8 @@ export class TokensController {
     description: 'Client credentials go in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2.',
   })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type` or `invalid_scope`' })
-  token(@Req() request: TokenEndpointRequest): Promise<TokenResponseDto> {
-    return this.tokens.exchange(request.client!, request.tokenRequest!);
+  async token(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams): Promise<TokenResponseDto> {
+    return (await this.tokens.exchange(client, params)).response;
   }
 
   @TokenEndpoint(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/token`))
@@ -36,7 +39,7 @@ export class TokensController {
   })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type`, `invalid_scope` or `unauthorized_client`' })
   @ApiNotFoundResponse({ type: OAuthErrorDto, description: 'No such realm' })
-  realmToken(@Req() request: TokenEndpointRequest): Promise<TokenResponseDto> {
-    return this.tokens.exchange(request.client!, request.tokenRequest!, request.realm);
+  async realmToken(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams, @CalledRealm() realm: OrganizationRecord | undefined): Promise<TokenResponseDto> {
+    return (await this.tokens.exchange(client, params, realm)).response;
   }
 }

@@ -13,6 +13,7 @@ import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
 import { IdTokenIssuer } from './id-token.issuer.js';
+import { TokenRequestLabels } from './token-request-labels.js';
 import { UserTokens } from './user-tokens.js';
 import { TokenIntrospection } from './token-introspection.service.js';
 import { TokenLifecycleController } from './token-lifecycle.controller.js';
@@ -24,7 +25,7 @@ import { UserinfoController } from './userinfo.controller.js';
 @Module({
   imports: [KeysModule, ScopesModule, ProjectsModule, AuthorizationModule, ClientsModule],
   controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController],
-  providers: [TokensService, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
-  exports: [TokensService],
+  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
+  exports: [TokensService, TokenRequestLabels],
 })
 export class TokensModule {}

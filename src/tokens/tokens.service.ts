@@ -2,18 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { type ClientRecord } from '../clients/client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { UnauthorizedClient, UnsupportedGrantType } from '../common/errors/oauth-errors.js';
-import { GatehouseConfig } from '../config/gatehouse-config.js';
-import { type TokenResponseDto } from './dto/token-response.dto.js';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
-import { type GrantHandler } from './grants/grant-handler.js';
+import { type GrantHandler, grantParameters, type IssuedTokens } from './grants/grant-handler.js';
+import { GRANT_TYPES, type GrantType, TokenPolicy } from '../token-policy/token-policy.js';
 import { type TokenRequestParams } from './token-request.js';
 
-/** The grants a public client (no secret) may use. */
-export const PUBLIC_CLIENT_GRANTS: ReadonlySet<string> = new Set(['authorization_code', 'refresh_token']);
-
-/** Sends each token request to the handler of its grant type. */
+/** Sends each token request to the handler of its grant type, with the parameters that grant declares. */
 @Injectable()
 export class TokensService {
   private readonly grants: ReadonlyMap<string, GrantHandler>;
@@ -23,9 +19,17 @@ export class TokensService {
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
     private readonly organizations: OrganizationDirectory,
-    private readonly config: GatehouseConfig,
+    private readonly policy: TokenPolicy,
   ) {
-    this.grants = new Map([clientCredentials, authorizationCode, refreshToken].map((grant) => [grant.grantType, grant]));
+    const handlers = new Map<GrantType, GrantHandler>([clientCredentials, authorizationCode, refreshToken].map((grant) => [grant.grantType, grant]));
+    // Every grant type the server names has its handler, in the order the server names them.
+    this.grants = new Map(
+      GRANT_TYPES.map((grantType) => {
+        const handler = handlers.get(grantType);
+        if (!handler) throw new Error(`No handler for the grant type ${grantType}`);
+        return [grantType, handler];
+      }),
+    );
   }
 
   get grantTypes(): string[] {
@@ -34,17 +38,17 @@ export class TokensService {
 
   /**
    * `realm` is the organization whose endpoint was called (already checked to be the client's);
-   * without one (the Fides path) the client's own organization answers, and the built-in one
-   * keeps signing as the server itself.
+   * without one (the Fides path) the client's own organization answers. The grant sees only the
+   * parameters it declares: the others are ignored (RFC 6749 §3.2).
    */
-  async exchange(client: ClientRecord, params: TokenRequestParams, realm?: OrganizationRecord): Promise<TokenResponseDto> {
+  async exchange(client: ClientRecord, params: TokenRequestParams, realm?: OrganizationRecord): Promise<IssuedTokens> {
     const grant = this.grants.get(params.grant_type);
     if (!grant) throw new UnsupportedGrantType(`Unsupported grant_type ${JSON.stringify(params.grant_type)}; supported: ${this.grantTypes.join(', ')}`);
-    // A public client has no secret: it can only act for a user who signed in, with PKCE.
-    if (client.isPublic && !PUBLIC_CLIENT_GRANTS.has(grant.grantType)) throw new UnauthorizedClient(`A public client cannot use the ${grant.grantType} grant`);
+    // RFC 6749 §5.2: a grant type the client is not registered for (a public client has no secret: only the user grants).
+    if (!client.grantTypes.includes(grant.grantType)) throw new UnauthorizedClient(`The client may not use the ${grant.grantType} grant; its grant types: ${client.grantTypes.join(', ') || 'none'}`);
     const organization = realm ?? (await this.organizations.findById(client.organizationId));
     if (!organization?.oauthEnabled) throw new UnauthorizedClient(`OAuth is not enabled for the organization ${organization?.name ?? client.organizationId}`);
-    const issuer = !realm && organization.builtIn ? this.config.issuer : organization.issuer;
-    return grant.handle({ client, organization, issuer, params });
+    const issuer = this.policy.issuer(organization, realm !== undefined);
+    return grant.handle({ client, organization, issuer, params: grantParameters(grant.parameters, params) });
   }
 }

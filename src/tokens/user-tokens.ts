@@ -6,11 +6,12 @@ import { roleIn, UserDirectory, type UserRecord } from '../users/user-directory.
 import { type SubjectType } from '../authorization/entities/authorization-code.entity.js';
 import { RefreshTokens } from '../authorization/refresh-tokens.js';
 import { InvalidGrant } from '../common/errors/oauth-errors.js';
-import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { userScopesOfRole } from '../scopes/permissions.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
+import { type IssuedTokens } from './grants/grant-handler.js';
 import { type TokenResponseDto } from './dto/token-response.dto.js';
 import { IdTokenIssuer } from './id-token.issuer.js';
+import { TokenPolicy } from '../token-policy/token-policy.js';
 
 /**
  * Whom a token from the user flow speaks for: the user, in the organization of the realm; or
@@ -34,7 +35,7 @@ export class UserTokens {
     private readonly refreshTokens: RefreshTokens,
     private readonly users: UserDirectory,
     private readonly organizations: OrganizationDirectory,
-    private readonly config: GatehouseConfig,
+    private readonly policy: TokenPolicy,
   ) {}
 
   /**
@@ -81,12 +82,12 @@ export class UserTokens {
   async issue(
     manager: EntityManager,
     grant: { client: ClientRecord; issuer: string; subject: TokenSubject; scopes: readonly string[]; nonce: string | null; authTime: Date; familyId: string },
-  ): Promise<TokenResponseDto> {
+  ): Promise<IssuedTokens> {
     const { client, subject, scopes } = grant;
     const { organization } = subject;
     const user = subject.type === 'user' ? subject.user : undefined;
     const person = subject.type === 'user' ? subject.user : subject.grantedBy;
-    const lifespanSeconds = client.accessTokenLifespan ?? organization.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
+    const lifespanSeconds = this.policy.lifespanSeconds(client, organization);
     const access = await this.accessTokens.issue({
       issuer: grant.issuer,
       clientId: client.id,
@@ -97,7 +98,7 @@ export class UserTokens {
       projectId: undefined,
       scopes,
       lifespanSeconds,
-      notBefore: Math.max(client.notBefore, organization.notBefore, person.notBefore),
+      notBefore: this.policy.notBefore(client, organization, person.notBefore),
     });
     const refresh = await this.refreshTokens.issue(manager, {
       familyId: grant.familyId,
@@ -115,7 +116,7 @@ export class UserTokens {
       user && scopes.includes('openid')
         ? await this.idTokens.issue({ issuer: grant.issuer, clientId: client.id, user, scopes, nonce: grant.nonce, authTime: grant.authTime, accessToken: access.token, lifespanSeconds })
         : undefined;
-    return {
+    const response: TokenResponseDto = {
       access_token: access.token,
       token_type: 'Bearer',
       expires_in: access.expiresIn,
@@ -124,7 +125,8 @@ export class UserTokens {
       refresh_token: refresh.token,
       refresh_expires_in: refresh.expiresIn,
       ...(idToken !== undefined && { id_token: idToken }),
-      'not-before-policy': Math.floor(Math.max(client.notBeforePolicy, organization.notBefore) / 1000),
+      'not-before-policy': this.policy.notBeforePolicy(client, organization),
     };
+    return { response, jti: access.jti, expiresAt: access.expiresAt, scopes };
   }
 }

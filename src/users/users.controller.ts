@@ -5,7 +5,7 @@ import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { PageQueryDto } from '../common/dto/page.dto.js';
 import { CreateUserDto, SetMembershipDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
-import { UserScopes } from './user.scopes.js';
+import { UserScopes } from '../scopes/user.scopes.js';
 import { UsersService } from './users.service.js';
 
 const userId = new ParseUUIDPipe({ version: '4' });

@@ -6,7 +6,7 @@ import { In, type Repository } from 'typeorm';
 import { actorOf, type Actor } from '../audit/actor.js';
 import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
-import { ClientLockout } from '../lockout/client-lockout.js';
+import { UserSignInLockout } from '../lockout/client-lockout.js';
 import { canonicalEmail } from '../common/canonical-email.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -35,7 +35,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly organizations: OrganizationsService,
     private readonly unitOfWork: UnitOfWork,
-    private readonly lockout: ClientLockout,
+    private readonly lockout: UserSignInLockout,
     private readonly policy: AccessPolicy,
     private readonly directory: UserDirectory,
   ) {}
@@ -85,9 +85,9 @@ export class UsersService {
    * The user with this email and password, `undefined`, or how long this email is locked out for
    * `address` (the caller's). An unknown email costs the same scrypt work as a wrong password and
    * is counted and locked out the same way, so neither the time taken nor a lockout tells which
-   * emails have accounts. Lockouts reuse the clients' brute-force counters (BRUTE_FORCE_*, per
-   * email and address, per email overall and per address over all ids: see ClientLockout), keyed `user:<canonical email>`
-   * (client ids cannot contain a colon), per instance as for clients.
+   * emails have accounts. Lockouts follow the clients' brute-force rules (BRUTE_FORCE_*, per
+   * email and address, per email overall and per address over all emails: see ClientLockout) in
+   * counters of their own (UserSignInLockout), keyed `user:<canonical email>`, per instance as for clients.
    */
   async authenticate(email: string, password: string, address: string): Promise<UserEntity | { lockedForSeconds: number } | undefined> {
     const key = `user:${normalizeEmail(email)}`;

@@ -39,6 +39,9 @@ export class ClientDto {
   @ApiProperty({ type: String, nullable: true })
   policy_uri: string | null;
 
+  @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'], description: 'RFC 7591 `grant_types`: the grants this client may use at the token endpoint' })
+  grant_types: string[];
+
   @ApiProperty({ description: 'A public client has no secret and uses PKCE' })
   public: boolean;
 
@@ -68,6 +71,7 @@ export class ClientDto {
       logo_uri: client.logoUri,
       tos_uri: client.tosUri,
       policy_uri: client.policyUri,
+      grant_types: client.grantTypes,
       public: client.isPublic,
       token_endpoint_auth_method: client.isPublic ? 'none' : 'client_secret_basic',
       not_before: client.notBefore?.toISOString() ?? null,

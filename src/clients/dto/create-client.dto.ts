@@ -4,6 +4,7 @@ import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN } from '../../config/environment.
 import { PERMISSIONS } from '../../scopes/permissions.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
 import { SCOPE_TOKEN } from '../../scopes/scope-definition.js';
+import { GRANT_TYPES } from '../../token-policy/token-policy.js';
 import { IsWebUri } from './web-uri.validator.js';
 
 export const MAX_SCOPES_PER_CLIENT = 100;
@@ -63,6 +64,18 @@ export class ClientSettingsDto {
   @ArrayUnique()
   @IsWebUri({ each: true })
   redirect_uris?: string[];
+
+  @ApiPropertyOptional({
+    type: [String],
+    enum: GRANT_TYPES,
+    example: ['authorization_code', 'refresh_token'],
+    description: 'RFC 7591 `grant_types`: the grants this client may use at the token endpoint. Default: all of them for a confidential client, `authorization_code` and `refresh_token` for a public one (which cannot use `client_credentials`)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(GRANT_TYPES, { each: true, message: `each grant type must be one of: ${GRANT_TYPES.join(', ')}` })
+  grant_types?: string[];
 
   @ApiPropertyOptional({ example: 'https://app.example.com/logo.png', description: 'Shown on the consent page' })
   @IsOptional()

@@ -71,6 +71,10 @@ export class OAuthClientEntity {
   @Column({ name: 'is_public', type: 'boolean', default: false })
   isPublic: boolean;
 
+  /** RFC 7591 `grant_types`: the grants the token endpoint lets this client use. */
+  @Column({ name: 'grant_types', type: 'varchar', length: 200, default: '[]', transformer: jsonArray })
+  grantTypes: string[];
+
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

@@ -4,10 +4,7 @@ import { type FastifyRequest } from 'fastify';
 import { isOAuthEndpoint } from '../errors/http-error.filter.js';
 
 interface ObservedRequest extends FastifyRequest {
-  body: unknown;
   errorCode?: string;
-  client?: { organizationId: string };
-  realm?: { name: string };
 }
 
 /** What the hook records into (MetricsService; structural, so that common/ depends on no module). */
@@ -16,10 +13,11 @@ export interface RequestMetricsSink {
   tokenRequest(grantType: string, outcome: string, organization: string): void;
 }
 
-/** The name of the organization with this id, if there is one (OrganizationDirectory). */
-export type OrganizationNameLookup = (organizationId: string) => Promise<string | undefined>;
-
-const GRANT_TYPES = new Set(['client_credentials', 'authorization_code', 'refresh_token']);
+/** What the token endpoint's owner knows about one of its requests; given here so that this file depends on no domain module. */
+export interface TokenRequestLabeller {
+  grantType(request: FastifyRequest): string;
+  organization(request: FastifyRequest): Promise<string>;
+}
 
 /**
  * Latency of every request, and the outcome of every token request, recorded after the response
@@ -27,7 +25,7 @@ const GRANT_TYPES = new Set(['client_credentials', 'authorization_code', 'refres
  * hook is a callback one, not async: an async hook costs a promise and a turn of the microtask
  * queue on every request, which showed in the bearer path's CPU time.
  */
-export function registerRequestMetrics(app: NestFastifyApplication, metrics: RequestMetricsSink, organizationName: OrganizationNameLookup): void {
+export function registerRequestMetrics(app: NestFastifyApplication, metrics: RequestMetricsSink, tokenRequests: TokenRequestLabeller): void {
   const logger = new Logger('RequestMetrics');
   app.getHttpAdapter().getInstance().addHook('onResponse', (request: ObservedRequest, reply, done) => {
     const route = request.routeOptions?.url ?? 'unmatched';
@@ -35,21 +33,13 @@ export function registerRequestMetrics(app: NestFastifyApplication, metrics: Req
     // Token endpoints only: introspection and revocation are OAuth endpoints too, but grant nothing.
     // The path is tested first: Fastify builds a new routeOptions object on every read of it.
     if (route.endsWith('/token') && isOAuthEndpoint(request)) {
-      const grant = (request.body as { grant_type?: unknown } | undefined)?.grant_type;
-      const grantType = typeof grant !== 'string' ? 'missing' : GRANT_TYPES.has(grant) ? grant : 'other';
+      const grantType = tokenRequests.grantType(request);
       const outcome = reply.statusCode === 200 ? 'issued' : (request.errorCode ?? String(reply.statusCode));
-      organizationOf(request, organizationName).then(
+      tokenRequests.organization(request).then(
         (organization) => metrics.tokenRequest(grantType, outcome, organization),
         (error: unknown) => logger.warn(`Could not count a token request: ${String(error)}`),
       );
     }
     done();
   });
-}
-
-/** The organization a token request is counted under: its realm, else its client's, else `unknown`. */
-async function organizationOf(request: ObservedRequest, organizationName: OrganizationNameLookup): Promise<string> {
-  if (request.realm) return request.realm.name;
-  if (!request.client) return 'unknown';
-  return (await organizationName(request.client.organizationId)) ?? 'unknown';
 }

@@ -5,6 +5,7 @@ import { UsersAndAuthorization1764100000000 } from './1764100000000-users-and-au
 import { PersonalAccessTokens1764200000000 } from './1764200000000-personal-access-tokens.js';
 import { RevokedTokenFamily1764300000000 } from './1764300000000-revoked-token-family.js';
 import { ExactIdentifiers1764310000000 } from './1764310000000-exact-identifiers.js';
+import { ClientGrantTypes1764420000000 } from './1764420000000-client-grant-types.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   PersonalAccessTokens1764200000000,
   RevokedTokenFamily1764300000000,
   ExactIdentifiers1764310000000,
+  ClientGrantTypes1764420000000,
 ];

@@ -5,13 +5,14 @@ import { UnitOfWork } from '../../audit/unit-of-work.js';
 import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { AuthorizationCodes } from '../../authorization/authorization-codes.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
-import { InvalidGrant, InvalidRequest } from '../../common/errors/oauth-errors.js';
-import { type TokenResponseDto } from '../dto/token-response.dto.js';
+import { InvalidGrant } from '../../common/errors/oauth-errors.js';
 import { UserTokens } from '../user-tokens.js';
-import { type GrantContext, type GrantHandler } from './grant-handler.js';
+import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
+
+type Optional = 'redirect_uri' | 'code_verifier';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §4.1.3, RFC 7636 §4.5). */
-export const parameters: ReadonlySet<string> = new Set(['code', 'redirect_uri', 'code_verifier']);
+export const parameters: GrantParameters<'code', Optional> = { required: ['code'], optional: ['redirect_uri', 'code_verifier'] };
 
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -27,7 +28,7 @@ const REPLAYED = 'The authorization code has been used already; the tokens issue
  * theirs, and revokes nothing: it could otherwise end any user's session with a code it saw.
  */
 @Injectable()
-export class AuthorizationCodeGrant implements GrantHandler {
+export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
   readonly grantType = 'authorization_code';
   readonly parameters = parameters;
 
@@ -38,8 +39,7 @@ export class AuthorizationCodeGrant implements GrantHandler {
     private readonly unitOfWork: UnitOfWork,
   ) {}
 
-  async handle({ client, organization, issuer, params }: GrantContext): Promise<TokenResponseDto> {
-    if (!params.code) throw new InvalidRequest('The code parameter is missing');
+  async handle({ client, organization, issuer, params }: GrantContext<'code', Optional>): Promise<IssuedTokens> {
     const code = await this.codes.find(params.code);
     if (!code) throw new InvalidGrant('The authorization code is invalid or has expired');
     if (code.clientId !== client.id) throw new InvalidGrant('The authorization code was issued to another client');

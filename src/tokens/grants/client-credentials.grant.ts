@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidScope } from '../../common/errors/oauth-errors.js';
-import { GatehouseConfig } from '../../config/gatehouse-config.js';
 import { ProjectsService } from '../../projects/projects.service.js';
 import { ScopeRegistry } from '../../access/scope-registry.js';
 import { AccessTokenIssuer } from '../access-token.issuer.js';
 import { type TokenResponseDto } from '../dto/token-response.dto.js';
+import { TokenPolicy } from '../../token-policy/token-policy.js';
 import { narrowScopes, parseScopeParameter } from '../token-request.js';
-import { type GrantContext, type GrantHandler } from './grant-handler.js';
+import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §4.4.2). */
-export const parameters: ReadonlySet<string> = new Set(['scope']);
+export const parameters: GrantParameters<never, 'scope'> = { required: [], optional: ['scope'] };
 
 const PROJECT_SCOPE = /^project-(.+)$/;
 
@@ -20,7 +20,7 @@ const PROJECT_SCOPE = /^project-(.+)$/;
  * client's organization; without it the token is an organization token.
  */
 @Injectable()
-export class ClientCredentialsGrant implements GrantHandler {
+export class ClientCredentialsGrant implements GrantHandler<never, 'scope'> {
   readonly grantType = 'client_credentials';
   readonly parameters = parameters;
 
@@ -28,10 +28,10 @@ export class ClientCredentialsGrant implements GrantHandler {
     private readonly issuer: AccessTokenIssuer,
     private readonly registry: ScopeRegistry,
     private readonly projects: ProjectsService,
-    private readonly config: GatehouseConfig,
+    private readonly policy: TokenPolicy,
   ) {}
 
-  async handle({ client, organization, issuer, params }: GrantContext): Promise<TokenResponseDto> {
+  async handle({ client, organization, issuer, params }: GrantContext<never, 'scope'>): Promise<IssuedTokens> {
     const held = client.isRoot ? this.registry.names() : client.scopes;
     const requested = parseScopeParameter(params.scope);
     const projectIds = requested.flatMap((scope) => PROJECT_SCOPE.exec(scope)?.[1] ?? []);
@@ -44,19 +44,18 @@ export class ClientCredentialsGrant implements GrantHandler {
     }
     const scopes = [...plain, ...(projectId !== undefined ? [`project-${projectId}`] : [])];
 
-    // Precedence: the client's own lifespan, then its organization's, then the server default.
-    const lifespanSeconds = client.accessTokenLifespan ?? organization.accessTokenLifespan ?? this.config.defaultAccessTokenLifespanSeconds;
-    const notBefore = Math.max(client.notBefore, organization.notBefore);
+    const lifespanSeconds = this.policy.lifespanSeconds(client, organization);
+    const notBefore = this.policy.notBefore(client, organization);
     const issued = await this.issuer.issue({ issuer, clientId: client.id, subject: client.id, organization, projectId, scopes, lifespanSeconds, notBefore });
-    return {
+    const response: TokenResponseDto = {
       access_token: issued.token,
       token_type: 'Bearer',
       expires_in: issued.expiresIn,
       expires_at: issued.expiresAt.toISOString(),
       scope: scopes.join(' '),
       refresh_expires_in: 0,
-      // Keycloak's field: the latest not-before push for this client or its organization, in epoch seconds (0: none).
-      'not-before-policy': Math.floor(Math.max(client.notBeforePolicy, organization.notBefore) / 1000),
+      'not-before-policy': this.policy.notBeforePolicy(client, organization),
     };
+    return { response, jti: issued.jti, expiresAt: issued.expiresAt, scopes };
   }
 }

@@ -3,14 +3,14 @@ import { type Actor } from '../../audit/actor.js';
 import { UnitOfWork } from '../../audit/unit-of-work.js';
 import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
-import { InvalidGrant, InvalidRequest } from '../../common/errors/oauth-errors.js';
-import { type TokenResponseDto } from '../dto/token-response.dto.js';
+import { InvalidGrant } from '../../common/errors/oauth-errors.js';
+import { TokenPolicy } from '../../token-policy/token-policy.js';
 import { narrowScopes, parseScopeParameter } from '../token-request.js';
 import { UserTokens } from '../user-tokens.js';
-import { type GrantContext, type GrantHandler } from './grant-handler.js';
+import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §6). */
-export const parameters: ReadonlySet<string> = new Set(['refresh_token', 'scope']);
+export const parameters: GrantParameters<'refresh_token', 'scope'> = { required: ['refresh_token'], optional: ['scope'] };
 
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once and is replaced by
@@ -19,7 +19,7 @@ export const parameters: ReadonlySet<string> = new Set(['refresh_token', 'scope'
  * end the family too.
  */
 @Injectable()
-export class RefreshTokenGrant implements GrantHandler {
+export class RefreshTokenGrant implements GrantHandler<'refresh_token', 'scope'> {
   readonly grantType = 'refresh_token';
   readonly parameters = parameters;
 
@@ -27,10 +27,10 @@ export class RefreshTokenGrant implements GrantHandler {
     private readonly refreshTokens: RefreshTokens,
     private readonly userTokens: UserTokens,
     private readonly unitOfWork: UnitOfWork,
+    private readonly policy: TokenPolicy,
   ) {}
 
-  async handle({ client, organization, issuer, params }: GrantContext): Promise<TokenResponseDto> {
-    if (!params.refresh_token) throw new InvalidRequest('The refresh_token parameter is missing');
+  async handle({ client, organization, issuer, params }: GrantContext<'refresh_token', 'scope'>): Promise<IssuedTokens> {
     await this.refreshTokens.pruneExpired();
     const checked = await this.refreshTokens.check(params.refresh_token, client.id);
     if (checked.outcome === 'invalid') throw new InvalidGrant(checked.reason);
@@ -38,7 +38,7 @@ export class RefreshTokenGrant implements GrantHandler {
     if (checked.outcome === 'reused') return this.reuseDetected(checked.token.familyId, actor);
     const { token } = checked;
     const subject = await this.userTokens.subjectOf(token, organization);
-    if (token.createdAt.getTime() < Math.max(client.notBefore, organization.notBefore, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
+    if (token.createdAt.getTime() < this.policy.notBefore(client, organization, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const scopes = this.userTokens.scopesFor(subject, narrowScopes(token.scopes, parseScopeParameter(params.scope)));
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async ({ manager }) => {

@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const PersonalAccessTokenScopes = {
   manage: defineScope('token:personal', 'Create, list and revoke your own personal access tokens'),

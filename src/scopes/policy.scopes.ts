@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const PolicyScopes = {
   read: defineScope('policy:read', "Read the organization's execution policies (Fides)"),

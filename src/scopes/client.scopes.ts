@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const ClientScopes = {
   create: defineScope('client:create', 'Create OAuth clients (with scopes the caller holds itself)'),

@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const MetricsScopes = {
   // The metrics name every organization with its figures, so no permission grants this scope:

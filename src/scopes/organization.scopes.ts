@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const OrganizationScopes = {
   create: defineScope('organization:create', 'Create organizations (root only in practice: no permission grants it)'),

@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const KeyScopes = {
   read: defineScope('key:read', 'List the token signing keys (public information only)'),

@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const ProjectScopes = {
   create: defineScope('project:create', 'Create projects in an organization'),

@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const UserScopes = {
   create: defineScope('user:create', "Create user accounts in the caller's organization (with roles the caller holds itself)"),

@@ -1,4 +1,4 @@
-import { defineScope } from '../scopes/scope-definition.js';
+import { defineScope } from './scope-definition.js';
 
 export const TableScopes = {
   read: defineScope('table:read', "List a project's tables (Polaris Tables API)"),
