@@ -11,7 +11,6 @@ import { AccessTokenVerifier } from './access-token.verifier.js';
 import { BasicClientStrategy } from './basic-client.strategy.js';
 import { BearerTokenGuard } from './bearer-token.guard.js';
 import { ClientCredentialsAuthenticator } from './client-credentials.authenticator.js';
-import { Clock } from '../common/clock.js';
 import { ClientDirectory } from './client-directory.js';
 import { ClientLockout } from './client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
@@ -26,7 +25,7 @@ import { UserDirectory } from './user-directory.js';
 @Global()
 @Module({
   imports: [PassportModule, KeysModule, TypeOrmModule.forFeature([OAuthClientEntity, OrganizationEntity, UserEntity, MembershipEntity, PersonalAccessTokenEntity])],
-  providers: [Clock, ClientLockout, ClientDirectory, OrganizationDirectory, UserDirectory, PersonalAccessTokenDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard],
-  exports: [Clock, ClientLockout, ClientDirectory, OrganizationDirectory, UserDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, AccessTokenVerifier, BearerTokenGuard, KeysModule],
+  providers: [ClientLockout, ClientDirectory, OrganizationDirectory, UserDirectory, PersonalAccessTokenDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard],
+  exports: [ClientLockout, ClientDirectory, OrganizationDirectory, UserDirectory, ClientSecretHasher, ClientCredentialsAuthenticator, AccessTokenVerifier, BearerTokenGuard, KeysModule],
 })
 export class AuthModule {}

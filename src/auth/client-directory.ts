@@ -7,6 +7,7 @@ import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { scopesOfPermissions } from '../scopes/permissions.js';
+import { Clock } from '../common/clock.js';
 
 /** What authentication needs to know of a client, as read from the database. */
 export interface ClientRecord {
@@ -47,8 +48,9 @@ export class ClientDirectory {
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    private readonly clock: Clock,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('clients'));
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('clients'), undefined, clock);
     feed.subscribe('client', (event) => this.invalidate(event.subject));
     // Deleting an organization deletes its clients.
     feed.subscribe('organization', () => this.invalidateAll());

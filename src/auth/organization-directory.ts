@@ -6,6 +6,7 @@ import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganizationEntity } from '../organizations/entities/organization.entity.js';
+import { Clock } from '../common/clock.js';
 
 export interface OrganizationRecord {
   readonly id: string;
@@ -31,9 +32,10 @@ export class OrganizationDirectory {
     private readonly config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    private readonly clock: Clock,
   ) {
-    this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000, metrics.cacheLookupRecorder('organizations'));
-    this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000, metrics.cacheLookupRecorder('organizations'));
+    this.byId = new ReadThroughCache(config.clientCacheTtlMs, 10_000, metrics.cacheLookupRecorder('organizations'), undefined, clock);
+    this.byName = new ReadThroughCache(config.clientCacheTtlMs, 10_000, metrics.cacheLookupRecorder('organizations'), undefined, clock);
     feed.subscribe('organization', () => this.invalidate());
   }
 

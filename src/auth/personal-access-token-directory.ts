@@ -7,6 +7,7 @@ import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PersonalAccessTokenEntity } from '../personal-access-tokens/entities/personal-access-token.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** A recognisable prefix (as GitHub's `ghp_`), so that secret scanners can find leaked tokens. */
 export const PERSONAL_ACCESS_TOKEN_PREFIX = 'gat_pat_';
@@ -36,8 +37,9 @@ export class PersonalAccessTokenDirectory {
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    private readonly clock: Clock,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('personal_access_tokens'));
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('personal_access_tokens'), undefined, clock);
     feed.subscribe('personal-access-token', (event) => this.cache.invalidate(event.subject));
     // User and organization changes need no flush here: the verifier reads the user and the
     // organization from their own directories on every request, so a deleted or disabled one

@@ -8,6 +8,7 @@ import { MetricsService } from '../metrics/metrics.service.js';
 import { MEMBER_ROLE } from '../scopes/permissions.js';
 import { MembershipEntity } from '../users/entities/membership.entity.js';
 import { UserEntity } from '../users/entities/user.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** What the bearer guard and the authorization endpoint need to know of a user. */
 export interface UserRecord {
@@ -41,8 +42,9 @@ export class UserDirectory {
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    private readonly clock: Clock,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('users'));
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, metrics.cacheLookupRecorder('users'), undefined, clock);
     feed.subscribe('user', (event) => this.cache.invalidate(event.subject));
     // Deleting an organization deletes its memberships.
     feed.subscribe('organization', () => this.cache.invalidate());

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, type Repository } from 'typeorm';
 import { ExpiredRows } from '../database/expired-rows.js';
 import { AuthorizationCodeEntity, type SubjectType } from './entities/authorization-code.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** RFC 9700 §4.2.1 / OAuth 2.1: a code lives a few seconds; at most 60 here. */
 export const AUTHORIZATION_CODE_LIFETIME_MS = 60_000;
@@ -17,7 +18,10 @@ export const codeHash = (code: string) => createHash('sha256').update(code).dige
 export class AuthorizationCodes {
   private readonly expired: ExpiredRows<AuthorizationCodeEntity>;
 
-  constructor(@InjectRepository(AuthorizationCodeEntity) private readonly repository: Repository<AuthorizationCodeEntity>) {
+  constructor(
+    @InjectRepository(AuthorizationCodeEntity) private readonly repository: Repository<AuthorizationCodeEntity>,
+    private readonly clock: Clock,
+  ) {
     this.expired = new ExpiredRows(repository, KEEP_EXPIRED_MS);
   }
 
@@ -33,7 +37,7 @@ export class AuthorizationCodes {
     authTime: Date;
   }): Promise<string> {
     const code = randomBytes(32).toString('base64url');
-    const now = new Date();
+    const now = this.clock.date();
     await this.repository.insert({
       codeHash: codeHash(code),
       clientId: grant.clientId,
@@ -63,7 +67,7 @@ export class AuthorizationCodes {
    * check has passed: false if a concurrent redemption consumed it first.
    */
   async consume(manager: EntityManager, code: AuthorizationCodeEntity): Promise<boolean> {
-    const result = await manager.update(AuthorizationCodeEntity, { codeHash: code.codeHash, consumedAt: IsNull() }, { consumedAt: new Date() });
+    const result = await manager.update(AuthorizationCodeEntity, { codeHash: code.codeHash, consumedAt: IsNull() }, { consumedAt: this.clock.date() });
     return result.affected === 1;
   }
 }

@@ -6,6 +6,7 @@ import { UnitOfWork } from '../audit/unit-of-work.js';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { ConsentEntity } from './entities/consent.entity.js';
 import { RefreshTokens } from './refresh-tokens.js';
+import { Clock } from '../common/clock.js';
 
 export interface ConsentSummary {
   readonly clientId: string;
@@ -22,6 +23,7 @@ export class Consents {
     @InjectRepository(OAuthClientEntity) private readonly clients: Repository<OAuthClientEntity>,
     private readonly refreshTokens: RefreshTokens,
     private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
   async scopesAllowed(userId: string, clientId: string): Promise<ReadonlySet<string>> {
@@ -29,7 +31,7 @@ export class Consents {
   }
 
   async remember(userId: string, clientId: string, scopes: readonly string[]): Promise<void> {
-    const now = new Date();
+    const now = this.clock.date();
     const existing = await this.repository.findOneBy({ userId, clientId });
     const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
     if (existing) await this.repository.update({ userId, clientId }, { scopes: remembered, updatedAt: now });

@@ -7,6 +7,7 @@ import { ClientSecretHasher } from '../auth/client-secret-hasher.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * Makes the database's root client match the configuration at every start: the one from
@@ -22,6 +23,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
     private readonly hasher: ClientSecretHasher,
     private readonly directory: ClientDirectory,
     private readonly config: GatehouseConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -33,7 +35,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
     }
     if (current?.id === configured.id) {
       if (!this.hasher.verify(configured.secret, current.secretHash)) {
-        await this.repository.update({ id: current.id }, { secretHash: this.hasher.hash(configured.secret), updatedAt: new Date() });
+        await this.repository.update({ id: current.id }, { secretHash: this.hasher.hash(configured.secret), updatedAt: this.clock.date() });
         this.directory.invalidate(current.id);
         this.logger.log('Root client secret changed to the configured one');
       }
@@ -55,7 +57,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
   }
 
   private rootRow(id: string, secret: string): OAuthClientEntity {
-    const now = new Date();
+    const now = this.clock.date();
     return this.repository.create({
       id,
       organizationId: BUILT_IN_ORGANIZATION_ID,

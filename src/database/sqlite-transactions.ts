@@ -43,12 +43,13 @@ export function serializeSqliteTransactions(dataSource: DataSource): void {
     const statement = sql === BEGIN ? 'BEGIN IMMEDIATE TRANSACTION' : sql;
     // Only a statement that holds no lock yet may wait: BEGIN, or one outside any transaction.
     const mayWait = sql === BEGIN || !runner.isTransactionActive;
-    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    // Real elapsed time, not the application clock: this bounds how long we wait for another writer.
+    const deadline = performance.now() + BUSY_TIMEOUT_MS;
     for (;;) {
       try {
         return await query(statement, ...rest);
       } catch (error) {
-        if (!mayWait || !isBusy(error) || Date.now() > deadline) throw error;
+        if (!mayWait || !isBusy(error) || performance.now() > deadline) throw error;
         await delay(2 + Math.random() * 8);
       }
     }

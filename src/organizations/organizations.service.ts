@@ -15,6 +15,7 @@ import { heldScopesOf } from '../auth/client-directory.js';
 import { OAuthClientEntity } from '../clients/entities/oauth-client.entity.js';
 import { apiScopesOfRole } from '../scopes/permissions.js';
 import { MembershipEntity } from '../users/entities/membership.entity.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * Organizations. The root client sees and manages all of them; any other client sees only its
@@ -28,6 +29,7 @@ export class OrganizationsService {
     private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
     private readonly policy: AccessPolicy,
+    private readonly clock: Clock,
   ) {}
 
   /** The organization named `name`, if the caller may see it; else 404. */
@@ -50,7 +52,7 @@ export class OrganizationsService {
   async create(auth: AuthContext, dto: CreateOrganizationDto): Promise<OrganizationDto> {
     this.policy.checkRoot(auth, 'creates organizations');
     if (await this.repository.existsBy({ name: dto.name })) throw new ConflictException(`An organization named ${dto.name} exists already`);
-    const now = new Date();
+    const now = this.clock.date();
     const organization = this.repository.create({
       id: randomUUID(),
       name: dto.name,
@@ -77,7 +79,7 @@ export class OrganizationsService {
       ...(dto.oauth_enabled !== undefined && { oauthEnabled: dto.oauth_enabled }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.require_project_scoped_tokens !== undefined && { requireProjectScopedTokens: dto.require_project_scoped_tokens }),
-      updatedAt: new Date(),
+      updatedAt: this.clock.date(),
     };
     if (organization.builtIn && changes.oauthEnabled === false) throw new ForbiddenException('OAuth cannot be disabled for the built-in organization: the root client lives there');
     // Turning OAuth off refuses every token of the organization, like a not-before push.
@@ -93,7 +95,7 @@ export class OrganizationsService {
   async pushNotBefore(auth: AuthContext, name: string): Promise<NotBeforeDto> {
     const organization = await this.resolve(auth, name);
     this.policy.checkActOnEveryone(auth, await this.everyoneIn(organization.id), "push this organization's not-before");
-    const notBefore = new Date();
+    const notBefore = this.clock.date();
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(OrganizationEntity, { id: organization.id }, { notBefore, updatedAt: notBefore });
       await this.record(change, organization, 'organization.not_before_pushed', { not_before: notBefore.toISOString() });

@@ -7,6 +7,7 @@ import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { type BulkUpsertResultDto, PolicyDto, RuleDto, type UpsertPolicyDto, type UpsertRuleDto } from './dto/policy.dto.js';
 import { PolicyEntity } from './entities/policy.entity.js';
 import { RuleEntity } from './entities/rule.entity.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * Fides's policies and rules, the resources its seed client reads with `policy:read` and
@@ -17,6 +18,7 @@ export class PoliciesService {
   constructor(
     @InjectRepository(PolicyEntity) private readonly policies: Repository<PolicyEntity>,
     @InjectRepository(RuleEntity) private readonly rules: Repository<RuleEntity>,
+    private readonly clock: Clock,
   ) {}
 
   async listPolicies(auth: AuthContext, query: PageQueryDto): Promise<PageDto<PolicyDto>> {
@@ -66,7 +68,7 @@ export class PoliciesService {
   }
 
   private async upsertPolicy(auth: AuthContext, dto: UpsertPolicyDto): Promise<PolicyEntity> {
-    const now = new Date();
+    const now = this.clock.date();
     const existing = await this.policies.findOneBy({ organizationId: auth.organizationId, key: dto.key });
     const policy = existing
       ? { ...existing, name: dto.name, executionTimeframe: dto.execution_timeframe ?? existing.executionTimeframe, updatedAt: now }
@@ -78,7 +80,7 @@ export class PoliciesService {
   private async upsertRule(auth: AuthContext, dto: UpsertRuleDto): Promise<RuleDto | { message: string }> {
     const policy = await this.policies.findOneBy({ organizationId: auth.organizationId, key: dto.policy_key });
     if (!policy) return { message: `No policy with key ${dto.policy_key}` };
-    const now = new Date();
+    const now = this.clock.date();
     const existing = await this.rules.findOneBy({ organizationId: auth.organizationId, key: dto.key });
     const rule = existing
       ? { ...existing, name: dto.name, actionType: dto.action_type, policyId: policy.id, updatedAt: now }

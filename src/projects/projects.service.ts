@@ -12,6 +12,7 @@ import { ReadThroughCache } from '../common/cache/read-through-cache.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type CreateProjectDto, ProjectDto, type UpdateProjectDto } from './dto/project.dto.js';
 import { ProjectEntity } from './entities/project.entity.js';
+import { Clock } from '../common/clock.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,8 +28,9 @@ export class ProjectsService {
     config: GatehouseConfig,
     feed: ChangeFeed,
     private readonly policy: AccessPolicy,
+    private readonly clock: Clock,
   ) {
-    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000);
+    this.cache = new ReadThroughCache(config.clientCacheTtlMs, 50_000, undefined, undefined, clock);
     feed.subscribe('project', (event) => this.cache.invalidate(event.subject));
     // Deleting an organization deletes its projects.
     feed.subscribe('organization', () => this.cache.invalidate());
@@ -47,7 +49,7 @@ export class ProjectsService {
   }
 
   async create(auth: AuthContext, organization: OrganizationRecord, dto: CreateProjectDto): Promise<ProjectDto> {
-    const now = new Date();
+    const now = this.clock.date();
     const project = this.repository.create({ id: randomUUID(), organizationId: organization.id, name: dto.name, description: dto.description ?? null, createdAt: now, updatedAt: now });
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.insert(ProjectEntity, { ...project });
@@ -62,7 +64,7 @@ export class ProjectsService {
 
   async update(auth: AuthContext, organization: OrganizationRecord, id: string, dto: UpdateProjectDto): Promise<ProjectDto> {
     const project = await this.findIn(auth, organization, id);
-    const changes = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.description !== undefined && { description: dto.description }), updatedAt: new Date() };
+    const changes = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.description !== undefined && { description: dto.description }), updatedAt: this.clock.date() };
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(ProjectEntity, { id }, changes);
       await this.record(change, project, 'project.updated', { ...dto });

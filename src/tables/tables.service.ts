@@ -6,6 +6,7 @@ import { type AuthContext } from '../auth/auth-context.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { type CreateTableDto, TableDto, type TableListDto } from './dto/table.dto.js';
 import { DataTableEntity } from './entities/data-table.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** Polaris's Tables API: the resource server that proves project-scoped tokens end to end. */
 @Injectable()
@@ -13,6 +14,7 @@ export class TablesService {
   constructor(
     @InjectRepository(DataTableEntity) private readonly repository: Repository<DataTableEntity>,
     private readonly projects: ProjectsService,
+    private readonly clock: Clock,
   ) {}
 
   async list(auth: AuthContext, projectId: string): Promise<TableListDto> {
@@ -33,7 +35,7 @@ export class TablesService {
       partitioningGranularity: dto.partitioningGranularity ?? 'day',
       schemaMode: dto.schemaMode ?? 'flexible',
       createdBy: auth.userId ?? auth.clientId,
-      createdAt: new Date(),
+      createdAt: this.clock.date(),
     });
     await this.repository.insert(table);
     return TableDto.from(table);
