@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { DataSource, type Repository } from 'typeorm';
 import { type GatehouseConfig } from '../config/gatehouse-config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
@@ -83,5 +83,25 @@ describe('ChangeFeed', () => {
     await insert(1, 'after the outage');
     await feed.poll();
     expect(applied.map((event) => event.subject)).toEqual(['after the outage']);
+  });
+
+  it('polls by itself every CHANGE_FEED_POLL_MS once started, and stops at shutdown', async () => {
+    // Only the interval timer is faked: the database calls keep their real promises.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'Date', 'performance', 'hrtime'] });
+    try {
+      const polls = jest.spyOn(feed, 'poll');
+      await feed.onApplicationBootstrap();
+      jest.advanceTimersByTime(59_999);
+      expect(polls).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(polls).toHaveBeenCalledTimes(1);
+      jest.advanceTimersByTime(120_000);
+      expect(polls).toHaveBeenCalledTimes(3);
+      await feed.onApplicationShutdown();
+      jest.advanceTimersByTime(600_000);
+      expect(polls).toHaveBeenCalledTimes(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
