@@ -18,10 +18,11 @@ export class ManualClock extends Clock {
 }
 
 /** Stops the app's clock at the present; the test moves it on with `advance` instead of sleeping. */
-export function manualClock(app: TestApp): { advance(ms: number): void } {
+export function manualClock(app: TestApp): { now(): number; advance(ms: number): void } {
   let now = Date.now();
   jest.spyOn(app.app.get(Clock), 'now').mockImplementation(() => now);
   return {
+    now: () => now,
     advance(ms: number) {
       now += ms;
     },
