@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChangeFeedModule } from './change-feed/change-feed.module.js';
 import { ClientsModule } from './clients/clients.module.js';
+import { ClockModule } from './common/clock.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
 import { GatehouseConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -30,7 +31,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AccessModule, LockoutModule, TokenPolicyModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
+      imports: [ClockModule, GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AccessModule, LockoutModule, TokenPolicyModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ClientsModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { RevokedFamilyEntity } from '../src/authorization/entities/revoked-family.entity.js';
+import { untilBlocked } from './support/lock-wait.js';
 import { type TestApp, startApp } from './support/test-app.js';
 
 /**
@@ -32,8 +33,10 @@ describe('concurrent transactions of one process', () => {
     const first = dataSource.transaction(async (manager) => {
       await manager.insert(RevokedFamilyEntity, failing);
       firstWritten();
-      // Fails once the second transaction has had its chance to write (it may wait for this one to end).
-      await Promise.race([bothWritten, new Promise((resolve) => setTimeout(resolve, 200))]);
+      // Fails once the second transaction has written, or is blocked waiting for this one to end.
+      const stopLooking = new AbortController();
+      await Promise.race([bothWritten, untilBlocked(dataSource, stopLooking.signal)]);
+      stopLooking.abort();
       throw new Error('this transaction fails');
     });
     await written;

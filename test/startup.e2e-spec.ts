@@ -117,9 +117,7 @@ describe('GATEHOUSE_WORKERS', () => {
     const server = runServer({ DATABASE_URL: await emptyDatabaseUrl(), GATEHOUSE_WORKERS: '2' });
     try {
       const port = await server.listening;
-      for (let waited = 0; (server.stdout().match(/Gatehouse listening/g) ?? []).length < 2 && waited < 20_000; waited += 100) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await server.output(/Gatehouse listening[\s\S]*Gatehouse listening/);
       expect(server.stdout().match(/Gatehouse listening/g)).toHaveLength(2);
       // One root client and one signing key, though two processes started on an empty database.
       expect(server.stdout().match(/OAUTH_ROOT_CLIENT_SECRET=/g)).toHaveLength(1);
@@ -152,7 +150,7 @@ describe('graceful shutdown', () => {
     const inFlight = Array.from({ length: 30 }, token);
     const stoppedAt = Date.now();
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await server.output(/SIGTERM: not ready/);
     const ready = await fetch(`${url}/health/ready`);
     expect(ready.status).toBe(503);
     expect(await ready.json()).toMatchObject({ status: 'error', error: { lifecycle: { status: 'down', message: 'shutting down' } } });

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { FamilyRevoked, RefreshTokens, type RefreshTokenFields } from '../src/authorization/refresh-tokens.js';
 import { RevocationList } from '../src/revocation/revocation-list.js';
 import { RefreshTokenEntity } from '../src/authorization/entities/refresh-token.entity.js';
+import { untilBlocked } from './support/lock-wait.js';
 import { type TestApp, ROOT_CLIENT_ID, startApp } from './support/test-app.js';
 
 /**
@@ -56,8 +57,8 @@ describe('revoking a token family while a token of it is being issued', () => {
     });
     await isWritten;
     const revoking = refreshTokens.revokeFamily(familyId, actor, 'refresh_token.revoked');
-    // Give the revocation every chance to run ahead of the open issuance.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The revocation has run as far as it can: it is blocked behind the open issuance.
+    await untilBlocked(dataSource);
     release();
     await issuing;
     await revoking;

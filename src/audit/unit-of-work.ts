@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { type ChangeEvent, ChangeFeed } from '../change-feed/change-feed.js';
 import { type Actor } from './actor.js';
 import { AuditEventEntity } from './entities/audit-event.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** One audit event, as services describe it. `details` must never hold a secret or a token. */
 export interface AuditEntry {
@@ -32,6 +33,7 @@ export class UnitOfWork {
   constructor(
     private readonly dataSource: DataSource,
     private readonly feed: ChangeFeed,
+    private readonly clock: Clock,
   ) {}
 
   async run<T>(actor: Actor, work: (change: Change) => Promise<T>): Promise<T> {
@@ -55,7 +57,7 @@ export class UnitOfWork {
 
   private async write(manager: EntityManager, actor: Actor, entry: AuditEntry): Promise<void> {
     await manager.insert(AuditEventEntity, {
-      occurredAt: new Date(),
+      occurredAt: this.clock.date(),
       actorType: actor.type,
       actorId: actor.id,
       organizationId: entry.organizationId,

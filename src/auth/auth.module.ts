@@ -1,7 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
-import { Clock } from '../common/clock.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { BasicClientStrategy } from './basic-client.strategy.js';
@@ -17,7 +16,7 @@ import { ClientCredentialsAuthenticator } from './client-credentials.authenticat
 @Global()
 @Module({
   imports: [PassportModule, KeysModule],
-  providers: [Clock, ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard, { provide: APP_GUARD, useExisting: BearerTokenGuard }],
-  exports: [Clock, ClientCredentialsAuthenticator, AccessTokenVerifier],
+  providers: [ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard, { provide: APP_GUARD, useExisting: BearerTokenGuard }],
+  exports: [ClientCredentialsAuthenticator, AccessTokenVerifier],
 })
 export class AuthModule {}

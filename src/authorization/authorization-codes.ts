@@ -5,6 +5,7 @@ import { type EntityManager, IsNull, type Repository } from 'typeorm';
 import { UnitOfWork } from '../audit/unit-of-work.js';
 import { ExpiredRows } from '../database/expired-rows.js';
 import { AuthorizationCodeEntity, type SubjectType } from './entities/authorization-code.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** RFC 9700 §4.2.1 / OAuth 2.1: a code lives a few seconds; at most 60 here. */
 export const AUTHORIZATION_CODE_LIFETIME_MS = 60_000;
@@ -21,6 +22,7 @@ export class AuthorizationCodes {
   constructor(
     @InjectRepository(AuthorizationCodeEntity) private readonly repository: Repository<AuthorizationCodeEntity>,
     private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
   ) {
     this.expired = new ExpiredRows(repository, KEEP_EXPIRED_MS);
   }
@@ -37,7 +39,7 @@ export class AuthorizationCodes {
     authTime: Date;
   }): Promise<string> {
     const code = randomBytes(32).toString('base64url');
-    const now = new Date();
+    const now = this.clock.date();
     // No audit event, as for the user tokens it is exchanged for: it is one step of a sign-in to a client.
     await this.unitOfWork.run({ type: 'user', id: grant.userId }, ({ manager }) =>
       manager.insert(AuthorizationCodeEntity, {
@@ -70,7 +72,7 @@ export class AuthorizationCodes {
    * check has passed: false if a concurrent redemption consumed it first.
    */
   async consume(manager: EntityManager, code: AuthorizationCodeEntity): Promise<boolean> {
-    const result = await manager.update(AuthorizationCodeEntity, { codeHash: code.codeHash, consumedAt: IsNull() }, { consumedAt: new Date() });
+    const result = await manager.update(AuthorizationCodeEntity, { codeHash: code.codeHash, consumedAt: IsNull() }, { consumedAt: this.clock.date() });
     return result.affected === 1;
   }
 }

@@ -9,6 +9,7 @@ import { PageError } from '../common/errors/authorization-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { ExpiredRows } from '../database/expired-rows.js';
 import { UserSessionEntity } from './entities/user-session.entity.js';
+import { Clock } from '../common/clock.js';
 
 export const SESSION_COOKIE = 'gatehouse_session';
 export const CSRF_COOKIE = 'gatehouse_csrf';
@@ -58,6 +59,7 @@ export class BrowserSessions {
     @InjectRepository(UserSessionEntity) private readonly repository: Repository<UserSessionEntity>,
     private readonly users: UserDirectory,
     private readonly config: GatehouseConfig,
+    private readonly clock: Clock,
   ) {
     this.expired = new ExpiredRows(repository);
     const prefix = config.secureCookies ? HOST_PREFIX : '';
@@ -69,7 +71,7 @@ export class BrowserSessions {
     const id = cookieOf(request, this.sessionCookie);
     if (!id || !TOKEN.test(id)) return undefined;
     const row = await this.repository.findOneBy({ idHash: sha256(id) });
-    if (!row || row.expiresAt.getTime() <= Date.now()) return undefined;
+    if (!row || row.expiresAt.getTime() <= this.clock.now()) return undefined;
     const user = await this.users.find(row.userId);
     if (!user || user.disabled || row.authTime.getTime() < user.notBefore) return undefined;
     return { user, authTime: row.authTime };
@@ -79,7 +81,7 @@ export class BrowserSessions {
   async start(request: FastifyRequest, reply: FastifyReply, userId: string): Promise<void> {
     await this.end(request, reply);
     const id = randomBytes(32).toString('base64url');
-    const now = new Date();
+    const now = this.clock.date();
     // Not through the UnitOfWork: a session is one browser's sign-in state, like a lockout counter; no other process caches it.
     await this.repository.insert({ idHash: sha256(id), userId, authTime: now, expiresAt: new Date(now.getTime() + this.config.sessionLifespanMs) });
     addSetCookie(reply, stringifySetCookie({ name: this.sessionCookie, value: id, ...this.cookieOptions(), maxAge: Math.floor(this.config.sessionLifespanMs / 1000) }));

@@ -7,6 +7,7 @@ import { ClientDirectory } from '../clients/client-directory.js';
 import { retryOnDeadlock } from '../database/deadlock-retry.js';
 import { ConsentEntity } from './entities/consent.entity.js';
 import { RefreshTokens } from './refresh-tokens.js';
+import { Clock } from '../common/clock.js';
 
 export interface ConsentSummary {
   readonly clientId: string;
@@ -23,6 +24,7 @@ export class Consents {
     private readonly clients: ClientDirectory,
     private readonly refreshTokens: RefreshTokens,
     private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
   async scopesAllowed(userId: string, clientId: string): Promise<ReadonlySet<string>> {
@@ -33,7 +35,7 @@ export class Consents {
   async remember(userId: string, clientId: string, scopes: readonly string[]): Promise<void> {
     const organizationId = (await this.clients.find(clientId))?.organizationId ?? null;
     await this.unitOfWork.run({ type: 'user', id: userId }, async (change) => {
-      const now = new Date();
+      const now = this.clock.date();
       const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
       const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
       if (existing) await change.manager.update(ConsentEntity, { userId, clientId }, { scopes: remembered, updatedAt: now });

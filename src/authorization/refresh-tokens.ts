@@ -14,6 +14,7 @@ import { RevokedTokenEntity } from '../revocation/entities/revoked-token.entity.
 import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { RevokedFamilyEntity } from './entities/revoked-family.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** A recognisable prefix, so that secret scanners can find leaked refresh tokens. */
 export const REFRESH_TOKEN_PREFIX = 'gat_rt_';
@@ -58,6 +59,7 @@ export class RefreshTokens {
     @InjectRepository(RevokedFamilyEntity) revokedFamilies: Repository<RevokedFamilyEntity>,
     private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
+    private readonly clock: Clock,
   ) {
     this.expired = new ExpiredRows(repository);
     this.expiredMarks = new ExpiredRows(revokedFamilies);
@@ -69,7 +71,7 @@ export class RefreshTokens {
    */
   async issue(manager: EntityManager, fields: RefreshTokenFields): Promise<{ token: string; expiresIn: number }> {
     const token = REFRESH_TOKEN_PREFIX + randomBytes(32).toString('base64url');
-    const now = new Date();
+    const now = this.clock.date();
     await manager.insert(RefreshTokenEntity, {
       ...fields,
       scopes: [...fields.scopes],
@@ -93,19 +95,19 @@ export class RefreshTokens {
     // A spent token is a reuse even once its family is revoked: the answer stays the same.
     if (row.usedAt) return { outcome: 'reused', token: row };
     if (row.revokedAt) return { outcome: 'invalid', reason: 'The refresh token has been revoked' };
-    if (row.expiresAt.getTime() <= Date.now()) return { outcome: 'invalid', reason: 'The refresh token has expired' };
+    if (row.expiresAt.getTime() <= this.clock.now()) return { outcome: 'invalid', reason: 'The refresh token has expired' };
     return { outcome: 'current', token: row };
   }
 
   /** Spends `token` in the caller's transaction: false if a concurrent request spent it first (a reuse too). */
   async spend(manager: EntityManager, token: RefreshTokenEntity): Promise<boolean> {
-    const result = await manager.update(RefreshTokenEntity, { tokenHash: token.tokenHash, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: new Date() });
+    const result = await manager.update(RefreshTokenEntity, { tokenHash: token.tokenHash, usedAt: IsNull(), revokedAt: IsNull() }, { usedAt: this.clock.date() });
     return result.affected === 1;
   }
 
   /** Deletes expired refresh tokens (at most once a minute); called outside any transaction. */
   pruneExpired(): Promise<void> {
-    return this.expired.prune();
+    return this.expired.prune(this.clock.now());
   }
 
   /**
@@ -115,14 +117,14 @@ export class RefreshTokens {
    * family writes nothing.
    */
   async revokeFamily(familyId: string, actor: Actor, action: string): Promise<void> {
-    await this.expiredMarks.prune();
+    await this.expiredMarks.prune(this.clock.now());
     await retryOnDeadlock(() => this.unitOfWork.run(actor, (change) => this.revokeFamilyIn(change, familyId, action)));
   }
 
   /** As `revokeFamily`, in the caller's unit of work (which runs it again on a deadlock). */
   private async revokeFamilyIn(change: Change, familyId: string, action: string): Promise<void> {
     const { manager } = change;
-    const now = new Date();
+    const now = this.clock.date();
     // The write comes first: it waits for any transaction issuing into the family.
     const revoked = await manager.update(RefreshTokenEntity, { familyId, revokedAt: IsNull() }, { revokedAt: now });
     const members = await lockingRead(manager.createQueryBuilder(RefreshTokenEntity, 'token'), 'pessimistic_write').where('token.family_id = :familyId', { familyId }).getMany();
@@ -138,6 +140,7 @@ export class RefreshTokens {
     await revokeAccessTokens(
       change,
       accessTokens.map((member) => ({ jti: member.accessTokenJti, clientId: member.clientId, organizationId: member.organizationId, expiresAt: member.accessTokenExpiresAt })),
+      now,
     );
     await change.audit({ action, targetType: 'token', targetId: familyId.slice(0, 16), organizationId: first.organizationId, details: { client_id: first.clientId, user_id: first.userId, tokens: members.length } });
   }

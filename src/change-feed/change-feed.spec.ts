@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { DataSource, type Repository } from 'typeorm';
 import { type GatehouseConfig } from '../config/gatehouse-config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
+import { ManualClock } from '../../test/support/clock.js';
 import { type ChangeEvent, ChangeFeed } from './change-feed.js';
 import { ChangeEventEntity } from './entities/change-event.entity.js';
 
@@ -11,13 +12,14 @@ describe('ChangeFeed', () => {
   let repository: Repository<ChangeEventEntity>;
   let feed: ChangeFeed;
   let applied: ChangeEvent[];
+  const clock = new ManualClock();
 
   beforeEach(async () => {
     // No query logger: one test makes the table unreadable on purpose.
     dataSource = new DataSource({ ...dataSourceOptions('sqlite::memory:'), logger: undefined, logging: false, entities: [ChangeEventEntity], migrationsRun: true });
     await dataSource.initialize();
     repository = dataSource.getRepository(ChangeEventEntity);
-    feed = new ChangeFeed(repository, { changeFeedPollMs: 60_000 } as GatehouseConfig);
+    feed = new ChangeFeed(repository, { changeFeedPollMs: 60_000 } as GatehouseConfig, clock);
     applied = [];
     feed.subscribe('token-revoked', (event) => applied.push(event));
     feed.subscribe('client', (event) => applied.push(event));
@@ -27,10 +29,10 @@ describe('ChangeFeed', () => {
     await dataSource.destroy();
   });
 
-  const insert = (id: number, subject: string, createdAt = new Date()) => repository.insert({ id, kind: 'client', subject, expiresAt: null, createdAt });
+  const insert = (id: number, subject: string, createdAt = clock.date()) => repository.insert({ id, kind: 'client', subject, expiresAt: null, createdAt });
 
   it('starts after the newest event, then applies each new event once', async () => {
-    await insert(1, 'before-start', new Date(Date.now() - 60_000));
+    await insert(1, 'before-start', new Date(clock.now() - 60_000));
     await feed.onApplicationBootstrap();
     await insert(2, 'second');
     await feed.poll();
@@ -43,14 +45,14 @@ describe('ChangeFeed', () => {
     await insert(5, 'committed first');
     await feed.poll();
     await insert(4, 'committed later');
-    await insert(3, 'long ago', new Date(Date.now() - 60_000));
+    await insert(3, 'long ago', new Date(clock.now() - 60_000));
     await feed.poll();
     expect(applied.map((event) => event.subject)).toEqual(['committed first', 'committed later']);
   });
 
   it('writes events in the caller transaction, and delivers them on this process when told to', async () => {
     await feed.onApplicationBootstrap();
-    const event: ChangeEvent = { kind: 'token-revoked', subject: 'jti-1', expiresAt: new Date(Date.now() + 60_000) };
+    const event: ChangeEvent = { kind: 'token-revoked', subject: 'jti-1', expiresAt: new Date(clock.now() + 60_000) };
     await expect(
       dataSource.transaction(async (manager) => {
         await feed.write(manager, [event]);
@@ -81,5 +83,25 @@ describe('ChangeFeed', () => {
     await insert(1, 'after the outage');
     await feed.poll();
     expect(applied.map((event) => event.subject)).toEqual(['after the outage']);
+  });
+
+  it('polls by itself every CHANGE_FEED_POLL_MS once started, and stops at shutdown', async () => {
+    // Only the interval timer is faked: the database calls keep their real promises.
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask', 'Date', 'performance', 'hrtime'] });
+    try {
+      const polls = jest.spyOn(feed, 'poll');
+      await feed.onApplicationBootstrap();
+      jest.advanceTimersByTime(59_999);
+      expect(polls).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(polls).toHaveBeenCalledTimes(1);
+      jest.advanceTimersByTime(120_000);
+      expect(polls).toHaveBeenCalledTimes(3);
+      await feed.onApplicationShutdown();
+      jest.advanceTimersByTime(600_000);
+      expect(polls).toHaveBeenCalledTimes(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, LessThan, type Repository } from 'typeorm';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { ChangeEventEntity } from './entities/change-event.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** What changed. Listeners only ever drop or add in-memory state, so applying an event twice is harmless. */
 export type ChangeKind = 'client' | 'organization' | 'project' | 'user' | 'token-revoked' | 'personal-access-token';
@@ -51,13 +52,16 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
   private watermark = 0;
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
-  private lastPrune = Date.now();
+  private lastPrune: number;
   private failing = false;
 
   constructor(
     @InjectRepository(ChangeEventEntity) private readonly repository: Repository<ChangeEventEntity>,
     private readonly config: GatehouseConfig,
-  ) {}
+    private readonly clock: Clock,
+  ) {
+    this.lastPrune = clock.now();
+  }
 
   subscribe(kind: ChangeKind, listener: Listener): void {
     this.listeners.set(kind, [...(this.listeners.get(kind) ?? []), listener]);
@@ -65,7 +69,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Records `events` in the caller's transaction; call `deliver` with them once it has committed. */
   async write(manager: EntityManager, events: readonly ChangeEvent[]): Promise<WrittenEvents> {
-    const createdAt = new Date();
+    const createdAt = this.clock.date();
     const ids: number[] = [];
     // One row at a time: a change announces one or two events, and only a single-row insert
     // reports its id the same way on SQLite and MariaDB.
@@ -108,7 +112,7 @@ export class ChangeFeed implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Applies the events written since the last poll (and within the look-back window), and deletes those past retention. */
   private async catchUp(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     try {
       const rows = await this.repository
         .createQueryBuilder('event')

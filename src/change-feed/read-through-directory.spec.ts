@@ -5,6 +5,7 @@ import { ChangeEventEntity } from './entities/change-event.entity.js';
 import { type GatehouseConfig } from '../config/gatehouse-config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
+import { ManualClock } from '../../test/support/clock.js';
 
 /** The cached directories' shape (common/cache), invalidated through the real change feed on an in-memory SQLite database. */
 describe('ReadThroughDirectory', () => {
@@ -13,14 +14,15 @@ describe('ReadThroughDirectory', () => {
   let loads: string[];
   let lookups: boolean[];
   let directory: ReadThroughDirectory<string>;
+  const clock = new ManualClock();
 
   beforeEach(async () => {
     dataSource = new DataSource({ ...dataSourceOptions('sqlite::memory:'), logger: undefined, logging: false, entities: [ChangeEventEntity], migrationsRun: true });
     await dataSource.initialize();
-    feed = new ChangeFeed(dataSource.getRepository(ChangeEventEntity), { changeFeedPollMs: 60_000 } as GatehouseConfig);
+    feed = new ChangeFeed(dataSource.getRepository(ChangeEventEntity), { changeFeedPollMs: 60_000 } as GatehouseConfig, clock);
     loads = [];
     lookups = [];
-    directory = new ReadThroughDirectory({ ttlMs: 60_000, maxEntries: 100, onLookup: (hit) => lookups.push(hit), feed, invalidateOn: { client: 'subject', organization: 'all' } });
+    directory = new ReadThroughDirectory({ ttlMs: 60_000, maxEntries: 100, onLookup: (hit) => lookups.push(hit), feed, clock, invalidateOn: { client: 'subject', organization: 'all' } });
   });
   afterEach(async () => {
     await feed.onApplicationShutdown();

@@ -8,6 +8,7 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type HeldInOrganization, OrganizationHolders } from '../organizations/organization-holders.js';
 import { scopesOfPermissions } from '../scopes/permissions.js';
+import { Clock } from '../common/clock.js';
 
 /** What authentication needs to know of a client, as read from the database. */
 export interface ClientRecord {
@@ -62,6 +63,7 @@ export class ClientDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
     holders: OrganizationHolders,
+    clock: Clock,
   ) {
     holders.register(this);
     this.cache = new ReadThroughDirectory({
@@ -69,6 +71,7 @@ export class ClientDirectory {
       maxEntries: 50_000,
       onLookup: metrics.cacheLookupRecorder('clients'),
       feed,
+      clock,
       // Deleting an organization deletes its clients.
       invalidateOn: { client: 'subject', organization: 'all' },
     });

@@ -18,6 +18,7 @@ import { NotBeforeDto } from '../common/dto/not-before.dto.js';
 import { type CreateClientDto } from './dto/create-client.dto.js';
 import { type UpdateClientDto } from './dto/update-client.dto.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** The rules of the client API. */
 @Injectable()
@@ -31,6 +32,7 @@ export class ClientsService {
     private readonly lockout: ClientLockout,
     private readonly unitOfWork: UnitOfWork,
     private readonly policy: AccessPolicy,
+    private readonly clock: Clock,
   ) {}
 
   async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
@@ -46,7 +48,7 @@ export class ClientsService {
     if (await this.repository.existsBy({ id })) throw new ConflictException(`A client with id ${id} exists already`);
     // A public client's empty hash matches no secret (see ClientSecretHasher.verify).
     const { secret, hash } = isPublic ? { secret: undefined, hash: '' } : this.hasher.generate();
-    const now = new Date();
+    const now = this.clock.date();
     const client = this.repository.create({
       id,
       organizationId,
@@ -137,7 +139,7 @@ export class ClientsService {
       ...(dto.policy_uri !== undefined && { policyUri: dto.policy_uri }),
       ...(dto.disabled !== undefined && { disabled: dto.disabled }),
       // Disabling refuses the client's tokens; re-enabling must not bring them back.
-      ...(dto.disabled === true && !client.disabled && { notBefore: new Date() }),
+      ...(dto.disabled === true && !client.disabled && { notBefore: this.clock.date() }),
     };
     const action = dto.disabled === true && !client.disabled ? 'client.disabled' : dto.disabled === false && client.disabled ? 'client.enabled' : 'client.updated';
     return ClientDto.from(await this.save(auth, client, changes, action, { ...dto }));
@@ -157,14 +159,14 @@ export class ClientsService {
     const client = await this.findChangeable(auth, id);
     if (client.isPublic) throw new ConflictException(`Client ${id} is public: it has no secret to regenerate`);
     const { secret, hash } = this.hasher.generate();
-    await this.save(auth, client, { secretHash: hash, ...(revokeTokens && { notBefore: new Date() }) }, 'client.secret_regenerated', { revoke_tokens: revokeTokens });
+    await this.save(auth, client, { secretHash: hash, ...(revokeTokens && { notBefore: this.clock.date() }) }, 'client.secret_regenerated', { revoke_tokens: revokeTokens });
     return { client_id: client.id, client_secret: secret };
   }
 
   /** Keycloak's "push not-before": every token the client holds now is refused, on every server process. */
   async pushNotBefore(auth: AuthContext, id: string): Promise<NotBeforeDto> {
     const client = await this.findChangeable(auth, id);
-    const notBefore = new Date();
+    const notBefore = this.clock.date();
     await this.save(auth, client, { notBefore }, 'client.not_before_pushed', { not_before: notBefore.toISOString() });
     return NotBeforeDto.of(notBefore);
   }
@@ -179,7 +181,7 @@ export class ClientsService {
 
   /** Writes `changes`, their audit event and the change-feed event that drops the client from every process's cache, in one transaction. */
   private async save(auth: AuthContext, client: OAuthClientEntity, changes: Partial<OAuthClientEntity>, action: string, details: Record<string, unknown>): Promise<OAuthClientEntity> {
-    const updated = { ...client, ...changes, updatedAt: new Date() };
+    const updated = { ...client, ...changes, updatedAt: this.clock.date() };
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(OAuthClientEntity, { id: client.id }, { ...changes, updatedAt: updated.updatedAt });
       await this.record(change, client, action, details);

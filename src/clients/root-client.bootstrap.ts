@@ -9,6 +9,7 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { defaultGrantTypes } from '../token-policy/token-policy.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * Makes the database's root client match the configuration at every start: the one from
@@ -26,6 +27,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
     private readonly hasher: ClientSecretHasher,
     private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -38,7 +40,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
     if (current?.id === configured.id) {
       if (!this.hasher.verify(configured.secret, current.secretHash)) {
         await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
-          await change.manager.update(OAuthClientEntity, { id: current.id }, { secretHash: this.hasher.hash(configured.secret), updatedAt: new Date() });
+          await change.manager.update(OAuthClientEntity, { id: current.id }, { secretHash: this.hasher.hash(configured.secret), updatedAt: this.clock.date() });
           await this.record(change, current.id, 'client.secret_regenerated', { by: 'OAUTH_ROOT_CLIENT_SECRET' });
         });
         this.logger.log('Root client secret changed to the configured one');
@@ -74,7 +76,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
   }
 
   private rootRow(id: string, secret: string): OAuthClientEntity {
-    const now = new Date();
+    const now = this.clock.date();
     return this.repository.create({
       id,
       organizationId: BUILT_IN_ORGANIZATION_ID,

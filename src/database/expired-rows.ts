@@ -13,7 +13,8 @@ export class ExpiredRows<Entity extends ObjectLiteral & { expiresAt: Date }> {
     private readonly keepMs = 0,
   ) {}
 
-  async prune(now = Date.now()): Promise<void> {
+  /** `now`: the application clock's epoch milliseconds. */
+  async prune(now: number): Promise<void> {
     if (now - this.lastRun < 60_000) return;
     this.lastRun = now;
     // Not through the UnitOfWork: rows no one can use any more, so nothing to audit or announce.

@@ -7,6 +7,13 @@ import { type DataSource, type EntityManager } from 'typeorm';
 const BUSY_TIMEOUT_MS = 5000;
 const BEGIN = 'BEGIN TRANSACTION';
 
+const queues = new WeakMap<DataSource, { waiting: number }>();
+
+/** How many of this process's transactions are waiting for their turn (0 on MariaDB): tests wait for a transaction to be blocked through it. */
+export function waitingSqliteTransactions(dataSource: DataSource): number {
+  return queues.get(dataSource)?.waiting ?? 0;
+}
+
 /**
  * SQLite through TypeORM has one connection per process, shared by every request: two
  * transactions begun at once would interleave on it (the second becoming a savepoint of the
@@ -26,9 +33,15 @@ export function serializeSqliteTransactions(dataSource: DataSource): void {
   const transaction = manager.transaction.bind(manager) as (...args: unknown[]) => Promise<unknown>;
   const inTransaction = new AsyncLocalStorage<true>();
   let previous: Promise<unknown> = Promise.resolve();
+  const queue = { waiting: 0 };
+  queues.set(dataSource, queue);
   manager.transaction = ((...args: unknown[]) => {
     if (inTransaction.getStore()) return transaction(...args);
-    const turn = previous.then(() => inTransaction.run(true, () => transaction(...args)));
+    queue.waiting += 1;
+    const turn = previous.then(() => {
+      queue.waiting -= 1;
+      return inTransaction.run(true, () => transaction(...args));
+    });
     previous = turn.then(
       () => undefined,
       () => undefined,
@@ -43,12 +56,13 @@ export function serializeSqliteTransactions(dataSource: DataSource): void {
     const statement = sql === BEGIN ? 'BEGIN IMMEDIATE TRANSACTION' : sql;
     // Only a statement that holds no lock yet may wait: BEGIN, or one outside any transaction.
     const mayWait = sql === BEGIN || !runner.isTransactionActive;
-    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    // Real elapsed time, not the application clock: this bounds how long we wait for another writer.
+    const deadline = performance.now() + BUSY_TIMEOUT_MS;
     for (;;) {
       try {
         return await query(statement, ...rest);
       } catch (error) {
-        if (!mayWait || !isBusy(error) || Date.now() > deadline) throw error;
+        if (!mayWait || !isBusy(error) || performance.now() > deadline) throw error;
         await delay(2 + Math.random() * 8);
       }
     }

@@ -3,15 +3,14 @@ import { promisify } from 'node:util';
 import { type SigningAlgorithm } from '../config/environment.js';
 
 /**
- * JWS compact serialization (RFC 7515) signed and verified with node:crypto directly. On this
- * machine that signs ES256 about 3.5x faster than jose's SignJWT and verifies 2x faster, and the
- * token endpoint and bearer guard do nothing else that is as expensive. jose still generates,
- * exports and fingerprints the keys.
+ * JWS compact serialization (RFC 7515) signed and verified with node:crypto directly: signing is
+ * several times cheaper than jose's SignJWT (bench/crypto.mjs measures both side by side; figures
+ * in bench/README.md), and the token endpoint and bearer guard do nothing else that is as
+ * expensive. jose still generates, exports and fingerprints the keys.
  *
  * Both run on libuv's thread pool (node:crypto's callback form), not on the event loop: the
  * signature is most of a token's CPU, and there it runs beside the request handling of the main
- * thread instead of in turn with it. Measured here: an ES256 signature costs the main thread
- * about 5 µs instead of about 30 (and more under load), for about 5 µs more CPU in all.
+ * thread instead of in turn with it, for a little more CPU in all.
  */
 const signOnThreadPool = promisify(sign);
 const verifyOnThreadPool = promisify(verify);

@@ -10,6 +10,7 @@ import { type SigningAlgorithm } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type DecodedJws, signCompactJws, verifyCompactJws } from './compact-jws.js';
 import { SigningKeyEntity } from './entities/signing-key.entity.js';
+import { Clock } from '../common/clock.js';
 
 interface LoadedKey {
   kid: string;
@@ -52,7 +53,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private keys = new Map<string, LoadedKey>();
   private signer: LoadedKey | undefined;
   /** When the last re-read started (whatever started it): the next one for an unknown kid waits for the interval to pass. */
-  private lastReloadStarted = 0;
+  private lastReloadStarted = -Infinity;
   /** The re-read that unknown kids are waiting for, not started yet. */
   private nextReload: Promise<void> | undefined;
   private reloadsStarted = 0;
@@ -63,6 +64,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(SigningKeyEntity) private readonly repository: Repository<SigningKeyEntity>,
     private readonly config: GatehouseConfig,
     private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -141,7 +143,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
-    const now = new Date();
+    const now = this.clock.date();
     const privatePem = await exportPKCS8(privateKey);
     await this.unitOfWork.run(actor, async ({ manager, audit }) => {
       await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: now });
@@ -166,7 +168,7 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
    */
   private reloadSoon(): Promise<void> {
     if (this.nextReload) return this.nextReload;
-    const next = delay(Math.max(0, this.lastReloadStarted + UNKNOWN_KID_RELOAD_INTERVAL_MS - Date.now())).then(() => {
+    const next = delay(Math.max(0, this.lastReloadStarted + UNKNOWN_KID_RELOAD_INTERVAL_MS - performance.now())).then(() => {
       this.nextReload = undefined;
       return this.reload();
     });
@@ -175,13 +177,14 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   }
 
   private async reload(): Promise<void> {
-    this.lastReloadStarted = Date.now();
+    // Real elapsed time, not the clock: this spaces out database reads, which a timer then waits for.
+    this.lastReloadStarted = performance.now();
     const sequence = ++this.reloadsStarted;
     const rows = await this.repository.find();
     // A slower re-read that started earlier (the timer's) must not undo what a later one found.
     if (sequence < this.reloadApplied) return;
     this.reloadApplied = sequence;
-    const publishedAfter = Date.now() - this.retentionMs();
+    const publishedAfter = this.clock.now() - this.retentionMs();
     const keys = new Map<string, LoadedKey>();
     for (const row of rows) {
       if (row.retiredAt && row.retiredAt.getTime() < publishedAfter) continue;

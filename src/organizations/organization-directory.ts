@@ -6,6 +6,7 @@ import { ReadThroughDirectory } from '../common/cache/read-through-directory.js'
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
+import { Clock } from '../common/clock.js';
 
 export interface OrganizationRecord {
   readonly id: string;
@@ -31,8 +32,9 @@ export class OrganizationDirectory {
     private readonly config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    private readonly clock: Clock,
   ) {
-    const options = { ttlMs: config.clientCacheTtlMs, maxEntries: 10_000, onLookup: metrics.cacheLookupRecorder('organizations'), feed, invalidateOn: { organization: 'all' } } as const;
+    const options = { ttlMs: config.clientCacheTtlMs, maxEntries: 10_000, onLookup: metrics.cacheLookupRecorder('organizations'), feed, clock, invalidateOn: { organization: 'all' } } as const;
     this.byId = new ReadThroughDirectory(options);
     this.byName = new ReadThroughDirectory(options);
   }

@@ -12,6 +12,7 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type CreateOrganizationDto, DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS, OrganizationDto, type UpdateOrganizationDto } from './dto/organization.dto.js';
 import { OrganizationEntity } from './entities/organization.entity.js';
 import { OrganizationHolders } from './organization-holders.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * Organizations. The root client sees and manages all of them; any other client sees only its
@@ -26,6 +27,7 @@ export class OrganizationsService {
     private readonly config: GatehouseConfig,
     private readonly policy: AccessPolicy,
     private readonly holders: OrganizationHolders,
+    private readonly clock: Clock,
   ) {}
 
   /** The organization named `name`, if the caller may see it; else 404. */
@@ -48,7 +50,7 @@ export class OrganizationsService {
   async create(auth: AuthContext, dto: CreateOrganizationDto): Promise<OrganizationDto> {
     this.policy.checkRoot(auth, 'creates organizations');
     if (await this.repository.existsBy({ name: dto.name })) throw new ConflictException(`An organization named ${dto.name} exists already`);
-    const now = new Date();
+    const now = this.clock.date();
     const organization = this.repository.create({
       id: randomUUID(),
       name: dto.name,
@@ -75,7 +77,7 @@ export class OrganizationsService {
       ...(dto.oauth_enabled !== undefined && { oauthEnabled: dto.oauth_enabled }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.require_project_scoped_tokens !== undefined && { requireProjectScopedTokens: dto.require_project_scoped_tokens }),
-      updatedAt: new Date(),
+      updatedAt: this.clock.date(),
     };
     if (organization.builtIn && changes.oauthEnabled === false) throw new ForbiddenException('OAuth cannot be disabled for the built-in organization: the root client lives there');
     // Turning OAuth off refuses every token of the organization, like a not-before push.
@@ -91,7 +93,7 @@ export class OrganizationsService {
   async pushNotBefore(auth: AuthContext, name: string): Promise<NotBeforeDto> {
     const organization = await this.resolve(auth, name);
     this.policy.checkActOnEveryone(auth, await this.everyoneIn(organization.id), "push this organization's not-before");
-    const notBefore = new Date();
+    const notBefore = this.clock.date();
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(OrganizationEntity, { id: organization.id }, { notBefore, updatedAt: notBefore });
       await this.record(change, organization, 'organization.not_before_pushed', { not_before: notBefore.toISOString() });

@@ -7,6 +7,7 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
 import { personalAccessTokenHash } from './personal-access-token-format.js';
+import { Clock } from '../common/clock.js';
 
 export interface PersonalAccessTokenRecord {
   readonly id: string;
@@ -31,12 +32,14 @@ export class PersonalAccessTokenDirectory {
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    private readonly clock: Clock,
   ) {
     this.cache = new ReadThroughDirectory({
       ttlMs: config.clientCacheTtlMs,
       maxEntries: 50_000,
       onLookup: metrics.cacheLookupRecorder('personal_access_tokens'),
       feed,
+      clock,
       invalidateOn: { 'personal-access-token': 'subject' },
     });
     // User and organization changes need no flush here: the verifier reads the user and the

@@ -11,6 +11,7 @@ import { roleIn, UserDirectory } from '../users/user-directory.js';
 import { userScopesOfRole } from '../scopes/permissions.js';
 import { type CreatePersonalAccessTokenDto, type CreatedPersonalAccessTokenDto, PersonalAccessTokenDto } from './dto/personal-access-token.dto.js';
 import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** Whose tokens: a user, and the organization to use when the request names none. */
 export interface TokenOwner {
@@ -36,6 +37,7 @@ export class PersonalAccessTokensService {
     private readonly organizations: OrganizationDirectory,
     private readonly unitOfWork: UnitOfWork,
     private readonly policy: AccessPolicy,
+    private readonly clock: Clock,
   ) {}
 
   async create(owner: TokenOwner, actor: Actor, dto: CreatePersonalAccessTokenDto): Promise<CreatedPersonalAccessTokenDto> {
@@ -45,7 +47,7 @@ export class PersonalAccessTokensService {
     if (role === undefined) throw new NotFoundException(`No organization named ${dto.organization}`);
     this.policy.checkGrantPersonalScopes(userScopesOfRole(role), dto.scopes, organization, owner.caller);
     const token = newPersonalAccessToken();
-    const now = new Date();
+    const now = this.clock.date();
     const row = this.repository.create({
       id: randomUUID(),
       userId: user.id,
@@ -77,7 +79,7 @@ export class PersonalAccessTokensService {
     if (!row) throw new NotFoundException(`No personal access token with id ${id}`);
     if (row.revokedAt) return;
     await this.unitOfWork.run(actor, async (change) => {
-      await change.manager.update(PersonalAccessTokenEntity, { id }, { revokedAt: new Date() });
+      await change.manager.update(PersonalAccessTokenEntity, { id }, { revokedAt: this.clock.date() });
       await change.audit({ action: 'personal_access_token.revoked', targetType: 'personal-access-token', targetId: id, organizationId: row.organizationId, details: { user_id: userId, name: row.name } });
       change.announce({ kind: 'personal-access-token', subject: row.tokenHash });
     });

@@ -9,6 +9,7 @@ import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { type BulkUpsertResultDto, PolicyDto, RuleDto, type UpsertPolicyDto, type UpsertRuleDto } from './dto/policy.dto.js';
 import { PolicyEntity } from './entities/policy.entity.js';
 import { RuleEntity } from './entities/rule.entity.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * Fides's policies and rules, the resources its seed client reads with `policy:read` and
@@ -24,6 +25,7 @@ export class PoliciesService {
     @InjectRepository(PolicyEntity) private readonly policies: Repository<PolicyEntity>,
     @InjectRepository(RuleEntity) private readonly rules: Repository<RuleEntity>,
     private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
   async listPolicies(auth: AuthContext, query: PageQueryDto): Promise<PageDto<PolicyDto>> {
@@ -90,7 +92,7 @@ export class PoliciesService {
 
   private upsertPolicy(auth: AuthContext, dto: UpsertPolicyDto): Promise<PolicyEntity> {
     return this.unitOfWork.run(actorOf(auth), async (change) => {
-      const now = new Date();
+      const now = this.clock.date();
       const existing = await change.manager.findOneBy(PolicyEntity, { organizationId: auth.organizationId, key: dto.key });
       const policy: PolicyEntity = existing
         ? { ...existing, name: dto.name, executionTimeframe: dto.execution_timeframe ?? existing.executionTimeframe, updatedAt: now }
@@ -107,7 +109,7 @@ export class PoliciesService {
     return this.unitOfWork.run(actorOf(auth), async (change) => {
       const policy = await change.manager.findOneBy(PolicyEntity, { organizationId: auth.organizationId, key: dto.policy_key });
       if (!policy) return { message: `No policy with key ${dto.policy_key}` };
-      const now = new Date();
+      const now = this.clock.date();
       const existing = await change.manager.findOneBy(RuleEntity, { organizationId: auth.organizationId, key: dto.key });
       const rule: RuleEntity = existing
         ? { ...existing, name: dto.name, actionType: dto.action_type, policyId: policy.id, updatedAt: now }

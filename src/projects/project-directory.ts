@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { ChangeFeed } from '../change-feed/change-feed.js';
+import { Clock } from '../common/clock.js';
 import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
@@ -19,12 +20,14 @@ export class ProjectDirectory {
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
+    clock: Clock,
   ) {
     this.cache = new ReadThroughDirectory({
       ttlMs: config.clientCacheTtlMs,
       maxEntries: 50_000,
       onLookup: metrics.cacheLookupRecorder('projects'),
       feed,
+      clock,
       // Deleting an organization deletes its projects.
       invalidateOn: { project: 'subject', organization: 'all' },
     });

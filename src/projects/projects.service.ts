@@ -10,6 +10,7 @@ import { OrganizationDirectory, type OrganizationRecord } from '../organizations
 import { type CreateProjectDto, ProjectDto, type UpdateProjectDto } from './dto/project.dto.js';
 import { ProjectEntity } from './entities/project.entity.js';
 import { ProjectDirectory } from './project-directory.js';
+import { Clock } from '../common/clock.js';
 
 /** Projects inside organizations, and the rule for reaching a project's resources with a token. */
 @Injectable()
@@ -20,6 +21,7 @@ export class ProjectsService {
     private readonly unitOfWork: UnitOfWork,
     private readonly policy: AccessPolicy,
     private readonly directory: ProjectDirectory,
+    private readonly clock: Clock,
   ) {}
 
   /** A project by id, through the ProjectDirectory cache. */
@@ -34,7 +36,7 @@ export class ProjectsService {
   }
 
   async create(auth: AuthContext, organization: OrganizationRecord, dto: CreateProjectDto): Promise<ProjectDto> {
-    const now = new Date();
+    const now = this.clock.date();
     const project = this.repository.create({ id: randomUUID(), organizationId: organization.id, name: dto.name, description: dto.description ?? null, createdAt: now, updatedAt: now });
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.insert(ProjectEntity, { ...project });
@@ -49,7 +51,7 @@ export class ProjectsService {
 
   async update(auth: AuthContext, organization: OrganizationRecord, id: string, dto: UpdateProjectDto): Promise<ProjectDto> {
     const project = await this.findIn(auth, organization, id);
-    const changes = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.description !== undefined && { description: dto.description }), updatedAt: new Date() };
+    const changes = { ...(dto.name !== undefined && { name: dto.name }), ...(dto.description !== undefined && { description: dto.description }), updatedAt: this.clock.date() };
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(ProjectEntity, { id }, changes);
       await this.record(change, project, 'project.updated', { ...dto });

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThan, type Repository } from 'typeorm';
 import { ChangeFeed } from '../change-feed/change-feed.js';
 import { RevokedTokenEntity } from './entities/revoked-token.entity.js';
+import { Clock } from '../common/clock.js';
 
 const PRUNE_EVERY_MS = 60_000;
 
@@ -22,6 +23,7 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @InjectRepository(RevokedTokenEntity) private readonly repository: Repository<RevokedTokenEntity>,
     feed: ChangeFeed,
+    private readonly clock: Clock,
   ) {
     feed.subscribe('token-revoked', (event) => this.add(event.subject, event.expiresAt));
   }
@@ -36,11 +38,11 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
 
   add(jti: string, expiresAt: Date | undefined): void {
     // Without a known expiry (never written so), keep it a day: longer than any token lives.
-    this.revoked.set(jti, expiresAt?.getTime() ?? Date.now() + 86_400_000);
+    this.revoked.set(jti, expiresAt?.getTime() ?? this.clock.now() + 86_400_000);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const rows = await this.repository.find({ select: { jti: true, expiresAt: true }, where: { expiresAt: MoreThan(new Date()) } });
+    const rows = await this.repository.find({ select: { jti: true, expiresAt: true }, where: { expiresAt: MoreThan(this.clock.date()) } });
     for (const row of rows) this.add(row.jti, row.expiresAt);
     this.timer = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
     this.timer.unref();
@@ -52,7 +54,7 @@ export class RevocationList implements OnApplicationBootstrap, OnApplicationShut
 
   /** Forgets tokens that have expired anyway, here and in the table (every process does it; deleting twice is harmless). */
   async prune(): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now();
     for (const [jti, expiresAt] of this.revoked) if (expiresAt <= now) this.revoked.delete(jti);
     try {
       // Not through the UnitOfWork: expired-row cleanup, nothing to audit or announce.

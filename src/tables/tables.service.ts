@@ -8,6 +8,7 @@ import { type AuthContext } from '../access/auth-context.js';
 import { ProjectsService } from '../projects/projects.service.js';
 import { type CreateTableDto, TableDto, type TableListDto } from './dto/table.dto.js';
 import { DataTableEntity } from './entities/data-table.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** Polaris's Tables API: the resource server that proves project-scoped tokens end to end. */
 @Injectable()
@@ -16,6 +17,7 @@ export class TablesService {
     @InjectRepository(DataTableEntity) private readonly repository: Repository<DataTableEntity>,
     private readonly projects: ProjectsService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
   async list(auth: AuthContext, projectId: string): Promise<TableListDto> {
@@ -36,7 +38,7 @@ export class TablesService {
       partitioningGranularity: dto.partitioningGranularity ?? 'day',
       schemaMode: dto.schemaMode ?? 'flexible',
       createdBy: auth.userId ?? auth.clientId,
-      createdAt: new Date(),
+      createdAt: this.clock.date(),
     });
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.

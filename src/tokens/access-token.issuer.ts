@@ -4,6 +4,7 @@ import { ACCESS_TOKEN_TYPE, GRANTED_BY_CLAIM, type ORGANIZATION_SUBJECT, type US
 import { type OrganizationRecord } from '../organizations/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
+import { Clock } from '../common/clock.js';
 
 export interface IssuedAccessToken {
   token: string;
@@ -18,6 +19,7 @@ export class AccessTokenIssuer {
   constructor(
     private readonly keys: SigningKeyService,
     private readonly config: GatehouseConfig,
+    private readonly clock: Clock,
   ) {}
 
   async issue(grant: {
@@ -35,7 +37,7 @@ export class AccessTokenIssuer {
     /** Epoch ms before which this token would count as revoked (its client's and organization's not-before). */
     notBefore: number;
   }): Promise<IssuedAccessToken> {
-    const nowMs = Date.now();
+    const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
     const exp = now + grant.lifespanSeconds;
     // Never before the not-before this process knows of, even if another server that pushed

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { type UserRecord } from '../users/user-directory.js';
 import { type SigningAlgorithm } from '../config/environment.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * The user's claims a set of scopes discloses (OpenID Connect Core §5.4), shared by the ID token
@@ -20,10 +21,13 @@ export function identityClaims(user: UserRecord, scopes: ReadonlySet<string> | r
 /** OpenID Connect ID tokens, signed with the same keys as access tokens (published in the JWKS). */
 @Injectable()
 export class IdTokenIssuer {
-  constructor(private readonly keys: SigningKeyService) {}
+  constructor(
+    private readonly keys: SigningKeyService,
+    private readonly clock: Clock,
+  ) {}
 
   issue(token: { issuer: string; clientId: string; user: UserRecord; scopes: readonly string[]; nonce: string | null; authTime: Date; accessToken: string; lifespanSeconds: number }): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now() / 1000);
     return this.keys.sign(
       (alg) => ({
         iss: token.issuer,

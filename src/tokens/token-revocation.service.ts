@@ -8,6 +8,7 @@ import { type ClientRecord } from '../clients/client-directory.js';
 import { UnsupportedTokenType } from '../common/errors/oauth-errors.js';
 import { isPersonalAccessToken } from '../personal-access-tokens/personal-access-token-format.js';
 import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * RFC 7009. A client revokes its own tokens (the root client any). The token's `jti` goes into
@@ -22,6 +23,7 @@ export class TokenRevocation {
     private readonly unitOfWork: UnitOfWork,
     private readonly refreshTokens: RefreshTokens,
     private readonly policy: AccessPolicy,
+    private readonly clock: Clock,
   ) {}
 
   async revoke(caller: ClientRecord, actor: Actor, token: string): Promise<void> {
@@ -40,7 +42,7 @@ export class TokenRevocation {
     this.policy.checkRevoke(caller, principal.clientId);
     const expiresAt = new Date((claims.exp as number) * 1000);
     await this.unitOfWork.run(actor, async (change) => {
-      await revokeAccessTokens(change, [{ jti: principal.tokenId, clientId: principal.clientId, organizationId: principal.organizationId, expiresAt }]);
+      await revokeAccessTokens(change, [{ jti: principal.tokenId, clientId: principal.clientId, organizationId: principal.organizationId, expiresAt }], this.clock.date());
       await change.audit({ action: 'token.revoked', targetType: 'token', targetId: principal.tokenId, organizationId: principal.organizationId, details: { client_id: principal.clientId } });
     });
   }

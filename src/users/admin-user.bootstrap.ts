@@ -9,6 +9,7 @@ import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UsersService } from './users.service.js';
+import { Clock } from '../common/clock.js';
 
 /**
  * The first person who can sign in: ADMIN_EMAIL / ADMIN_PASSWORD, an administer-account member
@@ -26,6 +27,7 @@ export class AdminUserBootstrap implements OnApplicationBootstrap {
     private readonly hasher: PasswordHasher,
     private readonly unitOfWork: UnitOfWork,
     private readonly config: GatehouseConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -39,7 +41,7 @@ export class AdminUserBootstrap implements OnApplicationBootstrap {
       return;
     }
     if (password !== undefined && !(await this.hasher.verify(password, existing.passwordHash))) {
-      const now = new Date();
+      const now = this.clock.date();
       await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
         await change.manager.update(UserEntity, { id: existing.id }, { passwordHash: await this.hasher.hash(password), notBefore: now, updatedAt: now });
         await change.audit({ action: 'user.updated', targetType: 'user', targetId: existing.id, organizationId: BUILT_IN_ORGANIZATION_ID, details: { password_changed: true, by: 'ADMIN_PASSWORD' } });

@@ -12,9 +12,9 @@ const KEY_LENGTH = 32;
 
 /**
  * scrypt runs on libuv's thread pool (UV_THREADPOOL_SIZE threads, 4 unless set), which also signs
- * every token (see compact-jws.ts). Each derivation holds a thread for about a tenth of a second:
- * unbounded, a burst of eight sign-ins held every thread and token requests waited 560 ms for a
- * signature (0.13 ms otherwise). At most half the pool derives at once; further sign-ins wait
+ * every token (see compact-jws.ts). Each derivation holds a thread for a long time next to a
+ * signature: unbounded, a burst of sign-ins held every thread and token requests waited behind
+ * it (figures in bench/README.md). At most half the pool derives at once; further sign-ins wait
  * their turn here, where they cost nothing but time.
  */
 export const scryptDerivations = pLimit(Math.max(1, Math.floor((Number(process.env.UV_THREADPOOL_SIZE) || 4) / 2)));

@@ -9,6 +9,7 @@ import { type HeldInOrganization, OrganizationHolders } from '../organizations/o
 import { apiScopesOfRole, MEMBER_ROLE } from '../scopes/permissions.js';
 import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
+import { Clock } from '../common/clock.js';
 
 /** What the bearer guard and the authorization endpoint need to know of a user. */
 export interface UserRecord {
@@ -43,6 +44,7 @@ export class UserDirectory {
     metrics: MetricsService,
     feed: ChangeFeed,
     holders: OrganizationHolders,
+    clock: Clock,
   ) {
     holders.register(this);
     this.cache = new ReadThroughDirectory({
@@ -50,6 +52,7 @@ export class UserDirectory {
       maxEntries: 50_000,
       onLookup: metrics.cacheLookupRecorder('users'),
       feed,
+      clock,
       // Deleting an organization deletes its memberships.
       invalidateOn: { user: 'subject', organization: 'all' },
     });

@@ -16,6 +16,7 @@ import { type CreateUserDto, type UpdateUserDto, UserDto } from './dto/user.dto.
 import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
+import { Clock } from '../common/clock.js';
 
 /** Emails are stored, looked up, locked out and compared in one form: see canonicalEmail. */
 export function normalizeEmail(email: string): string {
@@ -38,6 +39,7 @@ export class UsersService {
     private readonly lockout: UserSignInLockout,
     private readonly policy: AccessPolicy,
     private readonly directory: UserDirectory,
+    private readonly clock: Clock,
   ) {}
 
   async create(auth: AuthContext, dto: CreateUserDto): Promise<UserDto> {
@@ -60,7 +62,7 @@ export class UsersService {
     organizationId: string,
     role: string,
   ): Promise<{ account: UserEntity; membership: MembershipEntity }> {
-    const now = new Date();
+    const now = this.clock.date();
     const account = this.users.create({
       id: randomUUID(),
       email: fields.email,
@@ -136,7 +138,7 @@ export class UsersService {
     if (membership) this.checkActOn(auth, membership);
     if (dto.role !== undefined) this.policy.checkGrantRole(auth, dto.role);
     if (dto.name !== undefined || dto.password !== undefined || dto.disabled !== undefined) await this.checkAccountChange(auth, user.id);
-    const now = new Date();
+    const now = this.clock.date();
     const endsSessions = dto.password !== undefined || (dto.disabled === true && !user.disabled);
     const changes: Partial<UserEntity> = {
       ...(dto.name !== undefined && { name: dto.name }),
@@ -167,7 +169,7 @@ export class UsersService {
     if (existing) this.checkActOn(auth, existing);
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       if (existing) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: organization.id }, { role });
-      else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, createdAt: new Date() });
+      else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, createdAt: this.clock.date() });
       await this.record(change, user.id, organization.id, existing ? 'user.role_changed' : 'user.membership_added', { organization: organization.name, role, ...(existing && { previous_role: existing.role }) });
     });
     return this.get(auth, id);

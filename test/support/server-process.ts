@@ -11,6 +11,8 @@ export interface ServerProcess {
   /** Resolves with the port once the server listens, rejects if it exits first. */
   listening: Promise<number>;
   exited: Promise<number | null>;
+  /** Resolves once stdout matches `pattern` (at once if it already does); rejects if the process exits first. */
+  output: (pattern: RegExp) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -41,12 +43,24 @@ export function runServer(env: Record<string, string>): ServerProcess {
     });
   });
   listening.catch(() => undefined);
+  const output = (pattern: RegExp) =>
+    new Promise<void>((resolveOutput, reject) => {
+      const check = () => {
+        if (!pattern.test(stdout)) return;
+        child.stdout!.off('data', check);
+        resolveOutput();
+      };
+      child.stdout!.on('data', check);
+      void exited.then((code) => reject(new Error(`server exited with ${code} before printing ${pattern}:\n${stdout}\n${stderr}`)));
+      check();
+    });
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
     listening,
     exited,
+    output,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -1,14 +1,17 @@
 import { describe, expect, it, jest } from '@jest/globals';
+import { ManualClock } from '../../../test/support/clock.js';
 import { ReadThroughCache } from './read-through-cache.js';
 
 describe('ReadThroughCache', () => {
   it('loads once and serves from memory until the TTL passes', async () => {
-    const cache = new ReadThroughCache<string>(50, 10);
+    const clock = new ManualClock();
+    const cache = new ReadThroughCache<string>(50, 10, undefined, undefined, clock);
     const load = jest.fn(async () => 'value');
     expect(await cache.get('k', load)).toBe('value');
+    clock.advance(49);
     expect(await cache.get('k', load)).toBe('value');
     expect(load).toHaveBeenCalledTimes(1);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    clock.advance(1);
     await cache.get('k', load);
     expect(load).toHaveBeenCalledTimes(2);
   });
@@ -58,15 +61,19 @@ describe('ReadThroughCache', () => {
   });
 
   it('serves an expired entry while reloading fails, within staleIfErrorMs, and never an invalidated one', async () => {
-    const cache = new ReadThroughCache<string>(10, 10, undefined, 200);
+    const clock = new ManualClock();
+    const cache = new ReadThroughCache<string>(10, 10, undefined, 200, clock);
     expect(await cache.get('k', async () => 'before the outage')).toBe('before the outage');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    clock.advance(10);
     const down = async (): Promise<string> => {
       throw Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     };
     expect(await cache.get('k', down)).toBe('before the outage');
     await expect(cache.get('never-seen', down)).rejects.toThrow('ECONNREFUSED');
-    await new Promise((resolve) => setTimeout(resolve, 220));
+    // The entry expired at 10 ms: it may be served until 10 + 200 ms, not from then on.
+    clock.advance(199);
+    expect(await cache.get('k', down)).toBe('before the outage');
+    clock.advance(1);
     await expect(cache.get('k', down)).rejects.toThrow('ECONNREFUSED');
 
     await cache.get('j', async () => 'old');

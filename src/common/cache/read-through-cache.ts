@@ -1,3 +1,5 @@
+import { Clock } from '../clock.js';
+
 /**
  * A bounded in-memory cache in front of a loader, for the records the token endpoint and the
  * bearer guard read on every request. Entries live `ttlMs`; absent records (`undefined`) are
@@ -19,11 +21,13 @@ export class ReadThroughCache<V> {
     /** Told of every lookup, hit or miss (for the metrics). */
     private readonly onLookup: (hit: boolean) => void = () => undefined,
     private readonly staleIfErrorMs = 60 * 60_000,
+    /** Pass the application's clock; the default reads the system time (for callers outside Nest). */
+    private readonly clock: Clock = new Clock(),
   ) {}
 
   async get(key: string, load: () => Promise<V | undefined>): Promise<V | undefined> {
     const cached = this.entries.get(key);
-    const hit = cached !== undefined && cached.expiresAt > Date.now();
+    const hit = cached !== undefined && cached.expiresAt > this.clock.now();
     this.onLookup(hit);
     if (hit) return cached.value;
     let pending = this.loading.get(key);
@@ -37,7 +41,7 @@ export class ReadThroughCache<V> {
           },
           (error: unknown) => {
             const stale = this.entries.get(key);
-            if (stale && generation === this.generation && Date.now() < stale.expiresAt + this.staleIfErrorMs) return stale.value;
+            if (stale && generation === this.generation && this.clock.now() < stale.expiresAt + this.staleIfErrorMs) return stale.value;
             throw error;
           },
         )
@@ -60,6 +64,6 @@ export class ReadThroughCache<V> {
 
   private store(key: string, value: V | undefined): void {
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expiresAt: Date.now() + this.ttlMs });
+    this.entries.set(key, { value, expiresAt: this.clock.now() + this.ttlMs });
   }
 }

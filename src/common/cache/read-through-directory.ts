@@ -1,3 +1,4 @@
+import { type Clock } from '../clock.js';
 import { ReadThroughCache } from './read-through-cache.js';
 
 /** The part of the change feed a directory listens to (structural, so that common/ depends on no module). */
@@ -14,6 +15,8 @@ export interface ReadThroughDirectoryOptions<K extends string> {
   /** Told of every lookup, hit or miss (`MetricsService.cacheLookupRecorder(name)`). */
   readonly onLookup: (hit: boolean) => void;
   readonly feed: ChangeSubscriber<K>;
+  /** The application's clock, which sets the entries' expiry (tests move it on instead of sleeping). */
+  readonly clock: Clock;
   /** For each change kind that makes entries stale, what it drops. */
   readonly invalidateOn: Readonly<Partial<Record<K, Invalidation>>>;
 }
@@ -28,7 +31,7 @@ export class ReadThroughDirectory<V, K extends string = string> {
   private readonly cache: ReadThroughCache<V>;
 
   constructor(options: ReadThroughDirectoryOptions<K>) {
-    this.cache = new ReadThroughCache<V>(options.ttlMs, options.maxEntries, options.onLookup);
+    this.cache = new ReadThroughCache<V>(options.ttlMs, options.maxEntries, options.onLookup, undefined, options.clock);
     for (const [kind, invalidation] of Object.entries(options.invalidateOn) as [K, Invalidation][]) {
       options.feed.subscribe(kind, invalidation === 'all' ? () => this.invalidateAll() : (event) => this.invalidate(event.subject));
     }

@@ -29,6 +29,7 @@ export class OrganizationsAndProjects1763900000000 implements MigrationInterface
       }),
     );
     // Plain SQL with `?` placeholders and a UTC timestamp string: the same statement on both engines.
+    // The system time, not the Clock: migrations also run from the TypeORM CLI, outside the application.
     const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
     // Clients of the built-in organization predate projects: its organization tokens keep working
     // (require_project_scoped_tokens = 0).

@@ -10,6 +10,7 @@ import { UserTokens } from '../user-tokens.js';
 import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
 
 type Optional = 'redirect_uri' | 'code_verifier';
+import { Clock } from '../../common/clock.js';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §4.1.3, RFC 7636 §4.5). */
 export const parameters: GrantParameters<'code', Optional> = { required: ['code'], optional: ['redirect_uri', 'code_verifier'] };
@@ -37,6 +38,7 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
     private readonly refreshTokens: RefreshTokens,
     private readonly userTokens: UserTokens,
     private readonly unitOfWork: UnitOfWork,
+    private readonly clock: Clock,
   ) {}
 
   async handle({ client, organization, issuer, params }: GrantContext<'code', Optional>): Promise<IssuedTokens> {
@@ -48,7 +50,7 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
       await this.refreshTokens.revokeFamily(code.codeHash, actor, 'authorization_code.replayed');
       throw new InvalidGrant(REPLAYED);
     }
-    if (code.expiresAt.getTime() <= Date.now()) throw new InvalidGrant('The authorization code is invalid or has expired');
+    if (code.expiresAt.getTime() <= this.clock.now()) throw new InvalidGrant('The authorization code is invalid or has expired');
     const redirectUri = params.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
     if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     this.checkVerifier(code.codeChallenge, params.code_verifier);

@@ -1,0 +1,29 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { type DataSource } from 'typeorm';
+import { waitingSqliteTransactions } from '../../src/database/sqlite-transactions.js';
+import { isMariaDb } from './test-app.js';
+
+/**
+ * Resolves once some transaction on `dataSource` is blocked behind another: on MariaDB a
+ * transaction in LOCK WAIT (InnoDB's own view), on SQLite one queued behind the open transaction
+ * (the serializer's queue, src/database/sqlite-transactions.ts). Checked at every turn of the
+ * event loop, not after a guessed delay; fails after `timeoutMs` rather than hanging the suite.
+ * Stops looking (and resolves) once `signal` is aborted, for a caller that raced it with another event.
+ */
+export async function untilBlocked(dataSource: DataSource, signal?: AbortSignal, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (signal?.aborted) return;
+    if (isMariaDb()) {
+      // Of this database only: other databases on the same server may have lock waits of their own.
+      const [row] = (await dataSource.query(
+        "SELECT COUNT(*) AS waiting FROM information_schema.INNODB_TRX trx JOIN information_schema.PROCESSLIST process ON process.ID = trx.trx_mysql_thread_id WHERE trx.trx_state = 'LOCK WAIT' AND process.DB = DATABASE()",
+      )) as { waiting: number | string }[];
+      if (Number(row?.waiting) > 0) return;
+    } else if (waitingSqliteTransactions(dataSource) > 0) {
+      return;
+    }
+    if (performance.now() > deadline) throw new Error(`no transaction became blocked within ${timeoutMs} ms`);
+    await nextTurn();
+  }
+}
