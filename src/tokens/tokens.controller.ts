@@ -25,7 +25,7 @@ export class TokensController {
     summary: 'Get an access token (client credentials grant)',
     description: 'Client credentials go in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2.',
   })
-  @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type` or `invalid_scope`' })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type`, `invalid_scope`, or `unauthorized_client` (a grant type not among the client\'s `grant_types`)' })
   async token(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams): Promise<TokenResponseDto> {
     return (await this.tokens.exchange(client, params)).response;
   }
