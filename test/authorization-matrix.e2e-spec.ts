@@ -309,5 +309,6 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
       }
     }
     expect(mismatches).toEqual([]);
-  });
+    // Some thousand requests, each target made afresh: well over jest's default on a loaded machine.
+  }, 180_000);
 });
