@@ -75,4 +75,17 @@ describe('consent revocation', () => {
     const refreshed = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'refresh_token', client_id: app, refresh_token: tokens.refresh_token });
     expect(refreshed.body.error).toBe('invalid_grant');
   });
+
+  it('also ends the authorization codes issued under the consent and not yet redeemed', async () => {
+    const browser = new Browser(gatehouse);
+    const { verifier, challenge } = pkce();
+    const back = await browser.authorizeAndDecide({ response_type: 'code', client_id: app, scope: 'openid email', code_challenge: challenge, code_challenge_method: 'S256' });
+    const code = location(back).searchParams.get('code')!;
+    const page = await browser.agent.get('/oauth2/account');
+    expect((await browser.agent.post('/oauth2/account/consents/revoke').type('form').send({ csrf_token: hiddenFields(page.text).csrf_token, client_id: app })).status).toBe(303);
+    // The code was issued before the user took the consent back: redeeming it now would bring the access back.
+    const redeemed = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'authorization_code', client_id: app, code, code_verifier: verifier });
+    expect(redeemed.status).toBe(400);
+    expect(redeemed.body.error).toBe('invalid_grant');
+  });
 });

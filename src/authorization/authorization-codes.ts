@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, type Repository } from 'typeorm';
-import { UnitOfWork } from '../audit/unit-of-work.js';
+import { type Change, UnitOfWork } from '../audit/unit-of-work.js';
 import { ExpiredRows } from '../database/expired-rows.js';
 import { AuthorizationCodeEntity, type SubjectType } from './entities/authorization-code.entity.js';
 import { Clock } from '../common/clock.js';
@@ -71,6 +71,15 @@ export class AuthorizationCodes {
    * Consumes the code in the caller's transaction (the one that issues its tokens), once every
    * check has passed: false if a concurrent redemption consumed it first.
    */
+  /**
+   * Ends the codes issued to `clientId` for `userId` and not yet redeemed, in the caller's unit of
+   * work: the user took back their consent, and a code from before must not bring the access back.
+   * Redeemed ones stay, so that a replay is still recognised as one.
+   */
+  async endUnredeemed(change: Change, userId: string, clientId: string): Promise<void> {
+    await change.manager.delete(AuthorizationCodeEntity, { userId, clientId, consumedAt: IsNull() });
+  }
+
   async consume(manager: EntityManager, code: AuthorizationCodeEntity): Promise<boolean> {
     const result = await manager.update(AuthorizationCodeEntity, { codeHash: code.codeHash, consumedAt: IsNull() }, { consumedAt: this.clock.date() });
     return result.affected === 1;

@@ -6,6 +6,7 @@ import { UnitOfWork } from '../audit/unit-of-work.js';
 import { ClientDirectory } from '../clients/client-directory.js';
 import { retryOnDeadlock } from '../database/deadlock-retry.js';
 import { ConsentEntity } from './entities/consent.entity.js';
+import { AuthorizationCodes } from './authorization-codes.js';
 import { RefreshTokens } from './refresh-tokens.js';
 import { Clock } from '../common/clock.js';
 
@@ -23,6 +24,7 @@ export class Consents {
     @InjectRepository(ConsentEntity) private readonly repository: Repository<ConsentEntity>,
     private readonly clients: ClientDirectory,
     private readonly refreshTokens: RefreshTokens,
+    private readonly codes: AuthorizationCodes,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
@@ -51,8 +53,9 @@ export class Consents {
   }
 
   /**
-   * The user takes back what they allowed a client: the consent goes, and so do the refresh
-   * tokens (and their access tokens) the client holds for them, on every server process. One
+   * The user takes back what they allowed a client: the consent goes, and so do the codes not yet
+   * redeemed and the refresh tokens (and their access tokens) the client holds for them, on every
+   * server process. One
    * unit of work: a failure part way leaves the consent and every token as they were.
    */
   async revoke(userId: string, clientId: string, actor: Actor): Promise<boolean> {
@@ -60,6 +63,9 @@ export class Consents {
     const organizationId = (await this.clients.find(clientId))?.organizationId ?? null;
     return retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async (change) => {
+        // First, and a locking write: a redemption of one of these codes in progress finishes before
+        // the reads below, so that the token family it issues is among those revoked.
+        await this.codes.endUnredeemed(change, userId, clientId);
         const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
         if (!existing) return false;
         // A concurrent revocation that deleted it first has done (or is doing) the rest.
