@@ -20,7 +20,7 @@ const LAYERS = {
   config: ['common'],
   database: ['common', 'config'],
   'change-feed': ['common', 'config', 'database'],
-  health: ['common', 'config', 'database'],
+  health: ['common', 'config', 'database', 'access'],
   scopes: ['common'],
   access: ['common', 'scopes'],
   metrics: ['common', 'scopes', 'access'],

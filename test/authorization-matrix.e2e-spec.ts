@@ -164,6 +164,42 @@ const ADMINISTER_ACCOUNT = PERMISSIONS.find((permission) => permission.name === 
 const POLICY_SCOPES = ['policy:read', 'policy:create_or_update', 'rule:read', 'rule:create_or_update'];
 const PROJECT_TOKEN_SCOPES = [...ADMINISTER_ACCOUNT, ...POLICY_SCOPES, 'table:read', 'table:write'];
 
+/** Every route outside the matrix: `public` (anyone), `client` (its own credentials, OAuth endpoints), `session` (the browser's sign-in). */
+const UNGUARDED_ROUTES: string[] = [
+  'GET /.well-known/jwks.json public',
+  'GET /.well-known/oauth-authorization-server public',
+  'GET /.well-known/openid-configuration public',
+  'GET /auth/realms/:realm/.well-known/openid-configuration public',
+  'GET /auth/realms/:realm/protocol/openid-connect/auth session',
+  'GET /auth/realms/:realm/protocol/openid-connect/certs public',
+  'GET /health public',
+  'GET /health/live public',
+  'GET /health/ready public',
+  'GET /oauth2/account session',
+  'GET /oauth2/authorize session',
+  'GET /oauth2/sign-in public',
+  'GET /realms/:realm/.well-known/openid-configuration public',
+  'GET /realms/:realm/protocol/openid-connect/auth session',
+  'GET /realms/:realm/protocol/openid-connect/certs public',
+  'POST /api/v1/oauth/introspect client',
+  'POST /api/v1/oauth/revoke client',
+  'POST /api/v1/oauth/token client',
+  'POST /auth/realms/:realm/protocol/openid-connect/auth session',
+  'POST /auth/realms/:realm/protocol/openid-connect/revoke client',
+  'POST /auth/realms/:realm/protocol/openid-connect/token client',
+  'POST /auth/realms/:realm/protocol/openid-connect/token/introspect client',
+  'POST /oauth2/account/consents/revoke session',
+  'POST /oauth2/account/tokens session',
+  'POST /oauth2/account/tokens/revoke session',
+  'POST /oauth2/authorize session',
+  'POST /oauth2/sign-in public',
+  'POST /oauth2/sign-out session',
+  'POST /realms/:realm/protocol/openid-connect/auth session',
+  'POST /realms/:realm/protocol/openid-connect/revoke client',
+  'POST /realms/:realm/protocol/openid-connect/token client',
+  'POST /realms/:realm/protocol/openid-connect/token/introspect client',
+];
+
 describe('the authorization matrix: every guarded route, every kind of caller, every kind of target', () => {
   let gatehouse: TestApp;
   let root: string;
@@ -281,6 +317,16 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
     expect(routes.length).toBeGreaterThan(40);
     expect(Object.keys(MATRIX).sort()).toEqual([...new Set(routes)].sort());
     for (const row of Object.values(MATRIX)) for (const principal of PRINCIPALS) expect(row.expect[principal].split(' ')).toHaveLength(TARGETS[row.target].length);
+  });
+
+  it('names every route that takes no bearer token, with how it checks its caller instead', () => {
+    const unguarded = gatehouse.app
+      .get(ScopeRegistry)
+      .declaredRoutes()
+      .filter((route) => route.access.kind !== 'bearer')
+      .flatMap((route) => route.paths.map((path) => `${route.method} ${path} ${route.access.kind}`));
+    // A new route that anyone, any client or any browser session may call is a decision: it is made here too.
+    expect([...new Set(unguarded)].sort()).toEqual(UNGUARDED_ROUTES);
   });
 
   it('answers each cell with the status its row states', async () => {

@@ -3,6 +3,7 @@ import { ApiForbiddenResponse, ApiOAuth2, ApiUnauthorizedResponse } from '@nestj
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { type RouteRule } from './access-rule.js';
 import { REQUIRED_SCOPE, ROUTE_RULE } from './required-scope.js';
+import { declareAccess } from './route-access.js';
 
 /** Name of the OAuth2 security scheme in the OpenAPI document. */
 export const OAUTH2_SECURITY_SCHEME = 'oauth2';
@@ -18,6 +19,7 @@ export function Authenticated(options: RouteRule): MethodDecorator & ClassDecora
   return applyDecorators(
     SetMetadata(REQUIRED_SCOPE, options.scope),
     SetMetadata(ROUTE_RULE, { scope: options.scope, reach: options.reach } satisfies RouteRule),
+    declareAccess({ kind: 'bearer' }),
     ApiOAuth2([options.scope.name], OAUTH2_SECURITY_SCHEME),
     ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'Missing, invalid or expired access token (`WWW-Authenticate: Bearer`)' }),
     ApiForbiddenResponse({

@@ -3,6 +3,7 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { type RouteRule } from './access-rule.js';
 import { REQUIRED_SCOPE, ROUTE_RULE } from './required-scope.js';
+import { ROUTE_ACCESS, type RouteAccess } from './route-access.js';
 import { IDENTITY_SCOPES } from '../scopes/identity.scopes.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { checkPermissionScopes } from '../scopes/permissions.js';
@@ -20,10 +21,18 @@ export interface GuardedRoute {
   readonly rule: RouteRule;
 }
 
+/** Any route, with how it authenticates its caller. */
+export interface DeclaredRoute {
+  readonly method: string;
+  readonly paths: readonly string[];
+  readonly access: RouteAccess;
+}
+
 @Injectable()
 export class ScopeRegistry implements OnModuleInit {
   private scopes = new Map<string, ScopeDefinition>();
   private guarded: GuardedRoute[] = [];
+  private declared: DeclaredRoute[] = [];
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -34,6 +43,8 @@ export class ScopeRegistry implements OnModuleInit {
   onModuleInit(): void {
     const found = new Map<string, ScopeDefinition>(IDENTITY_SCOPES.map((scope) => [scope.name, scope]));
     const guarded: GuardedRoute[] = [];
+    const declared: DeclaredRoute[] = [];
+    const undeclared: string[] = [];
     for (const wrapper of this.discovery.getControllers()) {
       const prototype = wrapper.metatype?.prototype as Record<string, unknown> | undefined;
       if (!prototype) continue;
@@ -42,21 +53,37 @@ export class ScopeRegistry implements OnModuleInit {
         const handler = prototype[method] as () => unknown;
         const scope = this.reflector.get<ScopeDefinition | undefined>(REQUIRED_SCOPE, handler);
         if (scope) found.set(scope.name, scope);
+        const routePaths = this.reflector.get<string | string[] | undefined>(PATH_METADATA, handler);
+        // Not a route: a helper method of the controller.
+        if (routePaths === undefined) continue;
+        const paths = asList(routePaths);
+        const requestMethod = RequestMethod[this.reflector.get<RequestMethod>(METHOD_METADATA, handler)];
+        const fullPaths = prefixes.flatMap((prefix) => paths.map((path) => joinPath(prefix, path)));
+        const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, handler) ?? this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, wrapper.metatype as () => unknown);
+        if (access) declared.push({ method: requestMethod, paths: fullPaths, access });
+        else undeclared.push(`${requestMethod} ${fullPaths.join(', ')} (${wrapper.name}.${method})`);
         const rule = this.reflector.get<RouteRule | undefined>(ROUTE_RULE, handler);
         if (!rule) continue;
-        const paths = asList(this.reflector.get<string | string[] | undefined>(PATH_METADATA, handler));
-        const requestMethod = RequestMethod[this.reflector.get<RequestMethod>(METHOD_METADATA, handler)];
         guarded.push({ method: requestMethod, paths: prefixes.flatMap((prefix) => paths.map((path) => joinPath(prefix, path))), rule });
       }
     }
+    if (undeclared.length > 0) {
+      throw new Error(`Routes that declare no access (mark each @Authenticated, @ClientAuthenticatedEndpoint, @SessionRoute or @PublicRoute): ${undeclared.join('; ')}`);
+    }
     this.scopes = new Map([...found.entries()].sort(([a], [b]) => a.localeCompare(b)));
     this.guarded = guarded;
+    this.declared = declared;
     checkPermissionScopes(this.scopes);
   }
 
   /** Every route behind `@Authenticated`, with its rule: what the authorization matrix test walks. */
   routes(): readonly GuardedRoute[] {
     return this.guarded;
+  }
+
+  /** Every route, with how it authenticates its caller. */
+  declaredRoutes(): readonly DeclaredRoute[] {
+    return this.declared;
   }
 
   all(): ScopeDefinition[] {

@@ -14,6 +14,7 @@ import { PersonalAccessTokensService } from '../personal-access-tokens/personal-
 import { type BrowserSession, BrowserSessions } from './browser-sessions.js';
 import { Consents } from './consents.js';
 import { accountPage } from './pages.js';
+import { SessionRoute } from '../access/route-access.js';
 
 const ACCOUNT_PATH = '/oauth2/account';
 type Form = Record<string, unknown>;
@@ -21,6 +22,7 @@ type Form = Record<string, unknown>;
 /** The signed-in user's own page: apps they allowed (revocable) and personal access tokens. */
 @ApiExcludeController()
 @Controller()
+@SessionRoute('The signed-in user\'s own account page: it shows and changes nothing without a sign-in session, and every POST checks the session-bound CSRF token')
 export class AccountController {
   constructor(
     private readonly sessions: BrowserSessions,

@@ -14,6 +14,7 @@ import { AuthorizationService } from './authorization.service.js';
 import { BrowserSessions } from './browser-sessions.js';
 import { ClientPresentation } from './client-presentation.js';
 import { consentPage, messagePage, signInPage } from './pages.js';
+import { PublicRoute, SessionRoute } from '../access/route-access.js';
 
 export const AUTHORIZATION_ENDPOINT_PATH = '/oauth2/authorize';
 export const SIGN_IN_PATH = '/oauth2/sign-in';
@@ -41,6 +42,7 @@ export class AuthorizationController {
   ) {}
 
   @Get([AUTHORIZATION_ENDPOINT_PATH, ...REALM_AUTHORIZATION_PATHS])
+  @SessionRoute('The authorization endpoint: without a sign-in session it sends the browser to sign in; the consent it records is the session user\'s')
   @RouteConfig(PAGE_ENDPOINT)
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query() query: Form, @Param('realm') realm?: string): Promise<void> {
     const authorization = await this.requests.parse(query, realm);
@@ -51,6 +53,7 @@ export class AuthorizationController {
   }
 
   @Post([AUTHORIZATION_ENDPOINT_PATH, ...REALM_AUTHORIZATION_PATHS])
+  @SessionRoute('The consent form\'s answer: the session user\'s decision, with the session-bound CSRF token')
   @RouteConfig(PAGE_ENDPOINT)
   async decide(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form, @Param('realm') realm?: string): Promise<void> {
     this.sessions.checkCsrf(request, form?.csrf_token);
@@ -63,6 +66,7 @@ export class AuthorizationController {
   }
 
   @Get(SIGN_IN_PATH)
+  @PublicRoute('The sign-in form: anyone may be shown it')
   @RouteConfig(PAGE_ENDPOINT)
   signInForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): void {
     const target = this.returnTo(returnTo);
@@ -70,6 +74,7 @@ export class AuthorizationController {
   }
 
   @Post(SIGN_IN_PATH)
+  @PublicRoute('Signing in: checked by email and password, rate-limited and locked out after repeated failures, with the CSRF token of the form')
   @RouteConfig({ ...PAGE_ENDPOINT, ...SIGN_IN_RATE_LIMITED })
   async signIn(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
     this.sessions.checkCsrf(request, form?.csrf_token);
@@ -95,6 +100,7 @@ export class AuthorizationController {
   }
 
   @Post('/oauth2/sign-out')
+  @SessionRoute('Ends the caller\'s own sign-in session, with its CSRF token')
   @RouteConfig(PAGE_ENDPOINT)
   async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
     this.sessions.checkCsrf(request, form?.csrf_token);

@@ -2,10 +2,12 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Readiness } from './readiness.js';
+import { PublicRoute } from '../access/route-access.js';
 
 /** Liveness and readiness for load balancers and orchestrators. */
 @ApiTags('health')
 @Controller('health')
+@PublicRoute('Health probes for load balancers and orchestrators: they tell whether the process and its database answer, and nothing else')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -2,6 +2,7 @@ import { applyDecorators, Header, HttpCode, Post, SetMetadata, UseGuards } from 
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBasicAuth, ApiConsumes, ApiForbiddenResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { REQUIRED_SCOPE } from '../access/required-scope.js';
+import { declareAccess } from '../access/route-access.js';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { OAUTH_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { RATE_LIMITED } from '../common/http/rate-limit.js';
@@ -28,6 +29,7 @@ export function ClientAuthenticatedEndpoint(path: string | string[], options: { 
     Header('Pragma', 'no-cache'),
     SetMetadata(REQUIRED_PARAMETER, options.requiredParameter),
     ...(options.scope ? [SetMetadata(REQUIRED_SCOPE, options.scope), ApiForbiddenResponse({ type: OAuthErrorDto, description: `The client lacks the scope \`${options.scope.name}\`` })] : []),
+    declareAccess({ kind: 'client' }),
     UseGuards(ClientAuthenticationGuard),
     ApiConsumes('application/x-www-form-urlencoded', 'application/json'),
     ApiBasicAuth('client_secret_basic'),

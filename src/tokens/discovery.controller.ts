@@ -9,12 +9,14 @@ import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
+import { PublicRoute } from '../access/route-access.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 
 /** RFC 8414 / OpenID Connect Discovery metadata and the JWKS that resource servers verify tokens with. */
 @ApiTags('oauth')
 @Controller()
+@PublicRoute('Discovery documents and public keys: published so that clients and resource servers can find the endpoints and verify tokens')
 export class DiscoveryController {
   constructor(
     private readonly config: GatehouseConfig,
