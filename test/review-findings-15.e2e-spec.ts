@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
-import { type Credentials, createClient } from './support/oauth.js';
+import { type Credentials, createClient, ROOT, tokenFor } from './support/oauth.js';
+import { APP_REDIRECT } from './support/principals.js';
 import { from } from './support/source-address.js';
 import { Browser } from './support/browser.js';
 
@@ -32,6 +33,25 @@ describe('review findings after issue 15', () => {
       const victim = await createClient(app, { scopes: [] });
       for (let index = 0; index < 4; index += 1) expect((await new Browser(app, '127.0.9.2').signIn(undefined, `sprayed-${index}@example.com`, 'a guess')).status).toBe(401);
       expect((await clientAttempt(app, { ...victim, client_secret: 'a guess' }, '127.0.9.2')).status).toBe(429);
+    });
+  });
+  describe('grant_types: null in a client update (class-validator\'s IsOptional lets null through)', () => {
+    it('is refused with 400, and the client keeps getting tokens: it must not store null and make every later token request a 500', async () => {
+      const app = await start();
+      const root = await tokenFor(app, ROOT);
+      const client = await createClient(app, { scopes: [] });
+      const updated = await app.http().put(`/api/v1/oauth/client/${client.client_id}`).set('Authorization', `Bearer ${root}`).send({ grant_types: null });
+      expect(updated.status).toBe(400);
+      const token = await clientAttempt(app, client, '127.0.9.3');
+      expect(token.status).toBe(200);
+    });
+
+    it('is refused with 400 for a public client, not answered with a 500', async () => {
+      const app = await start();
+      const root = await tokenFor(app, ROOT);
+      const client = await createClient(app, { public: true, redirect_uris: [APP_REDIRECT], scopes: [] });
+      const updated = await app.http().put(`/api/v1/oauth/client/${client.client_id}`).set('Authorization', `Bearer ${root}`).send({ grant_types: null });
+      expect(updated.status).toBe(400);
     });
   });
 });
