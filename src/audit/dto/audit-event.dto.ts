@@ -1,43 +1,44 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { type AuditEventEntity } from '../entities/audit-event.entity.js';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'Only events by this actor (a client or user id)' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(64)
   actor?: string;
 
   @ApiPropertyOptional({ description: 'Only events about this target (a client, user, organization or project id, or a token jti)' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(64)
   target?: string;
 
   @ApiPropertyOptional({ example: 'client.secret_regenerated' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^[a-z_]+\.[a-z_]+$/, { message: 'action must look like client.created' })
   action?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; events at or after this time', example: '2026-11-22T00:00:00Z' })
-  @IsOptional()
+  @Omittable()
   @IsISO8601({ strict: true })
   since?: string;
 
   @ApiPropertyOptional({ description: 'ISO 8601; events before this time' })
-  @IsOptional()
+  @Omittable()
   @IsISO8601({ strict: true })
   until?: string;
 
   @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page' })
-  @IsOptional()
+  @Omittable()
   @Matches(/^[0-9]{1,12}$/, { message: 'cursor must be a next_cursor returned by this API' })
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)

@@ -1,28 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN } from '../../config/environment.js';
 import { PERMISSIONS } from '../../scopes/permissions.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
 import { SCOPE_TOKEN } from '../../scopes/scope-definition.js';
 import { GRANT_TYPES } from '../../token-policy/token-policy.js';
 import { IsWebUri } from './web-uri.validator.js';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 export const MAX_SCOPES_PER_CLIENT = 100;
 
 /** Everything about a client that can be set at creation and changed later. */
 export class ClientSettingsDto {
   @ApiPropertyOptional({ example: 'MPS-test', description: 'Choose the client id (Polaris and Imply let you name it); generated when left out' })
-  @IsOptional()
+  @Omittable()
   @Matches(CLIENT_ID_PATTERN, { message: 'client_id must be 1 to 64 characters of A-Z a-z 0-9 . _ ~ -' })
   client_id?: string;
 
   @ApiPropertyOptional({ example: 'acme', description: "The client's organization; only the root client may name another than its own" })
-  @IsOptional()
+  @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;
 
   @ApiPropertyOptional({ type: [String], enum: PERMISSIONS.map((permission) => permission.name), description: 'Client permissions (bundles of scopes, bounded by the organization); each must be one the caller holds' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(PERMISSIONS.map((permission) => permission.name), { each: true, message: `each permission must be one of: ${PERMISSIONS.map((permission) => permission.name).join(', ')}` })
@@ -38,27 +39,27 @@ export class ClientSettingsDto {
   scopes: string[];
 
   @ApiPropertyOptional({ example: 'Nightly export job', maxLength: 200 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ example: 'Reads policies for the export pipeline', maxLength: 1000 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
   @ApiPropertyOptional({ description: 'Lifespan of this client\'s access tokens in seconds; overrides the server default', minimum: 1, maximum: MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS, example: 300 })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS)
   access_token_lifespan?: number;
 
   @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/callback', 'http://localhost:3000/callback'], description: 'Where the authorization endpoint may send users back, matched exactly: https, or http on localhost / loopback only' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(10)
   @ArrayUnique()
@@ -71,24 +72,24 @@ export class ClientSettingsDto {
     example: ['authorization_code', 'refresh_token'],
     description: 'RFC 7591 `grant_types`: the grants this client may use at the token endpoint. Default: all of them for a confidential client, `authorization_code` and `refresh_token` for a public one (which cannot use `client_credentials`)',
   })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(GRANT_TYPES, { each: true, message: `each grant type must be one of: ${GRANT_TYPES.join(', ')}` })
   grant_types?: string[];
 
   @ApiPropertyOptional({ example: 'https://app.example.com/logo.png', description: 'Shown on the consent page' })
-  @IsOptional()
+  @Omittable()
   @IsWebUri()
   logo_uri?: string;
 
   @ApiPropertyOptional({ example: 'https://app.example.com/terms', description: 'Terms of service, linked from the consent page' })
-  @IsOptional()
+  @Omittable()
   @IsWebUri()
   tos_uri?: string;
 
   @ApiPropertyOptional({ example: 'https://app.example.com/privacy', description: 'Privacy policy, linked from the consent page' })
-  @IsOptional()
+  @Omittable()
   @IsWebUri()
   policy_uri?: string;
 }
@@ -96,7 +97,7 @@ export class ClientSettingsDto {
 /** Fields fixed at creation. */
 export class CreateClientDto extends ClientSettingsDto {
   @ApiPropertyOptional({ description: 'A public client (a browser or mobile app) has no secret (`token_endpoint_auth_method: none`): it uses the authorization code flow with PKCE S256 only, and needs at least one redirect URI', default: false })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   public?: boolean;
 }

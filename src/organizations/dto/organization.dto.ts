@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { REALM_NAME_PATTERN } from '../../config/environment.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
 import { type OrganizationRecord } from '../organization-directory.js';
 import { type OrganizationEntity } from '../entities/organization.entity.js';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 /** Polaris and Imply Hybrid give access tokens five minutes unless told otherwise. */
 export const DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS = 300;
@@ -20,24 +21,24 @@ export class CreateOrganizationDto {
   display_name: string;
 
   @ApiPropertyOptional({ default: false, description: 'The OAuth feature flag (off by default, as in Imply Hybrid)' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   oauth_enabled?: boolean;
 
   @ApiPropertyOptional({ default: DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS, description: 'Default access token lifespan in seconds for its clients' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS)
   access_token_lifespan?: number;
 
   @ApiPropertyOptional({ default: true, description: "Project resources refuse tokens that lack the project's scope" })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   require_project_scoped_tokens?: boolean;
 }
 
-export class UpdateOrganizationDto extends PartialType(OmitType(CreateOrganizationDto, ['name'] as const)) {}
+export class UpdateOrganizationDto extends PartialType(OmitType(CreateOrganizationDto, ['name'] as const), { skipNullProperties: false }) {}
 
 export class OrganizationDto {
   @ApiProperty({ format: 'uuid' })

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { REALM_NAME_PATTERN } from '../../config/environment.js';
 import { SCOPE_TOKEN } from '../../scopes/scope-definition.js';
 import { type PersonalAccessTokenEntity } from '../entities/personal-access-token.entity.js';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 export const MAX_PERSONAL_ACCESS_TOKEN_DAYS = 366;
 
@@ -28,7 +29,7 @@ export class CreatePersonalAccessTokenDto {
   expires_in_days: number;
 
   @ApiPropertyOptional({ example: 'acme', description: "The organization it acts in: one of the user's (default: the organization of the calling token)" })
-  @IsOptional()
+  @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;
 }

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
 import { type PolicyEntity } from '../entities/policy.entity.js';
 import { type RuleEntity } from '../entities/rule.entity.js';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 /** Fides's FidesKey: letters, digits, `_`, `.`, `-`. */
 const FIDES_KEY = /^[A-Za-z0-9_.-]{1,100}$/;
@@ -19,7 +20,7 @@ export class UpsertPolicyDto {
   name: string;
 
   @ApiPropertyOptional({ description: 'Days allowed to fulfil a request' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   execution_timeframe?: number;

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsString, MaxLength, MinLength } from 'class-validator';
 import { type ProjectEntity } from '../entities/project.entity.js';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 export class CreateProjectDto {
   @ApiProperty({ example: 'analytics', maxLength: 200 })
@@ -10,13 +11,13 @@ export class CreateProjectDto {
   name: string;
 
   @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(1000)
   description?: string;
 }
 
-export class UpdateProjectDto extends PartialType(CreateProjectDto) {}
+export class UpdateProjectDto extends PartialType(CreateProjectDto, { skipNullProperties: false }) {}
 
 export class ProjectDto {
   @ApiProperty({ format: 'uuid' })

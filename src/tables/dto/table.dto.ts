@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
 import { type DataTableEntity } from '../entities/data-table.entity.js';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 export class CreateTableDto {
   @ApiProperty({ example: 'Koalas', maxLength: 200 })
@@ -10,23 +11,23 @@ export class CreateTableDto {
   name: string;
 
   @ApiPropertyOptional({ enum: ['detail', 'aggregate'], default: 'detail' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['detail', 'aggregate'])
   type?: string;
 
   @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
   @ApiPropertyOptional({ enum: ['hour', 'day', 'week', 'month', 'year', 'all'], default: 'day' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['hour', 'day', 'week', 'month', 'year', 'all'])
   partitioningGranularity?: string;
 
   @ApiPropertyOptional({ enum: ['flexible', 'strict'], default: 'flexible' })
-  @IsOptional()
+  @Omittable()
   @IsIn(['flexible', 'strict'])
   schemaMode?: string;
 }

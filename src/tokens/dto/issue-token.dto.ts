@@ -1,9 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 export class IssueTokenDto {
   @ApiPropertyOptional({ description: "Space-separated subset of the client's scopes (or `project-{id}`); all of them when left out", example: 'client:read' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(4096)
   scope?: string;

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageDto } from '../../common/dto/page.dto.js';
 import { REALM_NAME_PATTERN } from '../../config/environment.js';
 import { ROLES } from '../../scopes/permissions.js';
 import { type MembershipEntity } from '../entities/membership.entity.js';
 import { type UserEntity } from '../entities/user.entity.js';
+import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 /** NIST SP 800-63B: at least 8 characters, no composition rules, long passphrases welcome. */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -23,27 +24,27 @@ export class CreateUserDto {
   password: string;
 
   @ApiPropertyOptional({ example: 'Ada Lovelace', maxLength: 200 })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES, default: 'member', description: 'Role in the organization: a plain member, or a permission the caller holds itself' })
-  @IsOptional()
+  @Omittable()
   @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
   role?: string;
 
   @ApiPropertyOptional({ example: 'acme', description: "The user's organization; only the root client may name another than its own" })
-  @IsOptional()
+  @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;
 }
 
 /** Fields left out keep their value. A new password or `disabled: true` ends the user's sessions and tokens. */
-export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['email', 'organization'] as const)) {
+export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['email', 'organization'] as const), { skipNullProperties: false }) {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   disabled?: boolean;
 }
