@@ -42,6 +42,8 @@ export function runServer(env: Record<string, string>): ServerProcess {
       reject(new Error(`server exited with ${code}:\n${stderr}`));
     });
   });
+  // Marks the rejection handled for the tests that expect the server to exit and never await
+  // `listening`; the promise returned below still rejects for every test that awaits it.
   listening.catch(() => undefined);
   const output = (pattern: RegExp) =>
     new Promise<void>((resolveOutput, reject) => {
