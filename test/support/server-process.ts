@@ -22,7 +22,15 @@ export interface ServerProcess {
  */
 export function runServer(env: Record<string, string>): ServerProcess {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npm run build (npm test does it first)`);
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: '0', SHUTDOWN_GRACE_SECONDS: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runNodeProcess(MAIN, { PORT: '0', SHUTDOWN_GRACE_SECONDS: '0', ...env }, /Gatehouse listening on port (\d+)/);
+}
+
+/**
+ * Runs `script` with this Node as a separate process with only PATH and `env` in its environment;
+ * `listeningLine` matches the line it prints once it listens, its first group being the port.
+ */
+export function runNodeProcess(script: string, env: Record<string, string>, listeningLine: RegExp): ServerProcess {
+  const child = spawn(process.execPath, [script], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -31,7 +39,7 @@ export function runServer(env: Record<string, string>): ServerProcess {
   const listening = new Promise<number>((resolveListening, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stdout}\n${stderr}`)), 20_000);
     child.stdout!.on('data', () => {
-      const match = /Gatehouse listening on port (\d+)/.exec(stdout);
+      const match = listeningLine.exec(stdout);
       if (match) {
         clearTimeout(timer);
         resolveListening(Number(match[1]));
