@@ -1,22 +1,13 @@
-import { createServer } from 'node:net';
-import { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as oidc from 'openid-client';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { Browser, location } from './support/browser.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { createClientIn, createOrganization } from './support/tenants.js';
+import { freePort } from './support/server-process.js';
 
 const REDIRECT = 'http://127.0.0.1:7777/callback';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Interop with openid-client (panva's certified relying-party library): discovery, the

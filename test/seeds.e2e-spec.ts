@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SigningKeyService } from '../src/keys/signing-key.service.js';
 import { type TestApp, startApp } from './support/test-app.js';
 import { type Credentials, decodeJwt } from './support/oauth.js';
-import { createClientIn, createOrganization, createProject, type Project, realmToken } from './support/tenants.js';
+import { createClientIn, createOrganization, createProject, type Project } from './support/tenants.js';
 
 const run = promisify(execFile);
-/** Debian's python3 has python3-requests (which .ci/run installs); fall back to whatever python3 is on PATH. */
-const PYTHON = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
-/** The seeds' own commands, run by a real shell and curl against a listening Gatehouse; only host, realm and credentials differ. */
+/**
+ * The seeds' own commands, run by a real shell and curl against a listening Gatehouse; only host,
+ * realm and credentials differ. The Python example runs against the example resource server, in
+ * test/resource-server.e2e-spec.ts.
+ */
 describe('the seed documents, run against a local server', () => {
   let gatehouse: TestApp;
   let base: string;
@@ -67,39 +67,5 @@ echo "$IMPLY_TOKEN"`);
     expect(body.token_type).toBe('Bearer');
     const { payload } = decodeJwt(body.access_token);
     expect(payload.exp).toBe((payload.iat as number) + body.expires_in);
-  });
-
-  const pythonExample = (initialToken?: string) => {
-    let script = readFileSync('test/seeds/polaris_tables_example.py', 'utf8')
-      .replaceAll('__ORGANIZATION_NAME__', 'imply')
-      .replaceAll('__PROJECT_ID__', project.id)
-      .replaceAll('__CLIENT_ID__', client.client_id)
-      .replaceAll('__CLIENT_SECRET__', client.client_secret)
-      .replaceAll('__BASE_URL__', base);
-    if (initialToken) script = script.replace('access_token = None', `access_token = "${initialToken}"`);
-    return run(PYTHON, ['-c', script], { timeout: 30_000 });
-  };
-  const expectRefreshedListing = (stdout: string) => {
-    const [first, ...rest] = stdout.split('\n');
-    expect(first).toBe('Refreshing token');
-    const body = JSON.parse(rest.join('\n')) as { values: { name: string; availability: string }[] };
-    expect(body.values).toEqual([expect.objectContaining({ name: 'Test table', availability: 'available' })]);
-  };
-
-  it('Imply Polaris: the Python example runs to completion, refreshing its token on the first 401', async () => {
-    const token = await realmToken(gatehouse, 'imply', client, project.scope);
-    await gatehouse.http().post(`/v1/projects/${project.id}/tables`).set('Authorization', `Bearer ${token}`).send({ name: 'Test table' }).expect(201);
-    // access_token starts as None, so the first call gets 401 and the script's refresh loop runs.
-    expectRefreshedListing((await pythonExample()).stdout);
-  });
-
-  it('Imply Polaris: the Python example refreshes an expired token (401 with the documented body) and completes', async () => {
-    const valid = decodeJwt(await realmToken(gatehouse, 'imply', client, project.scope)).payload;
-    const now = Math.floor(Date.now() / 1000);
-    const expired = await gatehouse.app.get(SigningKeyService).sign({ ...valid, iat: now - 301, exp: now - 1, jti: 'expired' }, 'at+jwt');
-    const check = await gatehouse.http().get(`/v1/projects/${project.id}/tables`).set('Authorization', `Bearer ${expired}`);
-    expect(check.status).toBe(401);
-    expect(check.body).toEqual({ message: 'Token claims invalid: ["exp"]="token expired"' });
-    expectRefreshedListing((await pythonExample(expired)).stdout);
   });
 });

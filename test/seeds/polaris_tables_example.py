@@ -1,6 +1,7 @@
 # The Python example of the Imply Polaris seed (shared/seeds/000_d19a25aecc5398fc.txt,
-# "API request example"), unchanged except that its credential values and the two endpoint
-# URLs point at a local Gatehouse. test/seeds.e2e-spec.ts fills in the __PLACEHOLDERS__.
+# "API request example"), unchanged except for its credential values and its two endpoint URLs:
+# tokens from a local Gatehouse, tables from the example resource server (a separate process,
+# examples/resource-server). test/resource-server.e2e-spec.ts fills in the __PLACEHOLDERS__.
 import requests
 import json
 
@@ -14,12 +15,12 @@ CLIENT_ID = "__CLIENT_ID__"
 CLIENT_SECRET = "__CLIENT_SECRET__"
 
 # Endpoint to obtain OAuth access tokens
-TOKEN_ENDPOINT = "__BASE_URL__/auth/realms/{org_name}/protocol/openid-connect/token".format(org_name=ORGANIZATION_NAME)
+TOKEN_ENDPOINT = "__GATEHOUSE_URL__/auth/realms/{org_name}/protocol/openid-connect/token".format(org_name=ORGANIZATION_NAME)
 
 access_token = None
 
 # Tables endpoint
-TABLES_ENDPOINT = "__BASE_URL__/v1/projects/{project_id}/tables".format(org_name=ORGANIZATION_NAME, region=REGION, cloud_provider=CLOUD_PROVIDER, project_id=PROJECT_ID)
+TABLES_ENDPOINT = "__TABLES_API_URL__/v1/projects/{project_id}/tables".format(org_name=ORGANIZATION_NAME, region=REGION, cloud_provider=CLOUD_PROVIDER, project_id=PROJECT_ID)
 
 # Obtain OAuth access token
 def obtain_token():

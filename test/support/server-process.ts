@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 export const MAIN = resolve('dist/main.js');
@@ -78,4 +79,17 @@ export function runNodeProcess(script: string, env: Record<string, string>, list
       }
     },
   };
+}
+
+/**
+ * A port free right now on 127.0.0.1, for a server whose configuration must name its own URL
+ * (PUBLIC_URL) before it listens.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
 }
