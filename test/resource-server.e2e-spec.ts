@@ -47,7 +47,7 @@ interface TestIssuer {
  * A stand-in for a Gatehouse realm on 127.0.0.1: its discovery document and JWKS at Gatehouse's
  * paths, and a key that signs what the tests ask, including tokens Gatehouse would never issue.
  */
-async function startTestIssuer(realm: string): Promise<TestIssuer> {
+async function startTestIssuer(realm: string, port = 0): Promise<TestIssuer> {
   const { publicKey, privateKey } = await generateKeyPair('ES256');
   const unpublished = (await generateKeyPair('ES256')).privateKey;
   const kid = `${realm}-key-1`;
@@ -61,7 +61,7 @@ async function startTestIssuer(realm: string): Promise<TestIssuer> {
     if (request.url === `/auth/realms/${realm}/protocol/openid-connect/certs`) return send(200, { keys: [jwk] });
     return send(404, { error: 'not found' });
   });
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  await new Promise<void>((listening) => server.listen(port, '127.0.0.1', listening));
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/auth/realms/${realm}`;
   return {
     issuer,
@@ -319,16 +319,28 @@ describe('the example resource server (a separate process) with tokens of a stan
     expect(new Set(realm.requested)).toEqual(new Set(['/auth/realms/imply/.well-known/openid-configuration', '/auth/realms/imply/protocol/openid-connect/certs']));
   });
 
-  it('answers 503 while the issuer cannot be reached, and refuses to start without its configuration', async () => {
+  it('answers 503 while the issuer cannot be reached, and works once it can (it may start before Gatehouse)', async () => {
     const port = await freePort();
-    const unreachable = await startResourceServer({ GATEHOUSE_ISSUER: `http://127.0.0.1:${port}/auth/realms/imply`, API_IDENTIFIER: ORDERS_API });
-    servers.push(unreachable.process);
-    const response = await answer(await call(unreachable.url, 'GET', '/v1/orders', await realm.sign(claims())));
-    expect(response).toMatchObject({ status: 503, body: { statusCode: 503, error: 'Service Unavailable' } });
+    const early = await startResourceServer({ GATEHOUSE_ISSUER: `http://127.0.0.1:${port}/auth/realms/late`, API_IDENTIFIER: ORDERS_API });
+    servers.push(early.process);
+    const response = await answer(await call(early.url, 'GET', '/v1/orders', await realm.sign(claims())));
+    expect(response).toMatchObject({ status: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `The keys of http://127.0.0.1:${port}/auth/realms/late cannot be fetched; try again shortly` } });
+    const late = await startTestIssuer('late', port);
+    try {
+      const token = await late.sign(claims({ iss: late.issuer }));
+      expect(await answer(await call(early.url, 'GET', '/v1/orders', token))).toMatchObject({ status: 200, body: { values: [] } });
+    } finally {
+      await late.close();
+    }
+  });
 
+  it('refuses to start without its configuration, naming what is missing', async () => {
     const misconfigured = runNodeProcess(RESOURCE_SERVER, { PORT: '0' }, /Resource server listening on port (\d+)/);
     expect(await misconfigured.exited).toBe(1);
     expect(misconfigured.stderr()).toMatch(/GATEHOUSE_ISSUER must be[\s\S]*API_IDENTIFIER must be/);
+    const badValues = runNodeProcess(RESOURCE_SERVER, { GATEHOUSE_ISSUER: realm.issuer, API_IDENTIFIER: ORDERS_API, PORT: '80a', REQUIRE_PROJECT_SCOPED_TOKENS: 'maybe' }, /Resource server listening on port (\d+)/);
+    expect(await badValues.exited).toBe(1);
+    expect(badValues.stderr()).toMatch(/PORT must be[\s\S]*REQUIRE_PROJECT_SCOPED_TOKENS must be true or false/);
   });
 
   describe('the verification snippets (examples/snippets) that the README quotes', () => {
