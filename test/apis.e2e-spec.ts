@@ -148,6 +148,8 @@ describe('APIs (resource servers) and their scopes', () => {
       ['a trailing space', 'https://orders.example.com '],
       ['a tab inside', 'https://orders.\texample.com'],
       ['a newline inside', 'https://orders.example.com/\n'],
+      ['a backslash', 'https:\\\\orders.example.com'],
+      ['non-ASCII characters', 'https://bücher.example.com'],
       ['no host where the scheme needs one', 'https://'],
       ['more than 255 characters', `https://example.com/${'a'.repeat(236)}`],
       ['the empty string', ''],
