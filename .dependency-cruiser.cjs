@@ -50,7 +50,7 @@ const PUBLIC = {
   audit: ['actor', 'unit-of-work'],
   auth: ['access-token.verifier', 'client-credentials.authenticator', 'access-token-id', 'basic-client.strategy'],
   authorization: ['authorization-codes', 'refresh-tokens'],
-  apis: ['scope-catalog'],
+  apis: ['scope-catalog', 'api-scope-holders'],
   'change-feed': ['change-feed'],
   clients: ['client-secret-hasher'],
   keys: ['compact-jws'],

@@ -1,3 +1,4 @@
+import { ApiScopes } from './api.scopes.js';
 import { AuditScopes } from './audit.scopes.js';
 import { ClientScopes } from './client.scopes.js';
 import { OrganizationScopes } from './organization.scopes.js';
@@ -30,7 +31,7 @@ const USER_SCOPES = [UserScopes.create, UserScopes.read, UserScopes.update, User
 export const PERMISSIONS: readonly PermissionDefinition[] = [
   permission(
     'administer-account',
-    'Administer the whole organization: its settings, its users, its projects and its API clients, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
+    'Administer the whole organization: its settings, its users, its projects, its API clients and the APIs it protects, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
     [
       OrganizationScopes.read,
       OrganizationScopes.update,
@@ -40,6 +41,10 @@ export const PERMISSIONS: readonly PermissionDefinition[] = [
       ProjectScopes.delete,
       ...CLIENT_SCOPES,
       ...USER_SCOPES,
+      ApiScopes.create,
+      ApiScopes.read,
+      ApiScopes.update,
+      ApiScopes.delete,
       ScopeScopes.read,
       AuditScopes.read,
     ],
