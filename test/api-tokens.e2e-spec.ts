@@ -15,11 +15,13 @@ describe('access tokens for registered APIs', () => {
   let worker: Credentials;
   let mixed: Credentials;
   let ordersId: string;
+  /** The orders API's own client, which introspects the tokens it is shown (RFC 7662). */
+  let introspector: Credentials;
 
   const tokenEndpoint = (organization: Organization) => `/auth/realms/${organization.name}/protocol/openid-connect/token`;
   const requestToken = (credentials: Credentials, params: Record<string, string>, organization = acme) =>
     gatehouse.http().post(tokenEndpoint(organization)).type('form').send({ grant_type: 'client_credentials', ...credentials, ...params });
-  const introspect = (token: string, caller: Credentials = worker) => gatehouse.http().post('/api/v1/oauth/introspect').set('Authorization', basic(caller)).type('form').send({ token });
+  const introspect = (token: string, caller: Credentials = introspector) => gatehouse.http().post('/api/v1/oauth/introspect').set('Authorization', basic(caller)).type('form').send({ token });
 
   async function registerApi(organization: Organization, body: Record<string, unknown>): Promise<string> {
     const response = await gatehouse.http().post('/api/v1/apis').set('Authorization', `Bearer ${await tokenFor(gatehouse, ROOT)}`).send({ organization: organization.name, ...body });
@@ -29,8 +31,8 @@ describe('access tokens for registered APIs', () => {
 
   beforeAll(async () => {
     gatehouse = await startApp();
-    acme = await createOrganization(gatehouse, { name: 'acme' });
-    other = await createOrganization(gatehouse, { name: 'other' });
+    acme = await createOrganization(gatehouse, { name: 'acme', oauth_enabled: true });
+    other = await createOrganization(gatehouse, { name: 'other', oauth_enabled: true });
     project = await createProject(gatehouse, acme.name, 'warehouse');
     ordersId = await registerApi(acme, {
       identifier: ORDERS,
@@ -39,12 +41,13 @@ describe('access tokens for registered APIs', () => {
         { name: 'orders:read', description: 'Read your orders' },
         { name: 'orders:write', description: 'Place orders' },
       ],
-      access_token_lifespan: 600,
+      access_token_lifespan_seconds: 600,
     });
     await registerApi(acme, { identifier: BILLING, name: 'Billing', scopes: [{ name: 'billing:read', description: 'Read invoices' }], require_project_scoped_tokens: true });
     await registerApi(other, { identifier: ORDERS, name: 'Their orders', scopes: [{ name: 'orders:read', description: 'Read orders' }] });
     worker = await createClientIn(gatehouse, acme.name, { scopes: ['orders:read'] });
     mixed = await createClientIn(gatehouse, acme.name, { scopes: ['orders:read', 'orders:write', 'billing:read', 'client:read'] });
+    introspector = await createClientIn(gatehouse, acme.name, { scopes: ['token:introspect'] });
   });
   afterAll(() => gatehouse.close());
 
@@ -91,10 +94,10 @@ describe('access tokens for registered APIs', () => {
     expect(response.body.error_description).toMatch(description);
   });
 
-  it('answers invalid_target for a repeated resource: a token is for one API', async () => {
+  it('refuses a repeated resource at the edge, like any repeated parameter: a token is for one API', async () => {
     const response = await gatehouse.http().post(tokenEndpoint(acme)).type('form').send(`grant_type=client_credentials&client_id=${mixed.client_id}&client_secret=${mixed.client_secret}&resource=${encodeURIComponent(ORDERS)}&resource=${encodeURIComponent(BILLING)}`);
     expect(response.status).toBe(400);
-    expect(response.body.error).toBe('invalid_target');
+    expect(response.body).toEqual({ error: 'invalid_request', error_description: 'The parameter resource is repeated; send each parameter once' });
   });
 
   it('refuses scopes the client does not hold as invalid_scope, as before', async () => {
@@ -124,7 +127,7 @@ describe('access tokens for registered APIs', () => {
     const token = (await requestToken(worker, { resource: ORDERS })).body.access_token as string;
     const active = await introspect(token);
     expect(active.body).toMatchObject({ active: true, aud: ORDERS, scope: 'orders:read', client_id: worker.client_id });
-    const stranger = await createClientIn(gatehouse, other.name, { scopes: ['orders:read'] });
+    const stranger = await createClientIn(gatehouse, other.name, { scopes: ['token:introspect'] });
     expect((await introspect(token, stranger)).body).toEqual({ active: false });
     const revoked = await gatehouse.http().post('/api/v1/oauth/revoke').set('Authorization', basic(worker)).type('form').send({ token });
     expect(revoked.status).toBe(200);
@@ -136,10 +139,10 @@ describe('access tokens for registered APIs', () => {
     const shortLived = await registerApi(acme, { identifier: 'https://short.example.com', name: 'Short', scopes: [{ name: 'short:use', description: 'Use it' }] });
     await gatehouse.http().put(`/api/v1/oauth/client/${client.client_id}/scope`).set('Authorization', `Bearer ${await tokenFor(gatehouse, ROOT)}`).send(['billing:read', 'short:use']);
     const token = (await requestToken(client, { resource: 'https://short.example.com' })).body.access_token as string;
-    expect((await introspect(token, client)).body).toMatchObject({ active: true, aud: 'https://short.example.com' });
+    expect((await introspect(token)).body).toMatchObject({ active: true, aud: 'https://short.example.com' });
     const deleted = await gatehouse.http().delete(`/api/v1/apis/${shortLived}`).set('Authorization', `Bearer ${await tokenFor(gatehouse, ROOT)}`);
     expect(deleted.status).toBe(204);
-    expect((await introspect(token, client)).body).toEqual({ active: false });
+    expect((await introspect(token)).body).toEqual({ active: false });
     expect(ordersId).toBeDefined();
   });
 });

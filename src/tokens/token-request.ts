@@ -1,4 +1,4 @@
-import { InvalidRequest, InvalidTarget } from '../common/errors/oauth-errors.js';
+import { InvalidRequest } from '../common/errors/oauth-errors.js';
 
 // The `scope` parameter is read the same way at the authorization endpoint: its rules live with the scopes.
 export { narrowScopes, parseScopeParameter } from '../scopes/scope-parameter.js';
@@ -20,8 +20,6 @@ export function parseTokenRequest(body: unknown): TokenRequestParams {
   }
   const params: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(body)) {
-    // RFC 8707 §2 lets a client name several resources; a token here is for one API at a time.
-    if (Array.isArray(value) && name === 'resource') throw new InvalidTarget('A token is for one API at a time: send one resource parameter');
     if (Array.isArray(value)) throw new InvalidRequest(`The parameter ${name} is repeated; send each parameter once`);
     if (typeof value !== 'string') throw new InvalidRequest(`The parameter ${name} must be a string`);
     if (value.length > MAX_PARAMETER_LENGTH) throw new InvalidRequest(`The parameter ${name} is longer than ${MAX_PARAMETER_LENGTH} characters`);
