@@ -57,6 +57,8 @@ interface CheckedClaims {
   readonly exp: number;
   readonly nbf: number | undefined;
   readonly issuer: string;
+  /** The token's `aud`, as a list. */
+  readonly audiences: readonly string[];
   readonly clientId: string;
   readonly organizationId: string;
   readonly tokenId: string;
@@ -69,6 +71,9 @@ interface CheckedClaims {
   /** The principal last worked out for a client or organization token, with the records it came from. */
   principal?: { readonly client: ClientRecord; readonly organization: OrganizationRecord; readonly grantor: UserRecord | undefined; readonly value: TokenPrincipal };
 }
+
+/** Whether a token with these audiences, tied to that organization, is good where it is presented. */
+export type AudienceCheck = (audiences: readonly string[], organizationId: string) => boolean | Promise<boolean>;
 
 /** A token that passed every check: who it speaks for now, and its claims as signed. */
 export interface VerifiedAccessToken {
@@ -107,7 +112,11 @@ export class AccessTokenVerifier {
     this.recordVerifiedLookup = metrics.cacheLookupRecorder('verified_tokens');
   }
 
-  async verify(token: string): Promise<VerifiedAccessToken> {
+  /**
+   * `acceptsAudience` decides which `aud` is good: by default Gatehouse's own API only (the bearer
+   * guard); introspection and revocation also accept the organization's registered APIs.
+   */
+  async verify(token: string, acceptsAudience?: AudienceCheck): Promise<VerifiedAccessToken> {
     if (isPersonalAccessToken(token)) return this.verifyPersonal(token);
     const cached = this.verified.get(token);
     this.recordVerifiedLookup(cached !== undefined);
@@ -129,6 +138,9 @@ export class AccessTokenVerifier {
     // Awaited only for an organization token: the common case stays free of an extra turn.
     const organization = claims.sub_type === ORGANIZATION_SUBJECT ? await this.tokenOrganization(checked, clientOrganization) : clientOrganization;
     if (!organization || checked.organizationId !== organization.id) throw new InvalidToken('The access token was issued by another issuer or realm');
+    if (acceptsAudience === undefined ? !checked.audiences.includes(this.config.audience) : !(await acceptsAudience(checked.audiences, organization.id))) {
+      throw new InvalidToken('The access token is meant for another audience');
+    }
     if (!clientOrganization.oauthEnabled || !organization.oauthEnabled) throw new InvalidToken(`OAuth is not enabled for the organization ${organization.name}`);
     if (this.revocations.has(checked.tokenId)) throw new InvalidToken('The access token has been revoked');
     const { issuedAt } = checked;
@@ -244,9 +256,9 @@ export class AccessTokenVerifier {
    * The same checks, for the endpoints where an invalid token is an answer, not an error
    * (introspection, revocation): `undefined` when the bearer guard would refuse it.
    */
-  async verifyIfValid(token: string): Promise<VerifiedAccessToken | undefined> {
+  async verifyIfValid(token: string, acceptsAudience?: AudienceCheck): Promise<VerifiedAccessToken | undefined> {
     try {
-      return await this.verify(token);
+      return await this.verify(token, acceptsAudience);
     } catch (error) {
       if (error instanceof InvalidToken) return undefined;
       throw error;
@@ -269,8 +281,8 @@ export class AccessTokenVerifier {
 
   /** The checks of a signed token's claims that cannot come out differently later, done once. */
   private checkClaims(claims: Record<string, unknown>): CheckedClaims {
-    const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    if (!audiences.includes(this.config.audience)) throw new InvalidToken('The access token is meant for another audience');
+    const audiences: unknown[] = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+    if (!audiences.every((audience) => typeof audience === 'string')) throw new InvalidToken('The access token audience is malformed');
     if (typeof claims.exp !== 'number') throw new InvalidToken('The access token has no expiry');
     if (claims.nbf !== undefined && typeof claims.nbf !== 'number') throw new InvalidToken('The access token is not valid yet');
     if (typeof claims.client_id !== 'string' || typeof claims.jti !== 'string' || typeof claims.org_id !== 'string') {
@@ -292,6 +304,7 @@ export class AccessTokenVerifier {
       exp: claims.exp,
       nbf: claims.nbf,
       issuer: claims.iss as string,
+      audiences: audiences as string[],
       clientId: claims.client_id,
       organizationId: claims.org_id,
       tokenId: claims.jti,

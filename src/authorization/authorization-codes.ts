@@ -37,6 +37,7 @@ export class AuthorizationCodes {
     codeChallenge: string | undefined;
     nonce: string | undefined;
     authTime: Date;
+    resource: string | undefined;
   }): Promise<string> {
     const code = randomBytes(32).toString('base64url');
     const now = this.clock.date();
@@ -52,6 +53,7 @@ export class AuthorizationCodes {
         scopes: [...grant.scopes],
         codeChallenge: grant.codeChallenge ?? null,
         nonce: grant.nonce ?? null,
+        resource: grant.resource ?? null,
         authTime: grant.authTime,
         expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_MS),
         consumedAt: null,

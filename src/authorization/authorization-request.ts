@@ -7,10 +7,13 @@ import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { narrowScopes, parseScopeParameter } from '../scopes/scope-parameter.js';
 import { TokenPolicy } from '../token-policy/token-policy.js';
+import { requestedResource, resolveTarget } from '../token-policy/token-target.js';
+import { ApiDirectory } from '../apis/api-directory.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type SubjectType } from './entities/authorization-code.entity.js';
 
 /** The parameters the authorization endpoint reads (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2.1). */
-export const AUTHORIZE_PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'sub_type'] as const;
+export const AUTHORIZE_PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'sub_type', 'resource', 'audience'] as const;
 
 /** RFC 7636 §4.1: BASE64URL(SHA256(verifier)) is 43 characters; the alphabet allows up to 128. */
 const CODE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -29,6 +32,8 @@ export interface AuthorizationRequest {
   readonly codeChallenge: string | undefined;
   readonly nonce: string | undefined;
   readonly prompt: 'none' | 'login' | 'consent' | undefined;
+  /** The API the grant is for (RFC 8707 `resource`, or `audience`), when the request names one. */
+  readonly resource: string | undefined;
   /** Polar's `sub_type`: a token for the user (default), or for an organization the user picks. */
   readonly subjectType: SubjectType;
   /** The parameters as received, carried through the sign-in and consent forms and checked again there. */
@@ -48,6 +53,8 @@ export class AuthorizationRequests {
     private readonly clients: ClientDirectory,
     private readonly organizations: OrganizationDirectory,
     private readonly tokenPolicy: TokenPolicy,
+    private readonly apis: ApiDirectory,
+    private readonly config: GatehouseConfig,
   ) {}
 
   async parse(raw: unknown, realmName?: string): Promise<AuthorizationRequest> {
@@ -106,6 +113,18 @@ export class AuthorizationRequests {
       throw refuse(error as OAuthError);
     }
     if (scopes.length === 0) throw refuse(new InvalidScope('The client holds no scope to ask for'));
+    let resource: string | undefined;
+    try {
+      resource = requestedResource(parameters);
+      // A request that names its API asks for that API's scopes (and identity scopes) only.
+      if (resource !== undefined) {
+        const apis = await this.apis.ofOrganization(organization.id);
+        scopes = resolveTarget({ resource, requested: parameters.scope === undefined ? [] : scopes, held: scopes, apis, ownAudience: this.config.audience, organizationName: organization.name }).scopes;
+      }
+    } catch (error) {
+      throw refuse(error as OAuthError);
+    }
+    if (scopes.length === 0) throw refuse(new InvalidScope(`The client holds no scope of ${resource} to ask for`));
 
     const prompt = parameters.prompt;
     if (prompt !== undefined && !PROMPTS.has(prompt)) throw refuse(new InvalidRequest('prompt must be none, login or consent'));
@@ -126,6 +145,7 @@ export class AuthorizationRequests {
       nonce: parameters.nonce,
       prompt: prompt as AuthorizationRequest['prompt'],
       subjectType,
+      resource,
       parameters: { ...parameters, redirect_uri: redirectUri },
     };
   }

@@ -110,6 +110,7 @@ export class AuthorizationService {
       codeChallenge: request.codeChallenge,
       nonce: request.nonce,
       authTime: session.authTime,
+      resource: request.resource,
     });
     const location = new URL(request.redirectUri);
     location.searchParams.set('code', code);

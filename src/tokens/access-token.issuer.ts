@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { newAccessTokenId } from '../auth/access-token-id.js';
 import { ACCESS_TOKEN_TYPE, GRANTED_BY_CLAIM, type ORGANIZATION_SUBJECT, type USER_SUBJECT } from '../auth/access-token.verifier.js';
 import { type OrganizationRecord } from '../organizations/organization-directory.js';
-import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { Clock } from '../common/clock.js';
 
@@ -18,7 +17,6 @@ export interface IssuedAccessToken {
 export class AccessTokenIssuer {
   constructor(
     private readonly keys: SigningKeyService,
-    private readonly config: GatehouseConfig,
     private readonly clock: Clock,
   ) {}
 
@@ -32,6 +30,8 @@ export class AccessTokenIssuer {
     /** For an organization token: the user who granted it, whose current role there bounds it (see GRANTED_BY_CLAIM). */
     grantedBy?: string;
     projectId: string | undefined;
+    /** The API the token is for (RFC 8707): Gatehouse's own audience, or a registered API's identifier (see resolveTarget). */
+    audience: string | readonly string[];
     scopes: readonly string[];
     lifespanSeconds: number;
     /** Epoch ms before which this token would count as revoked (its client's and organization's not-before). */
@@ -48,7 +48,7 @@ export class AccessTokenIssuer {
         iss: grant.issuer,
         sub: grant.subject,
         ...(grant.subjectType && { sub_type: grant.subjectType }),
-        aud: this.config.audience,
+        aud: grant.audience,
         client_id: grant.clientId,
         iat: now,
         exp,

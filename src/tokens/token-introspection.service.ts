@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
 import { type ClientRecord } from '../clients/client-directory.js';
 import { type IntrospectionResponseDto } from './dto/introspection.dto.js';
+import { TokenTargets } from './token-targets.js';
 
 const INACTIVE: IntrospectionResponseDto = Object.freeze({ active: false });
 
@@ -17,10 +18,11 @@ export class TokenIntrospection {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly policy: AccessPolicy,
+    private readonly targets: TokenTargets,
   ) {}
 
   async introspect(caller: ClientRecord, token: string): Promise<IntrospectionResponseDto> {
-    const verified = await this.verifier.verifyIfValid(token);
+    const verified = await this.verifier.verifyIfValid(token, this.targets.acceptsAudience);
     if (!verified) return INACTIVE;
     const { principal, claims } = verified;
     if (!this.policy.mayIntrospect(caller, principal.organizationId)) return INACTIVE;

@@ -9,6 +9,7 @@ import { UnsupportedTokenType } from '../common/errors/oauth-errors.js';
 import { isPersonalAccessToken } from '../personal-access-tokens/personal-access-token-format.js';
 import { revokeAccessTokens } from '../revocation/revoke-access-tokens.js';
 import { Clock } from '../common/clock.js';
+import { TokenTargets } from './token-targets.js';
 
 /**
  * RFC 7009. A client revokes its own tokens (the root client any). The token's `jti` goes into
@@ -24,6 +25,7 @@ export class TokenRevocation {
     private readonly refreshTokens: RefreshTokens,
     private readonly policy: AccessPolicy,
     private readonly clock: Clock,
+    private readonly targets: TokenTargets,
   ) {}
 
   async revoke(caller: ClientRecord, actor: Actor, token: string): Promise<void> {
@@ -36,7 +38,7 @@ export class TokenRevocation {
       if (family !== undefined) await this.refreshTokens.revokeFamily(family, actor, 'refresh_token.revoked');
       return;
     }
-    const verified = await this.verifier.verifyIfValid(token);
+    const verified = await this.verifier.verifyIfValid(token, this.targets.acceptsAudience);
     if (!verified) return;
     const { principal, claims } = verified;
     this.policy.checkRevoke(caller, principal.clientId);

@@ -21,12 +21,13 @@ import { TokenLifecycleController } from './token-lifecycle.controller.js';
 import { TokenRevocation } from './token-revocation.service.js';
 import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
+import { TokenTargets } from './token-targets.js';
 import { UserinfoController } from './userinfo.controller.js';
 
 @Module({
   imports: [KeysModule, ScopesModule, ApiDirectoryModule, ProjectsModule, AuthorizationModule, ClientsModule],
   controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController],
-  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
+  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
   exports: [TokensService, TokenRequestLabels],
 })
 export class TokensModule {}

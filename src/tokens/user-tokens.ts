@@ -12,6 +12,8 @@ import { type IssuedTokens } from './grants/grant-handler.js';
 import { type TokenResponseDto } from './dto/token-response.dto.js';
 import { IdTokenIssuer } from './id-token.issuer.js';
 import { TokenPolicy } from '../token-policy/token-policy.js';
+import { type TokenTarget } from '../token-policy/token-target.js';
+import { TokenTargets } from './token-targets.js';
 
 /**
  * Whom a token from the user flow speaks for: the user, in the organization of the realm; or
@@ -36,6 +38,7 @@ export class UserTokens {
     private readonly users: UserDirectory,
     private readonly organizations: OrganizationDirectory,
     private readonly policy: TokenPolicy,
+    private readonly targets: TokenTargets,
   ) {}
 
   /**
@@ -81,13 +84,26 @@ export class UserTokens {
 
   async issue(
     manager: EntityManager,
-    grant: { client: ClientRecord; issuer: string; subject: TokenSubject; scopes: readonly string[]; nonce: string | null; authTime: Date; familyId: string },
+    grant: {
+      client: ClientRecord;
+      issuer: string;
+      subject: TokenSubject;
+      /** The scopes of the grant, which its refresh token keeps: the access token carries those of `target`. */
+      scopes: readonly string[];
+      target: TokenTarget;
+      /** The resource the authorization request named, which the refresh token keeps too. */
+      resource: string | null;
+      nonce: string | null;
+      authTime: Date;
+      familyId: string;
+    },
   ): Promise<IssuedTokens> {
-    const { client, subject, scopes } = grant;
+    const { client, subject, target } = grant;
+    const { scopes } = target;
     const { organization } = subject;
     const user = subject.type === 'user' ? subject.user : undefined;
     const person = subject.type === 'user' ? subject.user : subject.grantedBy;
-    const lifespanSeconds = this.policy.lifespanSeconds(client, organization);
+    const lifespanSeconds = this.targets.lifespanSeconds(target, this.policy.lifespanSeconds(client, organization));
     const access = await this.accessTokens.issue({
       issuer: grant.issuer,
       clientId: client.id,
@@ -96,6 +112,7 @@ export class UserTokens {
       organization,
       ...(subject.type === 'organization' && { grantedBy: subject.grantedBy.id }),
       projectId: undefined,
+      audience: this.targets.userTokenAudience(target),
       scopes,
       lifespanSeconds,
       notBefore: this.policy.notBefore(client, organization, person.notBefore),
@@ -106,7 +123,8 @@ export class UserTokens {
       userId: person.id,
       organizationId: organization.id,
       subjectType: subject.type,
-      scopes: [...scopes],
+      scopes: [...grant.scopes],
+      resource: grant.resource,
       nonce: grant.nonce,
       authTime: grant.authTime,
       accessTokenJti: access.jti,

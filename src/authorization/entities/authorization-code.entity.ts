@@ -43,6 +43,10 @@ export class AuthorizationCodeEntity {
   @Column({ type: 'text', transformer: jsonArray })
   scopes: string[];
 
+  /** The resource (RFC 8707) the authorization request named; null when it named none. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
+
   /** PKCE S256 challenge (RFC 7636); null only for a confidential client that sent none. */
   @Column({ name: 'code_challenge', type: 'varchar', length: 128, nullable: true })
   codeChallenge: string | null;

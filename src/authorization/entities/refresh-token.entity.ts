@@ -42,6 +42,10 @@ export class RefreshTokenEntity {
   @Column({ type: 'text', transformer: jsonArray })
   scopes: string[];
 
+  /** The resource (RFC 8707) the authorization request named; null when it named none. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
+
   @Column({ type: 'varchar', length: 512, nullable: true })
   nonce: string | null;
 

@@ -63,6 +63,12 @@ export class InvalidScope extends OAuthError {
   readonly status = 400;
 }
 
+/** RFC 8707 §2: the `resource` (or `audience`) names no API this server issues tokens for, or the scopes span several. */
+export class InvalidTarget extends OAuthError {
+  readonly error = 'invalid_target';
+  readonly status = 400;
+}
+
 /** The realm named in `WWW-Authenticate` challenges. */
 export const AUTH_REALM = 'gatehouse';
 

@@ -7,6 +7,7 @@ import { RevokedTokenFamily1764300000000 } from './1764300000000-revoked-token-f
 import { ExactIdentifiers1764310000000 } from './1764310000000-exact-identifiers.js';
 import { ClientGrantTypes1764420000000 } from './1764420000000-client-grant-types.js';
 import { ApiResources1764500000000 } from './1764500000000-api-resources.js';
+import { GrantResource1764520000000 } from './1764520000000-grant-resource.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   ExactIdentifiers1764310000000,
   ClientGrantTypes1764420000000,
   ApiResources1764500000000,
+  GrantResource1764520000000,
 ];

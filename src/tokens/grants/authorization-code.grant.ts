@@ -7,13 +7,15 @@ import { AuthorizationCodes } from '../../authorization/authorization-codes.js';
 import { RefreshTokens } from '../../authorization/refresh-tokens.js';
 import { InvalidGrant } from '../../common/errors/oauth-errors.js';
 import { UserTokens } from '../user-tokens.js';
+import { requestedResource } from '../../token-policy/token-target.js';
+import { TokenTargets } from '../token-targets.js';
 import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
 
-type Optional = 'redirect_uri' | 'code_verifier';
+type Optional = 'redirect_uri' | 'code_verifier' | 'resource' | 'audience';
 import { Clock } from '../../common/clock.js';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §4.1.3, RFC 7636 §4.5). */
-export const parameters: GrantParameters<'code', Optional> = { required: ['code'], optional: ['redirect_uri', 'code_verifier'] };
+export const parameters: GrantParameters<'code', Optional> = { required: ['code'], optional: ['redirect_uri', 'code_verifier', 'resource', 'audience'] };
 
 const CODE_VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
 
@@ -39,6 +41,7 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
     private readonly userTokens: UserTokens,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
+    private readonly targets: TokenTargets,
   ) {}
 
   async handle({ client, organization, issuer, params }: GrantContext<'code', Optional>): Promise<IssuedTokens> {
@@ -56,11 +59,13 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
     this.checkVerifier(code.codeChallenge, params.code_verifier);
     const subject = await this.userTokens.subjectOf(code, organization);
     const scopes = this.userTokens.scopesFor(subject, code.scopes);
+    // RFC 8707 §2.2: the client may name the API here, else the one its authorization request named.
+    const target = await this.targets.resolve({ organization: subject.organization, resource: requestedResource(params) ?? code.resource ?? undefined, requested: [], held: scopes, projectScoped: false });
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async ({ manager }) => {
         // Lost the race to a concurrent redemption: issue nothing, and revoke what the winner got (below, once this has ended).
         if (!(await this.codes.consume(manager, code))) return undefined;
-        return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes, target, resource: code.resource, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });
       }),
     );
     if (issued) return issued;

@@ -7,19 +7,24 @@ import { InvalidGrant } from '../../common/errors/oauth-errors.js';
 import { TokenPolicy } from '../../token-policy/token-policy.js';
 import { narrowScopes, parseScopeParameter } from '../token-request.js';
 import { UserTokens } from '../user-tokens.js';
+import { requestedResource } from '../../token-policy/token-target.js';
+import { TokenTargets } from '../token-targets.js';
 import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §6). */
-export const parameters: GrantParameters<'refresh_token', 'scope'> = { required: ['refresh_token'], optional: ['scope'] };
+export const parameters: GrantParameters<'refresh_token', Optional> = { required: ['refresh_token'], optional: ['scope', 'resource', 'audience'] };
+
+type Optional = 'scope' | 'resource' | 'audience';
 
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once and is replaced by
  * a new one of its family; a spent one presented again revokes the family. `scope` may narrow,
- * never widen. Not-before pushes for the client or organization, and a user's password change,
+ * never widen; `resource` (RFC 8707) picks which of the grant's APIs the access token is for,
+ * while the new refresh token keeps the whole grant. Not-before pushes for the client or organization, and a user's password change,
  * end the family too.
  */
 @Injectable()
-export class RefreshTokenGrant implements GrantHandler<'refresh_token', 'scope'> {
+export class RefreshTokenGrant implements GrantHandler<'refresh_token', Optional> {
   readonly grantType = 'refresh_token';
   readonly parameters = parameters;
 
@@ -28,9 +33,10 @@ export class RefreshTokenGrant implements GrantHandler<'refresh_token', 'scope'>
     private readonly userTokens: UserTokens,
     private readonly unitOfWork: UnitOfWork,
     private readonly policy: TokenPolicy,
+    private readonly targets: TokenTargets,
   ) {}
 
-  async handle({ client, organization, issuer, params }: GrantContext<'refresh_token', 'scope'>): Promise<IssuedTokens> {
+  async handle({ client, organization, issuer, params }: GrantContext<'refresh_token', Optional>): Promise<IssuedTokens> {
     await this.refreshTokens.pruneExpired();
     const checked = await this.refreshTokens.check(params.refresh_token, client.id);
     if (checked.outcome === 'invalid') throw new InvalidGrant(checked.reason);
@@ -39,12 +45,14 @@ export class RefreshTokenGrant implements GrantHandler<'refresh_token', 'scope'>
     const { token } = checked;
     const subject = await this.userTokens.subjectOf(token, organization);
     if (token.createdAt.getTime() < this.policy.notBefore(client, organization, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
-    const scopes = this.userTokens.scopesFor(subject, narrowScopes(token.scopes, parseScopeParameter(params.scope)));
+    const requested = parseScopeParameter(params.scope);
+    const scopes = this.userTokens.scopesFor(subject, narrowScopes(token.scopes, requested));
+    const target = await this.targets.resolve({ organization: subject.organization, resource: requestedResource(params) ?? token.resource ?? undefined, requested, held: scopes, projectScoped: false });
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async ({ manager }) => {
         // Spent by a concurrent request between the check and now: that is a reuse as well (below, once this has ended).
         if (!(await this.refreshTokens.spend(manager, token))) return undefined;
-        return this.userTokens.issue(manager, { client, issuer, subject, scopes, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes, target, resource: token.resource, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
       }),
     );
     return issued ?? this.reuseDetected(token.familyId, actor);

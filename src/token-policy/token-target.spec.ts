@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { InvalidRequest, InvalidTarget } from '../common/errors/oauth-errors.js';
+import { requestedResource, resolveTarget, type TargetApi } from './token-target.js';
+
+const OWN = 'https://gatehouse.example/api';
+const orders: TargetApi = { identifier: 'https://orders.example.com', name: 'Orders', scopes: [{ name: 'orders:read' }, { name: 'orders:write' }], accessTokenLifespanSeconds: 600, requireProjectScopedTokens: false };
+const billing: TargetApi = { identifier: 'https://billing.example.com', name: 'Billing', scopes: [{ name: 'billing:read' }], accessTokenLifespanSeconds: null, requireProjectScopedTokens: false };
+const apis = [orders, billing];
+
+function resolve(input: { resource?: string; requested?: string[]; held: string[] }) {
+  return resolveTarget({ resource: input.resource, requested: input.requested ?? [], held: input.held, apis, ownAudience: OWN, organizationName: 'acme' });
+}
+
+describe('requestedResource', () => {
+  it('takes resource or audience, and both when they agree', () => {
+    expect(requestedResource({})).toBeUndefined();
+    expect(requestedResource({ resource: orders.identifier })).toBe(orders.identifier);
+    expect(requestedResource({ audience: orders.identifier })).toBe(orders.identifier);
+    expect(requestedResource({ resource: orders.identifier, audience: orders.identifier })).toBe(orders.identifier);
+  });
+
+  it('refuses two different APIs, relative or fragment URIs, and an empty value', () => {
+    expect(() => requestedResource({ resource: orders.identifier, audience: billing.identifier })).toThrow(InvalidTarget);
+    expect(() => requestedResource({ resource: '/orders' })).toThrow(InvalidTarget);
+    expect(() => requestedResource({ resource: 'https://orders.example.com/#x' })).toThrow(InvalidTarget);
+    expect(() => requestedResource({ resource: 'https://orders.example.com/ x' })).toThrow(InvalidTarget);
+    expect(() => requestedResource({ resource: `https://x.example/${'a'.repeat(300)}` })).toThrow(InvalidTarget);
+    expect(() => requestedResource({ resource: '' })).toThrow(InvalidRequest);
+  });
+});
+
+describe('resolveTarget', () => {
+  it('a named API gets a token with its own scopes only, and its identifier as audience', () => {
+    const target = resolve({ resource: orders.identifier, held: ['orders:read', 'client:read', 'billing:read', 'openid'] });
+    expect(target.api).toBe(orders);
+    expect(target.audience).toBe(orders.identifier);
+    expect(target.scopes).toEqual(['orders:read', 'openid']);
+  });
+
+  it("naming Gatehouse's own audience gives a Gatehouse token", () => {
+    const target = resolve({ resource: OWN, held: ['orders:read', 'client:read'] });
+    expect(target).toEqual({ api: undefined, audience: OWN, scopes: ['client:read'] });
+  });
+
+  it('refuses an unknown resource, and requested scopes of another resource than the one named', () => {
+    expect(() => resolve({ resource: 'https://unknown.example.com', held: ['orders:read'] })).toThrow(/not an API of the organization acme/);
+    expect(() => resolve({ resource: orders.identifier, requested: ['orders:read', 'billing:read'], held: ['orders:read', 'billing:read'] })).toThrow(InvalidTarget);
+    expect(() => resolve({ resource: orders.identifier, requested: ['client:read'], held: ['client:read'] })).toThrow(/not scopes of https:\/\/orders/);
+  });
+
+  it('without resource, the requested scopes name the API', () => {
+    expect(resolve({ requested: ['orders:write'], held: ['orders:read', 'orders:write', 'client:read'] })).toEqual({ api: orders, audience: orders.identifier, scopes: ['orders:write'] });
+    expect(resolve({ requested: ['client:read', 'openid'], held: ['orders:read', 'client:read', 'openid'] })).toEqual({ api: undefined, audience: OWN, scopes: ['client:read', 'openid'] });
+  });
+
+  it('requested scopes of two APIs, Gatehouse counting as one, are invalid_target', () => {
+    expect(() => resolve({ requested: ['orders:read', 'billing:read'], held: ['orders:read', 'billing:read'] })).toThrow(/several APIs/);
+    expect(() => resolve({ requested: ['orders:read', 'client:read'], held: ['orders:read', 'client:read'] })).toThrow(InvalidTarget);
+  });
+
+  it('with neither, the held scopes decide, and Gatehouse wins when they span it', () => {
+    expect(resolve({ held: ['orders:read', 'openid'] })).toEqual({ api: orders, audience: orders.identifier, scopes: ['orders:read', 'openid'] });
+    expect(resolve({ held: ['orders:read', 'client:read'] })).toEqual({ api: undefined, audience: OWN, scopes: ['client:read'] });
+    expect(resolve({ held: [] })).toEqual({ api: undefined, audience: OWN, scopes: [] });
+    expect(() => resolve({ held: ['orders:read', 'billing:read'] })).toThrow(/held belong to several APIs/);
+  });
+});

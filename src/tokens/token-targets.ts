@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { ScopeRegistry } from '../access/scope-registry.js';
+import { type AudienceCheck } from '../auth/access-token.verifier.js';
+import { ApiDirectory, type ApiRecord } from '../apis/api-directory.js';
+import { InvalidScope } from '../common/errors/oauth-errors.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { type OrganizationRecord } from '../organizations/organization-directory.js';
+import { resolveTarget, type TokenTarget } from '../token-policy/token-target.js';
+
+/** Which API a token is for, among the organization's registered APIs and Gatehouse's own (see resolveTarget). */
+@Injectable()
+export class TokenTargets {
+  constructor(
+    private readonly apis: ApiDirectory,
+    private readonly config: GatehouseConfig,
+    private readonly registry: ScopeRegistry,
+  ) {}
+
+  /** Every scope of the organization's APIs: what the root client holds there besides Gatehouse's own. */
+  async apiScopes(organization: OrganizationRecord): Promise<string[]> {
+    return (await this.apis.ofOrganization(organization.id)).flatMap((api) => api.scopes.map((scope) => scope.name));
+  }
+
+  async resolve(input: {
+    readonly organization: OrganizationRecord;
+    readonly resource: string | undefined;
+    readonly requested: readonly string[];
+    readonly held: readonly string[];
+    /** Whether the token will be tied to a project (only client credentials can be). */
+    readonly projectScoped: boolean;
+  }): Promise<TokenTarget<ApiRecord>> {
+    const { organization } = input;
+    // Gatehouse's own scopes only, and no resource named: a token for Gatehouse's API, without looking up the organization's APIs.
+    const candidates = input.requested.length > 0 ? input.requested : input.held;
+    if (input.resource === undefined && candidates.every((scope) => this.registry.has(scope))) return { api: undefined, audience: this.config.audience, scopes: [...candidates] };
+    const target = resolveTarget({ ...input, apis: await this.apis.ofOrganization(organization.id), ownAudience: this.config.audience, organizationName: organization.name });
+    if (target.api?.requireProjectScopedTokens && !input.projectScoped) {
+      throw new InvalidScope(`${target.api.identifier} accepts project-scoped tokens only: ask for one with scope=project-{id} and the client credentials grant`);
+    }
+    return target;
+  }
+
+  /**
+   * The `aud` of a user's token: an API's token that carries `openid` names Gatehouse too, so
+   * that the client can call userinfo with it (OpenID Connect Core §5.3); it carries no scope of
+   * Gatehouse's own API, so it reaches nothing else there.
+   */
+  userTokenAudience(target: TokenTarget): string | string[] {
+    return target.api !== undefined && target.scopes.includes('openid') ? [target.audience, this.config.audience] : target.audience;
+  }
+
+  /**
+   * For introspection and revocation: a token is good when every API it names is Gatehouse's own
+   * or one its organization still registers. Deleting an API ends its tokens at once.
+   */
+  readonly acceptsAudience: AudienceCheck = async (audiences, organizationId) => {
+    if (audiences.length === 0) return false;
+    if (audiences.every((audience) => audience === this.config.audience)) return true;
+    const registered = new Set((await this.apis.ofOrganization(organizationId)).map((api) => api.identifier));
+    return audiences.every((audience) => audience === this.config.audience || registered.has(audience));
+  };
+
+  /** The lifespan of an access token for `target`: the API's own, else what the token policy says. */
+  lifespanSeconds(target: TokenTarget, policyLifespanSeconds: number): number {
+    return target.api?.accessTokenLifespanSeconds ?? policyLifespanSeconds;
+  }
+}
