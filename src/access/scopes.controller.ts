@@ -1,9 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from './authenticated.decorator.js';
-import { PermissionDto } from './dto/permission.dto.js';
 import { ScopeDto } from './dto/scope.dto.js';
-import { PERMISSIONS } from '../scopes/permissions.js';
 import { ScopeRegistry } from './scope-registry.js';
 import { ScopeScopes } from '../scopes/scope.scopes.js';
 
@@ -18,13 +16,5 @@ export class ScopesController {
   @ApiOkResponse({ type: [ScopeDto] })
   list(): ScopeDto[] {
     return this.registry.all().map(({ name, description }) => ({ name, description }));
-  }
-
-  @Get('role')
-  @Authenticated({ scope: ScopeScopes.read, reach: 'organization' })
-  @ApiOperation({ summary: 'List client permissions (roles) and the scopes each grants', description: 'Assign them with PUT /api/v1/oauth/client/{id}/permissions.' })
-  @ApiOkResponse({ type: [PermissionDto] })
-  roles(): PermissionDto[] {
-    return PERMISSIONS.map(({ name, description, scopes }) => ({ name, description, scopes: [...scopes] }));
   }
 }
