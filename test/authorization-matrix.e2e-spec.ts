@@ -36,6 +36,8 @@ const TARGETS = {
   role: ['lesser', 'greater', 'other', 'missing'],
   /** the realm in the path: acme, globex, and one that does not exist. */
   realm: ['same', 'other', 'missing'],
+  /** same: an API of acme; other: an API of globex. */
+  api: ['same', 'other', 'missing'],
 } as const;
 type TargetKind = keyof typeof TARGETS;
 
@@ -147,6 +149,12 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/rule': { target: 'none', expect: POLICY_HOLDERS('200') },
   'POST /api/v1/rule': { target: 'none', body: (n) => ({ key: `rule_${n}`, name: 'Rule', action_type: 'access', policy_key: 'shared' }), expect: POLICY_HOLDERS('201') },
   'PATCH /api/v1/rule': { target: 'none', body: (n) => [{ key: `bulk_rule_${n}`, name: 'Rule', action_type: 'access', policy_key: 'shared' }], expect: POLICY_HOLDERS('200') },
+
+  'POST /api/v1/apis': { target: 'none', body: (n) => ({ identifier: `https://api-${n}.example.com`, name: `API ${n}`, scopes: [{ name: `api-${n}:read`, description: 'Read' }] }), expect: ACCOUNT_ADMINS('201', '201') },
+  'GET /api/v1/apis': { target: 'none', expect: ACCOUNT_ADMINS('200', '200') },
+  'GET /api/v1/apis/:id': { target: 'api', expect: ORGANIZATION_READERS('200 200 404', '200 404 404') },
+  'PATCH /api/v1/apis/:id': { target: 'api', body: () => ({ name: 'Renamed' }), expect: ORGANIZATION_READERS('200 200 404', '200 404 404') },
+  'DELETE /api/v1/apis/:id': { target: 'api', expect: ORGANIZATION_READERS('204 204 404', '204 404 404') },
 
   'GET /api/v1/oauth/scope': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
   'GET /api/v1/oauth/role': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
@@ -300,6 +308,13 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
         const response = await gatehouse.http().post('/api/v1/oauth/role').set(bearer(root)).send({ name: `${name}-${n}`, scopes: [spec[1]], organization: spec[0] });
         if (response.status !== 201) throw new Error(`role: ${response.status} ${JSON.stringify(response.body)}`);
         return { name: `${name}-${n}` };
+      }
+      case 'api': {
+        if (name === 'missing') return { id: randomUUID() };
+        const organization = name === 'other' ? 'globex' : 'acme';
+        const response = await gatehouse.http().post('/api/v1/apis').set(bearer(root)).send({ organization, identifier: `https://target-${n}.example.com`, name: `target ${n}`, scopes: [{ name: `target-${n}:read`, description: 'Read' }] });
+        if (response.status !== 201) throw new Error(`API: ${response.status} ${JSON.stringify(response.body)}`);
+        return { id: (response.body as { id: string }).id };
       }
       case 'personalToken':
         if (name === 'missing') return { id: randomUUID() };

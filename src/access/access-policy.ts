@@ -122,6 +122,16 @@ export class AccessPolicy {
     if (beyond.length > 0) throw new ForbiddenException(`You cannot assign scopes you do not hold: ${beyond.join(', ')}`);
   }
 
+  /**
+   * Rule 3 for taking scopes away from others (deleting an API, or removing scopes from it, takes
+   * them from every client holding them): only someone holding them could have given them, and
+   * only they may take them. `held` are the scopes that something actually holds.
+   */
+  checkRemoveHeldScopes(caller: Caller, held: readonly string[]): void {
+    const beyond = this.beyondCaller(caller, held);
+    if (beyond.length > 0) throw new ForbiddenException(`You cannot remove scopes that clients hold and you do not: ${beyond.join(', ')}`);
+  }
+
   /** Rule 3 for permissions handed to a client: every scope they bundle, as resolved in the client's organization. */
   checkGrantPermissions(caller: Caller, permissions: readonly Bundle[]): void {
     const refused = permissions.filter((permission) => this.beyondCaller(caller, permission.scopes).length > 0).map((permission) => permission.name);

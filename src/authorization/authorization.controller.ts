@@ -6,7 +6,7 @@ import { PageError } from '../common/errors/authorization-errors.js';
 import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { sendPage } from '../common/html/page-reply.js';
 import { SIGN_IN_RATE_LIMITED } from '../common/http/rate-limit.js';
-import { ScopeRegistry } from '../access/scope-registry.js';
+import { ScopeCatalog } from '../apis/scope-catalog.js';
 import { REALM_PATHS } from '../organizations/realm-paths.js';
 import { UsersService } from '../users/users.service.js';
 import { type AuthorizationRequest, AuthorizationRequests } from './authorization-request.js';
@@ -38,7 +38,7 @@ export class AuthorizationController {
     private readonly sessions: BrowserSessions,
     private readonly users: UsersService,
     private readonly clients: ClientPresentation,
-    private readonly scopes: ScopeRegistry,
+    private readonly scopes: ScopeCatalog,
   ) {}
 
   @Get([AUTHORIZATION_ENDPOINT_PATH, ...REALM_AUTHORIZATION_PATHS])
@@ -116,7 +116,8 @@ export class AuthorizationController {
       client: await this.clients.describe(authorization.client.id),
       userEmail: session.user.email,
       organizationName: authorization.organization.name,
-      scopes: scopes.map((name) => this.scopes.get(name) ?? { name, description: name }),
+      // The client's organization defines the API scopes it can hold.
+      scopes: await this.scopes.describe(authorization.client.organizationId, scopes),
       parameters: authorization.parameters,
       organizations,
     });

@@ -6,11 +6,11 @@ import { ChangeEventEntity } from './entities/change-event.entity.js';
 import { Clock } from '../common/clock.js';
 
 /** What changed. Listeners only ever drop or add in-memory state, so applying an event twice is harmless. */
-export type ChangeKind = 'client' | 'organization' | 'project' | 'user' | 'token-revoked' | 'personal-access-token' | 'role';
+export type ChangeKind = 'client' | 'organization' | 'project' | 'user' | 'token-revoked' | 'personal-access-token' | 'api' | 'role';
 
 export interface ChangeEvent {
   readonly kind: ChangeKind;
-  /** A client, organization, project or user id, a token's `jti`, a personal access token's hash, or (`role`) the id of the organization whose roles changed. */
+  /** A client, organization, project or user id, a token's `jti`, a personal access token's hash, or the organization id whose APIs (`api`) or roles (`role`) changed. */
   readonly subject: string;
   readonly expiresAt?: Date;
 }

@@ -78,8 +78,9 @@ export class ClientDirectory {
       onLookup: metrics.cacheLookupRecorder('clients'),
       feed,
       clock,
-      // Deleting an organization deletes its clients; a changed role changes what its clients hold.
-      invalidateOn: { client: 'subject', organization: 'all', role: 'all' },
+      // Deleting an organization deletes its clients; a changed role, or an API's scopes that
+      // role patterns match, change what the clients holding it hold.
+      invalidateOn: { client: 'subject', organization: 'all', role: 'all', api: 'all' },
     });
   }
 

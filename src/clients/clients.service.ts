@@ -12,7 +12,9 @@ import { ClientLockout, type LockoutStatus } from '../lockout/client-lockout.js'
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import { ScopeRegistry } from '../access/scope-registry.js';
+import { ScopeCatalog } from '../apis/scope-catalog.js';
+import { type ApiScopeHolder, ApiScopeHolders } from '../apis/api-scope-holders.js';
+import { lockingRead } from '../database/row-locks.js';
 import { defaultGrantTypes } from '../token-policy/token-policy.js';
 import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
@@ -23,23 +25,26 @@ import { Clock } from '../common/clock.js';
 
 /** The rules of the client API. */
 @Injectable()
-export class ClientsService {
+export class ClientsService implements ApiScopeHolder {
   constructor(
     @InjectRepository(OAuthClientEntity) private readonly repository: Repository<OAuthClientEntity>,
     private readonly hasher: ClientSecretHasher,
     private readonly directory: ClientDirectory,
-    private readonly registry: ScopeRegistry,
+    private readonly catalog: ScopeCatalog,
     private readonly organizations: OrganizationsService,
     private readonly lockout: ClientLockout,
     private readonly unitOfWork: UnitOfWork,
     private readonly policy: AccessPolicy,
     private readonly clock: Clock,
     private readonly roles: RoleDirectory,
-  ) {}
+    apiScopeHolders: ApiScopeHolders,
+  ) {
+    apiScopeHolders.register(this);
+  }
 
   async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
-    this.checkAssignable(auth, dto.scopes);
+    await this.checkAssignable(auth, organizationId, dto.scopes);
     await this.checkPermissions(auth, organizationId, dto.permissions ?? []);
     const isPublic = dto.public ?? false;
     if (isPublic && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client needs at least one redirect URI: the authorization code flow is all it can use');
@@ -126,7 +131,7 @@ export class ClientsService {
     if (client.isPublic && dto.redirect_uris?.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
     if (client.isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions');
     if (dto.grant_types !== undefined) checkGrantTypes(client.isPublic, dto.grant_types);
-    if (dto.scopes !== undefined) this.checkAssignable(auth, dto.scopes);
+    if (dto.scopes !== undefined) await this.checkAssignable(auth, client.organizationId, dto.scopes);
     if (dto.permissions !== undefined) await this.checkPermissions(auth, client.organizationId, dto.permissions);
     const changes: Partial<OAuthClientEntity> = {
       ...(dto.name !== undefined && { name: dto.name }),
@@ -149,7 +154,7 @@ export class ClientsService {
 
   async setScopes(auth: AuthContext, id: string, scopes: string[]): Promise<string[]> {
     const client = await this.findChangeable(auth, id);
-    this.checkAssignable(auth, scopes);
+    await this.checkAssignable(auth, client.organizationId, scopes);
     return (await this.save(auth, client, { scopes }, 'client.scopes_changed', { previous: client.scopes, scopes })).scopes;
   }
 
@@ -232,9 +237,37 @@ export class ClientsService {
     this.policy.checkGrantPermissions(auth, await this.roles.bundles(organizationId, permissions));
   }
 
-  /** Scopes must exist; whether the caller may hand them out is the access policy's call. */
-  private checkAssignable(auth: AuthContext, scopes: string[]): void {
-    const unknown = this.registry.unknown(scopes);
+  /** Which of `scopes` (an API's, going away) some client of the organization holds. */
+  async heldOf(change: Change, organizationId: string, scopes: readonly string[]): Promise<string[]> {
+    const wanted = new Set(scopes);
+    const held = new Set((await this.clientsHoldingAny(change, organizationId, wanted)).flatMap((client) => client.scopes.filter((scope) => wanted.has(scope))));
+    return scopes.filter((scope) => held.has(scope));
+  }
+
+  /**
+   * Takes `scopes` (an API's, going away) from every client of the organization holding them, in
+   * the caller's transaction, each with its audit record and the change-feed event that drops it
+   * from every process's cache: no client keeps a scope that nobody defines.
+   */
+  async removeScopes(change: Change, organizationId: string, scopes: readonly string[]): Promise<void> {
+    const removed = new Set(scopes);
+    const now = this.clock.date();
+    for (const client of await this.clientsHoldingAny(change, organizationId, removed)) {
+      const kept = client.scopes.filter((scope) => !removed.has(scope));
+      await change.manager.update(OAuthClientEntity, { id: client.id }, { scopes: kept, updatedAt: now });
+      await this.record(change, client, 'client.scopes_changed', { previous: client.scopes, scopes: kept, reason: 'api_scopes_removed' });
+    }
+  }
+
+  /** The organization's clients holding one of `scopes`, locked until the transaction ends (scopes are a JSON column: filtered here). */
+  private async clientsHoldingAny(change: Change, organizationId: string, scopes: ReadonlySet<string>): Promise<OAuthClientEntity[]> {
+    const clients = await lockingRead(change.manager.createQueryBuilder(OAuthClientEntity, 'client'), 'pessimistic_write').where('client.organization_id = :organizationId', { organizationId }).getMany();
+    return clients.filter((client) => client.scopes.some((scope) => scopes.has(scope)));
+  }
+
+  /** Scopes must exist in the client's organization (Gatehouse's or its APIs'); whether the caller may hand them out is the access policy's call. */
+  private async checkAssignable(auth: AuthContext, organizationId: string, scopes: string[]): Promise<void> {
+    const unknown = await this.catalog.unknown(organizationId, scopes);
     if (unknown.length > 0) throw new BadRequestException(`Unknown scopes: ${unknown.join(', ')}`);
     this.policy.checkGrantScopes(auth, scopes);
   }

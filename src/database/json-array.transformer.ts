@@ -5,3 +5,11 @@ export const jsonArray: ValueTransformer = {
   to: (value: string[]) => JSON.stringify(value),
   from: (value: string) => JSON.parse(value) as string[],
 };
+
+/** The same for an array of small records (an API's scopes with their descriptions). */
+export function jsonArrayOf<T>(): ValueTransformer {
+  return {
+    to: (value: T[]) => JSON.stringify(value),
+    from: (value: string) => JSON.parse(value) as T[],
+  };
+}

@@ -1,17 +1,18 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ScopesModule } from '../access/scopes.module.js';
+import { ApiDirectoryModule } from '../apis/api-directory.module.js';
 import { RoleEntity } from './entities/role.entity.js';
 import { RoleDirectory } from './role-directory.js';
 import { RoleHolders } from './role-holders.js';
 
 /**
- * The organizations' roles, cached and resolved (RoleDirectory), and the register of who holds
- * them. Global, because every client's and user's scopes are resolved through it.
+ * The organizations' roles, cached and resolved (RoleDirectory, against the global ScopeCatalog),
+ * and the register of who holds them. Global, because every client's and user's scopes are
+ * resolved through it.
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([RoleEntity]), ScopesModule],
+  imports: [TypeOrmModule.forFeature([RoleEntity]), ApiDirectoryModule],
   providers: [RoleDirectory, RoleHolders],
   exports: [RoleDirectory, RoleHolders],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
-import { ScopeRegistry } from '../access/scope-registry.js';
+import { ScopeCatalog } from '../apis/scope-catalog.js';
 import { ChangeFeed } from '../change-feed/change-feed.js';
 import { Clock } from '../common/clock.js';
 import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
@@ -35,7 +35,7 @@ export interface ResolvedRole {
 /** One organization's roles, resolved together. */
 interface OrganizationRoles {
   readonly byName: ReadonlyMap<string, ResolvedRole>;
-  /** Every scope the organization knows (Gatehouse's): what names and patterns are resolved against. */
+  /** Every scope the organization knows (Gatehouse's and its APIs'): what names and patterns are resolved against. */
   readonly known: ReadonlySet<string>;
 }
 
@@ -48,8 +48,9 @@ export interface ScopeBundle {
 /**
  * The roles each organization defines, by organization id, kept in memory with their patterns
  * expanded, so that resolving a client's permissions or a user's role costs no query on the hot
- * paths. A change to an organization's roles (made by this process or another) drops its entry
- * through the change feed (kind `role`, subject the organization's id). Also the one resolver of
+ * paths. A change to an organization's roles or to its APIs (made by this process or another)
+ * drops its entry through the change feed (kinds `role` and `api`, subject the organization's id):
+ * a scope added to an API is granted by the patterns that match it from then on. Also the one resolver of
  * every role and permission name, built-in or not: only the organization's own names need the
  * cache, the built-in ones are answered at once.
  */
@@ -59,7 +60,7 @@ export class RoleDirectory {
 
   constructor(
     @InjectRepository(RoleEntity) private readonly repository: Repository<RoleEntity>,
-    private readonly registry: ScopeRegistry,
+    private readonly catalog: ScopeCatalog,
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
@@ -71,8 +72,8 @@ export class RoleDirectory {
       onLookup: metrics.cacheLookupRecorder('roles'),
       feed,
       clock,
-      // Deleting an organization deletes its roles.
-      invalidateOn: { role: 'subject', organization: 'subject' },
+      // Deleting an organization deletes its roles; a change to its APIs changes what their patterns match.
+      invalidateOn: { role: 'subject', organization: 'subject', api: 'subject' },
     });
   }
 
@@ -134,7 +135,7 @@ export class RoleDirectory {
   private async load(organizationId: string): Promise<OrganizationRoles> {
     const loaded = await this.cache.get(organizationId, async () => {
       const rows = await this.repository.find({ where: { organizationId }, order: { name: 'ASC' } });
-      const known = this.knownIn();
+      const known = await this.knownIn(organizationId);
       const byName = new Map(
         rows.map((row) => {
           const scopes = expandScopes(row.scopes, known);
@@ -147,9 +148,12 @@ export class RoleDirectory {
     return loaded!;
   }
 
-  /** The scopes a role may grant: every scope Gatehouse knows but the identity scopes, which every user holds and which are nobody's privilege. */
-  private knownIn(): ReadonlySet<string> {
-    return new Set(this.registry.names().filter((name) => !IDENTITY_SCOPE_NAMES.has(name)));
+  /**
+   * The scopes a role of the organization may grant: Gatehouse's and its APIs', but the identity
+   * scopes, which every user holds and which are nobody's privilege.
+   */
+  private async knownIn(organizationId: string): Promise<ReadonlySet<string>> {
+    return new Set((await this.catalog.all(organizationId)).map((scope) => scope.name).filter((name) => !IDENTITY_SCOPE_NAMES.has(name)));
   }
 }
 

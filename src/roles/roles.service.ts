@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
+import { type ApiScopeHolder, ApiScopeHolders } from '../apis/api-scope-holders.js';
 import { type AuthContext } from '../access/auth-context.js';
 import { actorOf } from '../audit/actor.js';
 import { type Change, UnitOfWork } from '../audit/unit-of-work.js';
 import { Clock } from '../common/clock.js';
+import { lockingRead } from '../database/row-locks.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { isBuiltInRole, PERMISSIONS } from '../scopes/permissions.js';
@@ -21,7 +23,7 @@ import { RoleHolders } from './role-holders.js';
  * holds (or would hold) more than they do.
  */
 @Injectable()
-export class RolesService {
+export class RolesService implements ApiScopeHolder {
   constructor(
     private readonly directory: RoleDirectory,
     private readonly holders: RoleHolders,
@@ -29,7 +31,10 @@ export class RolesService {
     private readonly unitOfWork: UnitOfWork,
     private readonly policy: AccessPolicy,
     private readonly clock: Clock,
-  ) {}
+    apiScopeHolders: ApiScopeHolders,
+  ) {
+    apiScopeHolders.register(this);
+  }
 
   /** The built-in roles, then the organization's own by name. */
   async list(auth: AuthContext, organization: string | undefined): Promise<RoleDto[]> {
@@ -86,6 +91,33 @@ export class RolesService {
       await change.manager.delete(RoleEntity, { id: record.id });
       await this.record(change, record, 'role.deleted', { name, scopes: record.scopes });
     });
+  }
+
+  /** Which of `scopes` (an API's, going away) a role of the organization grants, by name or by a pattern matching it. */
+  async heldOf(change: Change, organizationId: string, scopes: readonly string[]): Promise<string[]> {
+    const roles = await this.rolesOf(change, organizationId);
+    return scopes.filter((scope) => roles.some((role) => role.scopes.includes(scope) || role.scopes.some((name) => isScopePattern(name) && matchesOf(name, [scope]).length > 0)));
+  }
+
+  /**
+   * Takes `scopes` (an API's, going away) out of every role of the organization naming them, in
+   * the caller's transaction, audited: no role lists a scope nobody defines. Patterns stay: they
+   * grant whatever the organization knows, and match nothing once the API is gone.
+   */
+  async removeScopes(change: Change, organizationId: string, scopes: readonly string[]): Promise<void> {
+    const removed = new Set(scopes);
+    const now = this.clock.date();
+    for (const role of await this.rolesOf(change, organizationId)) {
+      if (!role.scopes.some((scope) => removed.has(scope))) continue;
+      const kept = role.scopes.filter((scope) => !removed.has(scope));
+      await change.manager.update(RoleEntity, { id: role.id }, { scopes: kept, updatedAt: now });
+      await this.record(change, role, 'role.updated', { name: role.name, previous_scopes: role.scopes, scopes: kept, reason: 'api_scopes_removed' });
+    }
+  }
+
+  /** The organization's roles, locked until the transaction ends. */
+  private rolesOf(change: Change, organizationId: string): Promise<RoleEntity[]> {
+    return lockingRead(change.manager.createQueryBuilder(RoleEntity, 'role'), 'pessimistic_write').where('role.organization_id = :organizationId', { organizationId }).getMany();
   }
 
   private async record(change: Change, role: { id: string; organizationId: string }, action: string, details: Record<string, unknown>): Promise<void> {

@@ -1,3 +1,4 @@
+import { ApiScopes } from './api.scopes.js';
 import { AuditScopes } from './audit.scopes.js';
 import { ClientScopes } from './client.scopes.js';
 import { OrganizationScopes } from './organization.scopes.js';
@@ -32,7 +33,7 @@ const ROLE_SCOPES = [RoleScopes.create, RoleScopes.read, RoleScopes.update, Role
 export const PERMISSIONS: readonly PermissionDefinition[] = [
   permission(
     'administer-account',
-    'Administer the whole organization: its settings, its users, its projects, its API clients and its roles, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
+    'Administer the whole organization: its settings, its users, its projects, its API clients, its roles and the APIs it protects, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
     [
       OrganizationScopes.read,
       OrganizationScopes.update,
@@ -43,6 +44,10 @@ export const PERMISSIONS: readonly PermissionDefinition[] = [
       ...CLIENT_SCOPES,
       ...USER_SCOPES,
       ...ROLE_SCOPES,
+      ApiScopes.create,
+      ApiScopes.read,
+      ApiScopes.update,
+      ApiScopes.delete,
       ScopeScopes.read,
       AuditScopes.read,
     ],

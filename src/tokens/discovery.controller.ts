@@ -4,6 +4,7 @@ import { OrganizationDirectory, type OrganizationRecord } from '../organizations
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { ScopeRegistry } from '../access/scope-registry.js';
+import { ScopeCatalog } from '../apis/scope-catalog.js';
 import { AuthorizationServerMetadataDto, JwksDto } from './dto/discovery.dto.js';
 import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
@@ -22,6 +23,7 @@ export class DiscoveryController {
     private readonly config: GatehouseConfig,
     private readonly keys: SigningKeyService,
     private readonly scopes: ScopeRegistry,
+    private readonly catalog: ScopeCatalog,
     private readonly tokens: TokensService,
     private readonly organizations: OrganizationDirectory,
   ) {}
@@ -52,9 +54,11 @@ export class DiscoveryController {
   @ApiOperation({ summary: "An organization's OpenID Connect discovery document (Keycloak path)" })
   @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   async realmConfiguration(@Param('realm') realm: string): Promise<AuthorizationServerMetadataDto> {
-    const { issuer } = await this.realm(realm);
+    const { id, issuer } = await this.realm(realm);
     const base = `${issuer}/protocol/openid-connect`;
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo` });
+    // A realm is one organization: its APIs' scopes are requestable there.
+    const scopes = (await this.catalog.all(id)).map((scope) => scope.name);
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo` }, scopes);
   }
 
   @Get(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/certs`))
@@ -82,6 +86,7 @@ export class DiscoveryController {
       authorization: `${this.config.issuer}/oauth2/authorize`,
       userinfo: `${this.config.issuer}/oauth2/userinfo`,
     },
+    scopes: readonly string[] = this.scopes.names(),
   ): AuthorizationServerMetadataDto {
     const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
     // The keys' algorithms, not OAUTH_SIGNING_ALG: another process may have rotated to another one.
@@ -98,7 +103,7 @@ export class DiscoveryController {
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
-      scopes_supported: this.scopes.names(),
+      scopes_supported: [...scopes],
       response_types_supported: ['code'],
       response_modes_supported: ['query'],
       code_challenge_methods_supported: ['S256'],

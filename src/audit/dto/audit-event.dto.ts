@@ -11,7 +11,7 @@ export class AuditQueryDto {
   @MaxLength(64)
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'Only events about this target (a client, user, organization or project id, or a token jti)' })
+  @ApiPropertyOptional({ description: 'Only events about this target (a client, user, organization, project or API id, or a token jti)' })
   @Omittable()
   @IsString()
   @MaxLength(64)

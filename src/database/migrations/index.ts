@@ -6,6 +6,7 @@ import { PersonalAccessTokens1764200000000 } from './1764200000000-personal-acce
 import { RevokedTokenFamily1764300000000 } from './1764300000000-revoked-token-family.js';
 import { ExactIdentifiers1764310000000 } from './1764310000000-exact-identifiers.js';
 import { ClientGrantTypes1764420000000 } from './1764420000000-client-grant-types.js';
+import { ApiResources1764500000000 } from './1764500000000-api-resources.js';
 import { OrganizationRoles1764510000000 } from './1764510000000-organization-roles.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
@@ -18,5 +19,6 @@ export const migrations = [
   RevokedTokenFamily1764300000000,
   ExactIdentifiers1764310000000,
   ClientGrantTypes1764420000000,
+  ApiResources1764500000000,
   OrganizationRoles1764510000000,
 ];

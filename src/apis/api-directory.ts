@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type Repository } from 'typeorm';
+import { ChangeFeed } from '../change-feed/change-feed.js';
+import { Clock } from '../common/clock.js';
+import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { type ApiScope, ApiEntity } from './entities/api.entity.js';
+
+/** What token issuance, scope validation and the consent page need to know of an API. */
+export interface ApiRecord {
+  readonly id: string;
+  readonly organizationId: string;
+  /** Absolute URI: the `aud` of its tokens and the value of `resource`/`audience` naming it. */
+  readonly identifier: string;
+  readonly name: string;
+  readonly scopes: readonly ApiScope[];
+  readonly accessTokenLifespanSeconds: number | null;
+  readonly signingAlgorithm: string | null;
+  readonly requireProjectScopedTokens: boolean;
+}
+
+export function apiRecordOf(row: ApiEntity): ApiRecord {
+  return Object.freeze({
+    id: row.id,
+    organizationId: row.organizationId,
+    identifier: row.identifier,
+    name: row.name,
+    scopes: Object.freeze(row.scopes.map((scope) => Object.freeze({ name: scope.name, description: scope.description }))),
+    accessTokenLifespanSeconds: row.accessTokenLifespanSeconds,
+    signingAlgorithm: row.signingAlgorithm,
+    requireProjectScopedTokens: row.requireProjectScopedTokens,
+  });
+}
+
+/**
+ * Each organization's APIs, all together, kept in memory: the token endpoint and scope validation
+ * ask on every request that names an API or one of its scopes, and an organization has few APIs.
+ * A change to any API of an organization (change kind `api`, subject the organization id) drops
+ * that organization's entry on every process.
+ */
+@Injectable()
+export class ApiDirectory {
+  private readonly cache: ReadThroughDirectory<readonly ApiRecord[]>;
+
+  constructor(
+    @InjectRepository(ApiEntity) private readonly repository: Repository<ApiEntity>,
+    config: GatehouseConfig,
+    metrics: MetricsService,
+    feed: ChangeFeed,
+    clock: Clock,
+  ) {
+    this.cache = new ReadThroughDirectory({
+      ttlMs: config.clientCacheTtlMs,
+      maxEntries: 10_000,
+      onLookup: metrics.cacheLookupRecorder('apis'),
+      feed,
+      clock,
+      // Deleting an organization deletes its APIs.
+      invalidateOn: { api: 'subject', organization: 'all' },
+    });
+  }
+
+  /** The organization's APIs, oldest first (none for an organization that does not exist). */
+  async ofOrganization(organizationId: string): Promise<readonly ApiRecord[]> {
+    return (
+      (await this.cache.get(organizationId, async () => {
+        const rows = await this.repository.find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
+        return Object.freeze(rows.map(apiRecordOf));
+      })) ?? []
+    );
+  }
+
+  /** The organization's API with exactly this identifier (no normalisation: identifiers compare byte for byte). */
+  async byIdentifier(organizationId: string, identifier: string): Promise<ApiRecord | undefined> {
+    return (await this.ofOrganization(organizationId)).find((api) => api.identifier === identifier);
+  }
+
+  invalidate(organizationId: string): void {
+    this.cache.invalidate(organizationId);
+  }
+}
