@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type TestApp, startApp } from './support/test-app.js';
 import { type Credentials, decodeJwt, ROOT, tokenFor } from './support/oauth.js';
 import { APP_REDIRECT, createUser, type Person, userTokens } from './support/principals.js';
-import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
+import { createClientIn, createOrganization, realmToken, realmTokenRequest } from './support/tenants.js';
 
 const CLIENT_SCOPES = ['client:create', 'client:read', 'client:update', 'client:delete'];
 const ROLE_SCOPES = ['role:create', 'role:read', 'role:update', 'role:delete'];
@@ -327,6 +327,90 @@ describe('roles an organization defines', () => {
       await gatehouse.http().delete(`/api/v1/users/${userId}`).set(bearer(root));
       expect((await setPermissions(token, first.client_id, [])).status).toBe(200);
       expect((await role.delete(token, name)).body).toMatchObject({ message: `The role ${name} is held by 1 client: assign them another role first` });
+    });
+  });
+
+  describe("the organization's API scopes", () => {
+    let ordersApi: string;
+    /** Administers acme and holds the orders API's scopes: administer-account alone grants no API scope. */
+    let orderAdmin: Credentials;
+    const api = {
+      create: async (body: Record<string, unknown>) => gatehouse.http().post('/api/v1/apis').set(bearer(root)).send(body),
+      scopes: async (id: string, scopes: string[]) => gatehouse.http().patch(`/api/v1/apis/${id}`).set(bearer(root)).send({ scopes: scopes.map((name) => ({ name, description: `Words for ${name}` })) }),
+    };
+
+    beforeAll(async () => {
+      const created = await api.create({ organization: 'acme', identifier: 'https://orders.example.com', name: 'Orders', scopes: [{ name: 'orders:read', description: 'Read your orders' }, { name: 'orders:write', description: 'Place orders' }] });
+      expect(created.status).toBe(201);
+      ordersApi = (created.body as { id: string }).id;
+      // globex has an orders API of its own: its scopes are nothing to acme's roles.
+      expect((await api.create({ organization: 'globex', identifier: 'https://orders.example.com', name: 'Orders', scopes: [{ name: 'orders:refund', description: 'Refund' }] })).status).toBe(201);
+      orderAdmin = await createClientIn(gatehouse, 'acme', { name: 'order admin', permissions: ['administer-account'], scopes: ['orders:read', 'orders:write'] });
+    });
+
+    it('are granted by name or pattern, and unknown or foreign ones refused', async () => {
+      // acme's account client holds no orders scope: it cannot define a role granting one.
+      expect((await role.create(await as(accountClient), { name: `order-clerk-${++serial}`, scopes: ['orders:read'] })).body).toMatchObject({ statusCode: 403, message: expect.stringContaining('orders:read') });
+      const token = await as(orderAdmin);
+      const created = await role.create(token, { name: 'order-manager', description: 'Runs the order desk', scopes: ['orders:*'] });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ scopes: ['orders:*'], granted_scopes: ['orders:read', 'orders:write'] });
+      expect((await role.create(token, { name: `order-reader-${++serial}`, scopes: ['orders:read'] })).status).toBe(201);
+      // globex's API scope is not acme's; a pattern must match one of acme's.
+      expect((await role.create(token, { name: `refunder-${++serial}`, scopes: ['orders:refund'] })).body).toMatchObject({ message: 'Unknown scopes: orders:refund' });
+      expect((await role.create(token, { name: `biller-${++serial}`, scopes: ['billing:*'] })).body).toMatchObject({ message: 'Patterns that match no scope of the organization: billing:*' });
+      // The role maker holds no orders scope.
+      expect((await role.create(await as(roleMaker), { name: `sneaky-${++serial}`, scopes: ['orders:*'] })).status).toBe(403);
+    });
+
+    it("give a user with the role a user token for the API's scopes, and a personal access token", async () => {
+      const person: Person = { email: `orders-${++serial}@acme.test`, password: 'orders passphrase' };
+      await createUser(gatehouse, person, 'acme', 'order-manager');
+      const desk = (await createClientIn(gatehouse, 'acme', { name: 'Order desk', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'token:personal', 'orders:read', 'orders:write'] })).client_id;
+      const tokens = await userTokens(gatehouse, { clientId: desk, scope: 'openid token:personal orders:read orders:write', person, realm: 'acme' });
+      expect(tokens.scope!.split(' ').sort()).toEqual(['openid', 'orders:read', 'orders:write', 'token:personal']);
+      expect((decodeJwt(tokens.access_token!).payload.scope as string).split(' ')).toEqual(expect.arrayContaining(['orders:read', 'orders:write']));
+      const pat = await gatehouse.http().post('/api/v1/users/me/tokens').set(bearer(tokens.access_token!)).send({ name: 'orders pat', scopes: ['orders:read'], expires_in_days: 7 });
+      expect(pat.status).toBe(201);
+      expect((pat.body as { scopes: string[] }).scopes).toEqual(['orders:read']);
+
+      // A member without the role grants none of them.
+      const plain: Person = { email: `plain-${++serial}@acme.test`, password: 'plain passphrase' };
+      await createUser(gatehouse, plain, 'acme', 'member');
+      expect((await userTokens(gatehouse, { clientId: desk, scope: 'openid orders:read', person: plain, realm: 'acme' })).scope).toBe('openid');
+    });
+
+    it("grant a scope added to the API later through a pattern, at once, to the role's holders", async () => {
+      const holder = await createClientIn(gatehouse, 'acme', { name: `order bot ${++serial}`, permissions: ['order-manager'] });
+      expect((await realmTokenRequest(gatehouse, 'acme', holder, 'orders:cancel')).status).toBe(400);
+      expect((await api.scopes(ordersApi, ['orders:read', 'orders:write', 'orders:cancel'])).status).toBe(200);
+      expect(((await role.get(await as(accountClient), 'order-manager')).body as { granted_scopes: string[] }).granted_scopes).toEqual(['orders:read', 'orders:write', 'orders:cancel']);
+      const response = await realmTokenRequest(gatehouse, 'acme', holder, 'orders:cancel');
+      expect(response.status).toBe(200);
+      expect((response.body as { scope: string }).scope).toBe('orders:cancel');
+    });
+
+    it('taken out of the API are taken out of the roles naming them, audited; patterns stay', async () => {
+      const token = await as(accountClient);
+      const canceller = `canceller-${++serial}`;
+      // Only the root client holds orders:cancel.
+      expect((await role.create(root, { name: canceller, scopes: ['orders:cancel', 'orders:read'], organization: 'acme' })).status).toBe(201);
+      const holder = await createClientIn(gatehouse, 'acme', { name: `canceller ${serial}`, permissions: [canceller] });
+      const before = await realmToken(gatehouse, 'acme', holder, 'orders:cancel');
+      expect(decodeJwt(before).payload.scope).toBe('orders:cancel');
+
+      // Only someone holding what the roles grant may take it away: acme's account client holds no orders scope.
+      expect((await gatehouse.http().patch(`/api/v1/apis/${ordersApi}`).set(bearer(token)).send({ scopes: [{ name: 'orders:read', description: 'Read' }, { name: 'orders:write', description: 'Write' }] })).status).toBe(403);
+      expect((await api.scopes(ordersApi, ['orders:read', 'orders:write'])).status).toBe(200);
+      expect((await role.get(token, canceller)).body).toMatchObject({ scopes: ['orders:read'], granted_scopes: ['orders:read'] });
+      // The client holds what its role grants now, and orders:read still.
+      expect((await role.get(token, 'order-manager')).body).toMatchObject({ scopes: ['orders:*'], granted_scopes: ['orders:read', 'orders:write'] });
+      expect((await realmTokenRequest(gatehouse, 'acme', holder, 'orders:cancel')).status).toBe(400);
+      expect((await realmTokenRequest(gatehouse, 'acme', holder, 'orders:read')).status).toBe(200);
+
+      const audit = await gatehouse.http().get('/api/v1/audit').query({ action: 'role.updated', limit: 50 }).set(bearer(token));
+      const event = (audit.body as { events: { details: Record<string, unknown> }[] }).events.find((candidate) => candidate.details.name === canceller);
+      expect(event!.details).toEqual({ name: canceller, previous_scopes: ['orders:cancel', 'orders:read'], scopes: ['orders:read'], reason: 'api_scopes_removed' });
     });
   });
 
