@@ -6,6 +6,7 @@ import { type AuthContext } from '../access/auth-context.js';
 import { actorOf } from '../audit/actor.js';
 import { type Change, UnitOfWork } from '../audit/unit-of-work.js';
 import { Clock } from '../common/clock.js';
+import { insertIfAbsent } from '../database/insert-if-absent.js';
 import { lockingRead } from '../database/row-locks.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
@@ -53,11 +54,11 @@ export class RolesService implements ApiScopeHolder {
     if (isBuiltInRole(dto.name)) throw new BadRequestException(`${dto.name} is a built-in role: choose another name`);
     const granted = await this.checkScopes(organizationId, dto.scopes);
     this.policy.checkDefineRole(auth, dto.name, granted);
-    if (await this.directory.find(organizationId, dto.name)) throw new ConflictException(`A role named ${dto.name} exists already`);
     const now = this.clock.date();
     const role = { id: randomUUID(), organizationId, name: dto.name, description: dto.description ?? '', scopes: dto.scopes, createdAt: now, updatedAt: now };
     await this.unitOfWork.run(actorOf(auth), async (change) => {
-      await change.manager.insert(RoleEntity, { ...role });
+      // The unique (organization, name) index settles two requests for one name at once.
+      if (!(await insertIfAbsent(change.manager, RoleEntity, { ...role }))) throw new ConflictException(`A role named ${dto.name} exists already`);
       await this.record(change, role, 'role.created', { name: role.name, description: role.description, scopes: role.scopes });
     });
     return RoleDto.from({ record: role, scopes: granted, userScopes: new Set() });
