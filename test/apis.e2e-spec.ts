@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ApiDirectory } from '../src/apis/api-directory.js';
+import { ScopeCatalog } from '../src/apis/scope-catalog.js';
+import { ScopeRegistry } from '../src/access/scope-registry.js';
 import { ChangeFeed } from '../src/change-feed/change-feed.js';
 import { type TestApp, startApp } from './support/test-app.js';
 import { type Credentials, ROOT, tokenFor } from './support/oauth.js';
@@ -145,6 +148,8 @@ describe('APIs (resource servers) and their scopes', () => {
       ['a trailing space', 'https://orders.example.com '],
       ['a tab inside', 'https://orders.\texample.com'],
       ['a newline inside', 'https://orders.example.com/\n'],
+      ['a backslash', 'https:\\\\orders.example.com'],
+      ['non-ASCII characters', 'https://bücher.example.com'],
       ['no host where the scheme needs one', 'https://'],
       ['more than 255 characters', `https://example.com/${'a'.repeat(236)}`],
       ['the empty string', ''],
@@ -272,6 +277,40 @@ describe('APIs (resource servers) and their scopes', () => {
   describe("an API's scopes across Gatehouse", () => {
     beforeAll(async () => {
       await createApi(acmeAdmin, { identifier: ORDERS, name: 'Orders', scopes: ORDERS_SCOPES });
+    });
+
+    it('are what the ScopeCatalog and the ApiDirectory answer with, per organization (what roles and token issuance ask)', async () => {
+      const catalog = gatehouse.app.get(ScopeCatalog);
+      const builtIn = gatehouse.app.get(ScopeRegistry).all().map(({ name, description }) => ({ name, description }));
+      expect(await catalog.all(undefined)).toEqual(builtIn);
+      expect(await catalog.all(acme.id)).toEqual(expect.arrayContaining([...builtIn, { name: 'orders:read', description: 'Read your orders', api: ORDERS }]));
+      expect((await catalog.all(globex.id)).some((scope) => scope.name === 'orders:read')).toBe(false);
+      expect(await catalog.unknown(acme.id, ['orders:read', 'client:read', 'openid', 'orders:nope'])).toEqual(['orders:nope']);
+      expect(await catalog.unknown(globex.id, ['orders:read', 'client:read'])).toEqual(['orders:read']);
+      expect(await catalog.describe(acme.id, ['orders:write', 'client:read', 'orders:nope'])).toEqual([
+        { name: 'orders:write', description: 'Place and change orders', api: ORDERS },
+        { name: 'client:read', description: builtIn.find((scope) => scope.name === 'client:read')!.description },
+        { name: 'orders:nope', description: 'orders:nope' },
+      ]);
+      expect((await catalog.apiOfScope(acme.id, 'orders:read'))?.identifier).toBe(ORDERS);
+      expect(await catalog.apiOfScope(acme.id, 'client:read')).toBeUndefined();
+      expect(await catalog.apiOfScope(globex.id, 'orders:read')).toBeUndefined();
+
+      const directory = gatehouse.app.get(ApiDirectory);
+      expect(await directory.byIdentifier(acme.id, ORDERS)).toEqual({
+        id: expect.any(String),
+        organizationId: acme.id,
+        identifier: ORDERS,
+        name: 'Orders',
+        scopes: ORDERS_SCOPES,
+        accessTokenLifespanSeconds: null,
+        signingAlgorithm: null,
+        requireProjectScopedTokens: false,
+      });
+      expect(await directory.byIdentifier(acme.id, `${ORDERS}/`)).toBeUndefined();
+      expect(await directory.byIdentifier(globex.id, ORDERS)).toBeUndefined();
+      expect((await directory.ofOrganization(acme.id)).map((api) => api.identifier)).toContain(ORDERS);
+      expect(await directory.ofOrganization('no-such-organization')).toEqual([]);
     });
 
     it("can be given to the organization's clients, by whoever holds them, and to no other organization's", async () => {

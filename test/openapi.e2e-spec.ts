@@ -81,6 +81,11 @@ describe('API documentation at /docs', () => {
         'GET /api/v1/oauth/keys',
         'POST /api/v1/oauth/keys/rotate',
         'GET /api/v1/oauth/scope',
+        'GET /api/v1/apis',
+        'POST /api/v1/apis',
+        'GET /api/v1/apis/{id}',
+        'PATCH /api/v1/apis/{id}',
+        'DELETE /api/v1/apis/{id}',
         'POST /api/v1/oauth/token',
         'GET /health',
         'GET /health/live',
@@ -88,11 +93,6 @@ describe('API documentation at /docs', () => {
         'GET /metrics',
         'GET /api/v1/oauth/role',
         'POST /api/v1/oauth/role',
-        'GET /api/v1/apis',
-        'POST /api/v1/apis',
-        'GET /api/v1/apis/{id}',
-        'PATCH /api/v1/apis/{id}',
-        'DELETE /api/v1/apis/{id}',
         'GET /api/v1/oauth/role/{name}',
         'PATCH /api/v1/oauth/role/{name}',
         'DELETE /api/v1/oauth/role/{name}',
@@ -173,6 +173,9 @@ describe('API documentation at /docs', () => {
     const guarded = document.paths['/api/v1/oauth/client'].post;
     expect(guarded.security).toEqual([{ oauth2: ['client:create'] }]);
     expect(Object.keys(guarded.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
+    const api = document.paths['/api/v1/apis'].post;
+    expect(api.security).toEqual([{ oauth2: ['api:create'] }]);
+    expect(Object.keys(api.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403', '404', '409']));
     const token = document.paths['/api/v1/oauth/token'].post;
     expect(Object.keys(token.responses)).toEqual(expect.arrayContaining(['200', '400', '401']));
   });

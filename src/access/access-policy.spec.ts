@@ -8,7 +8,7 @@ const policy = new AccessPolicy();
 const caller = (scopes: string[], extra: Partial<Caller> = {}): Caller => ({ isRoot: false, organizationId: 'org-a', projectId: undefined, userId: undefined, scopes: new Set(scopes), ...extra });
 const ROOT = caller([], { isRoot: true, organizationId: 'built-in' });
 const CLIENT_ADMIN = ['client:create', 'client:read', 'client:update', 'client:delete', 'scope:read'];
-const ADMINISTER_ACCOUNT = ['role:create', 'role:read', 'role:update', 'role:delete', 'organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', 'client:create', 'client:read', 'client:update', 'client:delete', 'user:create', 'user:read', 'user:update', 'user:delete', 'scope:read', 'audit:read'];
+const ADMINISTER_ACCOUNT = ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', 'client:create', 'client:read', 'client:update', 'client:delete', 'user:create', 'user:read', 'user:update', 'user:delete', 'role:create', 'role:read', 'role:update', 'role:delete', 'api:create', 'api:read', 'api:update', 'api:delete', 'scope:read', 'audit:read'];
 
 describe('AccessPolicy', () => {
   it('checks the route scope first, then keeps a project-scoped token to project routes', () => {
@@ -61,6 +61,14 @@ describe('AccessPolicy', () => {
   it('lets a user grant an app only what their role gives them, and a non-member nothing', () => {
     expect(policy.scopesUserMayGrant(new Set(['openid', 'orders:read']), ['openid', 'orders:read', 'orders:write'])).toEqual(['openid', 'orders:read']);
     expect(policy.scopesUserMayGrant(undefined, ['openid'])).toEqual([]);
+  });
+
+  it('lets only a holder of scopes take them from others (an API scope going away); identity scopes count for nobody', () => {
+    const apiAdmin = caller(['api:update', 'orders:read']);
+    expect(() => policy.checkRemoveHeldScopes(apiAdmin, ['orders:read', 'openid'])).not.toThrow();
+    expect(() => policy.checkRemoveHeldScopes(apiAdmin, [])).not.toThrow();
+    expect(() => policy.checkRemoveHeldScopes(apiAdmin, ['orders:read', 'orders:write'])).toThrow('You cannot remove scopes that clients hold and you do not: orders:write');
+    expect(() => policy.checkRemoveHeldScopes(ROOT, ['orders:write'])).not.toThrow();
   });
 
   it("needs authority over every one of a user's organizations for an account change", () => {

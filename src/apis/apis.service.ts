@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, Not, type Repository } from 'typeorm';
 import { AccessPolicy } from '../access/access-policy.js';
@@ -101,7 +101,8 @@ export class ApisService {
       await this.unitOfWork.run(actorOf(auth), async (change) => {
         // Read again under the organization's lock: a concurrent change to its APIs waits.
         await this.lockOrganization(change.manager, found.organizationId);
-        const api = await change.manager.findOneByOrFail(ApiEntity, { id: found.id });
+        const api = await change.manager.findOneBy(ApiEntity, { id: found.id });
+        if (!api) throw new NotFoundException(`No API with id ${id}`);
         const updated = { ...api, ...changes };
         await this.checkUnique(change.manager, updated);
         const kept = new Set(updated.scopes.map((scope) => scope.name));

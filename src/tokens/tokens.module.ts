@@ -4,6 +4,7 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ScopesModule } from '../access/scopes.module.js';
+import { ApiDirectoryModule } from '../apis/api-directory.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticationGuard } from './client-authentication.guard.js';
 import { ClientTokenController } from './client-token.controller.js';
@@ -23,7 +24,7 @@ import { TokensService } from './tokens.service.js';
 import { UserinfoController } from './userinfo.controller.js';
 
 @Module({
-  imports: [KeysModule, ScopesModule, ProjectsModule, AuthorizationModule, ClientsModule],
+  imports: [KeysModule, ScopesModule, ApiDirectoryModule, ProjectsModule, AuthorizationModule, ClientsModule],
   controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController],
   providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation],
   exports: [TokensService, TokenRequestLabels],
