@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { ScopeCatalog } from '../apis/scope-catalog.js';
@@ -60,7 +61,7 @@ export class RoleDirectory {
 
   constructor(
     @InjectRepository(RoleEntity) private readonly repository: Repository<RoleEntity>,
-    private readonly catalog: ScopeCatalog,
+    private readonly moduleRef: ModuleRef,
     config: GatehouseConfig,
     metrics: MetricsService,
     feed: ChangeFeed,
@@ -153,7 +154,16 @@ export class RoleDirectory {
    * scopes, which every user holds and which are nobody's privilege.
    */
   private async knownIn(organizationId: string): Promise<ReadonlySet<string>> {
-    return new Set((await this.catalog.all(organizationId)).map((scope) => scope.name).filter((name) => !IDENTITY_SCOPE_NAMES.has(name)));
+    return new Set((await this.catalog().all(organizationId)).map((scope) => scope.name).filter((name) => !IDENTITY_SCOPE_NAMES.has(name)));
+  }
+
+  /**
+   * The catalog, looked up when an organization's own roles are first read rather than injected:
+   * it stands on the registry of the routes' scopes, which only a context with the routes has,
+   * while the built-in roles (all that the cached directories need to boot) are resolved without it.
+   */
+  private catalog(): ScopeCatalog {
+    return this.moduleRef.get(ScopeCatalog, { strict: false });
   }
 }
 
