@@ -31,15 +31,16 @@ const LAYERS = {
   revocation: ['common', 'config', 'database', 'change-feed', 'audit'],
   organizations: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit'],
   apis: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'organizations'],
-  clients: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations', 'apis'],
-  users: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations'],
-  'personal-access-tokens': ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'organizations', 'apis', 'users'],
+  roles: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'organizations', 'apis'],
+  clients: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations', 'apis', 'roles'],
+  users: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations', 'roles'],
+  'personal-access-tokens': ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'organizations', 'apis', 'roles', 'users'],
   projects: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'organizations'],
   tables: ['common', 'config', 'database', 'scopes', 'access', 'audit', 'projects'],
   policies: ['common', 'config', 'database', 'scopes', 'access', 'audit', 'organizations'],
-  auth: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'clients', 'users', 'personal-access-tokens'],
-  authorization: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'clients', 'users', 'personal-access-tokens', 'auth'],
-  tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization'],
+  auth: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens'],
+  authorization: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'auth'],
+  tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization'],
 };
 
 /** Folders that are libraries for every layer above them rather than domain modules: all their files are public. */
@@ -58,6 +59,7 @@ const PUBLIC = {
   organizations: ['organization-holders', 'realm-paths'],
   'personal-access-tokens': ['personal-access-token-format'],
   revocation: ['revocation-list', 'revoke-access-tokens'],
+  roles: ['role-holders'],
 };
 
 const CONVENTIONAL_PUBLIC = String.raw`(?:[^/]+\.module|entities/[^/]+\.entity|dto/[^/]+\.dto|[^/]+\.service|[^/]+-directory)\.ts$`;

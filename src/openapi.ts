@@ -28,7 +28,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
         'OAuth 2.0 authorization server. Click **Authorize**, enter a client id and secret under `oauth2 (OAuth2, clientCredentials)`, ' +
           'pick scopes, and the calls below carry a real access token. Errors on OAuth endpoints follow RFC 6749 §5.2; other errors are `{statusCode, error, message}`.\n\n' +
           'Organizations are realms: their clients get tokens at `/auth/realms/{org}/protocol/openid-connect/token` (Keycloak paths). ' +
-          'Client permissions, always bounded by the client\'s organization:\n\n' +
+          'Client permissions (roles), always bounded by the client\'s organization: the built-in ones below, and those each organization defines ' +
+          '(`/api/v1/oauth/role`; a scope ending in `*` grants every scope of the organization with that prefix, including scopes added later):\n\n' +
           PERMISSIONS.map((permission) => `- **${permission.name}**: ${permission.description}. Scopes: ${permission.scopes.map((scope) => `\`${scope}\``).join(', ')}`).join('\n'),
       )
       .setVersion('1')

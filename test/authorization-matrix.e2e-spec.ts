@@ -32,6 +32,8 @@ const TARGETS = {
   policy: ['same', 'other', 'missing'],
   /** the administrator's personal access token, the member's, and a missing id. */
   personalToken: ['administrators', 'members', 'missing'],
+  /** lesser: a role of acme granting scope:read; greater: one granting key:read; other: a role of globex. */
+  role: ['lesser', 'greater', 'other', 'missing'],
   /** the realm in the path: acme, globex, and one that does not exist. */
   realm: ['same', 'other', 'missing'],
   /** same: an API of acme; other: an API of globex. */
@@ -83,6 +85,18 @@ const PROJECT_ROUTE = (ok: string) =>
     organizationToken: `${ok} ${ok} 404 404`,
     personalToken: `${ok} ${ok} 404 404`,
     projectToken: `${ok} 403 404 404`,
+  });
+/**
+ * A role's routes: the root client names an organization in the query to reach another's roles,
+ * so without it every role of acme and globex is missing to it, like a policy.
+ */
+const ROLE_ROUTE = (ok: string, greater: string) =>
+  statuses('403 403 403 403', {
+    root: '404 404 404 404',
+    accountClient: `${ok} ${greater} 404 404`,
+    administrator: `${ok} ${greater} 404 404`,
+    organizationToken: `${ok} ${greater} 404 404`,
+    personalToken: `${ok} ${greater} 404 404`,
   });
 const POLICY_HOLDERS = (ok: string) => statuses('403', { root: ok, accountClient: ok });
 const USERINFO = statuses('403', { root: '401', member: '200', administrator: '200' });
@@ -144,6 +158,11 @@ const MATRIX: Record<string, Row> = {
 
   'GET /api/v1/oauth/scope': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
   'GET /api/v1/oauth/role': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
+  'POST /api/v1/oauth/role': { target: 'none', body: (n) => ({ name: `role-${n}`, scopes: ['scope:read'] }), expect: ACCOUNT_ADMINS('201', '201') },
+  'GET /api/v1/oauth/role/:name': { target: 'role', expect: ROLE_ROUTE('200', '200') },
+  // Changing or deleting a role needs every scope it grants: key:read is beyond everyone but the root client.
+  'PATCH /api/v1/oauth/role/:name': { target: 'role', body: () => ({ description: 'changed' }), expect: ROLE_ROUTE('200', '403') },
+  'DELETE /api/v1/oauth/role/:name': { target: 'role', expect: ROLE_ROUTE('204', '403') },
   'GET /api/v1/audit': { target: 'none', expect: ACCOUNT_ADMINS('200', '200') },
   'GET /api/v1/oauth/keys': { target: 'none', expect: statuses('403', { root: '200' }) },
   'POST /api/v1/oauth/keys/rotate': { target: 'none', expect: statuses('403', { root: '200' }) },
@@ -283,6 +302,13 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
       }
       case 'policy':
         return { key: { same: 'acme_only', other: 'globex_only', missing: 'nowhere' }[name]! };
+      case 'role': {
+        if (name === 'missing') return { name: 'no-such-role' };
+        const spec = { lesser: ['acme', 'scope:read'], greater: ['acme', 'key:read'], other: ['globex', 'scope:read'] }[name]!;
+        const response = await gatehouse.http().post('/api/v1/oauth/role').set(bearer(root)).send({ name: `${name}-${n}`, scopes: [spec[1]], organization: spec[0] });
+        if (response.status !== 201) throw new Error(`role: ${response.status} ${JSON.stringify(response.body)}`);
+        return { name: `${name}-${n}` };
+      }
       case 'api': {
         if (name === 'missing') return { id: randomUUID() };
         const organization = name === 'other' ? 'globex' : 'acme';

@@ -103,6 +103,18 @@ describe('two instances on one database', () => {
     await holdsAfterNextPoll(async () => (await tokenRequest(second, created)).status === 200);
   });
 
+  it("a role's changed scopes reach its holders on the other at its next poll", async () => {
+    const role = `cross-instance-reader`;
+    const rootBearer = { Authorization: `Bearer ${root}` };
+    expect((await first.http().post('/api/v1/oauth/role').set(rootBearer).send({ name: role, scopes: ['scope:read', 'client:read'] })).status).toBe(201);
+    const holder = await createClient(first, { scopes: [], permissions: [role] });
+    const token = await tokenFor(second, holder, 'scope:read');
+    // The second instance has resolved the role (and cached the client with what it holds).
+    expect((await probe(second, token)).status).toBe(200);
+    expect((await first.http().patch(`/api/v1/oauth/role/${role}`).set(rootBearer).send({ scopes: ['client:read'] })).status).toBe(200);
+    await holdsAfterNextPoll(async () => (await probe(second, token)).status === 403);
+  });
+
   it('a revocation made while the other instance was down is enforced when it starts', async () => {
     const client = await createClient(first, { scopes: ['scope:read'] });
     const token = await tokenFor(first, client);

@@ -92,6 +92,10 @@ describe('API documentation at /docs', () => {
         'GET /health/ready',
         'GET /metrics',
         'GET /api/v1/oauth/role',
+        'POST /api/v1/oauth/role',
+        'GET /api/v1/oauth/role/{name}',
+        'PATCH /api/v1/oauth/role/{name}',
+        'DELETE /api/v1/oauth/role/{name}',
         'GET /api/v1/oauth/client/{client_id}/lockout',
         'DELETE /api/v1/oauth/client/{client_id}/lockout',
         'GET /api/v1/oauth/client/{client_id}/permissions',
@@ -162,7 +166,7 @@ describe('API documentation at /docs', () => {
 
   it('groups operations by module', () => {
     const tags = new Set(Object.values(document.paths).flatMap((methods) => Object.values(methods).flatMap((operation) => (operation as { tags?: string[] }).tags ?? [])));
-    expect([...tags].sort()).toEqual(['apis', 'audit', 'clients', 'health', 'keys', 'oauth', 'organizations', 'policies', 'projects', 'scopes', 'tables', 'users']);
+    expect([...tags].sort()).toEqual(['apis', 'audit', 'clients', 'health', 'keys', 'oauth', 'organizations', 'policies', 'projects', 'roles', 'scopes', 'tables', 'users']);
   });
 
   it('marks guarded operations with their scope and documents their 401 and 403', () => {
@@ -200,7 +204,7 @@ describe('API documentation at /docs', () => {
       await oauthSection.getByRole('button', { name: 'Remove authorization' }).waitFor();
       await page.locator('.modal-ux button.close-modal').click();
 
-      const operation = page.locator('#operations-scopes-ScopesController_list');
+      const operation = page.locator('#operations-scopes-CatalogScopesController_list');
       await operation.locator('.opblock-summary').first().click();
       await operation.locator('button.try-out__btn').click();
       const [response] = await Promise.all([

@@ -7,7 +7,8 @@ import { AccessPolicy, type Caller } from './access-policy.js';
 const policy = new AccessPolicy();
 const caller = (scopes: string[], extra: Partial<Caller> = {}): Caller => ({ isRoot: false, organizationId: 'org-a', projectId: undefined, userId: undefined, scopes: new Set(scopes), ...extra });
 const ROOT = caller([], { isRoot: true, organizationId: 'built-in' });
-const ADMINISTER_ACCOUNT = ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', 'client:create', 'client:read', 'client:update', 'client:delete', 'user:create', 'user:read', 'user:update', 'user:delete', 'api:create', 'api:read', 'api:update', 'api:delete', 'scope:read', 'audit:read'];
+const CLIENT_ADMIN = ['client:create', 'client:read', 'client:update', 'client:delete', 'scope:read'];
+const ADMINISTER_ACCOUNT = ['organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete', 'client:create', 'client:read', 'client:update', 'client:delete', 'user:create', 'user:read', 'user:update', 'user:delete', 'role:create', 'role:read', 'role:update', 'role:delete', 'api:create', 'api:read', 'api:update', 'api:delete', 'scope:read', 'audit:read'];
 
 describe('AccessPolicy', () => {
   it('checks the route scope first, then keeps a project-scoped token to project routes', () => {
@@ -36,14 +37,30 @@ describe('AccessPolicy', () => {
     expect(() => policy.checkActOn(ROOT, { organizationId: 'org-b', scopes: ['key:rotate'] }, 'client x')).not.toThrow();
   });
 
-  it('grants permissions and roles by every scope they bundle', () => {
-    const clientAdmin = caller(['client:create', 'client:read', 'client:update', 'client:delete', 'scope:read']);
-    expect(() => policy.checkGrantPermissions(clientAdmin, ['administer-clients'])).not.toThrow();
-    expect(() => policy.checkGrantPermissions(clientAdmin, ['administer-account'])).toThrow('You cannot grant permissions you do not hold: administer-account');
-    expect(() => policy.checkGrantRole(clientAdmin, 'member')).not.toThrow();
-    expect(() => policy.checkGrantRole(clientAdmin, 'administer-account')).toThrow(ForbiddenException);
+  it('grants permissions and roles by every scope they bundle, as resolved in their organization', () => {
+    const clientAdmin = caller(CLIENT_ADMIN);
+    expect(() => policy.checkGrantPermissions(clientAdmin, [{ name: 'administer-clients', scopes: CLIENT_ADMIN }])).not.toThrow();
+    expect(() => policy.checkGrantPermissions(clientAdmin, [{ name: 'administer-clients', scopes: CLIENT_ADMIN }, { name: 'administer-account', scopes: ADMINISTER_ACCOUNT }])).toThrow(
+      'You cannot grant permissions you do not hold: administer-account',
+    );
+    expect(() => policy.checkGrantPermissions(clientAdmin, [{ name: 'order-reader', scopes: ['orders:read'] }])).toThrow('You cannot grant permissions you do not hold: order-reader');
+    expect(() => policy.checkGrantRole(clientAdmin, 'member', [])).not.toThrow();
+    expect(() => policy.checkGrantRole(clientAdmin, 'administer-account', ADMINISTER_ACCOUNT)).toThrow(ForbiddenException);
+    expect(() => policy.checkGrantRole(clientAdmin, 'client-reader', ['client:read'])).not.toThrow();
     expect(() => policy.checkGrantScopes(clientAdmin, ['openid', 'client:read'])).not.toThrow();
     expect(() => policy.checkGrantScopes(clientAdmin, ['user:read'])).toThrow('You cannot assign scopes you do not hold: user:read');
+  });
+
+  it('lets nobody define a role granting a scope they do not hold', () => {
+    const clientAdmin = caller([...CLIENT_ADMIN, 'role:create']);
+    expect(() => policy.checkDefineRole(clientAdmin, 'client-reader', ['client:read'])).not.toThrow();
+    expect(() => policy.checkDefineRole(clientAdmin, 'user-editor', ['client:read', 'user:update'])).toThrow('You cannot define the role user-editor with scopes you do not hold: user:update');
+    expect(() => policy.checkDefineRole(ROOT, 'anything', ['key:rotate'])).not.toThrow();
+  });
+
+  it('lets a user grant an app only what their role gives them, and a non-member nothing', () => {
+    expect(policy.scopesUserMayGrant(new Set(['openid', 'orders:read']), ['openid', 'orders:read', 'orders:write'])).toEqual(['openid', 'orders:read']);
+    expect(policy.scopesUserMayGrant(undefined, ['openid'])).toEqual([]);
   });
 
   it('lets only a holder of scopes take them from others (an API scope going away); identity scopes count for nobody', () => {
@@ -56,18 +73,27 @@ describe('AccessPolicy', () => {
 
   it("needs authority over every one of a user's organizations for an account change", () => {
     const admin = caller(ADMINISTER_ACCOUNT);
-    expect(() => policy.checkAccountChange(admin, undefined, [{ organizationId: 'org-a', role: 'administer-account' }])).not.toThrow();
-    expect(() => policy.checkAccountChange(admin, undefined, [{ organizationId: 'org-a', role: 'member' }, { organizationId: 'org-b', role: 'member' }])).toThrow(ForbiddenException);
+    const member = (organizationId: string) => ({ organizationId, role: 'member', scopes: [] });
+    const accountAdmin = (organizationId: string) => ({ organizationId, role: 'administer-account', scopes: ADMINISTER_ACCOUNT });
+    expect(() => policy.checkAccountChange(admin, undefined, [accountAdmin('org-a')])).not.toThrow();
+    expect(() => policy.checkAccountChange(admin, undefined, [member('org-a'), member('org-b')])).toThrow(ForbiddenException);
     // A user administering both organizations may, with a token carrying the scopes.
     const user = caller(ADMINISTER_ACCOUNT, { userId: 'u1' });
-    const roles = new Map([['org-a', 'administer-account'], ['org-b', 'administer-account']]);
-    expect(() => policy.checkAccountChange(user, roles, [{ organizationId: 'org-a', role: 'member' }, { organizationId: 'org-b', role: 'administer-account' }])).not.toThrow();
+    const roles = new Map([
+      ['org-a', ADMINISTER_ACCOUNT],
+      ['org-b', ADMINISTER_ACCOUNT],
+    ]);
+    expect(() => policy.checkAccountChange(user, roles, [member('org-a'), accountAdmin('org-b')])).not.toThrow();
     // Their role in org B does not count for more than the token carries.
     const narrow = caller(['user:update'], { userId: 'u1' });
-    expect(() => policy.checkAccountChange(narrow, roles, [{ organizationId: 'org-b', role: 'administer-clients' }])).toThrow(ForbiddenException);
+    expect(() => policy.checkAccountChange(narrow, roles, [{ organizationId: 'org-b', role: 'administer-clients', scopes: CLIENT_ADMIN }])).toThrow(ForbiddenException);
+    // An organization's own role counts by the scopes it gives there.
+    const orderAdmin = new Map([['org-b', ['user:update', 'orders:read']]]);
+    expect(() => policy.checkAccountChange(caller(['user:update', 'orders:read'], { userId: 'u1' }), orderAdmin, [{ organizationId: 'org-b', role: 'order-reader', scopes: ['orders:read'] }])).not.toThrow();
+    expect(() => policy.checkAccountChange(caller(['user:update', 'orders:read'], { userId: 'u1' }), orderAdmin, [{ organizationId: 'org-b', role: 'order-writer', scopes: ['orders:write'] }])).toThrow(ForbiddenException);
     // A client's own organization is the only one it acts in, whatever roles map it is handed.
-    expect(() => policy.checkAccountChange(admin, roles, [{ organizationId: 'org-b', role: 'member' }])).toThrow(ForbiddenException);
-    expect(() => policy.checkAccountChange(ROOT, undefined, [{ organizationId: 'org-b', role: 'administer-account' }])).not.toThrow();
+    expect(() => policy.checkAccountChange(admin, roles, [member('org-b')])).toThrow(ForbiddenException);
+    expect(() => policy.checkAccountChange(ROOT, undefined, [accountAdmin('org-b')])).not.toThrow();
   });
 
   it("keeps a project-scoped token to its project, and organization tokens off projects that require project tokens", () => {

@@ -1,7 +1,6 @@
 import { BadRequestException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InsufficientClientScope, InsufficientScope, InvalidToken, UnauthorizedClient } from '../common/errors/oauth-errors.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
-import { apiScopesOfRole, scopesOfPermissions, userScopesOfRole } from '../scopes/permissions.js';
 import { type Reach, type RouteRule } from './access-rule.js';
 
 /** What the policy needs to know of a caller: the verified token's principal (TokenPrincipal satisfies it). */
@@ -29,10 +28,17 @@ export interface Holder {
   readonly scopes: readonly string[];
 }
 
-/** A user's role in one organization. */
+/** A user's role in one organization, with the API scopes it gives there (resolved by the caller: this module knows no role). */
 export interface Membership {
   readonly organizationId: string;
   readonly role: string;
+  readonly scopes: readonly string[];
+}
+
+/** A named bundle of scopes (a built-in permission or an organization's role), resolved in its organization. */
+export interface Bundle {
+  readonly name: string;
+  readonly scopes: readonly string[];
 }
 
 /** The scope that lets a user manage their personal access tokens (spelled out: this module depends on no domain). */
@@ -126,10 +132,19 @@ export class AccessPolicy {
     if (beyond.length > 0) throw new ForbiddenException(`You cannot remove scopes that clients hold and you do not: ${beyond.join(', ')}`);
   }
 
-  /** Rule 3 for permissions handed to a client: every scope they bundle. */
-  checkGrantPermissions(caller: Caller, permissions: readonly string[]): void {
-    const refused = permissions.filter((permission) => this.beyondCaller(caller, scopesOfPermissions([permission])).length > 0);
+  /** Rule 3 for permissions handed to a client: every scope they bundle, as resolved in the client's organization. */
+  checkGrantPermissions(caller: Caller, permissions: readonly Bundle[]): void {
+    const refused = permissions.filter((permission) => this.beyondCaller(caller, permission.scopes).length > 0).map((permission) => permission.name);
     if (refused.length > 0) throw new ForbiddenException(`You cannot grant permissions you do not hold: ${refused.join(', ')}`);
+  }
+
+  /**
+   * Rule 3 for a role an organization defines (created, or given new scopes): nobody defines one
+   * granting a scope they do not hold. `scopes` are what it grants now, patterns expanded.
+   */
+  checkDefineRole(caller: Caller, name: string, scopes: readonly string[]): void {
+    const beyond = this.beyondCaller(caller, scopes);
+    if (beyond.length > 0) throw new ForbiddenException(`You cannot define the role ${name} with scopes you do not hold: ${beyond.join(', ')}`);
   }
 
   /**
@@ -150,31 +165,32 @@ export class AccessPolicy {
   }
 
   /**
-   * Rule 3 for consent: of the scopes an app asks for, those a user with `role` in the
-   * organization may grant it (RFC 6749 §3.3 lets the rest be dropped); none for a non-member.
+   * Rule 3 for consent: of the scopes an app asks for, those a user may grant it, `held` being
+   * what their role in the organization gives them (RFC 6749 §3.3 lets the rest be dropped);
+   * none for a non-member (`undefined`).
    */
-  scopesUserMayGrant(role: string | undefined, requested: readonly string[]): string[] {
-    if (role === undefined) return [];
-    const held = userScopesOfRole(role);
+  scopesUserMayGrant(held: ReadonlySet<string> | undefined, requested: readonly string[]): string[] {
+    if (held === undefined) return [];
     return requested.filter((scope) => held.has(scope));
   }
 
-  /** Rule 3 for a user's role: giving it, or changing or removing it. */
-  checkGrantRole(caller: Caller, role: string): void {
-    const beyond = this.beyondCaller(caller, apiScopesOfRole(role));
+  /** Rule 3 for a user's role: giving it, or changing or removing it. `scopes` are the API scopes it gives in its organization. */
+  checkGrantRole(caller: Caller, role: string, scopes: readonly string[]): void {
+    const beyond = this.beyondCaller(caller, scopes);
     if (beyond.length > 0) throw new ForbiddenException(`You cannot grant or change the role ${role}: you do not hold ${beyond.join(', ')}`);
   }
 
   /**
-   * Rule 4. `callerRoles` are the calling user's own roles (for a user token or a personal access
-   * token): a user who administers several organizations may act in each, but only with scopes
-   * their token carries. A client acts in its own organization only.
+   * Rule 4. `callerRoles` are the API scopes of the calling user's own roles, by organization
+   * (for a user token or a personal access token): a user who administers several organizations
+   * may act in each, but only with scopes their token carries. A client acts in its own
+   * organization only.
    */
-  checkAccountChange(caller: Caller, callerRoles: ReadonlyMap<string, string> | undefined, memberships: readonly Membership[]): void {
+  checkAccountChange(caller: Caller, callerRoles: ReadonlyMap<string, readonly string[]> | undefined, memberships: readonly Membership[]): void {
     if (caller.isRoot) return;
     for (const membership of memberships) {
       const authority = this.authorityIn(caller, callerRoles, membership.organizationId);
-      const needed = [ACCOUNT_SCOPE, ...apiScopesOfRole(membership.role)];
+      const needed = [ACCOUNT_SCOPE, ...membership.scopes];
       if (needed.some((scope) => !authority.has(scope))) {
         throw new ForbiddenException(
           "You cannot change this user's account: they belong to an organization where you do not hold every scope of their role. Only the root client, or someone administering each of their organizations, can",
@@ -247,11 +263,11 @@ export class AccessPolicy {
   }
 
   /** What the caller may do in `organizationId`: its token's scopes there, or, for another organization, those its user's role there also gives. */
-  private authorityIn(caller: Caller, callerRoles: ReadonlyMap<string, string> | undefined, organizationId: string): ReadonlySet<string> {
+  private authorityIn(caller: Caller, callerRoles: ReadonlyMap<string, readonly string[]> | undefined, organizationId: string): ReadonlySet<string> {
     if (organizationId === caller.organizationId) return caller.scopes;
-    const role = caller.userId !== undefined ? callerRoles?.get(organizationId) : undefined;
-    if (role === undefined) return EMPTY;
-    const granted = new Set(apiScopesOfRole(role));
+    const roleScopes = caller.userId !== undefined ? callerRoles?.get(organizationId) : undefined;
+    if (roleScopes === undefined) return EMPTY;
+    const granted = new Set(roleScopes);
     return new Set([...caller.scopes].filter((scope) => granted.has(scope)));
   }
 }

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScopeRegistry } from './scope-registry.js';
-import { ScopesController } from './scopes.controller.js';
 
+/** The scope registry. The scope list is served by apis/ (with the organization's API scopes) and the roles by roles/. */
 @Module({
   imports: [DiscoveryModule],
-  controllers: [ScopesController],
   providers: [ScopeRegistry],
   exports: [ScopeRegistry],
 })

@@ -6,7 +6,6 @@ import { decodeCompactJws } from '../keys/compact-jws.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { RevocationList } from '../revocation/revocation-list.js';
-import { userScopesOfRole } from '../scopes/permissions.js';
 import { issuedAtMsOf } from './access-token-id.js';
 import { type TokenPrincipal } from '../access/auth-context.js';
 import { ClientDirectory, type ClientRecord } from '../clients/client-directory.js';
@@ -14,6 +13,7 @@ import { OrganizationDirectory, type OrganizationRecord } from '../organizations
 import { PersonalAccessTokenDirectory } from '../personal-access-tokens/personal-access-token-directory.js';
 import { isPersonalAccessToken } from '../personal-access-tokens/personal-access-token-format.js';
 import { roleIn, UserDirectory, type UserRecord } from '../users/user-directory.js';
+import { RoleDirectory } from '../roles/role-directory.js';
 
 /** Far longer than any token we issue (a root token lists every scope): refuse before parsing. */
 const MAX_TOKEN_LENGTH = 8192;
@@ -68,8 +68,8 @@ interface CheckedClaims {
   readonly granted: readonly string[];
   /** The user who granted an organization token (GRANTED_BY_CLAIM); undefined for every other token. */
   readonly grantedBy: string | undefined;
-  /** The principal last worked out for a client or organization token, with the records it came from. */
-  principal?: { readonly client: ClientRecord; readonly organization: OrganizationRecord; readonly grantor: UserRecord | undefined; readonly value: TokenPrincipal };
+  /** The principal last worked out for a client or organization token, with the records (and the granting user's resolved role) it came from. */
+  principal?: { readonly client: ClientRecord; readonly organization: OrganizationRecord; readonly grantor: UserRecord | undefined; readonly bound: ReadonlySet<string> | undefined; readonly value: TokenPrincipal };
 }
 
 /** Whether a token with these audiences, tied to that organization, is good where it is presented. */
@@ -108,6 +108,7 @@ export class AccessTokenVerifier {
     private readonly users: UserDirectory,
     private readonly personalTokens: PersonalAccessTokenDirectory,
     private readonly clock: Clock,
+    private readonly roles: RoleDirectory,
   ) {
     this.recordVerifiedLookup = metrics.cacheLookupRecorder('verified_tokens');
   }
@@ -154,14 +155,14 @@ export class AccessTokenVerifier {
     }
     // Looked up only for an organization token: a client token's path gains no await.
     const grantor = checked.grantedBy === undefined ? undefined : await this.users.find(checked.grantedBy);
+    const bound = checked.grantedBy === undefined ? undefined : await this.grantorScopes(grantor, checked, organization);
     // The principal follows from the client, organization and (organization token) granting user's
-    // records alone, and the directories hand out a new record whenever one changes: while they are
-    // the same objects, so is it (and so are the checks of the granting user below, which passed).
+    // records and role alone, and the directories hand out a new record (and RoleDirectory a new
+    // set) whenever one changes: while they are the same objects, so is it.
     const memo = checked.principal;
-    if (memo && memo.client === client && memo.organization === organization && memo.grantor === grantor) return { principal: memo.value, claims };
-    const bound = checked.grantedBy === undefined ? undefined : this.grantorScopes(grantor, checked, organization);
+    if (memo && memo.client === client && memo.organization === organization && memo.grantor === grantor && memo.bound === bound) return { principal: memo.value, claims };
     const principal = this.principalOf(checked, client, organization, undefined, bound);
-    checked.principal = { client, organization, grantor, value: principal };
+    checked.principal = { client, organization, grantor, bound, value: principal };
     return { principal, claims };
   }
 
@@ -192,8 +193,8 @@ export class AccessTokenVerifier {
    * checks of a user token (active, not signed out since, still a member), and a token their
    * role no longer gives any scope of is refused outright, as its refresh token would be.
    */
-  private grantorScopes(grantor: UserRecord | undefined, checked: CheckedClaims, organization: OrganizationRecord): ReadonlySet<string> {
-    const { scopes } = this.checkedUser(grantor, checked.issuedAt, organization, 'The user who granted this organization token');
+  private async grantorScopes(grantor: UserRecord | undefined, checked: CheckedClaims, organization: OrganizationRecord): Promise<ReadonlySet<string>> {
+    const { scopes } = await this.checkedUser(grantor, checked.issuedAt, organization, 'The user who granted this organization token');
     if (!checked.granted.some((scope) => scopes.has(scope))) {
       throw new InvalidToken(`The role in ${organization.name} of the user who granted this organization token no longer gives any of its scopes`);
     }
@@ -243,13 +244,13 @@ export class AccessTokenVerifier {
     return this.checkedUser(user, issuedAt, organization, 'The user this token was issued to');
   }
 
-  /** A user behind a token, if still active, not signed out since `issuedAt` and a member of `organization`: what their role there gives. */
-  private checkedUser(user: UserRecord | undefined, issuedAt: number, organization: OrganizationRecord, who: string): TokenUser {
+  /** A user behind a token, if still active, not signed out since `issuedAt` and a member of `organization`: what their role there gives now. */
+  private async checkedUser(user: UserRecord | undefined, issuedAt: number, organization: OrganizationRecord, who: string): Promise<TokenUser> {
     if (!user || user.disabled) throw new InvalidToken(`${who} is disabled or deleted`);
     if (issuedAt < user.notBefore) throw new InvalidToken("The access token has been revoked: it was issued before the user's password change or sign-out everywhere");
     const role = roleIn(user, organization);
     if (role === undefined) throw new InvalidToken(`${who} is no longer a member of the organization ${organization.name}`);
-    return { id: user.id, scopes: userScopesOfRole(role) };
+    return { id: user.id, scopes: await this.roles.userScopesOfRole(organization.id, role) };
   }
 
   /**

@@ -8,6 +8,7 @@ import { AuthorizationCodes } from './authorization-codes.js';
 import { type AuthorizationRequest } from './authorization-request.js';
 import { type BrowserSession } from './browser-sessions.js';
 import { Consents } from './consents.js';
+import { RoleDirectory } from '../roles/role-directory.js';
 
 export type AuthorizationStep =
   | { readonly next: 'sign-in' }
@@ -28,6 +29,7 @@ export class AuthorizationService {
     private readonly consents: Consents,
     private readonly organizations: OrganizationDirectory,
     private readonly policy: AccessPolicy,
+    private readonly roles: RoleDirectory,
   ) {}
 
   /** `prompt=login` asks for the password even with a session; the sign-in form drops it from the request it returns to. */
@@ -44,7 +46,7 @@ export class AuthorizationService {
       if (organizations.length === 0) throw refuse(new AccessDenied('This account belongs to no organization this application can act for'));
       return { next: 'consent', scopes: request.scopes, organizations };
     }
-    const scopes = this.grantableScopes(request, session.user);
+    const scopes = await this.grantableScopes(request, session.user);
     const consented = await this.consents.scopesAllowed(session.user.id, request.client.id);
     if (request.prompt !== 'consent' && scopes.every((scope) => consented.has(scope))) {
       return { next: 'redirect', location: await this.issueCode(request, session, scopes) };
@@ -56,7 +58,7 @@ export class AuthorizationService {
   /** The user said Allow: remember it, and send them back with a code. */
   async approve(request: AuthorizationRequest, session: BrowserSession, organizationName?: unknown): Promise<string> {
     if (request.subjectType === 'organization') return this.approveForOrganization(request, session, organizationName);
-    const scopes = this.grantableScopes(request, session.user);
+    const scopes = await this.grantableScopes(request, session.user);
     await this.consents.remember(session.user.id, request.client.id, scopes);
     return this.issueCode(request, session, scopes);
   }
@@ -72,7 +74,7 @@ export class AuthorizationService {
   private async approveForOrganization(request: AuthorizationRequest, session: BrowserSession, organizationName: unknown): Promise<string> {
     const organization = (await this.pickableOrganizations(request, session.user)).find((candidate) => candidate.name === organizationName);
     if (!organization) throw new PageError(400, 'Pick an organization', 'Choose one of your organizations for this application to act for.');
-    const scopes = this.policy.scopesUserMayGrant(roleIn(session.user, organization), request.scopes);
+    const scopes = this.policy.scopesUserMayGrant(await this.heldIn(session.user, organization), request.scopes);
     if (scopes.length === 0) {
       throw new RedirectToClient(new AccessDenied(`Your role in ${organization.name} gives none of the requested scopes`), request.redirectUri, request.state, request.issuer);
     }
@@ -87,12 +89,18 @@ export class AuthorizationService {
     );
   }
 
-  private grantableScopes(request: AuthorizationRequest, user: UserRecord): string[] {
-    const role = roleIn(user, request.organization);
-    if (role === undefined) {
+  /** What the user's role in the organization lets them grant now; undefined for a non-member. */
+  private async heldIn(user: UserRecord, organization: OrganizationRecord): Promise<ReadonlySet<string> | undefined> {
+    const role = roleIn(user, organization);
+    return role === undefined ? undefined : this.roles.userScopesOfRole(organization.id, role);
+  }
+
+  private async grantableScopes(request: AuthorizationRequest, user: UserRecord): Promise<string[]> {
+    const held = await this.heldIn(user, request.organization);
+    if (held === undefined) {
       throw new RedirectToClient(new AccessDenied(`This account is not a member of the organization ${request.organization.name}`), request.redirectUri, request.state, request.issuer);
     }
-    const scopes = this.policy.scopesUserMayGrant(role, request.scopes);
+    const scopes = this.policy.scopesUserMayGrant(held, request.scopes);
     if (scopes.length === 0) {
       throw new RedirectToClient(new AccessDenied('None of the requested scopes is available to this account'), request.redirectUri, request.state, request.issuer);
     }

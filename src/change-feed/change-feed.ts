@@ -6,11 +6,11 @@ import { ChangeEventEntity } from './entities/change-event.entity.js';
 import { Clock } from '../common/clock.js';
 
 /** What changed. Listeners only ever drop or add in-memory state, so applying an event twice is harmless. */
-export type ChangeKind = 'client' | 'organization' | 'project' | 'user' | 'token-revoked' | 'personal-access-token' | 'api';
+export type ChangeKind = 'client' | 'organization' | 'project' | 'user' | 'token-revoked' | 'personal-access-token' | 'api' | 'role';
 
 export interface ChangeEvent {
   readonly kind: ChangeKind;
-  /** A client, organization, project or user id, a token's `jti`, a personal access token's hash, or (for `api`) the API's organization id. */
+  /** A client, organization, project or user id, a token's `jti`, a personal access token's hash, or the organization id whose APIs (`api`) or roles (`role`) changed. */
   readonly subject: string;
   readonly expiresAt?: Date;
 }

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RoleDirectoryModule } from '../roles/role-directory.module.js';
 import { ClientDirectory } from './client-directory.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
@@ -10,7 +11,7 @@ import { OAuthClientEntity } from './entities/oauth-client.entity.js';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClientEntity])],
+  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), RoleDirectoryModule],
   providers: [ClientDirectory, ClientSecretHasher],
   exports: [ClientDirectory, ClientSecretHasher],
 })

@@ -7,7 +7,8 @@ import { ReadThroughDirectory } from '../common/cache/read-through-directory.js'
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type HeldInOrganization, OrganizationHolders } from '../organizations/organization-holders.js';
-import { scopesOfPermissions } from '../scopes/permissions.js';
+import { RoleDirectory } from '../roles/role-directory.js';
+import { RoleHolders } from '../roles/role-holders.js';
 import { Clock } from '../common/clock.js';
 
 /** What authentication needs to know of a client, as read from the database. */
@@ -43,9 +44,11 @@ export interface ClientPresentationRecord {
   readonly policyUri: string | null;
 }
 
-/** Every scope a client holds: its own, plus those of its permissions. */
-export function heldScopesOf(client: { readonly scopes: readonly string[]; readonly permissions: readonly string[] }): string[] {
-  return [...new Set([...client.scopes, ...scopesOfPermissions(client.permissions)])];
+/** What a client's scopes are worked out from. */
+interface ClientGrants {
+  readonly organizationId: string;
+  readonly scopes: readonly string[];
+  readonly permissions: readonly string[];
 }
 
 /**
@@ -64,16 +67,20 @@ export class ClientDirectory {
     feed: ChangeFeed,
     holders: OrganizationHolders,
     clock: Clock,
+    private readonly roles: RoleDirectory,
+    roleHolders: RoleHolders,
   ) {
     holders.register(this);
+    roleHolders.register('clients', this);
     this.cache = new ReadThroughDirectory({
       ttlMs: config.clientCacheTtlMs,
       maxEntries: 50_000,
       onLookup: metrics.cacheLookupRecorder('clients'),
       feed,
       clock,
-      // Deleting an organization deletes its clients.
-      invalidateOn: { client: 'subject', organization: 'all' },
+      // Deleting an organization deletes its clients; a changed role, or an API's scopes that
+      // role patterns match, change what the clients holding it hold.
+      invalidateOn: { client: 'subject', organization: 'all', role: 'all', api: 'all' },
     });
   }
 
@@ -85,7 +92,7 @@ export class ClientDirectory {
         id: row.id,
         organizationId: row.organizationId,
         secretHash: row.secretHash,
-        scopes: heldScopesOf(row),
+        scopes: await this.heldScopesOf(row),
         permissions: row.permissions,
         isRoot: row.isRoot,
         isPublic: row.isPublic,
@@ -111,10 +118,23 @@ export class ClientDirectory {
     return new Map(rows.map((row) => [row.id, { id: row.id, organizationId: row.organizationId, name: row.name ?? row.id, logoUri: row.logoUri, tosUri: row.tosUri, policyUri: row.policyUri }]));
   }
 
+  /** Every scope a client holds: its own, plus those its permissions grant in its organization now. */
+  async heldScopesOf(client: ClientGrants): Promise<string[]> {
+    if (client.permissions.length === 0) return [...client.scopes];
+    return [...new Set([...client.scopes, ...(await this.roles.scopesOfPermissions(client.organizationId, client.permissions))])];
+  }
+
   /** What the organization's clients hold, all together (for OrganizationHolders). */
   async heldIn(organizationId: string): Promise<HeldInOrganization> {
-    const clients = await this.repository.find({ select: { scopes: true, permissions: true, isRoot: true }, where: { organizationId } });
-    return { scopes: [...new Set(clients.flatMap((client) => heldScopesOf(client)))], includesRoot: clients.some((client) => client.isRoot) };
+    const clients = await this.repository.find({ select: { organizationId: true, scopes: true, permissions: true, isRoot: true }, where: { organizationId } });
+    const held = await Promise.all(clients.map((client) => this.heldScopesOf(client)));
+    return { scopes: [...new Set(held.flat())], includesRoot: clients.some((client) => client.isRoot) };
+  }
+
+  /** How many of the organization's clients hold the permission `name` (for RoleHolders). */
+  async holdersOf(organizationId: string, name: string): Promise<number> {
+    const clients = await this.repository.find({ select: { permissions: true }, where: { organizationId } });
+    return clients.filter((client) => client.permissions.includes(name)).length;
   }
 
   invalidate(id: string): void {

@@ -6,7 +6,8 @@ import { type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
 import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
-import { ClientDirectory, heldScopesOf } from './client-directory.js';
+import { ClientDirectory } from './client-directory.js';
+import { RoleDirectory } from '../roles/role-directory.js';
 import { ClientLockout, type LockoutStatus } from '../lockout/client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
@@ -35,6 +36,7 @@ export class ClientsService implements ApiScopeHolder {
     private readonly unitOfWork: UnitOfWork,
     private readonly policy: AccessPolicy,
     private readonly clock: Clock,
+    private readonly roles: RoleDirectory,
     apiScopeHolders: ApiScopeHolders,
   ) {
     apiScopeHolders.register(this);
@@ -43,7 +45,7 @@ export class ClientsService implements ApiScopeHolder {
   async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     await this.checkAssignable(auth, organizationId, dto.scopes);
-    this.policy.checkGrantPermissions(auth, dto.permissions ?? []);
+    await this.checkPermissions(auth, organizationId, dto.permissions ?? []);
     const isPublic = dto.public ?? false;
     if (isPublic && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client needs at least one redirect URI: the authorization code flow is all it can use');
     if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
@@ -120,7 +122,7 @@ export class ClientsService implements ApiScopeHolder {
   async setPermissions(auth: AuthContext, id: string, permissions: string[]): Promise<string[]> {
     const client = await this.findChangeable(auth, id);
     if (client.isPublic && permissions.length > 0) throw new BadRequestException('A public client cannot hold permissions');
-    this.policy.checkGrantPermissions(auth, permissions);
+    await this.checkPermissions(auth, client.organizationId, permissions);
     return (await this.save(auth, client, { permissions }, 'client.permissions_changed', { previous: client.permissions, permissions })).permissions;
   }
 
@@ -130,7 +132,7 @@ export class ClientsService implements ApiScopeHolder {
     if (client.isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions');
     if (dto.grant_types !== undefined) checkGrantTypes(client.isPublic, dto.grant_types);
     if (dto.scopes !== undefined) await this.checkAssignable(auth, client.organizationId, dto.scopes);
-    if (dto.permissions !== undefined) this.policy.checkGrantPermissions(auth, dto.permissions);
+    if (dto.permissions !== undefined) await this.checkPermissions(auth, client.organizationId, dto.permissions);
     const changes: Partial<OAuthClientEntity> = {
       ...(dto.name !== undefined && { name: dto.name }),
       ...(dto.description !== undefined && { description: dto.description }),
@@ -218,8 +220,21 @@ export class ClientsService implements ApiScopeHolder {
       if (!auth.isRoot) throw new NotFoundException(`No client with id ${id}`);
       throw new ForbiddenException('The root client is defined by OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET; it cannot be changed, disabled or deleted through the API');
     }
-    this.policy.checkActOn(auth, { organizationId: client.organizationId, scopes: heldScopesOf(client) }, `client ${id}`);
+    this.policy.checkActOn(auth, { organizationId: client.organizationId, scopes: await this.directory.heldScopesOf(client) }, `client ${id}`);
     return client;
+  }
+
+  /**
+   * Permissions must be built-in ones or roles of the client's organization (another's are
+   * unknown here); whether the caller may hand them out, by every scope they grant there, is the
+   * access policy's call.
+   */
+  private async checkPermissions(auth: AuthContext, organizationId: string, permissions: readonly string[]): Promise<void> {
+    const unknown = await this.roles.unknownPermissions(organizationId, permissions);
+    if (unknown.length > 0) {
+      throw new BadRequestException(`Unknown permissions: ${unknown.map((name) => JSON.stringify(name)).join(', ')}; known: ${(await this.roles.permissionNames(organizationId)).join(', ')}`);
+    }
+    this.policy.checkGrantPermissions(auth, await this.roles.bundles(organizationId, permissions));
   }
 
   /** Which of `scopes` (an API's, going away) some client of the organization holds. */

@@ -8,7 +8,7 @@ import { UnitOfWork } from '../audit/unit-of-work.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { newPersonalAccessToken, personalAccessTokenDisplayPrefix, personalAccessTokenHash } from './personal-access-token-format.js';
 import { roleIn, UserDirectory } from '../users/user-directory.js';
-import { userScopesOfRole } from '../scopes/permissions.js';
+import { RoleDirectory } from '../roles/role-directory.js';
 import { type CreatePersonalAccessTokenDto, type CreatedPersonalAccessTokenDto, PersonalAccessTokenDto } from './dto/personal-access-token.dto.js';
 import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
 import { Clock } from '../common/clock.js';
@@ -38,6 +38,7 @@ export class PersonalAccessTokensService {
     private readonly unitOfWork: UnitOfWork,
     private readonly policy: AccessPolicy,
     private readonly clock: Clock,
+    private readonly roles: RoleDirectory,
   ) {}
 
   async create(owner: TokenOwner, actor: Actor, dto: CreatePersonalAccessTokenDto): Promise<CreatedPersonalAccessTokenDto> {
@@ -45,7 +46,7 @@ export class PersonalAccessTokensService {
     const user = (await this.users.find(owner.userId))!;
     const role = roleIn(user, organization);
     if (role === undefined) throw new NotFoundException(`No organization named ${dto.organization}`);
-    this.policy.checkGrantPersonalScopes(userScopesOfRole(role), dto.scopes, organization, owner.caller);
+    this.policy.checkGrantPersonalScopes(await this.roles.userScopesOfRole(organization.id, role), dto.scopes, organization, owner.caller);
     const token = newPersonalAccessToken();
     const now = this.clock.date();
     const row = this.repository.create({

@@ -4,6 +4,7 @@ import { ClientScopes } from './client.scopes.js';
 import { OrganizationScopes } from './organization.scopes.js';
 import { PersonalAccessTokenScopes } from './personal-access-token.scopes.js';
 import { ProjectScopes } from './project.scopes.js';
+import { RoleScopes } from './role.scopes.js';
 import { UserScopes } from './user.scopes.js';
 import { IdentityScopes } from './identity.scopes.js';
 import { type ScopeDefinition } from './scope-definition.js';
@@ -27,11 +28,12 @@ function permission(name: string, description: string, scopes: readonly ScopeDef
 
 const CLIENT_SCOPES = [ClientScopes.create, ClientScopes.read, ClientScopes.update, ClientScopes.delete];
 const USER_SCOPES = [UserScopes.create, UserScopes.read, UserScopes.update, UserScopes.delete];
+const ROLE_SCOPES = [RoleScopes.create, RoleScopes.read, RoleScopes.update, RoleScopes.delete];
 
 export const PERMISSIONS: readonly PermissionDefinition[] = [
   permission(
     'administer-account',
-    'Administer the whole organization: its settings, its users, its projects, its API clients and the APIs it protects, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
+    'Administer the whole organization: its settings, its users, its projects, its API clients, its roles and the APIs it protects, and read its audit trail (Imply Hybrid administer-account, Polaris Organization Admin)',
     [
       OrganizationScopes.read,
       OrganizationScopes.update,
@@ -41,6 +43,7 @@ export const PERMISSIONS: readonly PermissionDefinition[] = [
       ProjectScopes.delete,
       ...CLIENT_SCOPES,
       ...USER_SCOPES,
+      ...ROLE_SCOPES,
       ApiScopes.create,
       ApiScopes.read,
       ApiScopes.update,
@@ -65,7 +68,16 @@ export function scopesOfPermissions(names: readonly string[]): string[] {
 
 /** A user's role in an organization: one of the permissions, or a plain member, who holds no API scope by role. */
 export const MEMBER_ROLE = 'member';
+/** The built-in roles; an organization defines more of its own (src/roles/), which hold none of these names. */
 export const ROLES: readonly string[] = [MEMBER_ROLE, ...PERMISSIONS.map((permission) => permission.name)];
+
+/** The name of a role an organization defines: a lowercase slug (which the built-in names are too). */
+export const ROLE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+
+/** A built-in role or permission name, which no organization may define. */
+export function isBuiltInRole(name: string): boolean {
+  return name === MEMBER_ROLE || BY_NAME.has(name);
+}
 
 /** The permissions a role carries (none for a plain member). */
 export function permissionsOfRole(role: string): string[] {
@@ -73,7 +85,7 @@ export function permissionsOfRole(role: string): string[] {
 }
 
 /** Scopes every user holds whatever their role: their identity, and their own personal access tokens. */
-const EVERY_USER_SCOPES: readonly string[] = [IdentityScopes.openid, IdentityScopes.profile, IdentityScopes.email, PersonalAccessTokenScopes.manage].map((scope) => scope.name);
+export const EVERY_USER_SCOPES: readonly string[] = [IdentityScopes.openid, IdentityScopes.profile, IdentityScopes.email, PersonalAccessTokenScopes.manage].map((scope) => scope.name);
 
 const USER_SCOPES_BY_ROLE = new Map(ROLES.map((role) => [role, new Set([...EVERY_USER_SCOPES, ...scopesOfPermissions(permissionsOfRole(role))])]));
 

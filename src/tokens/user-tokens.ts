@@ -6,7 +6,7 @@ import { roleIn, UserDirectory, type UserRecord } from '../users/user-directory.
 import { type SubjectType } from '../authorization/entities/authorization-code.entity.js';
 import { RefreshTokens } from '../authorization/refresh-tokens.js';
 import { InvalidGrant } from '../common/errors/oauth-errors.js';
-import { userScopesOfRole } from '../scopes/permissions.js';
+import { RoleDirectory } from '../roles/role-directory.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { type IssuedTokens } from './grants/grant-handler.js';
 import { type TokenResponseDto } from './dto/token-response.dto.js';
@@ -39,6 +39,7 @@ export class UserTokens {
     private readonly organizations: OrganizationDirectory,
     private readonly policy: TokenPolicy,
     private readonly targets: TokenTargets,
+    private readonly roles: RoleDirectory,
   ) {}
 
   /**
@@ -53,7 +54,7 @@ export class UserTokens {
       if (!organization || (organization.id !== realm.id && !realm.builtIn)) throw new InvalidGrant('The grant was issued by another realm');
       if (!organization.oauthEnabled) throw new InvalidGrant(`OAuth is not enabled for the organization ${organization.name}`);
       const { user, role } = await this.activeMember(grant, organization, 'The user who granted this organization token');
-      return { type: 'organization', organization, grantedBy: user, grantable: userScopesOfRole(role) };
+      return { type: 'organization', organization, grantedBy: user, grantable: await this.roles.userScopesOfRole(organization.id, role) };
     }
     if (grant.organizationId !== realm.id) throw new InvalidGrant('The grant was issued by another realm');
     const { user } = await this.activeMember(grant, realm, 'The user');

@@ -6,7 +6,9 @@ import { ReadThroughDirectory } from '../common/cache/read-through-directory.js'
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type HeldInOrganization, OrganizationHolders } from '../organizations/organization-holders.js';
-import { apiScopesOfRole, MEMBER_ROLE } from '../scopes/permissions.js';
+import { MEMBER_ROLE } from '../scopes/permissions.js';
+import { RoleDirectory } from '../roles/role-directory.js';
+import { RoleHolders } from '../roles/role-holders.js';
 import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { Clock } from '../common/clock.js';
@@ -20,7 +22,7 @@ export interface UserRecord {
   readonly disabled: boolean;
   /** Epoch ms: tokens issued to this user before it are refused (creation, password change, disabling). */
   readonly notBefore: number;
-  /** The user's role in each organization they belong to, by organization id. */
+  /** The user's role in each organization they belong to, by organization id (what it grants is RoleDirectory's to resolve, so a changed role needs no user reloaded). */
   readonly roles: ReadonlyMap<string, string>;
 }
 
@@ -45,8 +47,11 @@ export class UserDirectory {
     feed: ChangeFeed,
     holders: OrganizationHolders,
     clock: Clock,
+    private readonly roleDirectory: RoleDirectory,
+    roleHolders: RoleHolders,
   ) {
     holders.register(this);
+    roleHolders.register('users', this);
     this.cache = new ReadThroughDirectory({
       ttlMs: config.clientCacheTtlMs,
       maxEntries: 50_000,
@@ -78,6 +83,12 @@ export class UserDirectory {
   /** What the organization's members hold through their roles, all together (for OrganizationHolders). */
   async heldIn(organizationId: string): Promise<HeldInOrganization> {
     const roles = await this.memberships.createQueryBuilder('membership').select('DISTINCT membership.role', 'role').where('membership.organization_id = :organizationId', { organizationId }).getRawMany<{ role: string }>();
-    return { scopes: [...new Set(roles.flatMap(({ role }) => apiScopesOfRole(role)))], includesRoot: false };
+    const held = await Promise.all(roles.map(({ role }) => this.roleDirectory.scopesOfRole(organizationId, role)));
+    return { scopes: [...new Set(held.flat())], includesRoot: false };
+  }
+
+  /** How many of the organization's members have the role `name` (for RoleHolders). */
+  holdersOf(organizationId: string, name: string): Promise<number> {
+    return this.memberships.countBy({ organizationId, role: name });
   }
 }

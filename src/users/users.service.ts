@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, type Repository } from 'typeorm';
@@ -11,7 +11,8 @@ import { canonicalEmail } from '../common/canonical-email.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { UserDirectory } from './user-directory.js';
-import { apiScopesOfRole, MEMBER_ROLE } from '../scopes/permissions.js';
+import { MEMBER_ROLE } from '../scopes/permissions.js';
+import { RoleDirectory } from '../roles/role-directory.js';
 import { type CreateUserDto, type UpdateUserDto, UserDto } from './dto/user.dto.js';
 import { MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
@@ -40,12 +41,13 @@ export class UsersService {
     private readonly policy: AccessPolicy,
     private readonly directory: UserDirectory,
     private readonly clock: Clock,
+    private readonly roles: RoleDirectory,
   ) {}
 
   async create(auth: AuthContext, dto: CreateUserDto): Promise<UserDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     const role = dto.role ?? MEMBER_ROLE;
-    this.policy.checkGrantRole(auth, role);
+    await this.checkGrantRole(auth, organizationId, role);
     const email = normalizeEmail(dto.email);
     if (await this.users.existsBy({ email })) throw new ConflictException(`A user with email ${email} exists already`);
     const user = await this.createAccount(actorOf(auth), { email, password: dto.password, name: dto.name ?? null, emailVerified: false }, organizationId, role);
@@ -135,8 +137,8 @@ export class UsersService {
     const { user, memberships } = await this.findVisible(auth, id);
     const membership = memberships.find((candidate) => candidate.organizationId === auth.organizationId) ?? memberships[0];
     // The role is the organization's; name, password and disabled are the account's, which may span organizations.
-    if (membership) this.checkActOn(auth, membership);
-    if (dto.role !== undefined) this.policy.checkGrantRole(auth, dto.role);
+    if (membership) await this.checkActOn(auth, membership);
+    if (dto.role !== undefined && membership) await this.checkGrantRole(auth, membership.organizationId, dto.role);
     if (dto.name !== undefined || dto.password !== undefined || dto.disabled !== undefined) await this.checkAccountChange(auth, user.id);
     const now = this.clock.date();
     const endsSessions = dto.password !== undefined || (dto.disabled === true && !user.disabled);
@@ -164,9 +166,9 @@ export class UsersService {
   async setMembership(auth: AuthContext, id: string, organizationName: string, role: string): Promise<UserDto> {
     const organization = await this.organizations.resolve(auth, organizationName);
     const { user } = await this.findVisible(auth, id);
-    this.policy.checkGrantRole(auth, role);
+    await this.checkGrantRole(auth, organization.id, role);
     const existing = await this.memberships.findOneBy({ userId: user.id, organizationId: organization.id });
-    if (existing) this.checkActOn(auth, existing);
+    if (existing) await this.checkActOn(auth, existing);
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       if (existing) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: organization.id }, { role });
       else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, createdAt: this.clock.date() });
@@ -183,7 +185,7 @@ export class UsersService {
     const { user, memberships } = await this.findVisible(auth, id);
     const all = await this.memberships.findBy({ userId: user.id });
     const own = auth.isRoot ? all : all.filter((membership) => membership.organizationId === auth.organizationId);
-    for (const membership of own) this.checkActOn(auth, membership);
+    for (const membership of own) await this.checkActOn(auth, membership);
     const deletesAccount = own.length === all.length;
     if (deletesAccount) await this.checkAccountChange(auth, user.id);
     await this.unitOfWork.run(actorOf(auth), async (change) => {
@@ -207,15 +209,26 @@ export class UsersService {
   }
 
   /** Acting on a user's membership needs every scope their role there gives (the access policy's rule 3). */
-  private checkActOn(auth: AuthContext, membership: MembershipEntity): void {
-    this.policy.checkActOn(auth, { organizationId: membership.organizationId, scopes: apiScopesOfRole(membership.role) }, `user ${membership.userId}`);
+  private async checkActOn(auth: AuthContext, membership: MembershipEntity): Promise<void> {
+    this.policy.checkActOn(auth, { organizationId: membership.organizationId, scopes: await this.roles.scopesOfRole(membership.organizationId, membership.role) }, `user ${membership.userId}`);
+  }
+
+  /** A role must be `member`, a built-in permission or one of the organization's roles, and the caller must hold all it gives there. */
+  private async checkGrantRole(auth: AuthContext, organizationId: string, role: string): Promise<void> {
+    if (!(await this.roles.isRole(organizationId, role))) {
+      throw new BadRequestException(`Unknown role ${JSON.stringify(role)}; known: ${[MEMBER_ROLE, ...(await this.roles.permissionNames(organizationId))].join(', ')}`);
+    }
+    this.policy.checkGrantRole(auth, role, await this.roles.scopesOfRole(organizationId, role));
   }
 
   /** A change to the account itself needs authority over every organization the user belongs to (rule 4). */
   private async checkAccountChange(auth: AuthContext, userId: string): Promise<void> {
     if (auth.isRoot) return;
-    const memberships = await this.memberships.findBy({ userId });
+    const memberships = await Promise.all(
+      (await this.memberships.findBy({ userId })).map(async ({ organizationId, role }) => ({ organizationId, role, scopes: await this.roles.scopesOfRole(organizationId, role) })),
+    );
     const caller = auth.userId === undefined ? undefined : await this.directory.find(auth.userId);
-    this.policy.checkAccountChange(auth, caller?.roles, memberships);
+    const callerRoles = caller && new Map(await Promise.all([...caller.roles].map(async ([organizationId, role]) => [organizationId, await this.roles.scopesOfRole(organizationId, role)] as const)));
+    this.policy.checkAccountChange(auth, callerRoles, memberships);
   }
 }

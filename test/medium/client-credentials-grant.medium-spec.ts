@@ -6,6 +6,8 @@ import { InvalidScope } from '../../src/common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../../src/config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../../src/organizations/entities/organization.entity.js';
 import { ClientCredentialsGrant } from '../../src/tokens/grants/client-credentials.grant.js';
+import { ApisModule } from '../../src/apis/apis.module.js';
+import { RolesModule } from '../../src/roles/roles.module.js';
 import { TokensModule } from '../../src/tokens/tokens.module.js';
 import { bootMedium, type MediumModule, storeClient, storeOrganization, type StoredClient } from './support.js';
 
@@ -20,7 +22,9 @@ describe('ClientCredentialsGrant (medium: real database, no HTTP)', () => {
   let config: GatehouseConfig;
 
   beforeAll(async () => {
-    medium = await bootMedium([TokensModule], { OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '30' });
+    // The token module brings the scope registry, which checks at start that every scope the
+    // built-in permissions name has its route: the roles' and the APIs' (and the scope list) too.
+    medium = await bootMedium([TokensModule, RolesModule, ApisModule], { OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES: '30' });
     grant = medium.get(ClientCredentialsGrant);
     config = medium.get(GatehouseConfig);
   });

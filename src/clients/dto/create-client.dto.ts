@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN } from '../../config/environment.js';
-import { PERMISSIONS } from '../../scopes/permissions.js';
+import { ROLE_NAME_PATTERN } from '../../scopes/permissions.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
 import { SCOPE_TOKEN } from '../../scopes/scope-definition.js';
 import { GRANT_TYPES } from '../../token-policy/token-policy.js';
@@ -9,6 +9,8 @@ import { IsWebUri } from './web-uri.validator.js';
 import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 export const MAX_SCOPES_PER_CLIENT = 100;
+/** What the permissions column holds room for. */
+export const MAX_PERMISSIONS_PER_CLIENT = 10;
 
 /** Everything about a client that can be set at creation and changed later. */
 export class ClientSettingsDto {
@@ -22,11 +24,17 @@ export class ClientSettingsDto {
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;
 
-  @ApiPropertyOptional({ type: [String], enum: PERMISSIONS.map((permission) => permission.name), description: 'Client permissions (bundles of scopes, bounded by the organization); each must be one the caller holds' })
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['administer-clients'],
+    description: "Client permissions (bundles of scopes, bounded by the organization): built-in ones or the organization's own roles (GET /api/v1/oauth/role); the caller must hold every scope of each",
+  })
   @Omittable()
   @IsArray()
+  @ArrayMaxSize(MAX_PERMISSIONS_PER_CLIENT)
   @ArrayUnique()
-  @IsIn(PERMISSIONS.map((permission) => permission.name), { each: true, message: `each permission must be one of: ${PERMISSIONS.map((permission) => permission.name).join(', ')}` })
+  @IsString({ each: true })
+  @Matches(ROLE_NAME_PATTERN, { each: true, message: 'each permission must be a role name: a lowercase slug, e.g. administer-clients' })
   permissions?: string[];
 
   @ApiProperty({ type: [String], example: ['client:read', 'scope:read'], description: 'Scopes the client may request; each must be one the caller holds' })

@@ -7,6 +7,7 @@ import { RevokedTokenFamily1764300000000 } from './1764300000000-revoked-token-f
 import { ExactIdentifiers1764310000000 } from './1764310000000-exact-identifiers.js';
 import { ClientGrantTypes1764420000000 } from './1764420000000-client-grant-types.js';
 import { ApiResources1764500000000 } from './1764500000000-api-resources.js';
+import { OrganizationRoles1764510000000 } from './1764510000000-organization-roles.js';
 import { GrantResource1764520000000 } from './1764520000000-grant-resource.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
@@ -20,5 +21,6 @@ export const migrations = [
   ExactIdentifiers1764310000000,
   ClientGrantTypes1764420000000,
   ApiResources1764500000000,
+  OrganizationRoles1764510000000,
   GrantResource1764520000000,
 ];

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsIn, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { PageDto } from '../../common/dto/page.dto.js';
 import { REALM_NAME_PATTERN } from '../../config/environment.js';
-import { ROLES } from '../../scopes/permissions.js';
+import { ROLE_NAME_PATTERN, ROLES } from '../../scopes/permissions.js';
 import { type MembershipEntity } from '../entities/membership.entity.js';
 import { type UserEntity } from '../entities/user.entity.js';
 import { Omittable } from '../../common/dto/omittable.decorator.js';
@@ -30,9 +30,10 @@ export class CreateUserDto {
   @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: ROLES, default: 'member', description: 'Role in the organization: a plain member, or a permission the caller holds itself' })
+  @ApiPropertyOptional({ example: 'member', default: 'member', description: `Role in the organization: a plain member, a built-in role (${ROLES.join(', ')}) or one the organization defines (GET /api/v1/oauth/role); the caller must hold every scope it gives` })
   @Omittable()
-  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  @IsString()
+  @Matches(ROLE_NAME_PATTERN, { message: 'role must be a role name: member, a built-in role or one of the organization\'s' })
   role?: string;
 
   @ApiPropertyOptional({ example: 'acme', description: "The user's organization; only the root client may name another than its own" })
@@ -50,8 +51,9 @@ export class UpdateUserDto extends PartialType(OmitType(CreateUserDto, ['email',
 }
 
 export class SetMembershipDto {
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES, { message: `role must be one of: ${ROLES.join(', ')}` })
+  @ApiProperty({ example: 'administer-clients', description: `A plain member, a built-in role (${ROLES.join(', ')}) or one the organization defines; the caller must hold every scope it gives` })
+  @IsString()
+  @Matches(ROLE_NAME_PATTERN, { message: 'role must be a role name: member, a built-in role or one of the organization\'s' })
   role: string;
 }
 
@@ -59,7 +61,7 @@ export class MembershipDto {
   @ApiProperty({ format: 'uuid' })
   organization_id: string;
 
-  @ApiProperty({ enum: ROLES })
+  @ApiProperty({ example: 'member', description: `member, a built-in role (${ROLES.join(', ')}) or one the organization defines` })
   role: string;
 }
 

@@ -2,7 +2,7 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relat
 import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
 import { UserEntity } from './user.entity.js';
 
-/** A user's place in an organization: `member`, or one of the permissions clients also hold. */
+/** A user's place in an organization: `member`, one of the permissions clients also hold, or a role the organization defines. */
 @Entity('organization_membership')
 export class MembershipEntity {
   @PrimaryColumn({ name: 'user_id', type: 'varchar', length: 36 })
@@ -20,7 +20,8 @@ export class MembershipEntity {
   @JoinColumn({ name: 'organization_id', foreignKeyConstraintName: 'fk_membership_organization' })
   organization?: Relation<OrganizationEntity>;
 
-  @Column({ type: 'varchar', length: 32 })
+  /** `member`, a built-in permission, or the name of one of the organization's own roles. */
+  @Column({ type: 'varchar', length: 64 })
   role: string;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
