@@ -41,7 +41,7 @@ describe('access tokens for registered APIs', () => {
         { name: 'orders:read', description: 'Read your orders' },
         { name: 'orders:write', description: 'Place orders' },
       ],
-      access_token_lifespan_seconds: 600,
+      access_token_lifespan: 600,
     });
     await registerApi(acme, { identifier: BILLING, name: 'Billing', scopes: [{ name: 'billing:read', description: 'Read invoices' }], require_project_scoped_tokens: true });
     await registerApi(other, { identifier: ORDERS, name: 'Their orders', scopes: [{ name: 'orders:read', description: 'Read orders' }] });
@@ -144,5 +144,22 @@ describe('access tokens for registered APIs', () => {
     expect(deleted.status).toBe(204);
     expect((await introspect(token)).body).toEqual({ active: false });
     expect(ordersId).toBeDefined();
+  });
+
+  it("makes the organization's default API the target of a request naming none, one default at a time", async () => {
+    const org = await createOrganization(gatehouse, { name: 'defaults', oauth_enabled: true });
+    const asRoot = `Bearer ${await tokenFor(gatehouse, ROOT)}`;
+    const first = await registerApi(org, { identifier: 'https://first.example.com', name: 'First', scopes: [{ name: 'first:use', description: 'Use the first' }], default: true });
+    const second = await registerApi(org, { identifier: 'https://second.example.com', name: 'Second', scopes: [{ name: 'second:use', description: 'Use the second' }] });
+    const client = await createClientIn(gatehouse, org.name, { scopes: ['first:use', 'second:use', 'client:read'] });
+    expect(decodeJwt((await requestToken(client, {}, org)).body.access_token as string).payload).toMatchObject({ aud: 'https://first.example.com', scope: 'first:use' });
+    // Asking for another API's scope, or naming it, still wins over the default.
+    expect(decodeJwt((await requestToken(client, { scope: 'second:use' }, org)).body.access_token as string).payload.aud).toBe('https://second.example.com');
+
+    const moved = await gatehouse.http().patch(`/api/v1/apis/${second}`).set('Authorization', asRoot).send({ default: true });
+    expect(moved.status).toBe(200);
+    expect(moved.body.default).toBe(true);
+    expect((await gatehouse.http().get(`/api/v1/apis/${first}`).set('Authorization', asRoot)).body.default).toBe(false);
+    expect(decodeJwt((await requestToken(client, {}, org)).body.access_token as string).payload).toMatchObject({ aud: 'https://second.example.com', scope: 'second:use' });
   });
 });

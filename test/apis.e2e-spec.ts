@@ -22,7 +22,7 @@ interface Api {
   identifier: string;
   name: string;
   scopes: { name: string; description: string }[];
-  access_token_lifespan_seconds: number | null;
+  access_token_lifespan: number | null;
   signing_algorithm: string | null;
   require_project_scoped_tokens: boolean;
   created_at: string;
@@ -98,9 +98,10 @@ describe('APIs (resource servers) and their scopes', () => {
         identifier: 'https://crud.example.com/v1',
         name: 'CRUD API',
         scopes: [{ name: 'crud:read', description: 'Read things' }],
-        access_token_lifespan_seconds: null,
+        access_token_lifespan: null,
         signing_algorithm: null,
         require_project_scoped_tokens: false,
+        default: false,
         created_at: expect.any(String),
         updated_at: expect.any(String),
       });
@@ -110,13 +111,13 @@ describe('APIs (resource servers) and their scopes', () => {
       expect((listed.body as { items: Api[] }).items.map((item) => item.id)).toContain(api.id);
       expect((await as(acmeAdmin).get(`${APIS}/${api.id}`)).body).toEqual(api);
 
-      const patched = await as(acmeAdmin).patch(`${APIS}/${api.id}`, { name: 'Renamed', access_token_lifespan_seconds: 600, signing_algorithm: 'ES256', require_project_scoped_tokens: true });
+      const patched = await as(acmeAdmin).patch(`${APIS}/${api.id}`, { name: 'Renamed', access_token_lifespan: 600, signing_algorithm: 'ES256', require_project_scoped_tokens: true });
       expect(patched.status).toBe(200);
-      expect(patched.body).toMatchObject({ name: 'Renamed', identifier: 'https://crud.example.com/v1', scopes: api.scopes, access_token_lifespan_seconds: 600, signing_algorithm: 'ES256', require_project_scoped_tokens: true });
+      expect(patched.body).toMatchObject({ name: 'Renamed', identifier: 'https://crud.example.com/v1', scopes: api.scopes, access_token_lifespan: 600, signing_algorithm: 'ES256', require_project_scoped_tokens: true });
       // null puts a setting back to the default.
-      const cleared = await as(acmeAdmin).patch(`${APIS}/${api.id}`, { access_token_lifespan_seconds: null, signing_algorithm: null });
+      const cleared = await as(acmeAdmin).patch(`${APIS}/${api.id}`, { access_token_lifespan: null, signing_algorithm: null });
       expect(cleared.status).toBe(200);
-      expect(cleared.body).toMatchObject({ name: 'Renamed', access_token_lifespan_seconds: null, signing_algorithm: null });
+      expect(cleared.body).toMatchObject({ name: 'Renamed', access_token_lifespan: null, signing_algorithm: null });
 
       expect((await as(acmeAdmin).delete(`${APIS}/${api.id}`)).status).toBe(204);
       expect((await as(acmeAdmin).get(`${APIS}/${api.id}`)).status).toBe(404);
@@ -129,8 +130,8 @@ describe('APIs (resource servers) and their scopes', () => {
     });
 
     it('keeps every setting given at creation', async () => {
-      const api = await createApi(acmeAdmin, { access_token_lifespan_seconds: 3600, signing_algorithm: 'ES256', require_project_scoped_tokens: true });
-      expect(api).toMatchObject({ access_token_lifespan_seconds: 3600, signing_algorithm: 'ES256', require_project_scoped_tokens: true });
+      const api = await createApi(acmeAdmin, { access_token_lifespan: 3600, signing_algorithm: 'ES256', require_project_scoped_tokens: true });
+      expect(api).toMatchObject({ access_token_lifespan: 3600, signing_algorithm: 'ES256', require_project_scoped_tokens: true });
     });
 
     it('stores the identifier exactly as given: a URN, a path, a query and upper case are kept', async () => {
@@ -194,9 +195,9 @@ describe('APIs (resource servers) and their scopes', () => {
     });
 
     it.each([
-      ['a lifespan of 0', { access_token_lifespan_seconds: 0 }],
-      ['a lifespan over a day', { access_token_lifespan_seconds: 86401 }],
-      ['a fractional lifespan', { access_token_lifespan_seconds: 1.5 }],
+      ['a lifespan of 0', { access_token_lifespan: 0 }],
+      ['a lifespan over a day', { access_token_lifespan: 86401 }],
+      ['a fractional lifespan', { access_token_lifespan: 1.5 }],
       ['an algorithm the server does not sign with', { signing_algorithm: 'RS256' }],
       ['an algorithm Gatehouse does not know', { signing_algorithm: 'HS256' }],
       ['a name of null', { name: null }],
@@ -306,6 +307,7 @@ describe('APIs (resource servers) and their scopes', () => {
         accessTokenLifespanSeconds: null,
         signingAlgorithm: null,
         requireProjectScopedTokens: false,
+        isDefault: false,
       });
       expect(await directory.byIdentifier(acme.id, `${ORDERS}/`)).toBeUndefined();
       expect(await directory.byIdentifier(globex.id, ORDERS)).toBeUndefined();

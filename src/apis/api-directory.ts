@@ -19,6 +19,8 @@ export interface ApiRecord {
   readonly accessTokenLifespanSeconds: number | null;
   readonly signingAlgorithm: string | null;
   readonly requireProjectScopedTokens: boolean;
+  /** The organization's default API (see resolveTarget). */
+  readonly isDefault: boolean;
 }
 
 export function apiRecordOf(row: ApiEntity): ApiRecord {
@@ -31,6 +33,7 @@ export function apiRecordOf(row: ApiEntity): ApiRecord {
     accessTokenLifespanSeconds: row.accessTokenLifespanSeconds,
     signingAlgorithm: row.signingAlgorithm,
     requireProjectScopedTokens: row.requireProjectScopedTokens,
+    isDefault: row.isDefault,
   });
 }
 

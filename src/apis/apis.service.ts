@@ -50,14 +50,16 @@ export class ApisService {
       identifier: dto.identifier,
       name: dto.name,
       scopes,
-      accessTokenLifespanSeconds: dto.access_token_lifespan_seconds ?? null,
+      accessTokenLifespanSeconds: dto.access_token_lifespan ?? null,
       signingAlgorithm: dto.signing_algorithm ?? null,
       requireProjectScopedTokens: dto.require_project_scoped_tokens ?? false,
+      isDefault: dto.default ?? false,
       createdAt: now,
       updatedAt: now,
     });
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await this.checkUnique(change.manager, api);
+      if (api.isDefault) await this.clearDefault(change.manager, organizationId);
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(ApiEntity, { ...api });
       await this.record(change, api, 'api.created', { identifier: api.identifier, name: api.name, scopes: api.scopes.map((scope) => scope.name) });
@@ -92,9 +94,10 @@ export class ApisService {
       ...(dto.identifier !== undefined && { identifier: dto.identifier }),
       ...(dto.name !== undefined && { name: dto.name }),
       ...(scopes !== undefined && { scopes }),
-      ...(dto.access_token_lifespan_seconds !== undefined && { accessTokenLifespanSeconds: dto.access_token_lifespan_seconds }),
+      ...(dto.access_token_lifespan !== undefined && { accessTokenLifespanSeconds: dto.access_token_lifespan }),
       ...(dto.signing_algorithm !== undefined && { signingAlgorithm: dto.signing_algorithm }),
       ...(dto.require_project_scoped_tokens !== undefined && { requireProjectScopedTokens: dto.require_project_scoped_tokens }),
+      ...(dto.default !== undefined && { isDefault: dto.default }),
       updatedAt: this.clock.date(),
     };
     return ApiDto.from(
@@ -108,6 +111,7 @@ export class ApisService {
         const kept = new Set(updated.scopes.map((scope) => scope.name));
         const removed = api.scopes.map((scope) => scope.name).filter((name) => !kept.has(name));
         await this.takeScopes(auth, change, api.organizationId, removed);
+        if (changes.isDefault === true) await this.clearDefault(change.manager, api.organizationId);
         await change.manager.update(ApiEntity, { id: api.id }, changes);
         await this.record(change, api, 'api.updated', { ...dto, ...(dto.scopes !== undefined && { scopes: updated.scopes.map((scope) => scope.name) }), ...(removed.length > 0 && { removed_scopes: removed }) });
         return updated;
@@ -127,6 +131,11 @@ export class ApisService {
       await change.manager.delete(ApiEntity, { id: api.id });
       await this.record(change, api, 'api.deleted', { identifier: api.identifier, scopes: api.scopes.map((scope) => scope.name) });
     });
+  }
+
+  /** One default API per organization: the new one replaces the old, under the organization's lock. */
+  private async clearDefault(manager: EntityManager, organizationId: string): Promise<void> {
+    await manager.update(ApiEntity, { organizationId, isDefault: true }, { isDefault: false });
   }
 
   /** Taking scopes others hold needs the caller to hold them (AccessPolicy rule 3); scopes nobody holds go freely. */

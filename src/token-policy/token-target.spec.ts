@@ -65,3 +65,23 @@ describe('resolveTarget', () => {
     expect(() => resolve({ held: ['orders:read', 'billing:read'] })).toThrow(/held belong to several APIs/);
   });
 });
+
+describe("resolveTarget with the organization's default API", () => {
+  const withDefault = [orders, { ...billing, isDefault: true }];
+  const resolveWithDefault = (input: { resource?: string; requested?: string[]; held: string[] }) =>
+    resolveTarget({ resource: input.resource, requested: input.requested ?? [], held: input.held, apis: withDefault, ownAudience: OWN, organizationName: 'acme' });
+
+  it('is the target of a request naming nothing, when the client holds one of its scopes', () => {
+    expect(resolveWithDefault({ held: ['billing:read', 'client:read', 'orders:read'] })).toMatchObject({ audience: billing.identifier, scopes: ['billing:read'] });
+  });
+
+  it('is the target of a request asking for identity scopes only', () => {
+    expect(resolveWithDefault({ requested: ['openid'], held: ['openid', 'client:read'] })).toMatchObject({ audience: billing.identifier, scopes: ['openid'] });
+  });
+
+  it('gives way to a named resource, to requested scopes of another API, and to held scopes that do not include its own', () => {
+    expect(resolveWithDefault({ resource: orders.identifier, held: ['billing:read', 'orders:read'] }).audience).toBe(orders.identifier);
+    expect(resolveWithDefault({ requested: ['orders:read'], held: ['billing:read', 'orders:read'] }).audience).toBe(orders.identifier);
+    expect(resolveWithDefault({ held: ['client:read', 'orders:read'] }).audience).toBe(OWN);
+  });
+});

@@ -8,6 +8,8 @@ export interface TargetApi {
   readonly scopes: readonly { readonly name: string }[];
   readonly accessTokenLifespanSeconds: number | null;
   readonly requireProjectScopedTokens: boolean;
+  /** The organization's default API. */
+  readonly isDefault?: boolean;
 }
 
 /** Whom an access token is for: one of the organization's APIs, or Gatehouse's own API (`api` undefined). */
@@ -55,9 +57,10 @@ function isAbsoluteUriWithoutFragment(value: string): boolean {
  * - `resource` names the API outright (Gatehouse's own audience names Gatehouse's API).
  * - Otherwise the scopes asked for name it: the scopes of one registered API make a token for
  *   that API; asking for the scopes of two APIs (Gatehouse's counting as one) is `invalid_target`.
- * - With neither, the scopes held (a client's, or those a user granted) decide in the same way,
- *   except that Gatehouse's own API wins where they span it and others: that is what a token
- *   requested without parameters has always been for.
+ * - With neither, the organization's default API, if it has one and the scopes held include
+ *   one of its scopes (or no API's at all); otherwise the scopes held (a client's, or those a user
+ *   granted) decide in the same way as asked-for ones, except that Gatehouse's own API wins where
+ *   they span it and others: that is what a token requested without parameters has always been for.
  * Identity scopes (openid, profile, email) go with any target. `requested` holds only scopes
  * already checked to be among `held`, without project scopes.
  */
@@ -84,7 +87,9 @@ export function resolveTarget<A extends TargetApi>(input: {
     if (foreign.length > 0) throw new InvalidTarget(`These scopes are not scopes of ${input.resource}: ${foreign.join(' ')}`);
   } else {
     const targets = new Set(candidates.map(targetOf).filter((found) => found !== undefined));
-    if (targets.size <= 1) target = [...targets][0] ?? 'own';
+    const fallback = apis.find((api) => api.isDefault);
+    if (fallback !== undefined && (targets.size === 0 || (input.requested.length === 0 && targets.has(fallback)))) target = fallback;
+    else if (targets.size <= 1) target = [...targets][0] ?? 'own';
     else if (input.requested.length === 0 && targets.has('own')) target = 'own';
     else {
       const names = [...targets].map((found) => (found === 'own' ? ownAudience : found.identifier));

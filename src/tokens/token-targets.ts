@@ -4,6 +4,7 @@ import { type AudienceCheck } from '../auth/access-token.verifier.js';
 import { ApiDirectory, type ApiRecord } from '../apis/api-directory.js';
 import { InvalidScope } from '../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { type OrganizationRecord } from '../organizations/organization-directory.js';
 import { resolveTarget, type TokenTarget } from '../token-policy/token-target.js';
 
@@ -30,9 +31,12 @@ export class TokenTargets {
     readonly projectScoped: boolean;
   }): Promise<TokenTarget<ApiRecord>> {
     const { organization } = input;
-    // Gatehouse's own scopes only, and no resource named: a token for Gatehouse's API, without looking up the organization's APIs.
+    // Gatehouse's own scopes only (identity scopes alone might be for the default API), and no
+    // resource named: a token for Gatehouse's API, without looking up the organization's APIs.
     const candidates = input.requested.length > 0 ? input.requested : input.held;
-    if (input.resource === undefined && candidates.every((scope) => this.registry.has(scope))) return { api: undefined, audience: this.config.audience, scopes: [...candidates] };
+    if (input.resource === undefined && candidates.every((scope) => this.registry.has(scope)) && candidates.some((scope) => !IDENTITY_SCOPE_NAMES.has(scope))) {
+      return { api: undefined, audience: this.config.audience, scopes: [...candidates] };
+    }
     const target = resolveTarget({ ...input, apis: await this.apis.ofOrganization(organization.id), ownAudience: this.config.audience, organizationName: organization.name });
     if (target.api?.requireProjectScopedTokens && !input.projectScoped) {
       throw new InvalidScope(`${target.api.identifier} accepts project-scoped tokens only: ask for one with scope=project-{id} and the client credentials grant`);

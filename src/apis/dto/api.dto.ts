@@ -55,7 +55,7 @@ export class ApiSettingsDto {
   @IsInt()
   @Min(1)
   @Max(MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS)
-  access_token_lifespan_seconds?: number | null;
+  access_token_lifespan?: number | null;
 
   @ApiPropertyOptional({
     type: String,
@@ -71,6 +71,14 @@ export class ApiSettingsDto {
   @Omittable()
   @IsBoolean()
   require_project_scoped_tokens?: boolean;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: "The organization's default API (Auth0's default audience): a token request that names no resource and asks for no scope of another API is for it. Making one API the default makes the previous one an ordinary API",
+  })
+  @Omittable()
+  @IsBoolean()
+  default?: boolean;
 }
 
 export class CreateApiDto extends ApiSettingsDto {
@@ -101,13 +109,16 @@ export class ApiDto {
   scopes: ApiScopeDto[];
 
   @ApiProperty({ type: Number, nullable: true, description: "Seconds; null: the client's or organization's lifespan" })
-  access_token_lifespan_seconds: number | null;
+  access_token_lifespan: number | null;
 
   @ApiProperty({ type: String, nullable: true, description: "null: the server's algorithm" })
   signing_algorithm: string | null;
 
   @ApiProperty()
   require_project_scoped_tokens: boolean;
+
+  @ApiProperty({ description: "Whether this is the organization's default API" })
+  default: boolean;
 
   @ApiProperty({ format: 'date-time' })
   created_at: string;
@@ -122,9 +133,10 @@ export class ApiDto {
       identifier: api.identifier,
       name: api.name,
       scopes: api.scopes.map(({ name, description }) => ({ name, description })),
-      access_token_lifespan_seconds: api.accessTokenLifespanSeconds,
+      access_token_lifespan: api.accessTokenLifespanSeconds,
       signing_algorithm: api.signingAlgorithm,
       require_project_scoped_tokens: api.requireProjectScopedTokens,
+      default: api.isDefault,
       created_at: api.createdAt.toISOString(),
       updated_at: api.updatedAt.toISOString(),
     };

@@ -47,6 +47,10 @@ export class ApiEntity {
   @Column({ name: 'require_project_scoped_tokens', type: 'boolean', default: false })
   requireProjectScopedTokens: boolean;
 
+  /** The organization's default API: what a token request naming no API, and no scope of another, is for. One per organization at most. */
+  @Column({ name: 'is_default', type: 'boolean', default: false })
+  isDefault: boolean;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

@@ -21,6 +21,7 @@ export class ApiResources1764500000000 implements MigrationInterface {
           { name: 'access_token_lifespan_seconds', type: 'integer', isNullable: true },
           { name: 'signing_algorithm', type: 'varchar', length: '16', isNullable: true },
           { name: 'require_project_scoped_tokens', type: 'boolean', default: 0 },
+          { name: 'is_default', type: 'boolean', default: 0 },
           { name: 'created_at', type: 'datetime', precision: 3 },
           { name: 'updated_at', type: 'datetime', precision: 3 },
         ],
