@@ -51,6 +51,16 @@ describe('AccessPolicy', () => {
     expect(() => policy.checkGrantScopes(clientAdmin, ['user:read'])).toThrow('You cannot assign scopes you do not hold: user:read');
   });
 
+  it("counts the scopes of the APIs a caller administers as held: it may grant them and act on their holders", () => {
+    const apiAdmin = caller([...CLIENT_ADMIN, 'api:update'], { administeredApiScopes: new Set(['orders:read', 'orders:write']) });
+    expect(() => policy.checkGrantScopes(apiAdmin, ['orders:read', 'client:read'])).not.toThrow();
+    expect(() => policy.checkGrantPermissions(apiAdmin, [{ name: 'order-manager', scopes: ['orders:read', 'orders:write'] }])).not.toThrow();
+    expect(() => policy.checkActOn(apiAdmin, { organizationId: 'org-a', scopes: ['orders:write'] }, 'client c')).not.toThrow();
+    // Only those: another API's scopes, or Gatehouse's own, are still beyond it.
+    expect(() => policy.checkGrantScopes(apiAdmin, ['billing:read'])).toThrow('You cannot assign scopes you do not hold: billing:read');
+    expect(() => policy.checkGrantScopes(apiAdmin, ['user:update'])).toThrow(ForbiddenException);
+  });
+
   it('lets nobody define a role granting a scope they do not hold', () => {
     const clientAdmin = caller([...CLIENT_ADMIN, 'role:create']);
     expect(() => policy.checkDefineRole(clientAdmin, 'client-reader', ['client:read'])).not.toThrow();

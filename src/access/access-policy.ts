@@ -11,6 +11,8 @@ export interface Caller {
   readonly userId: string | undefined;
   /** The token's scopes that its client (and user) still hold: what the caller holds, for every comparison below. */
   readonly scopes: ReadonlySet<string>;
+  /** Scopes of its organization's APIs that the caller administers (AuthContext.administeredApiScopes): held too, for rule 3. */
+  readonly administeredApiScopes?: ReadonlySet<string>;
 }
 
 /** Whose tenant a caller is: a token's principal, or a client authenticated by its credentials. */
@@ -259,7 +261,7 @@ export class AccessPolicy {
 
   private beyondCaller(caller: Caller, scopes: readonly string[]): string[] {
     if (caller.isRoot) return [];
-    return scopes.filter((scope) => !caller.scopes.has(scope) && !IDENTITY_SCOPE_NAMES.has(scope));
+    return scopes.filter((scope) => !caller.scopes.has(scope) && !IDENTITY_SCOPE_NAMES.has(scope) && !caller.administeredApiScopes?.has(scope));
   }
 
   /** What the caller may do in `organizationId`: its token's scopes there, or, for another organization, those its user's role there also gives. */

@@ -12,8 +12,10 @@ describe('authContextOf', () => {
       scopes: new Set(['policy:read']),
       tokenId: 'jti',
     };
-    const context = authContextOf(principal, '203.0.113.7', 'request-1');
-    expect(context).toEqual({ ...principal, sourceIp: '203.0.113.7', requestId: 'request-1' });
-    expect(Object.keys(context).sort()).toEqual([...Object.keys(principal), 'sourceIp', 'requestId'].sort());
+    const administered = new Set(['orders:read']);
+    const context = authContextOf(principal, '203.0.113.7', 'request-1', administered);
+    expect(context).toEqual({ ...principal, administeredApiScopes: administered, sourceIp: '203.0.113.7', requestId: 'request-1' });
+    expect(Object.keys(context).sort()).toEqual([...Object.keys(principal), 'administeredApiScopes', 'sourceIp', 'requestId'].sort());
+    expect(authContextOf(principal, '203.0.113.7', 'request-1').administeredApiScopes.size).toBe(0);
   });
 });

@@ -16,6 +16,12 @@ export interface TokenPrincipal {
 
 /** Who is calling, and from where: established by BearerTokenGuard; the audit trail records the latter two. */
 export interface AuthContext extends TokenPrincipal {
+  /**
+   * The scopes of its organization's APIs that the caller administers (it holds `api:update`):
+   * whoever defines an API's scopes decides who holds them, so the policy counts them as held when
+   * the caller grants them or acts on their holders. Empty for everyone else.
+   */
+  readonly administeredApiScopes: ReadonlySet<string>;
   readonly sourceIp: string;
   readonly requestId: string;
 }
@@ -27,7 +33,7 @@ export interface AuthContext extends TokenPrincipal {
  * garbage of a bearer request (figures in bench/README.md). TypeScript makes sure no field of
  * TokenPrincipal is left out.
  */
-export function authContextOf(principal: TokenPrincipal, sourceIp: string, requestId: string): AuthContext {
+export function authContextOf(principal: TokenPrincipal, sourceIp: string, requestId: string, administeredApiScopes: ReadonlySet<string> = NO_SCOPES): AuthContext {
   return {
     clientId: principal.clientId,
     userId: principal.userId,
@@ -36,10 +42,13 @@ export function authContextOf(principal: TokenPrincipal, sourceIp: string, reque
     isRoot: principal.isRoot,
     scopes: principal.scopes,
     tokenId: principal.tokenId,
+    administeredApiScopes,
     sourceIp,
     requestId,
   };
 }
+
+const NO_SCOPES: ReadonlySet<string> = new Set();
 
 export interface AuthenticatedRequest {
   auth?: AuthContext;

@@ -8,6 +8,8 @@ import { type BearerOutcome, MetricsService } from '../metrics/metrics.service.j
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { authContextOf, type AuthenticatedRequest } from '../access/auth-context.js';
 import { ROUTE_RULE } from '../access/required-scope.js';
+import { ApiDirectory } from '../apis/api-directory.js';
+import { ApiScopes } from '../scopes/api.scopes.js';
 
 /** RFC 6750 §2.1 b64token. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -25,6 +27,7 @@ export class BearerTokenGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly metrics: MetricsService,
     private readonly policy: AccessPolicy,
+    private readonly apis: ApiDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,7 +54,9 @@ export class BearerTokenGuard implements CanActivate {
     if (!match) throw new InvalidToken('The Authorization header is not "Bearer <access_token>"');
     const { principal } = await this.verifier.verify(match[1]);
     this.policy.checkRoute(principal, rule);
-    request.auth = authContextOf(principal, request.ip, String(request.id));
+    // Looked up only for an API administrator: every other bearer request stays free of it.
+    const administered = principal.scopes.has(ApiScopes.update.name) ? new Set((await this.apis.ofOrganization(principal.organizationId)).flatMap((api) => api.scopes.map((scope) => scope.name))) : undefined;
+    request.auth = authContextOf(principal, request.ip, String(request.id), administered);
     return true;
   }
 }
