@@ -25,7 +25,7 @@ const LAYERS = {
   access: ['common', 'scopes'],
   metrics: ['common', 'scopes', 'access'],
   lockout: ['common', 'config'],
-  'token-policy': ['common', 'config'],
+  'token-policy': ['common', 'config', 'scopes'],
   audit: ['common', 'config', 'database', 'change-feed', 'scopes', 'access'],
   keys: ['common', 'config', 'database', 'scopes', 'access', 'audit'],
   revocation: ['common', 'config', 'database', 'change-feed', 'audit'],
