@@ -7,7 +7,7 @@
 // Run after `npm run build`: node bench/crypto.mjs (BENCH_CRYPTO_MS: time per measurement, default 2000).
 import { generateKeyPair, SignJWT, jwtVerify } from 'jose';
 import { signCompactJws, decodeCompactJws, verifyCompactJws } from '../dist/keys/compact-jws.js';
-import { ClientSecretHasher } from '../dist/auth/client-secret-hasher.js';
+import { ClientSecretHasher } from '../dist/clients/client-secret-hasher.js';
 import { PasswordHasher } from '../dist/users/password-hasher.js';
 import { validateEnvironment } from '../dist/config/environment.js';
 import { GatehouseConfig } from '../dist/config/gatehouse-config.js';
