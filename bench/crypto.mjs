@@ -7,8 +7,10 @@
 // Run after `npm run build`: node bench/crypto.mjs (BENCH_CRYPTO_MS: time per measurement, default 2000).
 import { generateKeyPair, SignJWT, jwtVerify } from 'jose';
 import { signCompactJws, decodeCompactJws, verifyCompactJws } from '../dist/keys/compact-jws.js';
-import { ClientSecretHasher } from '../dist/auth/client-secret-hasher.js';
+import { ClientSecretHasher } from '../dist/clients/client-secret-hasher.js';
 import { PasswordHasher } from '../dist/users/password-hasher.js';
+import { validateEnvironment } from '../dist/config/environment.js';
+import { GatehouseConfig } from '../dist/config/gatehouse-config.js';
 
 const BUDGET_MS = Number(process.env.BENCH_CRYPTO_MS ?? 2000);
 /** Keeps this many operations in flight: both libraries run on libuv's thread pool or the event loop as they would in the server. */
@@ -52,7 +54,7 @@ results.verifyJose = await rate(() => jwtVerify(token, publicKey, { typ: 'at+jwt
 
 const secrets = new ClientSecretHasher();
 const { secret, hash } = secrets.generate();
-const passwords = new PasswordHasher();
+const passwords = new PasswordHasher(new GatehouseConfig(validateEnvironment({})));
 const passwordHash = await passwords.hash(secret);
 results.hmacCheck = await rate(async () => {
   if (!secrets.verify(secret, hash)) throw new Error('HMAC check failed');

@@ -2,17 +2,15 @@ import cluster from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app.factory.js';
 import { type Environment, InvalidConfigurationError, validateEnvironment } from './config/environment.js';
 import { GatehouseConfig } from './config/gatehouse-config.js';
-import { METRICS_CONTENT_TYPE } from './metrics/metrics.controller.js';
-import { MetricsService } from './metrics/metrics.service.js';
 
 /**
  * METRICS_PORT: GET /metrics without a token, and nothing else, on a port of its own (on HOST),
  * for a scraper on a private network. A bare node:http server: it has one route and no body.
  */
 async function serveMetrics(app: NestFastifyApplication, config: GatehouseConfig, port: number): Promise<Server> {
+  const [{ MetricsService }, { METRICS_CONTENT_TYPE }] = await Promise.all([import('./metrics/metrics.service.js'), import('./metrics/metrics.controller.js')]);
   const { registry } = app.get(MetricsService);
   const log = app.getHttpAdapter().getInstance().log;
   const server = createServer((request, response) => {
@@ -38,6 +36,9 @@ async function serveMetrics(app: NestFastifyApplication, config: GatehouseConfig
 }
 
 async function serve(environment: Environment): Promise<void> {
+  // Loaded only once the configuration is known good: a misconfigured start then fails in a
+  // fraction of the time, and a GATEHOUSE_WORKERS primary, which serves nothing, never loads it.
+  const { createApp } = await import('./app.factory.js');
   const app = await createApp({ logLevel: environment.LOG_LEVEL });
   const config = app.get(GatehouseConfig);
   let metricsServer: Server | undefined;

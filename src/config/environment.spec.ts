@@ -19,6 +19,7 @@ describe('validateEnvironment', () => {
       admin: { email: 'admin@gatehouse.local', password: undefined },
       secureCookies: false,
       signInRateLimitPerMinute: 30,
+      passwordHashCost: 15,
     });
   });
 
@@ -41,6 +42,7 @@ describe('validateEnvironment', () => {
         SESSION_LIFESPAN_SECONDS: '3600',
         REFRESH_TOKEN_LIFESPAN_SECONDS: '86400',
         SIGN_IN_RATE_LIMIT_PER_MINUTE: '5',
+        PASSWORD_HASH_COST: '16',
       }),
     );
     expect(config).toMatchObject({
@@ -55,6 +57,7 @@ describe('validateEnvironment', () => {
       sessionLifespanMs: 3_600_000,
       refreshTokenLifespanSeconds: 86400,
       signInRateLimitPerMinute: 5,
+      passwordHashCost: 16,
       secureCookies: true,
       defaultAccessTokenLifespanSeconds: 300,
       signingAlgorithm: 'EdDSA',
@@ -83,6 +86,13 @@ describe('validateEnvironment', () => {
   it('requires the root client in production, and both halves together', () => {
     expect(() => validateEnvironment({ NODE_ENV: 'production' })).toThrow('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set when NODE_ENV=production');
     expect(() => validateEnvironment({ OAUTH_ROOT_CLIENT_SECRET: 's'.repeat(32) })).toThrow('must be set together');
+  });
+
+  it('takes a lower PASSWORD_HASH_COST outside production only, and none below 10 or above 17', () => {
+    expect(new GatehouseConfig(validateEnvironment({ NODE_ENV: 'test', PASSWORD_HASH_COST: '10' })).passwordHashCost).toBe(10);
+    const production = { NODE_ENV: 'production', OAUTH_ROOT_CLIENT_ID: 'root', OAUTH_ROOT_CLIENT_SECRET: 's'.repeat(32), ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'an admin passphrase' };
+    expect(() => validateEnvironment({ ...production, PASSWORD_HASH_COST: '14' })).toThrow('PASSWORD_HASH_COST must be at least 15 when NODE_ENV=production');
+    for (const cost of ['9', '18', 'x']) expect(() => validateEnvironment({ PASSWORD_HASH_COST: cost })).toThrow('PASSWORD_HASH_COST');
   });
 
   it('never echoes a secret value in its message', () => {

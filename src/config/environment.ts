@@ -4,6 +4,9 @@ import { CLIENT_ID_PATTERN } from '../common/client-id.js';
 import { LOG_LEVELS, type LogLevel } from '../common/logging/logger.js';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
 
+/** log2 of scrypt's N for password hashes unless PASSWORD_HASH_COST says otherwise (see PasswordHasher). */
+export const DEFAULT_PASSWORD_HASH_COST = 15;
+
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
@@ -216,9 +219,18 @@ export class Environment {
   @Min(0)
   @Max(1_000_000)
   SIGN_IN_RATE_LIMIT_PER_MINUTE: number = 30;
+
+  // scrypt's cost for new password hashes, as the base-2 logarithm of N (r=8, p=3): 15 is one of
+  // OWASP's settings. Higher slows guessing from a stolen table, and every sign-in alike. Lower
+  // is for test suites only, refused when NODE_ENV=production. A hash keeps the cost it was made
+  // with, so a change applies to passwords set from then on.
+  @IsInt()
+  @Min(10)
+  @Max(17)
+  PASSWORD_HASH_COST: number = DEFAULT_PASSWORD_HASH_COST;
 }
 
-const NUMERIC_KEYS = ['PORT', 'METRICS_PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE'];
+const NUMERIC_KEYS = ['PORT', 'METRICS_PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE', 'PASSWORD_HASH_COST'];
 
 /** Variables without a default (not own properties of a new Environment). */
 export const OPTIONAL_KEYS = ['METRICS_PORT', 'PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
@@ -258,6 +270,9 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set when NODE_ENV=production');
   } else if (environment.ADMIN_PASSWORD && !environment.ADMIN_EMAIL) {
     problems.push('ADMIN_PASSWORD needs ADMIN_EMAIL');
+  }
+  if (environment.PASSWORD_HASH_COST < DEFAULT_PASSWORD_HASH_COST && environment.NODE_ENV === 'production') {
+    problems.push(`PASSWORD_HASH_COST must be at least ${DEFAULT_PASSWORD_HASH_COST} when NODE_ENV=production`);
   }
   if (problems.length > 0) {
     throw new InvalidConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -32,6 +32,8 @@ export class GatehouseConfig {
   readonly sessionLifespanMs: number;
   readonly refreshTokenLifespanSeconds: number;
   readonly signInRateLimitPerMinute: number;
+  /** log2 of scrypt's N for new password hashes. */
+  readonly passwordHashCost: number;
   /** Cookies get `Secure` in production and whenever the public URL is https. */
   readonly secureCookies: boolean;
 
@@ -66,6 +68,7 @@ export class GatehouseConfig {
     this.sessionLifespanMs = environment.SESSION_LIFESPAN_SECONDS * 1000;
     this.refreshTokenLifespanSeconds = environment.REFRESH_TOKEN_LIFESPAN_SECONDS;
     this.signInRateLimitPerMinute = environment.SIGN_IN_RATE_LIMIT_PER_MINUTE;
+    this.passwordHashCost = environment.PASSWORD_HASH_COST;
     this.secureCookies = this.production || this.issuer.startsWith('https:');
     this.corsOrigins = environment.CORS_ORIGINS ? environment.CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/+$/, '')) : [];
   }

@@ -1,9 +1,13 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
+import { validateEnvironment } from '../config/environment.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { PasswordHasher, scryptDerivations } from './password-hasher.js';
 
+const hasherAt = (environment: Record<string, string>) => new PasswordHasher(new GatehouseConfig(validateEnvironment(environment)));
+
 describe('PasswordHasher', () => {
-  const hasher = new PasswordHasher();
+  const hasher = hasherAt({});
 
   it('verifies the password it hashed, and nothing else', async () => {
     const stored = await hasher.hash('correct horse battery staple');
@@ -11,6 +15,15 @@ describe('PasswordHasher', () => {
     expect(stored).not.toContain('correct');
     await expect(hasher.verify('correct horse battery staple', stored)).resolves.toBe(true);
     await expect(hasher.verify('correct horse battery stapler', stored)).resolves.toBe(false);
+  });
+
+  it('hashes new passwords at PASSWORD_HASH_COST, and verifies hashes made at another cost', async () => {
+    const cheap = hasherAt({ PASSWORD_HASH_COST: '10' });
+    const stored = await cheap.hash('correct horse battery staple');
+    expect(stored).toMatch(/^scrypt\$1024\$8\$3\$/);
+    await expect(hasher.verify('correct horse battery staple', stored)).resolves.toBe(true);
+    await expect(cheap.verify('correct horse battery staple', await hasher.hash('correct horse battery staple'))).resolves.toBe(true);
+    await expect(cheap.verify('correct horse battery stapler', await hasher.hash('correct horse battery staple'))).resolves.toBe(false);
   });
 
   it('salts every hash', async () => {

@@ -1,13 +1,15 @@
 import { randomBytes, scrypt, type ScryptOptions, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import pLimit from 'p-limit';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
 
 const VERSION = 'scrypt';
 /**
- * One of OWASP's equivalent scrypt settings (N=2^17 r=8 p=1, ..., N=2^15 r=8 p=3): this one needs
- * 32 MiB per check rather than 128, so that a burst of sign-ins cannot exhaust memory.
+ * One of OWASP's equivalent scrypt settings (N=2^17 r=8 p=1, ..., N=2^15 r=8 p=3) by default
+ * (PASSWORD_HASH_COST=15): it needs 32 MiB per check rather than 128, so that a burst of
+ * sign-ins cannot exhaust memory.
  */
-const PARAMETERS = { N: 2 ** 15, r: 8, p: 3 } as const;
+const BLOCK = { r: 8, p: 3 } as const;
 const KEY_LENGTH = 32;
 
 /**
@@ -35,10 +37,17 @@ function derive(password: string, salt: Buffer, options: ScryptOptions): Promise
  */
 @Injectable()
 export class PasswordHasher {
+  private readonly parameters: { N: number; r: number; p: number };
+
+  constructor(config: GatehouseConfig) {
+    this.parameters = { N: 2 ** config.passwordHashCost, ...BLOCK };
+  }
+
   async hash(password: string): Promise<string> {
     const salt = randomBytes(16);
-    const key = await derive(password, salt, PARAMETERS);
-    return `${VERSION}$${PARAMETERS.N}$${PARAMETERS.r}$${PARAMETERS.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+    const { N, r, p } = this.parameters;
+    const key = await derive(password, salt, { N, r, p });
+    return `${VERSION}$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
   }
 
   /** Constant-time comparison; `false` for a malformed stored hash. */

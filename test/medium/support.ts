@@ -23,7 +23,7 @@ import { MetricsModule } from '../../src/metrics/metrics.module.js';
 import { OrganizationEntity } from '../../src/organizations/entities/organization.entity.js';
 import { RevocationModule } from '../../src/revocation/revocation.module.js';
 import { ManualClock } from '../support/clock.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, emptyDatabaseUrl } from '../support/test-app.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD, emptyDatabaseUrl, TEST_PASSWORD_HASH_COST } from '../support/test-app.js';
 
 /**
  * The middle tier: services and grants against a real database (a new SQLite file, or the
@@ -62,7 +62,7 @@ export async function bootMedium(imports: (Type | DynamicModule)[] = [], env: Re
   const clock = new ManualClock();
   const saved = { ...process.env };
   // The administrator is configured so that a module that bootstraps one prints no generated password.
-  Object.assign(process.env, { NODE_ENV: 'test', DATABASE_URL: await emptyDatabaseUrl(), ADMIN_EMAIL, ADMIN_PASSWORD, ...env });
+  Object.assign(process.env, { NODE_ENV: 'test', DATABASE_URL: await emptyDatabaseUrl(), ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST, ...env });
   let module: TestingModule;
   try {
     module = await Test.createTestingModule({ imports: [...CORE(), ...imports] })

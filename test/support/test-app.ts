@@ -10,6 +10,12 @@ export const ROOT_CLIENT_ID = 'test-root';
 export const ROOT_CLIENT_SECRET = 'test-root-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 export const ADMIN_EMAIL = 'admin@example.com';
 export const ADMIN_PASSWORD = 'test admin passphrase';
+/**
+ * The tests check what signing in and changing passwords do, not what scrypt costs: they hash at
+ * the lowest cost the server takes (PASSWORD_HASH_COST), a few milliseconds instead of a few
+ * hundred per hash. src/users/password-hasher.spec.ts checks the default cost itself.
+ */
+export const TEST_PASSWORD_HASH_COST = '10';
 
 /** The database the suite runs on: DATABASE_URL when set (MariaDB in CI), else a new SQLite file per app. */
 export function isMariaDb(): boolean {
@@ -33,10 +39,36 @@ export async function resetMariaDb(url: string): Promise<void> {
   }
 }
 
+let workerDatabase: Promise<string> | undefined;
+
+/**
+ * DATABASE_URL's MariaDB database for this jest worker: jest runs test files in parallel workers,
+ * and each drops and creates every table of its database, so each worker gets its own,
+ * `<name>_<JEST_WORKER_ID>`, created on first use (with the server's default collation, as CI
+ * creates DATABASE_URL's own: see .ci/run).
+ */
+export function workerMariaDbUrl(): Promise<string> {
+  workerDatabase ??= (async () => {
+    const url = new URL(process.env.DATABASE_URL!.replace(/^mariadb:/, 'mysql:'));
+    const name = `${decodeURIComponent(url.pathname.slice(1)) || 'test'}_${process.env.JEST_WORKER_ID ?? '1'}`;
+    const server = new URL(url);
+    server.pathname = '/';
+    const connection = await mysql.createConnection(server.toString());
+    try {
+      await connection.query(`CREATE DATABASE IF NOT EXISTS \`${name}\``);
+    } finally {
+      await connection.end();
+    }
+    url.pathname = `/${encodeURIComponent(name)}`;
+    return url.toString();
+  })();
+  return workerDatabase;
+}
+
 /** A database URL for a new, empty database on the engine under test. */
 export async function emptyDatabaseUrl(): Promise<string> {
   if (!isMariaDb()) return freshSqliteUrl();
-  const url = process.env.DATABASE_URL!;
+  const url = await workerMariaDbUrl();
   await resetMariaDb(url);
   return url;
 }
@@ -64,6 +96,7 @@ export async function startApp(options: { env?: Record<string, string | undefine
     ADMIN_PASSWORD,
     // The sign-in tests sign in far more often than a person would from one address.
     SIGN_IN_RATE_LIMIT_PER_MINUTE: '10000',
+    PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
   });
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete process.env[key];
