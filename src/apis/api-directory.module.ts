@@ -1,21 +1,17 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ScopesModule } from '../access/scopes.module.js';
 import { ApiDirectory } from './api-directory.js';
-import { ApiScopeHolders } from './api-scope-holders.js';
 import { ApiEntity } from './entities/api.entity.js';
-import { ScopeCatalog } from './scope-catalog.js';
 
 /**
- * The APIs table's one read path, the cached ApiDirectory, the ScopeCatalog built on it, and the
- * ApiScopeHolders that clients (and roles) register with.
- * Global, like ClientDirectoryModule: scope validation (clients, authorization, tokens, roles)
- * reads it from every module.
+ * The APIs table's one read path, the cached ApiDirectory. Global, like ClientDirectoryModule,
+ * and light: the bearer guard reads it, so it needs nothing that the routes define (the
+ * ScopeCatalog, which does, is in ScopeCatalogModule).
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiEntity]), ScopesModule],
-  providers: [ApiDirectory, ScopeCatalog, ApiScopeHolders],
-  exports: [ApiDirectory, ScopeCatalog, ApiScopeHolders],
+  imports: [TypeOrmModule.forFeature([ApiEntity])],
+  providers: [ApiDirectory],
+  exports: [ApiDirectory],
 })
 export class ApiDirectoryModule {}

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { ApiDirectoryModule } from '../apis/api-directory.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { BasicClientStrategy } from './basic-client.strategy.js';
@@ -15,7 +16,7 @@ import { ClientCredentialsAuthenticator } from './client-credentials.authenticat
  */
 @Global()
 @Module({
-  imports: [PassportModule, KeysModule],
+  imports: [PassportModule, KeysModule, ApiDirectoryModule],
   providers: [ClientCredentialsAuthenticator, BasicClientStrategy, AccessTokenVerifier, BearerTokenGuard, { provide: APP_GUARD, useExisting: BearerTokenGuard }],
   exports: [ClientCredentialsAuthenticator, AccessTokenVerifier],
 })

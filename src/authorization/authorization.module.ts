@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ApiDirectoryModule } from '../apis/api-directory.module.js';
+import { ScopeCatalogModule } from '../apis/scope-catalog.module.js';
 import { RefreshTokenEntity } from './entities/refresh-token.entity.js';
 import { RevokedFamilyEntity } from './entities/revoked-family.entity.js';
 import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module.js';
@@ -24,7 +24,7 @@ import { RefreshTokens } from './refresh-tokens.js';
  * endpoint (TokensModule) redeems the codes and refresh tokens.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity]), UsersModule, ApiDirectoryModule, PersonalAccessTokensModule],
+  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity]), UsersModule, ScopeCatalogModule, PersonalAccessTokensModule],
   controllers: [AuthorizationController, AccountController],
   providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation],
   exports: [AuthorizationCodes, RefreshTokens],

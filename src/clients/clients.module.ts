@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
-import { ApiDirectoryModule } from '../apis/api-directory.module.js';
+import { ScopeCatalogModule } from '../apis/scope-catalog.module.js';
 import { ClientDirectoryModule } from './client-directory.module.js';
 import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
@@ -9,7 +9,7 @@ import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { RootClientBootstrap } from './root-client.bootstrap.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ApiDirectoryModule, OrganizationsModule],
+  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopeCatalogModule, OrganizationsModule],
   controllers: [ClientsController],
   providers: [ClientsService, RootClientBootstrap],
   exports: [ClientsService, ClientDirectoryModule],

@@ -6,7 +6,7 @@ import { RoleHolders } from './role-holders.js';
 
 /**
  * The organizations' roles, cached and resolved (RoleDirectory, against the global ScopeCatalog of
- * ApiDirectoryModule, which the application imports with the routes),
+ * ScopeCatalogModule, which the application imports with the routes),
  * and the register of who holds them. Global, because every client's and user's scopes are
  * resolved through it.
  */

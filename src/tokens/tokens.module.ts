@@ -4,7 +4,7 @@ import { ClientsModule } from '../clients/clients.module.js';
 import { KeysModule } from '../keys/keys.module.js';
 import { ProjectsModule } from '../projects/projects.module.js';
 import { ScopesModule } from '../access/scopes.module.js';
-import { ApiDirectoryModule } from '../apis/api-directory.module.js';
+import { ScopeCatalogModule } from '../apis/scope-catalog.module.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticationGuard } from './client-authentication.guard.js';
 import { ClientTokenController } from './client-token.controller.js';
@@ -25,7 +25,7 @@ import { TokenTargets } from './token-targets.js';
 import { UserinfoController } from './userinfo.controller.js';
 
 @Module({
-  imports: [KeysModule, ScopesModule, ApiDirectoryModule, ProjectsModule, AuthorizationModule, ClientsModule],
+  imports: [KeysModule, ScopesModule, ScopeCatalogModule, ProjectsModule, AuthorizationModule, ClientsModule],
   controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController],
   providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
   exports: [TokensService, TokenRequestLabels],
