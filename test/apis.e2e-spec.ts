@@ -308,6 +308,7 @@ describe('APIs (resource servers) and their scopes', () => {
         signingAlgorithm: null,
         requireProjectScopedTokens: false,
         isDefault: false,
+        createdAt: expect.any(Number),
       });
       expect(await directory.byIdentifier(acme.id, `${ORDERS}/`)).toBeUndefined();
       expect(await directory.byIdentifier(globex.id, ORDERS)).toBeUndefined();

@@ -87,6 +87,10 @@ describe('AccessPolicy', () => {
     const accountAdmin = (organizationId: string) => ({ organizationId, role: 'administer-account', scopes: ADMINISTER_ACCOUNT });
     expect(() => policy.checkAccountChange(admin, undefined, [accountAdmin('org-a')])).not.toThrow();
     expect(() => policy.checkAccountChange(admin, undefined, [member('org-a'), member('org-b')])).toThrow(ForbiddenException);
+    // A role granting API scopes: its organization's API administrator has authority over it, nobody else.
+    const orderClerk = { organizationId: 'org-a', role: 'order-clerk', scopes: ['orders:read'] };
+    expect(() => policy.checkAccountChange(admin, undefined, [orderClerk])).toThrow(ForbiddenException);
+    expect(() => policy.checkAccountChange(caller(ADMINISTER_ACCOUNT, { administeredApiScopes: new Set(['orders:read']) }), undefined, [orderClerk])).not.toThrow();
     // A user administering both organizations may, with a token carrying the scopes.
     const user = caller(ADMINISTER_ACCOUNT, { userId: 'u1' });
     const roles = new Map([

@@ -266,7 +266,7 @@ export class AccessPolicy {
 
   /** What the caller may do in `organizationId`: its token's scopes there, or, for another organization, those its user's role there also gives. */
   private authorityIn(caller: Caller, callerRoles: ReadonlyMap<string, readonly string[]> | undefined, organizationId: string): ReadonlySet<string> {
-    if (organizationId === caller.organizationId) return caller.scopes;
+    if (organizationId === caller.organizationId) return caller.administeredApiScopes?.size ? new Set([...caller.scopes, ...caller.administeredApiScopes]) : caller.scopes;
     const roleScopes = caller.userId !== undefined ? callerRoles?.get(organizationId) : undefined;
     if (roleScopes === undefined) return EMPTY;
     const granted = new Set(roleScopes);

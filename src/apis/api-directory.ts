@@ -21,6 +21,8 @@ export interface ApiRecord {
   readonly requireProjectScopedTokens: boolean;
   /** The organization's default API (see resolveTarget). */
   readonly isDefault: boolean;
+  /** Epoch ms: a token for its identifier issued before is a token for an API deleted since. */
+  readonly createdAt: number;
 }
 
 export function apiRecordOf(row: ApiEntity): ApiRecord {
@@ -34,6 +36,7 @@ export function apiRecordOf(row: ApiEntity): ApiRecord {
     signingAlgorithm: row.signingAlgorithm,
     requireProjectScopedTokens: row.requireProjectScopedTokens,
     isDefault: row.isDefault,
+    createdAt: row.createdAt.getTime(),
   });
 }
 

@@ -43,6 +43,7 @@ export class ApisService {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     const scopes = this.checkScopes(dto.scopes);
     this.checkSigningAlgorithm(dto.signing_algorithm);
+    this.checkIdentifier(dto.identifier);
     const now = this.clock.date();
     const api = this.repository.create({
       id: randomUUID(),
@@ -90,6 +91,7 @@ export class ApisService {
     const found = await this.findVisible(auth, id);
     const scopes = dto.scopes === undefined ? undefined : this.checkScopes(dto.scopes);
     if (dto.signing_algorithm !== undefined) this.checkSigningAlgorithm(dto.signing_algorithm);
+    if (dto.identifier !== undefined) this.checkIdentifier(dto.identifier);
     const changes: Partial<ApiEntity> = {
       ...(dto.identifier !== undefined && { identifier: dto.identifier }),
       ...(dto.name !== undefined && { name: dto.name }),
@@ -156,6 +158,16 @@ export class ApisService {
   }
 
   /** Scope names an API may define, checked among themselves; uniqueness across the organization's APIs is checkUnique's. */
+  /**
+   * Gatehouse's own audience (or its address, the audience by default) would make the API's
+   * tokens tokens for Gatehouse's API too, and Gatehouse's tokens tokens for the API.
+   */
+  private checkIdentifier(identifier: string): void {
+    if (identifier === this.config.audience || identifier === this.config.issuer) {
+      throw new BadRequestException("identifier names Gatehouse itself (its token audience or its address): an API's tokens must be for that API alone");
+    }
+  }
+
   private checkScopes(scopes: readonly ApiScopeDto[]): ApiScope[] {
     const seen = new Set<string>();
     const duplicates = new Set<string>();
@@ -163,6 +175,9 @@ export class ApisService {
     if (duplicates.size > 0) throw new BadRequestException(`An API cannot define a scope twice: ${[...duplicates].join(', ')}`);
     const builtIn = scopes.filter(({ name }) => this.registry.has(name) || RESERVED_SCOPE_NAMES.has(name));
     if (builtIn.length > 0) throw new BadRequestException(`These scopes are Gatehouse's own or OpenID Connect's, and cannot be defined by an API: ${builtIn.map(({ name }) => name).join(', ')}`);
+    // A `*` reads as a wildcard, to roles' patterns here and to resource servers' libraries.
+    const wildcards = scopes.filter(({ name }) => name.includes('*'));
+    if (wildcards.length > 0) throw new BadRequestException(`Scope names cannot contain *, which reads as a wildcard: ${wildcards.map(({ name }) => name).join(', ')}`);
     const project = scopes.filter(({ name }) => PROJECT_SCOPE.test(name));
     if (project.length > 0) throw new BadRequestException(`Scopes named project-* bind a token to a project and cannot be defined by an API: ${project.map(({ name }) => name).join(', ')}`);
     return scopes.map(({ name, description }) => ({ name, description }));

@@ -73,7 +73,7 @@ interface CheckedClaims {
 }
 
 /** Whether a token with these audiences, tied to that organization, is good where it is presented. */
-export type AudienceCheck = (audiences: readonly string[], organizationId: string) => boolean | Promise<boolean>;
+export type AudienceCheck = (audiences: readonly string[], organizationId: string, issuedAtMs: number) => boolean | Promise<boolean>;
 
 /** A token that passed every check: who it speaks for now, and its claims as signed. */
 export interface VerifiedAccessToken {
@@ -139,7 +139,7 @@ export class AccessTokenVerifier {
     // Awaited only for an organization token: the common case stays free of an extra turn.
     const organization = claims.sub_type === ORGANIZATION_SUBJECT ? await this.tokenOrganization(checked, clientOrganization) : clientOrganization;
     if (!organization || checked.organizationId !== organization.id) throw new InvalidToken('The access token was issued by another issuer or realm');
-    if (acceptsAudience === undefined ? !checked.audiences.includes(this.config.audience) : !(await acceptsAudience(checked.audiences, organization.id))) {
+    if (acceptsAudience === undefined ? !checked.audiences.includes(this.config.audience) : !(await acceptsAudience(checked.audiences, organization.id, checked.issuedAt))) {
       throw new InvalidToken('The access token is meant for another audience');
     }
     if (!clientOrganization.oauthEnabled || !organization.oauthEnabled) throw new InvalidToken(`OAuth is not enabled for the organization ${organization.name}`);

@@ -1,6 +1,6 @@
 import { AccessPolicy, type Caller } from '../access/access-policy.js';
 import { randomUUID } from 'node:crypto';
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
@@ -8,6 +8,7 @@ import { UnitOfWork } from '../audit/unit-of-work.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { newPersonalAccessToken, personalAccessTokenDisplayPrefix, personalAccessTokenHash } from './personal-access-token-format.js';
 import { roleIn, UserDirectory } from '../users/user-directory.js';
+import { ApiDirectory } from '../apis/api-directory.js';
 import { RoleDirectory } from '../roles/role-directory.js';
 import { type CreatePersonalAccessTokenDto, type CreatedPersonalAccessTokenDto, PersonalAccessTokenDto } from './dto/personal-access-token.dto.js';
 import { PersonalAccessTokenEntity } from './entities/personal-access-token.entity.js';
@@ -39,6 +40,7 @@ export class PersonalAccessTokensService {
     private readonly policy: AccessPolicy,
     private readonly clock: Clock,
     private readonly roles: RoleDirectory,
+    private readonly apis: ApiDirectory,
   ) {}
 
   async create(owner: TokenOwner, actor: Actor, dto: CreatePersonalAccessTokenDto): Promise<CreatedPersonalAccessTokenDto> {
@@ -46,6 +48,11 @@ export class PersonalAccessTokensService {
     const user = (await this.users.find(owner.userId))!;
     const role = roleIn(user, organization);
     if (role === undefined) throw new NotFoundException(`No organization named ${dto.organization}`);
+    // A personal access token is a credential for Gatehouse's own API: it has no `aud`, so an
+    // API's scope in it would read, to a resource server introspecting it, as a token for that API.
+    const apiScopes = new Set((await this.apis.ofOrganization(organization.id)).flatMap((api) => api.scopes.map((scope) => scope.name)));
+    const forApis = dto.scopes.filter((scope) => apiScopes.has(scope));
+    if (forApis.length > 0) throw new BadRequestException(`A personal access token is for Gatehouse's API only; these are scopes of the organization's APIs: ${forApis.join(', ')}`);
     this.policy.checkGrantPersonalScopes(await this.roles.userScopesOfRole(organization.id, role), dto.scopes, organization, owner.caller);
     const token = newPersonalAccessToken();
     const now = this.clock.date();

@@ -85,3 +85,10 @@ describe("resolveTarget with the organization's default API", () => {
     expect(resolveWithDefault({ held: ['client:read', 'orders:read'] }).audience).toBe(OWN);
   });
 });
+
+describe('resolveTarget and what is held', () => {
+  it('never gives a scope that is asked for but no longer held (a refresh after a demotion)', () => {
+    expect(resolve({ requested: ['orders:read', 'orders:write'], held: ['orders:write'] })).toMatchObject({ audience: orders.identifier, scopes: ['orders:write'] });
+    expect(resolve({ resource: orders.identifier, requested: ['orders:read'], held: ['orders:write'] }).scopes).toEqual([]);
+  });
+});

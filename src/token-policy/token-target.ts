@@ -76,14 +76,17 @@ export function resolveTarget<A extends TargetApi>(input: {
   const apiOfScope = new Map<string, A>();
   for (const api of apis) for (const scope of api.scopes) apiOfScope.set(scope.name, api);
   const targetOf = (scope: string): A | 'own' | undefined => (IDENTITY_SCOPE_NAMES.has(scope) ? undefined : (apiOfScope.get(scope) ?? 'own'));
-  const candidates = input.requested.length > 0 ? input.requested : input.held;
+  // Only what is held may be asked for: a request naming more (a refresh after a demotion) gets what is left.
+  const held = new Set(input.held);
+  const requested = input.requested.filter((scope) => held.has(scope));
+  const candidates = input.requested.length > 0 ? requested : input.held;
 
   let target: A | 'own';
   if (input.resource !== undefined) {
     const named = input.resource === ownAudience ? 'own' : apis.find((api) => api.identifier === input.resource);
     if (named === undefined) throw new InvalidTarget(`${input.resource} is not an API of the organization ${input.organizationName}`);
     target = named;
-    const foreign = input.requested.filter((scope) => targetOf(scope) !== undefined && targetOf(scope) !== target);
+    const foreign = requested.filter((scope) => targetOf(scope) !== undefined && targetOf(scope) !== target);
     if (foreign.length > 0) throw new InvalidTarget(`These scopes are not scopes of ${input.resource}: ${foreign.join(' ')}`);
   } else {
     const targets = new Set(candidates.map(targetOf).filter((found) => found !== undefined));

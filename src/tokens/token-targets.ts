@@ -33,7 +33,7 @@ export class TokenTargets {
     const { organization } = input;
     // Gatehouse's own scopes only (identity scopes alone might be for the default API), and no
     // resource named: a token for Gatehouse's API, without looking up the organization's APIs.
-    const candidates = input.requested.length > 0 ? input.requested : input.held;
+    const candidates = input.requested.length > 0 ? input.requested.filter((scope) => input.held.includes(scope)) : input.held;
     if (input.resource === undefined && candidates.every((scope) => this.registry.has(scope)) && candidates.some((scope) => !IDENTITY_SCOPE_NAMES.has(scope))) {
       return { api: undefined, audience: this.config.audience, scopes: [...candidates] };
     }
@@ -55,13 +55,14 @@ export class TokenTargets {
 
   /**
    * For introspection and revocation: a token is good when every API it names is Gatehouse's own
-   * or one its organization still registers. Deleting an API ends its tokens at once.
+   * or one its organization registered before the token was issued. Deleting an API ends its
+   * tokens at once, and for good: registering the identifier again does not bring them back.
    */
-  readonly acceptsAudience: AudienceCheck = async (audiences, organizationId) => {
+  readonly acceptsAudience: AudienceCheck = async (audiences, organizationId, issuedAtMs) => {
     if (audiences.length === 0) return false;
     if (audiences.every((audience) => audience === this.config.audience)) return true;
-    const registered = new Set((await this.apis.ofOrganization(organizationId)).map((api) => api.identifier));
-    return audiences.every((audience) => audience === this.config.audience || registered.has(audience));
+    const registeredAt = new Map((await this.apis.ofOrganization(organizationId)).map((api) => [api.identifier, api.createdAt]));
+    return audiences.every((audience) => audience === this.config.audience || (registeredAt.get(audience) ?? Infinity) <= issuedAtMs);
   };
 
   /** The lifespan of an access token for `target`: the API's own, else what the token policy says. */

@@ -21,7 +21,7 @@ import { TokenTargets } from './token-targets.js';
  * who granted it may grant there now.
  */
 export type TokenSubject =
-  | { readonly type: 'user'; readonly user: UserRecord; readonly organization: OrganizationRecord }
+  | { readonly type: 'user'; readonly user: UserRecord; readonly organization: OrganizationRecord; readonly grantable: ReadonlySet<string> }
   | { readonly type: 'organization'; readonly organization: OrganizationRecord; readonly grantedBy: UserRecord; readonly grantable: ReadonlySet<string> };
 
 /**
@@ -57,20 +57,23 @@ export class UserTokens {
       return { type: 'organization', organization, grantedBy: user, grantable: await this.roles.userScopesOfRole(organization.id, role) };
     }
     if (grant.organizationId !== realm.id) throw new InvalidGrant('The grant was issued by another realm');
-    const { user } = await this.activeMember(grant, realm, 'The user');
-    return { type: 'user', user, organization: realm };
+    const { user, role } = await this.activeMember(grant, realm, 'The user');
+    return { type: 'user', user, organization: realm, grantable: await this.roles.userScopesOfRole(realm.id, role) };
   }
 
   /**
-   * The scopes a code or refresh token may still be exchanged for: an organization token's are
-   * narrowed to what its granting user's role gives now (a demotion takes effect at the next
-   * refresh, and stays), and none left ends the grant. A user token's are kept: the bearer
-   * guard bounds them by the user's role on each use.
+   * The scopes a code or refresh token may still be exchanged for: those that the (granting)
+   * user's role gives now and the client still holds. A demotion or a scope taken from the client
+   * takes effect at the next refresh, and stays; none left ends the grant. Gatehouse's bearer
+   * guard would bound a token's scopes on each use anyway, but another API that only checks the
+   * token's signature cannot: what the token says must already be true.
    */
-  scopesFor(subject: TokenSubject, scopes: readonly string[]): readonly string[] {
-    if (subject.type === 'user') return scopes;
-    const kept = scopes.filter((scope) => subject.grantable.has(scope));
-    if (kept.length === 0) throw new InvalidGrant(`The role in ${subject.organization.name} of the user who granted this organization token no longer gives any of its scopes`);
+  scopesFor(subject: TokenSubject, scopes: readonly string[], client: ClientRecord): readonly string[] {
+    const kept = scopes.filter((scope) => subject.grantable.has(scope) && (client.isRoot || client.scopes.includes(scope)));
+    if (kept.length === 0) {
+      const whose = subject.type === 'user' ? "The user's role" : 'The role of the user who granted this organization token';
+      throw new InvalidGrant(`${whose} in ${subject.organization.name}, or the client's scopes, no longer give any of this grant's scopes`);
+    }
     return kept;
   }
 

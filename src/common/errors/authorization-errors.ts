@@ -1,4 +1,4 @@
-import { type OAuthError } from './oauth-errors.js';
+import { errorDescription, type OAuthError } from './oauth-errors.js';
 
 /**
  * An authorization endpoint error that goes back to the client through its (already validated)
@@ -17,7 +17,7 @@ export class RedirectToClient extends Error {
   location(): string {
     const url = new URL(this.redirectUri);
     url.searchParams.set('error', this.reason.error);
-    url.searchParams.set('error_description', this.reason.description);
+    url.searchParams.set('error_description', errorDescription(this.reason.description));
     if (this.state !== undefined) url.searchParams.set('state', this.state);
     url.searchParams.set('iss', this.issuer);
     return url.toString();

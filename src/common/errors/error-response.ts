@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { OAuthError } from './oauth-errors.js';
+import { errorDescription, OAuthError } from './oauth-errors.js';
 
 export interface ErrorResponse {
   status: number;
@@ -29,7 +29,7 @@ export function errorResponse(exception: unknown, oauthEndpoint: boolean): Error
   const { status, message, details, unexpected } = describe(exception);
   if (oauthEndpoint) {
     const error = status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'invalid_request';
-    return { status, headers: {}, body: { error, error_description: message }, unexpected };
+    return { status, headers: {}, body: { error, error_description: errorDescription(message) }, unexpected };
   }
   const body: Record<string, unknown> = { statusCode: status, error: reasonPhrase(status), message };
   if (details) body.details = details;

@@ -17,8 +17,17 @@ export abstract class OAuthError extends Error {
   }
 
   body(): Record<string, unknown> {
-    return { error: this.error, error_description: this.description };
+    return { error: this.error, error_description: errorDescription(this.description) };
   }
+}
+
+/**
+ * RFC 6749 §5.2 allows `error_description` printable ASCII only, without `"` and `\`. A
+ * description that quotes what the client sent (a resource, a scope) may hold anything: every
+ * other character becomes `?`, so the body stays what clients are written to parse.
+ */
+export function errorDescription(text: string): string {
+  return text.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
 }
 
 export class InvalidRequest extends OAuthError {
@@ -96,7 +105,7 @@ export class InvalidToken extends OAuthError {
   readonly status = 401;
 
   override headers(): Record<string, string> {
-    return { 'WWW-Authenticate': bearerChallenge({ error: this.error, error_description: this.description }) };
+    return { 'WWW-Authenticate': bearerChallenge({ error: this.error, error_description: errorDescription(this.description) }) };
   }
 }
 
@@ -123,7 +132,7 @@ export class InsufficientScope extends OAuthError {
   }
 
   override headers(): Record<string, string> {
-    return { 'WWW-Authenticate': bearerChallenge({ error: this.error, error_description: this.description, scope: this.scope }) };
+    return { 'WWW-Authenticate': bearerChallenge({ error: this.error, error_description: errorDescription(this.description), scope: this.scope }) };
   }
 
   override body(): Record<string, unknown> {

@@ -58,7 +58,7 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
     if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     this.checkVerifier(code.codeChallenge, params.code_verifier);
     const subject = await this.userTokens.subjectOf(code, organization);
-    const scopes = this.userTokens.scopesFor(subject, code.scopes);
+    const scopes = this.userTokens.scopesFor(subject, code.scopes, client);
     // RFC 8707 §2.2: the client may name the API here, else the one its authorization request named.
     const target = await this.targets.resolve({ organization: subject.organization, resource: requestedResource(params) ?? code.resource ?? undefined, requested: [], held: scopes, projectScoped: false });
     const issued = await retryOnDeadlock(() =>

@@ -46,7 +46,7 @@ export class RefreshTokenGrant implements GrantHandler<'refresh_token', Optional
     const subject = await this.userTokens.subjectOf(token, organization);
     if (token.createdAt.getTime() < this.policy.notBefore(client, organization, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const requested = parseScopeParameter(params.scope);
-    const scopes = this.userTokens.scopesFor(subject, narrowScopes(token.scopes, requested));
+    const scopes = this.userTokens.scopesFor(subject, narrowScopes(token.scopes, requested), client);
     const target = await this.targets.resolve({ organization: subject.organization, resource: requestedResource(params) ?? token.resource ?? undefined, requested, held: scopes, projectScoped: false });
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async ({ manager }) => {
