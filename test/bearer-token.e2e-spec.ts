@@ -142,7 +142,7 @@ describe('bearer token guard', () => {
     const narrow = await tokenFor(gatehouse, client, 'client:read');
     const response = await call(`Bearer ${narrow}`);
     expect(response.status).toBe(403);
-    expect(response.body).toEqual({ error: 'insufficient_scope', error_description: 'This request requires the scope "scope:read", which the access token does not have', scope: 'scope:read' });
+    expect(response.body).toEqual({ error: 'insufficient_scope', error_description: "This request requires the scope 'scope:read', which the access token does not have", scope: 'scope:read' });
     expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
     expect(response.headers['www-authenticate']).toContain('scope="scope:read"');
   });

@@ -48,7 +48,7 @@ describe('request bodies', () => {
       .set('Content-Type', 'application/json')
       .send(`\uFEFF{"grant_type":"client_credentials","client_id":"${reader.client_id}","client_secret":"${reader.client_secret}","scope":"scope:read","scope":"key:rotate"}`);
     expect(token.status).toBe(400);
-    expect(token.body).toEqual({ error: 'invalid_request', error_description: 'The JSON body repeats the key "scope"' });
+    expect(token.body).toEqual({ error: 'invalid_request', error_description: "The JSON body repeats the key 'scope'" });
   });
 
   it('reads a body with a byte-order mark as the same body without it', async () => {

@@ -182,7 +182,7 @@ describe('POST /api/v1/oauth/token (client credentials)', () => {
     it('refuses a JSON body that repeats a parameter', async () => {
       const response = await post().set('Content-Type', 'application/json').send(`{"grant_type":"client_credentials","client_id":"${reader.client_id}","client_id":"other","client_secret":"${reader.client_secret}"}`);
       expect(response.status).toBe(400);
-      expect(response.body).toEqual({ error: 'invalid_request', error_description: 'The JSON body repeats the key "client_id"' });
+      expect(response.body).toEqual({ error: 'invalid_request', error_description: "The JSON body repeats the key 'client_id'" });
     });
 
     it('refuses non-string JSON values', async () => {

@@ -23,11 +23,12 @@ export abstract class OAuthError extends Error {
 
 /**
  * RFC 6749 §5.2 allows `error_description` printable ASCII only, without `"` and `\`. A
- * description that quotes what the client sent (a resource, a scope) may hold anything: every
- * other character becomes `?`, so the body stays what clients are written to parse.
+ * description that quotes what the client sent (a resource, a scope) may hold anything: a double
+ * quote becomes a single one and every other character `?`, so the body stays what clients are
+ * written to parse.
  */
 export function errorDescription(text: string): string {
-  return text.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
+  return text.replaceAll('"', "'").replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
 }
 
 export class InvalidRequest extends OAuthError {
