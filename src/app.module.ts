@@ -1,4 +1,5 @@
-import { type DynamicModule, Module, ValidationPipe } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { RequestValidationPipe } from './common/pipes/request-validation.pipe.js';
 import { ApisModule } from './apis/apis.module.js';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AccessModule } from './access/access.module.js';
@@ -40,7 +41,7 @@ export class AppModule {
           provide: APP_PIPE,
           // Unknown fields are refused rather than silently dropped: a typo in a field name
           // should not look like success.
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true }),
+          useValue: new RequestValidationPipe({ whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true, transform: true }),
         },
       ],
     };

@@ -17,6 +17,9 @@ import { RoleEntity } from './entities/role.entity.js';
 import { type ResolvedRole, RoleDirectory } from './role-directory.js';
 import { RoleHolders } from './role-holders.js';
 
+/** The built-in roles never change while the server runs: built once, not on every listing. */
+const BUILT_IN_ROLES: readonly RoleDto[] = PERMISSIONS.map((permission) => Object.freeze(RoleDto.builtIn(permission)));
+
 /**
  * The rules of the role API. Roles are each organization's own (another's answer 404, as if
  * missing); the built-in ones are listed with them but cannot be changed. Bounded by the access
@@ -40,7 +43,7 @@ export class RolesService implements ApiScopeHolder {
   /** The built-in roles, then the organization's own by name. */
   async list(auth: AuthContext, organization: string | undefined): Promise<RoleDto[]> {
     const organizationId = await this.organizationOf(auth, organization);
-    return [...PERMISSIONS.map((permission) => RoleDto.builtIn(permission)), ...(await this.directory.ofOrganization(organizationId)).map((role) => RoleDto.from(role))];
+    return [...BUILT_IN_ROLES, ...(await this.directory.ofOrganization(organizationId)).map((role) => RoleDto.from(role))];
   }
 
   async get(auth: AuthContext, name: string, organization: string | undefined): Promise<RoleDto> {
