@@ -339,6 +339,17 @@ describe('APIs (resource servers) and their scopes', () => {
       expect((await as(clientAdminToken).put(`/api/v1/oauth/client/${(byAdmin.body as Credentials).client_id}`, { name: 'renamed' })).status).toBe(403);
     });
 
+    it("count as held by the API's administrator as soon as they are added, with the token it already has", async () => {
+      const stock = `stock${++serial}`;
+      const api = await createApi(acmeAdmin, { identifier: `https://${stock}.example.com`, name: 'Inventory', scopes: [{ name: `${stock}:read`, description: 'Read stock' }] });
+      const client = await as(acmeAdmin).post('/api/v1/oauth/client', { scopes: [`${stock}:read`] });
+      expect(client.status).toBe(201);
+      const scopePath = `/api/v1/oauth/client/${(client.body as Credentials).client_id}/scope`;
+      expect((await as(acmeAdmin).put(scopePath, [`${stock}:read`, `${stock}:write`])).status).toBe(400);
+      expect((await as(acmeAdmin).patch(`/api/v1/apis/${api.id}`, { scopes: [...api.scopes, { name: `${stock}:write`, description: 'Change stock' }] })).status).toBe(200);
+      expect((await as(acmeAdmin).put(scopePath, [`${stock}:read`, `${stock}:write`])).status).toBe(200);
+    });
+
     it('are requestable with client_credentials at the realm, not refused as unknown', async () => {
       const client = await createClientIn(gatehouse, 'acme', { scopes: ['orders:read'] });
       const response = await realmTokenRequest(gatehouse, 'acme', client, 'orders:read');

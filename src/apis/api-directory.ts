@@ -49,6 +49,7 @@ export function apiRecordOf(row: ApiEntity): ApiRecord {
 @Injectable()
 export class ApiDirectory {
   private readonly cache: ReadThroughDirectory<readonly ApiRecord[]>;
+  private readonly scopeNames = new WeakMap<readonly ApiRecord[], ReadonlySet<string>>();
 
   constructor(
     @InjectRepository(ApiEntity) private readonly repository: Repository<ApiEntity>,
@@ -76,6 +77,20 @@ export class ApiDirectory {
         return Object.freeze(rows.map(apiRecordOf));
       })) ?? []
     );
+  }
+
+  /**
+   * Every scope name of the organization's APIs. Built once per cached list (the list is replaced,
+   * never changed, when an API changes), so an API administrator's requests do not rebuild it.
+   */
+  async scopeNamesOf(organizationId: string): Promise<ReadonlySet<string>> {
+    const apis = await this.ofOrganization(organizationId);
+    let names = this.scopeNames.get(apis);
+    if (!names) {
+      names = new Set(apis.flatMap((api) => api.scopes.map((scope) => scope.name)));
+      this.scopeNames.set(apis, names);
+    }
+    return names;
   }
 
   /** The organization's API with exactly this identifier (no normalisation: identifiers compare byte for byte). */
