@@ -102,6 +102,8 @@ describe('authorization code flow with PKCE (public client)', () => {
     expect(body.refresh_token).toMatch(/^gat_rt_[\w-]{43}$/);
 
     const access = decodeJwt(body.access_token).payload;
+    // Seconds since the epoch (authlib and oauthlib read `expires_at` so), the access token's `exp`.
+    expect(body.expires_at).toBe(access.exp);
     const idToken = decodeJwt(body.id_token);
     expect(access).toMatchObject({ client_id: app, sub_type: 'user', scope: 'openid email' });
     expect(idToken.header).toMatchObject({ typ: 'JWT', alg: 'ES256' });

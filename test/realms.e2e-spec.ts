@@ -30,6 +30,7 @@ describe('organizations as Keycloak-style realms', () => {
       expect(response.body).toMatchObject({ token_type: 'Bearer', expires_in: 300, refresh_expires_in: 0, 'not-before-policy': 0, scope: 'scope:read' });
       const { payload } = decodeJwt((response.body as { access_token: string }).access_token);
       expect(payload).toMatchObject({ iss: `${BASE}/auth/realms/acme`, client_id: 'MPS-test', sub: 'MPS-test', org_id: acme.id, org: 'acme' });
+      expect((response.body as { expires_at: unknown }).expires_at).toBe(payload.exp);
       expect(payload.project_id).toBeUndefined();
     }
   });

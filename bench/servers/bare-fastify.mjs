@@ -9,7 +9,7 @@ const body = JSON.stringify({
   access_token: `eyJ${'x'.repeat(560)}`,
   token_type: 'Bearer',
   expires_in: 3600,
-  expires_at: new Date().toISOString(),
+  expires_at: Math.floor(Date.now() / 1000) + 3600,
   scope: 'scope:read',
   refresh_expires_in: 0,
   'not-before-policy': 0,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { ClientDirectory, type ClientRecord } from '../clients/client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
-import { InvalidRequest, InvalidScope, type OAuthError, UnauthorizedClient, UnsupportedResponseType } from '../common/errors/oauth-errors.js';
+import { InvalidRequest, InvalidScope, type OAuthError, RequestNotSupported, RequestUriNotSupported, UnauthorizedClient, UnsupportedResponseType } from '../common/errors/oauth-errors.js';
+import { isResponseMode, type ResponseMode } from '../common/html/authorization-response.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { narrowScopes, parseScopeParameter } from '../scopes/scope-parameter.js';
@@ -13,7 +14,7 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type SubjectType } from './entities/authorization-code.entity.js';
 
 /** The parameters the authorization endpoint reads (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2.1). */
-export const AUTHORIZE_PARAMETERS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'sub_type', 'resource', 'audience'] as const;
+export const AUTHORIZE_PARAMETERS = ['response_type', 'response_mode', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'sub_type', 'resource', 'audience'] as const;
 
 /** RFC 7636 §4.1: BASE64URL(SHA256(verifier)) is 43 characters; the alphabet allows up to 128. */
 const CODE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -27,6 +28,8 @@ export interface AuthorizationRequest {
   /** The issuer tokens from this request carry, and RFC 9207's `iss` in the redirect. */
   readonly issuer: string;
   readonly redirectUri: string;
+  /** How the response goes back: in the redirect URI's query (the default) or posted by a form. */
+  readonly responseMode: ResponseMode;
   readonly state: string | undefined;
   readonly scopes: readonly string[];
   readonly codeChallenge: string | undefined;
@@ -66,9 +69,14 @@ export class AuthorizationRequests {
       if (typeof value === 'string' && value !== '') parameters[name] = value;
     }
 
+    // OpenID Connect Core §6: request objects are refused, never ignored (their parameters would
+    // silently not apply). RFC 6749 §3.1: a parameter sent without a value counts as absent.
+    const requestObject = (['request', 'request_uri'] as const).find((name) => source[name] !== undefined && source[name] !== '');
+
     // 1. The client and its redirect URI: shown to the person, never redirected.
     if (repeated.includes('client_id') || repeated.includes('redirect_uri')) throw new PageError(400, 'Invalid request', 'client_id and redirect_uri must each be sent once.');
     const clientId = parameters.client_id;
+    if (clientId === undefined && requestObject !== undefined) throw new PageError(400, 'Invalid request', `This server does not accept request objects (${requestObject}): send the authorization request's parameters themselves.`);
     if (clientId === undefined) throw new PageError(400, 'Invalid request', 'The request names no client (client_id is missing).');
     const client = CLIENT_ID_PATTERN.test(clientId) ? await this.clients.find(clientId) : undefined;
     const realm = realmName === undefined ? undefined : await this.organizations.findByName(realmName);
@@ -87,9 +95,15 @@ export class AuthorizationRequests {
     if (!organization) throw new PageError(400, 'Unknown application', 'The application that sent you here is not registered with this server.');
     const issuer = this.tokenPolicy.issuer(organization, realm !== undefined);
     const state = typeof source.state === 'string' ? source.state : undefined;
-    const refuse = (reason: OAuthError) => new RedirectToClient(reason, redirectUri, state, issuer);
+    // Errors go back in the response mode asked for when it is one we serve, else in the query.
+    const requestedMode = parameters.response_mode;
+    const responseMode: ResponseMode = requestedMode !== undefined && isResponseMode(requestedMode) && !repeated.includes('response_mode') ? requestedMode : 'query';
+    const refuse = (reason: OAuthError) => new RedirectToClient(reason, redirectUri, state, issuer, responseMode);
 
     if (repeated.length > 0) throw refuse(new InvalidRequest(`Repeated parameter: ${repeated.join(', ')}`));
+    if (requestedMode !== undefined && !isResponseMode(requestedMode)) throw refuse(new InvalidRequest('response_mode must be query or form_post'));
+    if (requestObject === 'request') throw refuse(new RequestNotSupported('Request objects (the request parameter) are not supported: send the parameters themselves'));
+    if (requestObject === 'request_uri') throw refuse(new RequestUriNotSupported('request_uri is not supported: send the parameters themselves'));
     const tooLong = Object.entries(parameters).find(([, value]) => value.length > MAX_PARAMETER_LENGTH);
     if (tooLong) throw refuse(new InvalidRequest(`The parameter ${tooLong[0]} is longer than ${MAX_PARAMETER_LENGTH} characters`));
     if (parameters.response_type === undefined) throw refuse(new InvalidRequest('response_type is missing'));
@@ -139,6 +153,7 @@ export class AuthorizationRequests {
       organization,
       issuer,
       redirectUri,
+      responseMode,
       state,
       scopes,
       codeChallenge: challenge,

@@ -48,7 +48,7 @@ export class AuthorizationController {
     const authorization = await this.requests.parse(query, realm);
     const step = await this.authorization.next(authorization, await this.sessions.current(request));
     if (step.next === 'sign-in') return this.redirect(reply, `${SIGN_IN_PATH}?${new URLSearchParams({ return_to: request.url })}`, 302);
-    if (step.next === 'redirect') return this.redirect(reply, step.location, 302);
+    if (step.next === 'redirect') return step.response.send(reply, 302);
     return this.showConsent(request, reply, authorization, step.scopes, step.organizations?.map((organization) => organization.name));
   }
 
@@ -60,7 +60,7 @@ export class AuthorizationController {
     const authorization = await this.requests.parse(form, realm);
     const session = await this.sessions.current(request);
     if (!session) throw new PageError(401, 'Signed out', 'Your session ended before you answered. Go back to the application and start again.');
-    if (form.decision === 'allow') return this.redirect(reply, await this.authorization.approve(authorization, session, form.organization), 303);
+    if (form.decision === 'allow') return (await this.authorization.approve(authorization, session, form.organization)).send(reply, 303);
     if (form.decision === 'deny') this.authorization.deny(authorization);
     throw new PageError(400, 'Invalid request', 'Choose Allow or Deny.');
   }

@@ -4,6 +4,7 @@ import { OrganizationDirectory, type OrganizationRecord } from '../organizations
 import { roleIn, type UserRecord } from '../users/user-directory.js';
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
 import { AccessDenied, ConsentRequired, LoginRequired } from '../common/errors/oauth-errors.js';
+import { AuthorizationResponse } from '../common/html/authorization-response.js';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { type AuthorizationRequest } from './authorization-request.js';
 import { type BrowserSession } from './browser-sessions.js';
@@ -14,7 +15,7 @@ export type AuthorizationStep =
   | { readonly next: 'sign-in' }
   /** `organizations`: for an organization token, the ones the user may pick from. */
   | { readonly next: 'consent'; readonly scopes: readonly string[]; readonly organizations?: readonly OrganizationRecord[] }
-  | { readonly next: 'redirect'; readonly location: string };
+  | { readonly next: 'redirect'; readonly response: AuthorizationResponse };
 
 /**
  * What happens to a checked authorization request for the person in the browser: sign in,
@@ -34,7 +35,7 @@ export class AuthorizationService {
 
   /** `prompt=login` asks for the password even with a session; the sign-in form drops it from the request it returns to. */
   async next(request: AuthorizationRequest, session: BrowserSession | undefined): Promise<AuthorizationStep> {
-    const refuse = (reason: ConstructorParameters<typeof RedirectToClient>[0]) => new RedirectToClient(reason, request.redirectUri, request.state, request.issuer);
+    const refuse = (reason: ConstructorParameters<typeof RedirectToClient>[0]) => new RedirectToClient(reason, request.redirectUri, request.state, request.issuer, request.responseMode);
     if (!session || request.prompt === 'login') {
       if (request.prompt === 'none') throw refuse(new LoginRequired('Nobody is signed in'));
       return { next: 'sign-in' };
@@ -49,14 +50,14 @@ export class AuthorizationService {
     const scopes = await this.grantableScopes(request, session.user);
     const consented = await this.consents.scopesAllowed(session.user.id, request.client.id);
     if (request.prompt !== 'consent' && scopes.every((scope) => consented.has(scope))) {
-      return { next: 'redirect', location: await this.issueCode(request, session, scopes) };
+      return { next: 'redirect', response: await this.issueCode(request, session, scopes) };
     }
     if (request.prompt === 'none') throw refuse(new ConsentRequired('The user has not consented to this client yet'));
     return { next: 'consent', scopes };
   }
 
   /** The user said Allow: remember it, and send them back with a code. */
-  async approve(request: AuthorizationRequest, session: BrowserSession, organizationName?: unknown): Promise<string> {
+  async approve(request: AuthorizationRequest, session: BrowserSession, organizationName?: unknown): Promise<AuthorizationResponse> {
     if (request.subjectType === 'organization') return this.approveForOrganization(request, session, organizationName);
     const scopes = await this.grantableScopes(request, session.user);
     await this.consents.remember(session.user.id, request.client.id, scopes);
@@ -64,19 +65,19 @@ export class AuthorizationService {
   }
 
   deny(request: AuthorizationRequest): never {
-    throw new RedirectToClient(new AccessDenied('The user denied the request'), request.redirectUri, request.state, request.issuer);
+    throw new RedirectToClient(new AccessDenied('The user denied the request'), request.redirectUri, request.state, request.issuer, request.responseMode);
   }
 
   /**
    * Polar's organization token: tied to the organization the user picked, with the scopes their
    * role there gives them. Remembered consent does not apply: it was given for the user.
    */
-  private async approveForOrganization(request: AuthorizationRequest, session: BrowserSession, organizationName: unknown): Promise<string> {
+  private async approveForOrganization(request: AuthorizationRequest, session: BrowserSession, organizationName: unknown): Promise<AuthorizationResponse> {
     const organization = (await this.pickableOrganizations(request, session.user)).find((candidate) => candidate.name === organizationName);
     if (!organization) throw new PageError(400, 'Pick an organization', 'Choose one of your organizations for this application to act for.');
     const scopes = this.policy.scopesUserMayGrant(await this.heldIn(session.user, organization), request.scopes);
     if (scopes.length === 0) {
-      throw new RedirectToClient(new AccessDenied(`Your role in ${organization.name} gives none of the requested scopes`), request.redirectUri, request.state, request.issuer);
+      throw new RedirectToClient(new AccessDenied(`Your role in ${organization.name} gives none of the requested scopes`), request.redirectUri, request.state, request.issuer, request.responseMode);
     }
     return this.issueCode(request, session, scopes, organization.id);
   }
@@ -98,16 +99,16 @@ export class AuthorizationService {
   private async grantableScopes(request: AuthorizationRequest, user: UserRecord): Promise<string[]> {
     const held = await this.heldIn(user, request.organization);
     if (held === undefined) {
-      throw new RedirectToClient(new AccessDenied(`This account is not a member of the organization ${request.organization.name}`), request.redirectUri, request.state, request.issuer);
+      throw new RedirectToClient(new AccessDenied(`This account is not a member of the organization ${request.organization.name}`), request.redirectUri, request.state, request.issuer, request.responseMode);
     }
     const scopes = this.policy.scopesUserMayGrant(held, request.scopes);
     if (scopes.length === 0) {
-      throw new RedirectToClient(new AccessDenied('None of the requested scopes is available to this account'), request.redirectUri, request.state, request.issuer);
+      throw new RedirectToClient(new AccessDenied('None of the requested scopes is available to this account'), request.redirectUri, request.state, request.issuer, request.responseMode);
     }
     return scopes;
   }
 
-  private async issueCode(request: AuthorizationRequest, session: BrowserSession, scopes: readonly string[], tokenOrganizationId = request.organization.id): Promise<string> {
+  private async issueCode(request: AuthorizationRequest, session: BrowserSession, scopes: readonly string[], tokenOrganizationId = request.organization.id): Promise<AuthorizationResponse> {
     const code = await this.codes.issue({
       clientId: request.client.id,
       userId: session.user.id,
@@ -120,11 +121,7 @@ export class AuthorizationService {
       authTime: session.authTime,
       resource: request.resource,
     });
-    const location = new URL(request.redirectUri);
-    location.searchParams.set('code', code);
-    if (request.state !== undefined) location.searchParams.set('state', request.state);
-    // RFC 9207: tells the client which server answered (mix-up attacks).
-    location.searchParams.set('iss', request.issuer);
-    return location.toString();
+    // RFC 9207's iss tells the client which server answered (mix-up attacks).
+    return new AuthorizationResponse(request.redirectUri, { code, ...(request.state !== undefined && { state: request.state }), iss: request.issuer }, request.responseMode);
   }
 }

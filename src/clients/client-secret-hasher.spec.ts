@@ -4,10 +4,10 @@ import { ClientSecretHasher } from './client-secret-hasher.js';
 describe('ClientSecretHasher', () => {
   const hasher = new ClientSecretHasher();
 
-  it('generates 256-bit URL-safe secrets that verify against their hash', () => {
+  it('generates 192-bit URL-safe secrets that verify against their hash', () => {
     const { secret, hash } = hasher.generate();
-    expect(Buffer.from(secret, 'base64url')).toHaveLength(32);
-    expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Buffer.from(secret, 'base64url')).toHaveLength(24);
+    expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(hash).not.toContain(secret);
     expect(hasher.verify(secret, hash)).toBe(true);
     expect(hasher.verify(`${secret}x`, hash)).toBe(false);

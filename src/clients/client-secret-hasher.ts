@@ -1,10 +1,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { newClientSecret } from './client-credentials.js';
 
 const VERSION = 'hmac-sha256';
 
 /**
- * Client secrets are 32 random bytes (256 bits), so nobody can guess one and a fast keyed hash is
+ * Client secrets are 24 random bytes (192 bits, see newClientSecret), so nobody can guess one and a fast keyed hash is
  * the right tool: HMAC-SHA-256 under a per-client random salt. A password KDF (scrypt, argon2)
  * exists to slow down guessing of low-entropy human passwords; here it would only make every
  * token request thousands of times dearer (bench/crypto.mjs measures the two side by side).
@@ -13,7 +14,7 @@ const VERSION = 'hmac-sha256';
 export class ClientSecretHasher {
   /** A new secret and the hash to store for it. The secret is shown to the caller once. */
   generate(): { secret: string; hash: string } {
-    const secret = randomBytes(32).toString('base64url');
+    const secret = newClientSecret();
     return { secret, hash: this.hash(secret) };
   }
 

@@ -16,7 +16,7 @@ import { RegenerateSecretQueryDto } from './dto/regenerate-secret.dto.js';
 import { ScopeListPipe } from './dto/scope-list.pipe.js';
 import { UpdateClientDto } from './dto/update-client.dto.js';
 
-const clientId = ApiParam({ name: 'client_id', example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' });
+const clientId = ApiParam({ name: 'client_id', example: '8d2c1f0b4e6a49f3a1d0' });
 
 @ApiTags('clients')
 @ApiBadRequestResponse({ type: ApiErrorDto, description: 'Invalid body, query or client id' })

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -10,6 +9,7 @@ import { ClientDirectory } from './client-directory.js';
 import { RoleDirectory } from '../roles/role-directory.js';
 import { ClientLockout, type LockoutStatus } from '../lockout/client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
+import { newClientId } from './client-credentials.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ScopeCatalog } from '../apis/scope-catalog.js';
@@ -51,7 +51,7 @@ export class ClientsService implements ApiScopeHolder {
     if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
     const grantTypes = dto.grant_types ?? defaultGrantTypes(isPublic);
     checkGrantTypes(isPublic, grantTypes);
-    const id = dto.client_id ?? randomBytes(16).toString('hex');
+    const id = dto.client_id ?? newClientId();
     if (await this.repository.existsBy({ id })) throw new ConflictException(`A client with id ${id} exists already`);
     // A public client's empty hash matches no secret (see ClientSecretHasher.verify).
     const { secret, hash } = isPublic ? { secret: undefined, hash: '' } : this.hasher.generate();

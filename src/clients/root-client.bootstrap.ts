@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
 import { type Change, UnitOfWork } from '../audit/unit-of-work.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
+import { newClientId, newClientSecret } from './client-credentials.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
@@ -34,7 +34,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
     const current = await this.repository.findOneBy({ isRoot: true });
     const configured = this.config.rootClient;
     if (!configured) {
-      if (!current) this.announce(await this.createRoot(`root-${randomBytes(8).toString('hex')}`, randomBytes(32).toString('base64url')));
+      if (!current) this.announce(await this.createRoot(newClientId('root-'), newClientSecret()));
       return;
     }
     if (current?.id === configured.id) {

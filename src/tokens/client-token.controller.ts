@@ -9,7 +9,7 @@ import { ClientTokens } from './client-tokens.js';
 import { IssueTokenDto } from './dto/issue-token.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
 
-const clientId = ApiParam({ name: 'client_id', example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' });
+const clientId = ApiParam({ name: 'client_id', example: '8d2c1f0b4e6a49f3a1d0' });
 
 /** The clients API's "Download Token" route (see ClientTokens for why it lives in tokens/). */
 @ApiTags('clients')

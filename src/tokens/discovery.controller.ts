@@ -10,6 +10,7 @@ import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
+import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -105,13 +106,16 @@ export class DiscoveryController {
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       scopes_supported: [...scopes],
       response_types_supported: ['code'],
-      response_modes_supported: ['query'],
+      response_modes_supported: [...RESPONSE_MODES],
       code_challenge_methods_supported: ['S256'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: signingAlgorithms,
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'name'],
       prompt_values_supported: ['none', 'login', 'consent'],
       authorization_response_iss_parameter_supported: true,
+      // Said outright: OpenID Connect Discovery reads an absent request_uri_parameter_supported as true.
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
       access_token_signing_alg_values_supported: signingAlgorithms,
       service_documentation: `${this.config.issuer}/docs`,
     };

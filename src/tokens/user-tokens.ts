@@ -9,7 +9,7 @@ import { InvalidGrant } from '../common/errors/oauth-errors.js';
 import { RoleDirectory } from '../roles/role-directory.js';
 import { AccessTokenIssuer } from './access-token.issuer.js';
 import { type IssuedTokens } from './grants/grant-handler.js';
-import { type TokenResponseDto } from './dto/token-response.dto.js';
+import { epochSeconds, type TokenResponseDto } from './dto/token-response.dto.js';
 import { IdTokenIssuer } from './id-token.issuer.js';
 import { TokenPolicy } from '../token-policy/token-policy.js';
 import { type TokenTarget } from '../token-policy/token-target.js';
@@ -142,7 +142,7 @@ export class UserTokens {
       access_token: access.token,
       token_type: 'Bearer',
       expires_in: access.expiresIn,
-      expires_at: access.expiresAt.toISOString(),
+      expires_at: epochSeconds(access.expiresAt),
       scope: scopes.join(' '),
       refresh_token: refresh.token,
       refresh_expires_in: refresh.expiresIn,

@@ -3,7 +3,7 @@ import { type OAuthClientEntity } from '../entities/oauth-client.entity.js';
 
 /** A client as the API shows it: never its secret or the secret's hash. */
 export class ClientDto {
-  @ApiProperty({ example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' })
+  @ApiProperty({ example: '8d2c1f0b4e6a49f3a1d0' })
   client_id: string;
 
   @ApiProperty({ format: 'uuid' })
@@ -83,10 +83,10 @@ export class ClientDto {
 
 /** The only response that carries a client secret: on creation and on regeneration. */
 export class ClientCredentialsDto {
-  @ApiProperty({ example: '8d2c1f0b4e6a49f3a1d07c5b9e2f4a6d' })
+  @ApiProperty({ example: '8d2c1f0b4e6a49f3a1d0' })
   client_id: string;
 
-  @ApiPropertyOptional({ example: 'kq0V3cN2-1hZ7bM9wXy5rT8uPz4sL6dF0gH2jK4mN7A', description: 'Shown once; store it now. Absent for a public client, which has none' })
+  @ApiPropertyOptional({ example: 'kq0V3cN2-1hZ7bM9wXy5rT8uPz4sL6dF', description: 'Shown once; store it now. Absent for a public client, which has none' })
   client_secret?: string;
 }
 

@@ -1,8 +1,10 @@
+import { AuthorizationResponse, type ResponseMode } from '../html/authorization-response.js';
 import { errorDescription, type OAuthError } from './oauth-errors.js';
 
 /**
  * An authorization endpoint error that goes back to the client through its (already validated)
- * redirect URI, as RFC 6749 §4.1.2.1 says, with `state` and RFC 9207's `iss`.
+ * redirect URI, as RFC 6749 §4.1.2.1 says, with `state` and RFC 9207's `iss`, in the response
+ * mode the request asked for.
  */
 export class RedirectToClient extends Error {
   constructor(
@@ -10,17 +12,22 @@ export class RedirectToClient extends Error {
     readonly redirectUri: string,
     readonly state: string | undefined,
     readonly issuer: string,
+    readonly responseMode: ResponseMode = 'query',
   ) {
     super(reason.description);
   }
 
-  location(): string {
-    const url = new URL(this.redirectUri);
-    url.searchParams.set('error', this.reason.error);
-    url.searchParams.set('error_description', errorDescription(this.reason.description));
-    if (this.state !== undefined) url.searchParams.set('state', this.state);
-    url.searchParams.set('iss', this.issuer);
-    return url.toString();
+  response(): AuthorizationResponse {
+    return new AuthorizationResponse(
+      this.redirectUri,
+      {
+        error: this.reason.error,
+        error_description: errorDescription(this.reason.description),
+        ...(this.state !== undefined && { state: this.state }),
+        iss: this.issuer,
+      },
+      this.responseMode,
+    );
   }
 }
 

@@ -24,7 +24,7 @@ const logger = new Logger('HttpError');
 /** Errors of the browser pages: back to the client's redirect URI when that is allowed, else an HTML page. */
 function sendPageError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
   if (exception instanceof RedirectToClient) {
-    reply.header('Cache-Control', 'no-store').redirect(exception.location(), request.method === 'GET' ? 302 : 303);
+    exception.response().send(reply, request.method === 'GET' ? 302 : 303);
     return;
   }
   const response = errorResponse(exception, false);

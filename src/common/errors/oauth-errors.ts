@@ -207,3 +207,15 @@ export class UnsupportedTokenType extends OAuthError {
   readonly error = 'unsupported_token_type';
   readonly status = 400;
 }
+
+/** OpenID Connect Core §6: Gatehouse does not take request objects (`request`, RFC 9101 JAR). */
+export class RequestNotSupported extends OAuthError {
+  readonly error = 'request_not_supported';
+  readonly status = 400;
+}
+
+/** OpenID Connect Core §6: Gatehouse does not take request objects by reference (`request_uri`). */
+export class RequestUriNotSupported extends OAuthError {
+  readonly error = 'request_uri_not_supported';
+  readonly status = 400;
+}

@@ -40,7 +40,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ type: [String], example: ['code'] })
   response_types_supported: string[];
 
-  @ApiProperty({ type: [String], example: ['query'] })
+  @ApiProperty({ type: [String], example: ['query', 'form_post'], description: 'OAuth 2.0 Form Post Response Mode as well as the query' })
   response_modes_supported: string[];
 
   @ApiProperty({ type: [String], example: ['S256'] })
@@ -60,6 +60,12 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({ description: 'RFC 9207: authorization responses carry `iss`' })
   authorization_response_iss_parameter_supported: boolean;
+
+  @ApiProperty({ example: false, description: 'OpenID Connect Core §6: request objects (`request`) are refused with request_not_supported' })
+  request_parameter_supported: boolean;
+
+  @ApiProperty({ example: false, description: 'OpenID Connect Core §6: `request_uri` is refused with request_uri_not_supported' })
+  request_uri_parameter_supported: boolean;
 
   @ApiProperty({ type: [String], example: ['ES256'] })
   access_token_signing_alg_values_supported: string[];

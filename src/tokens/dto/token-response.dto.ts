@@ -1,6 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
-/** Polaris's (Keycloak's) token response fields, plus Fides's ISO-8601 `expires_at`. */
+/**
+ * `expires_at` in seconds since the epoch (the access token's `exp`): OAuth client libraries
+ * (authlib, oauthlib, Go's oauth2) read a field of that name so, and fail on anything else.
+ */
+export const epochSeconds = (date: Date): number => Math.floor(date.getTime() / 1000);
+
+/** Polaris's (Keycloak's) token response fields, plus `expires_at`. */
 export class TokenResponseDto {
   @ApiProperty({ description: 'RFC 9068 JWT access token' })
   access_token: string;
@@ -11,8 +17,8 @@ export class TokenResponseDto {
   @ApiProperty({ example: 3600, description: 'Seconds until the token expires' })
   expires_in: number;
 
-  @ApiProperty({ example: '2026-11-22T19:00:00.000Z', format: 'date-time' })
-  expires_at: string;
+  @ApiProperty({ type: 'integer', example: 1795821416, description: 'When the access token expires, in seconds since the epoch (its `exp`)' })
+  expires_at: number;
 
   @ApiProperty({ example: 'client:read scope:read', description: 'Space-separated scopes the token carries' })
   scope: string;

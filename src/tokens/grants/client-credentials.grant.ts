@@ -3,7 +3,7 @@ import { InvalidScope } from '../../common/errors/oauth-errors.js';
 import { ProjectsService } from '../../projects/projects.service.js';
 import { ScopeRegistry } from '../../access/scope-registry.js';
 import { AccessTokenIssuer } from '../access-token.issuer.js';
-import { type TokenResponseDto } from '../dto/token-response.dto.js';
+import { epochSeconds, type TokenResponseDto } from '../dto/token-response.dto.js';
 import { TokenPolicy } from '../../token-policy/token-policy.js';
 import { narrowScopes, parseScopeParameter } from '../token-request.js';
 import { requestedResource } from '../../token-policy/token-target.js';
@@ -62,7 +62,7 @@ export class ClientCredentialsGrant implements GrantHandler<never, Optional> {
       access_token: issued.token,
       token_type: 'Bearer',
       expires_in: issued.expiresIn,
-      expires_at: issued.expiresAt.toISOString(),
+      expires_at: epochSeconds(issued.expiresAt),
       scope: scopes.join(' '),
       refresh_expires_in: 0,
       'not-before-policy': this.policy.notBeforePolicy(client, organization),
