@@ -76,7 +76,7 @@ export class OAuthClientEntity {
   grantTypes: string[];
 
   /** Where RP-Initiated Logout may send users back to, matched exactly (OpenID Connect `post_logout_redirect_uris`). */
-  @Column({ name: 'post_logout_redirect_uris', type: 'varchar', length: 4000, default: '[]', transformer: jsonArray })
+  @Column({ name: 'post_logout_redirect_uris', type: 'text', transformer: jsonArray })
   postLogoutRedirectUris: string[];
 
   /** The algorithm its ID tokens are signed with (OpenID Connect Registration `id_token_signed_response_alg`). */

@@ -10,7 +10,11 @@ export class ClientLogoutAndIdTokenAlg1764530000000 implements MigrationInterfac
   name = 'ClientLogoutAndIdTokenAlg1764530000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('oauth_client', new TableColumn({ name: 'post_logout_redirect_uris', type: 'varchar', length: '4000', default: "'[]'" }));
+    // text, not varchar: MariaDB's row size limit leaves no room for another varchar(4000) of utf8mb4.
+    // Added nullable, filled, then made NOT NULL: SQLite cannot add a NOT NULL column without a default.
+    await queryRunner.addColumn('oauth_client', new TableColumn({ name: 'post_logout_redirect_uris', type: 'text', isNullable: true }));
+    await queryRunner.query("UPDATE oauth_client SET post_logout_redirect_uris = '[]'");
+    await queryRunner.changeColumn('oauth_client', 'post_logout_redirect_uris', new TableColumn({ name: 'post_logout_redirect_uris', type: 'text', isNullable: false }));
     await queryRunner.addColumn('oauth_client', new TableColumn({ name: 'id_token_signed_response_alg', type: 'varchar', length: '16', default: "'RS256'" }));
   }
 
