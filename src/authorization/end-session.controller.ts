@@ -12,10 +12,8 @@ import { ClientPresentation } from './client-presentation.js';
 import { type EndSessionRequest, EndSessionRequests } from './end-session.js';
 import { logoutConfirmationPage, messagePage } from './pages.js';
 
-export const END_SESSION_ENDPOINT_PATH = '/oauth2/logout';
-/** Keycloak's logout path under each realm. */
-export const REALM_END_SESSION_PATH = '/protocol/openid-connect/logout';
-const END_SESSION_PATHS = [END_SESSION_ENDPOINT_PATH, ...REALM_PATHS.map((realm) => `${realm}${REALM_END_SESSION_PATH}`)];
+/** Polar-style path and Keycloak's under each realm (discovery publishes both). */
+const END_SESSION_PATHS = ['/oauth2/logout', ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/logout`)];
 
 type Form = Record<string, unknown>;
 

@@ -10,7 +10,6 @@ import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
-import { END_SESSION_ENDPOINT_PATH, REALM_END_SESSION_PATH } from '../authorization/end-session.controller.js';
 import { PublicRoute } from '../access/route-access.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -59,7 +58,7 @@ export class DiscoveryController {
     const base = `${issuer}/protocol/openid-connect`;
     // A realm is one organization: its APIs' scopes are requestable there.
     const scopes = (await this.catalog.all(id)).map((scope) => scope.name);
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${issuer}${REALM_END_SESSION_PATH}` }, scopes);
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout` }, scopes);
   }
 
   @Get(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/certs`))
@@ -86,7 +85,7 @@ export class DiscoveryController {
       revocation: `${this.config.issuer}${REVOCATION_ENDPOINT_PATH}`,
       authorization: `${this.config.issuer}/oauth2/authorize`,
       userinfo: `${this.config.issuer}/oauth2/userinfo`,
-      endSession: `${this.config.issuer}${END_SESSION_ENDPOINT_PATH}`,
+      endSession: `${this.config.issuer}/oauth2/logout`,
     },
     scopes: readonly string[] = this.scopes.names(),
   ): AuthorizationServerMetadataDto {
