@@ -106,7 +106,8 @@ describe('authorization code flow with PKCE (public client)', () => {
     expect(body.expires_at).toBe(access.exp);
     const idToken = decodeJwt(body.id_token);
     expect(access).toMatchObject({ client_id: app, sub_type: 'user', scope: 'openid email' });
-    expect(idToken.header).toMatchObject({ typ: 'JWT', alg: 'ES256' });
+    // RS256 by default (OpenID Connect Discovery requires it); the access token keeps OAUTH_SIGNING_ALG.
+    expect(idToken.header).toMatchObject({ typ: 'JWT', alg: 'RS256' });
     expect(idToken.payload).toMatchObject({ iss: 'http://localhost:8080', sub: access.sub, aud: app, azp: app, nonce: 'n-0S6_WzA2Mj', email: ADMIN_EMAIL, email_verified: true });
     expect(idToken.payload.name).toBeUndefined();
     expect(typeof idToken.payload.auth_time).toBe('number');
@@ -353,7 +354,8 @@ describe('authorization code flow with PKCE (public client)', () => {
       userinfo_endpoint: 'http://localhost:8080/oauth2/userinfo',
       response_types_supported: ['code'],
       code_challenge_methods_supported: ['S256'],
-      id_token_signing_alg_values_supported: ['ES256'],
+      id_token_signing_alg_values_supported: ['RS256', 'ES256', 'EdDSA'],
+      end_session_endpoint: 'http://localhost:8080/oauth2/logout',
     });
     expect(metadata.grant_types_supported).toEqual(expect.arrayContaining(['authorization_code', 'refresh_token', 'client_credentials']));
     expect(metadata.claims_supported).toEqual(expect.arrayContaining(['sub', 'email', 'email_verified', 'name', 'auth_time', 'nonce']));

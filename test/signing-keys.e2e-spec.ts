@@ -25,14 +25,16 @@ describe('signing keys', () => {
   const jwks = async (app: TestApp) => (await app.http().get('/.well-known/jwks.json').expect(200)).body as Jwks;
   const protectedCall = (app: TestApp, token: string) => app.http().get('/api/v1/oauth/scope').set('Authorization', `Bearer ${token}`);
 
-  it('publishes only public key material, with kid, alg and use', async () => {
+  it('publishes one key per algorithm, only public key material, with kid, alg and use', async () => {
     const app = await start();
     const response = await app.http().get('/.well-known/jwks.json');
     expect(response.headers['cache-control']).toBe('public, max-age=300');
     const { keys } = response.body as Jwks;
-    expect(keys).toHaveLength(1);
-    expect(keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', use: 'sig' });
-    expect(keys[0].d).toBeUndefined();
+    expect(keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
+    expect(keys.find((key) => key.alg === 'ES256')).toMatchObject({ kty: 'EC', crv: 'P-256', use: 'sig' });
+    expect(keys.find((key) => key.alg === 'RS256')).toMatchObject({ kty: 'RSA', use: 'sig' });
+    expect(keys.find((key) => key.alg === 'EdDSA')).toMatchObject({ kty: 'OKP', crv: 'Ed25519', use: 'sig' });
+    for (const key of keys) expect(key.d).toBeUndefined();
   });
 
   it('rotates: new tokens use the new key, old tokens keep verifying until they expire', async () => {
@@ -48,13 +50,13 @@ describe('signing keys', () => {
 
     const after = await tokenFor(app, ROOT);
     expect(decodeJwt(after).header.kid).toBe(newKid);
-    expect((await jwks(app)).keys.map((key) => key.kid).sort()).toEqual([oldKid, newKid].sort());
+    expect((await jwks(app)).keys.filter((key) => key.alg === 'ES256').map((key) => key.kid).sort()).toEqual([oldKid, newKid].sort());
     expect((await protectedCall(app, before)).status).toBe(200);
     expect((await protectedCall(app, after)).status).toBe(200);
 
     const listed = await app.http().get('/api/v1/oauth/keys').set('Authorization', `Bearer ${after}`);
     expect(listed.status).toBe(200);
-    const summaries = listed.body as { kid: string; status: string; published_until: string | null }[];
+    const summaries = (listed.body as { kid: string; alg: string; status: string; published_until: string | null }[]).filter((key) => key.alg === 'ES256');
     expect(summaries.map((key) => [key.kid, key.status])).toEqual([
       [newKid, 'active'],
       [oldKid, 'retired'],
@@ -115,22 +117,25 @@ describe('signing keys', () => {
     expect((metadata.body as { access_token_signing_alg_values_supported: string[] }).access_token_signing_alg_values_supported).toEqual([alg]);
   });
 
-  it('advertises in discovery, and hashes at_hash for, the algorithm it signs with when another process switched it', async () => {
+  it('signs access tokens with each process\'s OAUTH_SIGNING_ALG, verifies the other\'s, and advertises what is true', async () => {
     const first = await start({ env: { OAUTH_SIGNING_ALG: 'ES256' } });
     const second = await start({ databaseUrl: first.databaseUrl, env: { OAUTH_SIGNING_ALG: 'EdDSA' } });
-    // The first process meets the second's new key, and signs with it from then on, as the newest key.
+    // Both processes publish the same keys, one per algorithm: each verifies the other's tokens.
     expect((await protectedCall(first, await tokenFor(second, ROOT))).status).toBe(200);
-    expect(decodeJwt(await tokenFor(first, ROOT)).header.alg).toBe('EdDSA');
-    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/auth/realms/default/.well-known/openid-configuration']) {
-      const metadata = (await first.http().get(path).expect(200)).body as Record<string, string[]>;
-      // What it signs with first; then the algorithm of the older key, whose tokens are still valid.
-      expect(metadata.id_token_signing_alg_values_supported).toEqual(['EdDSA', 'ES256']);
-      expect(metadata.access_token_signing_alg_values_supported).toEqual(['EdDSA', 'ES256']);
+    expect((await protectedCall(second, await tokenFor(first, ROOT))).status).toBe(200);
+    expect(decodeJwt(await tokenFor(first, ROOT)).header.alg).toBe('ES256');
+    expect(decodeJwt(await tokenFor(second, ROOT)).header.alg).toBe('EdDSA');
+    for (const [app, alg] of [[first, 'ES256'], [second, 'EdDSA']] as const) {
+      for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/auth/realms/default/.well-known/openid-configuration']) {
+        const metadata = (await app.http().get(path).expect(200)).body as Record<string, string[]>;
+        // RS256 first (OpenID Connect Discovery requires it), then every algorithm a client may choose.
+        expect(metadata.id_token_signing_alg_values_supported).toEqual(['RS256', 'ES256', 'EdDSA']);
+        expect(metadata.access_token_signing_alg_values_supported).toEqual([alg]);
+      }
     }
-    expect(((await second.http().get('/.well-known/openid-configuration')).body as Record<string, string[]>).id_token_signing_alg_values_supported).toEqual(['EdDSA', 'ES256']);
 
-    // An ID token from the first process: signed with EdDSA, so at_hash is the left half of a SHA-512.
-    const app = await createClient(first, { public: true, redirect_uris: ['https://app.example.com/cb'], scopes: ['openid'] });
+    // An ID token of a client that chose EdDSA: at_hash is the left half of a SHA-512.
+    const app = await createClient(first, { public: true, redirect_uris: ['https://app.example.com/cb'], scopes: ['openid'], id_token_signed_response_alg: 'EdDSA' });
     const { verifier, challenge } = pkce();
     const back = await new Browser(first).authorizeAndDecide({ response_type: 'code', client_id: app.client_id, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' });
     const tokens = (await first.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'authorization_code', client_id: app.client_id, code: location(back).searchParams.get('code')!, code_verifier: verifier })).body as { access_token: string; id_token: string };
@@ -146,7 +151,7 @@ describe('signing keys', () => {
     apps.pop();
     const second = await start({ databaseUrl: first.databaseUrl, env: { OAUTH_SIGNING_ALG: 'EdDSA' } });
     expect(decodeJwt(await tokenFor(second, ROOT)).header.alg).toBe('EdDSA');
-    expect((await jwks(second)).keys.map((key) => key.alg).sort()).toEqual(['EdDSA', 'RS256']);
+    expect((await jwks(second)).keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
     expect((await protectedCall(second, old)).status).toBe(200);
   });
 });

@@ -122,12 +122,12 @@ describe('GATEHOUSE_WORKERS', () => {
       const port = await server.listening;
       await server.output(/Gatehouse listening[\s\S]*Gatehouse listening/);
       expect(server.stdout().match(/Gatehouse listening/g)).toHaveLength(2);
-      // One root client and one signing key, though two processes started on an empty database.
+      // One root client and one signing key per algorithm, though two processes started on an empty database.
       expect(server.stdout().match(/OAUTH_ROOT_CLIENT_SECRET=/g)).toHaveLength(1);
       const id = /OAUTH_ROOT_CLIENT_ID=(\S+)/.exec(server.stdout())![1];
       const secret = /OAUTH_ROOT_CLIENT_SECRET=(\S+)/.exec(server.stdout())![1];
-      const jwks = (await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
-      expect(jwks.keys).toHaveLength(1);
+      const jwks = (await (await fetch(`http://127.0.0.1:${port}/.well-known/jwks.json`)).json()) as { keys: { alg: string }[] };
+      expect(jwks.keys.map((key) => key.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256']);
       const statuses = await Promise.all(
         Array.from({ length: 20 }, () =>
           fetch(`http://127.0.0.1:${port}/api/v1/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', client_id: id, client_secret: secret }) }).then((response) => response.status),

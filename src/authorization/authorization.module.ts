@@ -17,6 +17,9 @@ import { AuthorizationCodeEntity } from './entities/authorization-code.entity.js
 import { ConsentEntity } from './entities/consent.entity.js';
 import { UserSessionEntity } from './entities/user-session.entity.js';
 import { RefreshTokens } from './refresh-tokens.js';
+import { EndSessionController } from './end-session.controller.js';
+import { EndSessionRequests } from './end-session.js';
+import { KeysModule } from '../keys/keys.module.js';
 
 /**
  * What users grant to clients: browser sessions, the sign-in and consent pages, remembered
@@ -24,9 +27,9 @@ import { RefreshTokens } from './refresh-tokens.js';
  * endpoint (TokensModule) redeems the codes and refresh tokens.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity]), UsersModule, ScopeCatalogModule, PersonalAccessTokensModule],
-  controllers: [AuthorizationController, AccountController],
-  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation],
+  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity]), UsersModule, ScopeCatalogModule, PersonalAccessTokensModule, KeysModule],
+  controllers: [AuthorizationController, AccountController, EndSessionController],
+  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation, EndSessionRequests],
   exports: [AuthorizationCodes, RefreshTokens],
 })
 export class AuthorizationModule {}

@@ -66,6 +66,20 @@ ${
   );
 }
 
+/** RP-Initiated Logout's question when the request does not show that the signed-in user asked for it (no or another user's id_token_hint). */
+export function logoutConfirmationPage(view: { csrf: string; action: string; userEmail: string; clientName: string | undefined; parameters: Readonly<Record<string, string>> }): string {
+  return layout(
+    'Sign out?',
+    html`<h1>Sign out of Gatehouse?</h1>
+<p>${view.clientName ? html`${view.clientName} asks to sign you out.` : 'A sign-out was requested.'} You are signed in as <strong>${view.userEmail}</strong>.</p>
+<form method="post" action="${view.action}">
+${hidden({ ...view.parameters, csrf_token: view.csrf })}
+<button class="primary" type="submit" name="confirm" value="yes">Sign out</button>
+<button class="secondary" type="submit" name="confirm" value="no">Stay signed in</button>
+</form>`,
+  );
+}
+
 export function messagePage(title: string, message: string): string {
   return layout(title, html`<h1>${title}</h1><p>${message}</p>`);
 }

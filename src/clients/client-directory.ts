@@ -5,6 +5,7 @@ import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { ChangeFeed } from '../change-feed/change-feed.js';
 import { ReadThroughDirectory } from '../common/cache/read-through-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { type SigningAlgorithm } from '../config/environment.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { type HeldInOrganization, OrganizationHolders } from '../organizations/organization-holders.js';
 import { RoleDirectory } from '../roles/role-directory.js';
@@ -25,6 +26,10 @@ export interface ClientRecord {
   readonly redirectUris: readonly string[];
   /** RFC 7591 `grant_types`: the grants it may use at the token endpoint. */
   readonly grantTypes: readonly string[];
+  /** Where RP-Initiated Logout may send users back, matched exactly. */
+  readonly postLogoutRedirectUris: readonly string[];
+  /** The algorithm its ID tokens are signed with. */
+  readonly idTokenSignedResponseAlg: SigningAlgorithm;
   readonly disabled: boolean;
   readonly accessTokenLifespan: number | null;
   /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
@@ -98,6 +103,8 @@ export class ClientDirectory {
         isPublic: row.isPublic,
         redirectUris: row.redirectUris,
         grantTypes: row.grantTypes,
+        postLogoutRedirectUris: row.postLogoutRedirectUris,
+        idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as SigningAlgorithm,
         disabled: row.disabled,
         accessTokenLifespan: row.accessTokenLifespan,
         // A client id deleted and created again must not bring the old client's tokens back.

@@ -22,6 +22,7 @@ import { type CreateClientDto } from './dto/create-client.dto.js';
 import { type UpdateClientDto } from './dto/update-client.dto.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { Clock } from '../common/clock.js';
+import { DEFAULT_ID_TOKEN_ALGORITHM } from '../config/environment.js';
 
 /** The rules of the client API. */
 @Injectable()
@@ -66,6 +67,8 @@ export class ClientsService implements ApiScopeHolder {
       scopes: dto.scopes,
       accessTokenLifespan: dto.access_token_lifespan ?? null,
       redirectUris: dto.redirect_uris ?? [],
+      postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
+      idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALGORITHM,
       grantTypes,
       logoUri: dto.logo_uri ?? null,
       tosUri: dto.tos_uri ?? null,
@@ -79,7 +82,7 @@ export class ClientsService implements ApiScopeHolder {
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
-      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, grant_types: grantTypes });
+      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, id_token_signed_response_alg: client.idTokenSignedResponseAlg, grant_types: grantTypes });
     });
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
   }
@@ -140,6 +143,8 @@ export class ClientsService implements ApiScopeHolder {
       ...(dto.permissions !== undefined && { permissions: dto.permissions }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.redirect_uris !== undefined && { redirectUris: dto.redirect_uris }),
+      ...(dto.post_logout_redirect_uris !== undefined && { postLogoutRedirectUris: dto.post_logout_redirect_uris }),
+      ...(dto.id_token_signed_response_alg !== undefined && { idTokenSignedResponseAlg: dto.id_token_signed_response_alg }),
       ...(dto.grant_types !== undefined && { grantTypes: dto.grant_types }),
       ...(dto.logo_uri !== undefined && { logoUri: dto.logo_uri }),
       ...(dto.tos_uri !== undefined && { tosUri: dto.tos_uri }),

@@ -88,6 +88,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
       scopes: [],
       accessTokenLifespan: null,
       redirectUris: [],
+      postLogoutRedirectUris: [],
       grantTypes: defaultGrantTypes(false),
       isPublic: false,
       isRoot: true,

@@ -9,6 +9,8 @@ export const DEFAULT_PASSWORD_HASH_COST = 15;
 
 export const SIGNING_ALGORITHMS = ['ES256', 'RS256', 'EdDSA'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+/** What ID tokens are signed with unless their client chose otherwise: OpenID Connect Discovery requires RS256. */
+export const DEFAULT_ID_TOKEN_ALGORITHM: SigningAlgorithm = 'RS256';
 
 /** Organization (realm) names: they appear in URLs and issuers. */
 export const REALM_NAME_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;

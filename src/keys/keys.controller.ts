@@ -1,9 +1,12 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { IsIn } from 'class-validator';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { actorOf } from '../audit/actor.js';
 import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
 import { KeyScopes } from '../scopes/key.scopes.js';
+import { Omittable } from '../common/dto/omittable.decorator.js';
+import { SIGNING_ALGORITHMS, type SigningAlgorithm } from '../config/environment.js';
 import { SigningKeyService, type SigningKeySummary } from './signing-key.service.js';
 
 export class SigningKeyDto implements SigningKeySummary {
@@ -26,6 +29,13 @@ export class SigningKeyDto implements SigningKeySummary {
   published_until: string | null;
 }
 
+export class RotateKeyQueryDto {
+  @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, description: "The algorithm whose key to rotate (each has its own active key); default: OAUTH_SIGNING_ALG's, which signs access tokens" })
+  @Omittable()
+  @IsIn(SIGNING_ALGORITHMS, { message: `alg must be one of: ${SIGNING_ALGORITHMS.join(', ')}` })
+  alg?: SigningAlgorithm;
+}
+
 @ApiTags('keys')
 @Controller('api/v1/oauth/keys')
 export class KeysController {
@@ -42,9 +52,9 @@ export class KeysController {
   @Post('rotate')
   @HttpCode(200)
   @Authenticated({ scope: KeyScopes.rotate, reach: 'platform' })
-  @ApiOperation({ summary: 'Rotate the signing key', description: 'New tokens are signed with a new key; the previous key stays in the JWKS until its last token has expired.' })
+  @ApiOperation({ summary: 'Rotate a signing key', description: 'New tokens of that algorithm are signed with a new key; the previous key stays in the JWKS until its last token has expired.' })
   @ApiOkResponse({ type: SigningKeyDto })
-  rotate(@Auth() auth: AuthContext): Promise<SigningKeyDto> {
-    return this.keys.rotate(actorOf(auth));
+  rotate(@Auth() auth: AuthContext, @Query() query: RotateKeyQueryDto): Promise<SigningKeyDto> {
+    return this.keys.rotate(actorOf(auth), query.alg);
   }
 }

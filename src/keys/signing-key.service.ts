@@ -6,7 +6,7 @@ import { calculateJwkThumbprint, exportJWK, exportPKCS8, generateKeyPair, type J
 import { IsNull, LessThan, type Repository } from 'typeorm';
 import { type Actor, SYSTEM_ACTOR } from '../audit/actor.js';
 import { UnitOfWork } from '../audit/unit-of-work.js';
-import { type SigningAlgorithm } from '../config/environment.js';
+import { DEFAULT_ID_TOKEN_ALGORITHM, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type DecodedJws, signCompactJws, verifyCompactJws } from './compact-jws.js';
 import { SigningKeyEntity } from './entities/signing-key.entity.js';
@@ -44,14 +44,17 @@ export const UNKNOWN_KID_RELOAD_INTERVAL_MS = 250;
 const KID_FORMAT = /^[A-Za-z0-9_-]{43}$/;
 
 /**
- * Holds the signing keys in memory (loaded once, then re-read on a timer), signs access tokens
- * with the active one, and verifies signatures with any key still published.
+ * Holds the signing keys in memory (loaded once, then re-read on a timer) and verifies signatures
+ * with any key still published. There is one active key per algorithm (SIGNING_ALGORITHMS), each
+ * rotated on its own: access tokens are signed with OAUTH_SIGNING_ALG's, ID tokens with the one
+ * their client chose (RS256 by default).
  */
 @Injectable()
 export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SigningKeyService.name);
   private keys = new Map<string, LoadedKey>();
-  private signer: LoadedKey | undefined;
+  /** The active key of each algorithm: the newest not retired. */
+  private signers = new Map<SigningAlgorithm, LoadedKey>();
   /** When the last re-read started (whatever started it): the next one for an unknown kid waits for the interval to pass. */
   private lastReloadStarted = -Infinity;
   /** The re-read that unknown kids are waiting for, not started yet. */
@@ -69,10 +72,8 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    if (this.signer?.alg !== this.config.signingAlgorithm) {
-      // First start, or OAUTH_SIGNING_ALG changed: the old key keeps verifying its tokens.
-      await this.rotate();
-    }
+    // First start, or a database from before keys per algorithm: every algorithm gets a key.
+    for (const alg of SIGNING_ALGORITHMS) if (!this.signers.has(alg)) await this.rotate(SYSTEM_ACTOR, alg);
     this.reloadTimer = setInterval(() => {
       this.reload().catch((error: unknown) => this.logger.warn(`Could not re-read signing keys: ${String(error)}`));
     }, this.config.signingKeyReloadMs);
@@ -84,13 +85,13 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Signs a JWT with the active key. `typ` is the JOSE header type (`at+jwt` for access tokens).
-   * A payload that depends on the algorithm (an ID token's `at_hash`) is built for the key that signs it.
+   * Signs a JWT with the active key of `alg` (OAUTH_SIGNING_ALG's by default, what access tokens
+   * use). `typ` is the JOSE header type (`at+jwt` for access tokens).
    */
-  sign(payload: Record<string, unknown> | ((alg: SigningAlgorithm) => Record<string, unknown>), typ: string): Promise<string> {
-    const signer = this.signer;
-    if (!signer) throw new Error('No signing key is loaded');
-    return signCompactJws({ alg: signer.alg, typ, kid: signer.kid }, typeof payload === 'function' ? payload(signer.alg) : payload, signer.alg, signer.privateKey);
+  sign(payload: Record<string, unknown>, typ: string, alg: SigningAlgorithm = this.config.signingAlgorithm): Promise<string> {
+    const signer = this.signers.get(alg);
+    if (!signer) throw new Error(`No ${alg} signing key is loaded`);
+    return signCompactJws({ alg: signer.alg, typ, kid: signer.kid }, payload, signer.alg, signer.privateKey);
   }
 
   /**
@@ -109,14 +110,14 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
     return verifyCompactJws(jws, key.alg, key.publicKey);
   }
 
-  /**
-   * The algorithms of the published keys: first the one this process signs with now (the newest
-   * key's, which another process may have chosen with another OAUTH_SIGNING_ALG), then those of
-   * older keys whose tokens are still valid. What discovery advertises.
-   */
-  signingAlgorithms(): SigningAlgorithm[] {
-    const published = [...this.keys.values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map((key) => key.alg);
-    return [...new Set([...(this.signer ? [this.signer.alg] : []), ...published])];
+  /** The algorithms ID tokens can be signed with (those with an active key), RS256 first: what discovery advertises. */
+  idTokenAlgorithms(): SigningAlgorithm[] {
+    return [DEFAULT_ID_TOKEN_ALGORITHM, ...SIGNING_ALGORITHMS.filter((alg) => alg !== DEFAULT_ID_TOKEN_ALGORITHM)].filter((alg) => this.signers.has(alg));
+  }
+
+  /** The algorithm this process signs access tokens with (OAUTH_SIGNING_ALG). */
+  accessTokenAlgorithms(): SigningAlgorithm[] {
+    return [this.config.signingAlgorithm];
   }
 
   /** The public keys for the JWKS document. */
@@ -137,16 +138,18 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
       }));
   }
 
-  /** Makes a new key the signer and retires the others, which keep verifying until their tokens expire. */
-  async rotate(actor: Actor = SYSTEM_ACTOR): Promise<SigningKeySummary> {
-    const alg = this.config.signingAlgorithm;
+  /**
+   * Makes a new key the signer of `alg` (by default OAUTH_SIGNING_ALG, the access tokens') and
+   * retires the others of that algorithm, which keep verifying until their tokens expire.
+   */
+  async rotate(actor: Actor = SYSTEM_ACTOR, alg: SigningAlgorithm = this.config.signingAlgorithm): Promise<SigningKeySummary> {
     const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
     const publicJwk = await exportJWK(publicKey);
     const kid = await calculateJwkThumbprint(publicJwk);
     const now = this.clock.date();
     const privatePem = await exportPKCS8(privateKey);
     await this.unitOfWork.run(actor, async ({ manager, audit }) => {
-      await manager.update(SigningKeyEntity, { retiredAt: IsNull() }, { retiredAt: now });
+      await manager.update(SigningKeyEntity, { alg, retiredAt: IsNull() }, { retiredAt: now });
       await manager.delete(SigningKeyEntity, { retiredAt: LessThan(new Date(now.getTime() - this.retentionMs())) });
       await manager.insert(SigningKeyEntity, { kid, alg, publicJwk: JSON.stringify(publicJwk), privateKey: privatePem, createdAt: now, retiredAt: null });
       // Server-wide: only the root client sees it (organization null).
@@ -192,15 +195,12 @@ export class SigningKeyService implements OnModuleInit, OnModuleDestroy {
       keys.set(row.kid, known ? { ...known, retiredAt: row.retiredAt } : load(row));
     }
     this.keys = keys;
-    // Newest active key signs; when two processes generate a key at the same moment, both keys
-    // are published and every process converges on the same signer at its next reload.
-    const signer = [...keys.values()]
-      .filter((key) => !key.retiredAt)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.kid.localeCompare(b.kid))[0];
-    if (signer && signer.alg !== this.signer?.alg && signer.alg !== this.config.signingAlgorithm && this.signer) {
-      this.logger.warn(`Signing with ${signer.alg}, the algorithm of the newest key (another process's OAUTH_SIGNING_ALG), not ${this.config.signingAlgorithm}: give every process the same OAUTH_SIGNING_ALG`);
-    }
-    this.signer = signer;
+    // The newest active key of each algorithm signs; when two processes generate a key at the same
+    // moment, both keys are published and every process converges on the same signer at its next reload.
+    const signers = new Map<SigningAlgorithm, LoadedKey>();
+    const newestFirst = [...keys.values()].filter((key) => !key.retiredAt).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.kid.localeCompare(b.kid));
+    for (const key of newestFirst) if (!signers.has(key.alg)) signers.set(key.alg, key);
+    this.signers = signers;
   }
 }
 

@@ -59,7 +59,7 @@ export class DiscoveryController {
     const base = `${issuer}/protocol/openid-connect`;
     // A realm is one organization: its APIs' scopes are requestable there.
     const scopes = (await this.catalog.all(id)).map((scope) => scope.name);
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo` }, scopes);
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout` }, scopes);
   }
 
   @Get(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/certs`))
@@ -86,12 +86,11 @@ export class DiscoveryController {
       revocation: `${this.config.issuer}${REVOCATION_ENDPOINT_PATH}`,
       authorization: `${this.config.issuer}/oauth2/authorize`,
       userinfo: `${this.config.issuer}/oauth2/userinfo`,
+      endSession: `${this.config.issuer}/oauth2/logout`,
     },
     scopes: readonly string[] = this.scopes.names(),
   ): AuthorizationServerMetadataDto {
     const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
-    // The keys' algorithms, not OAUTH_SIGNING_ALG: another process may have rotated to another one.
-    const signingAlgorithms = this.keys.signingAlgorithms();
     return {
       issuer,
       authorization_endpoint: endpoints.authorization,
@@ -101,6 +100,7 @@ export class DiscoveryController {
       introspection_endpoint: endpoints.introspection,
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
       revocation_endpoint: endpoints.revocation,
+      end_session_endpoint: endpoints.endSession,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
@@ -109,14 +109,15 @@ export class DiscoveryController {
       response_modes_supported: [...RESPONSE_MODES],
       code_challenge_methods_supported: ['S256'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: signingAlgorithms,
+      // RS256 (the default, which OpenID Connect Discovery requires) and every algorithm a client may choose.
+      id_token_signing_alg_values_supported: this.keys.idTokenAlgorithms(),
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'email', 'email_verified', 'name'],
       prompt_values_supported: ['none', 'login', 'consent'],
       authorization_response_iss_parameter_supported: true,
       // Said outright: OpenID Connect Discovery reads an absent request_uri_parameter_supported as true.
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
-      access_token_signing_alg_values_supported: signingAlgorithms,
+      access_token_signing_alg_values_supported: this.keys.accessTokenAlgorithms(),
       service_documentation: `${this.config.issuer}/docs`,
     };
   }

@@ -18,7 +18,7 @@ export function identityClaims(user: UserRecord, scopes: ReadonlySet<string> | r
   };
 }
 
-/** OpenID Connect ID tokens, signed with the same keys as access tokens (published in the JWKS). */
+/** OpenID Connect ID tokens, signed with the key of the algorithm their client chose (RS256 by default), published in the JWKS. */
 @Injectable()
 export class IdTokenIssuer {
   constructor(
@@ -26,10 +26,11 @@ export class IdTokenIssuer {
     private readonly clock: Clock,
   ) {}
 
-  issue(token: { issuer: string; clientId: string; user: UserRecord; scopes: readonly string[]; nonce: string | null; authTime: Date; accessToken: string; lifespanSeconds: number }): Promise<string> {
+  issue(token: { issuer: string; clientId: string; alg: SigningAlgorithm; user: UserRecord; scopes: readonly string[]; nonce: string | null; authTime: Date; accessToken: string; lifespanSeconds: number }): Promise<string> {
     const now = Math.floor(this.clock.now() / 1000);
+    const { alg } = token;
     return this.keys.sign(
-      (alg) => ({
+      {
         iss: token.issuer,
         ...identityClaims(token.user, token.scopes),
         aud: token.clientId,
@@ -39,8 +40,9 @@ export class IdTokenIssuer {
         auth_time: Math.floor(token.authTime.getTime() / 1000),
         ...(token.nonce !== null && { nonce: token.nonce }),
         at_hash: atHash(token.accessToken, alg),
-      }),
+      },
       'JWT',
+      alg,
     );
   }
 

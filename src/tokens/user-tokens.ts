@@ -136,7 +136,7 @@ export class UserTokens {
     });
     const idToken =
       user && scopes.includes('openid')
-        ? await this.idTokens.issue({ issuer: grant.issuer, clientId: client.id, user, scopes, nonce: grant.nonce, authTime: grant.authTime, accessToken: access.token, lifespanSeconds })
+        ? await this.idTokens.issue({ issuer: grant.issuer, clientId: client.id, alg: client.idTokenSignedResponseAlg, user, scopes, nonce: grant.nonce, authTime: grant.authTime, accessToken: access.token, lifespanSeconds })
         : undefined;
     const response: TokenResponseDto = {
       access_token: access.token,

@@ -30,6 +30,12 @@ export class ClientDto {
   @ApiProperty({ type: [String] })
   redirect_uris: string[];
 
+  @ApiProperty({ type: [String], description: 'Where RP-Initiated Logout may send users back' })
+  post_logout_redirect_uris: string[];
+
+  @ApiProperty({ enum: ['RS256', 'ES256', 'EdDSA'], description: 'The algorithm of its ID tokens' })
+  id_token_signed_response_alg: string;
+
   @ApiProperty({ type: String, nullable: true })
   logo_uri: string | null;
 
@@ -68,6 +74,8 @@ export class ClientDto {
       access_token_lifespan: client.accessTokenLifespan,
       disabled: client.disabled,
       redirect_uris: client.redirectUris,
+      post_logout_redirect_uris: client.postLogoutRedirectUris,
+      id_token_signed_response_alg: client.idTokenSignedResponseAlg,
       logo_uri: client.logoUri,
       tos_uri: client.tosUri,
       policy_uri: client.policyUri,

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN } from '../../config/environment.js';
+import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../config/environment.js';
 import { ROLE_NAME_PATTERN } from '../../scopes/permissions.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
 import { SCOPE_TOKEN } from '../../scopes/scope-definition.js';
@@ -73,6 +73,19 @@ export class ClientSettingsDto {
   @ArrayUnique()
   @IsWebUri({ each: true })
   redirect_uris?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['https://app.example.com/signed-out'], description: 'Where RP-Initiated Logout (the end_session_endpoint) may send users back, matched exactly: https, or http on localhost / loopback only' })
+  @Omittable()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsWebUri({ each: true })
+  post_logout_redirect_uris?: string[];
+
+  @ApiPropertyOptional({ enum: SIGNING_ALGORITHMS, default: 'RS256', description: 'OpenID Connect `id_token_signed_response_alg`: the algorithm of its ID tokens (access tokens use OAUTH_SIGNING_ALG)' })
+  @Omittable()
+  @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of: ${SIGNING_ALGORITHMS.join(', ')}` })
+  id_token_signed_response_alg?: SigningAlgorithm;
 
   @ApiPropertyOptional({
     type: [String],

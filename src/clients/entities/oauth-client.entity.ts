@@ -75,6 +75,14 @@ export class OAuthClientEntity {
   @Column({ name: 'grant_types', type: 'varchar', length: 200, default: '[]', transformer: jsonArray })
   grantTypes: string[];
 
+  /** Where RP-Initiated Logout may send users back to, matched exactly (OpenID Connect `post_logout_redirect_uris`). */
+  @Column({ name: 'post_logout_redirect_uris', type: 'text', transformer: jsonArray })
+  postLogoutRedirectUris: string[];
+
+  /** The algorithm its ID tokens are signed with (OpenID Connect Registration `id_token_signed_response_alg`). */
+  @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16, default: 'RS256' })
+  idTokenSignedResponseAlg: string;
+
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

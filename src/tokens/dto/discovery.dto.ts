@@ -28,6 +28,9 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
   revocation_endpoint_auth_methods_supported: string[];
 
+  @ApiProperty({ example: 'http://localhost:8080/oauth2/logout', description: 'OpenID Connect RP-Initiated Logout' })
+  end_session_endpoint: string;
+
   @ApiProperty({ type: [String], example: ['client_credentials'] })
   grant_types_supported: string[];
 
@@ -49,7 +52,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ type: [String], example: ['public'] })
   subject_types_supported: string[];
 
-  @ApiProperty({ type: [String], example: ['ES256'] })
+  @ApiProperty({ type: [String], example: ['RS256', 'ES256', 'EdDSA'] })
   id_token_signing_alg_values_supported: string[];
 
   @ApiProperty({ type: [String] })
