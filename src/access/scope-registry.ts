@@ -33,6 +33,7 @@ export class ScopeRegistry implements OnModuleInit {
   private scopes = new Map<string, ScopeDefinition>();
   private guarded: GuardedRoute[] = [];
   private declared: DeclaredRoute[] = [];
+  private platformOnly = new Set<string>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -73,6 +74,9 @@ export class ScopeRegistry implements OnModuleInit {
     this.scopes = new Map([...found.entries()].sort(([a], [b]) => a.localeCompare(b)));
     this.guarded = guarded;
     this.declared = declared;
+    const reaches = new Map<string, Set<string>>();
+    for (const { rule } of guarded) reaches.set(rule.scope.name, (reaches.get(rule.scope.name) ?? new Set()).add(rule.reach));
+    this.platformOnly = new Set([...reaches].filter(([, reach]) => reach.size === 1 && reach.has('platform')).map(([name]) => name));
     checkPermissionScopes(this.scopes);
   }
 
@@ -92,6 +96,15 @@ export class ScopeRegistry implements OnModuleInit {
 
   names(): string[] {
     return [...this.scopes.keys()];
+  }
+
+  /**
+   * The scopes an organization's own clients are meant to hold: all but those that only routes
+   * acting across organizations (reach `platform`: creating organizations, signing keys, metrics)
+   * require, which only the root client holds in practice.
+   */
+  organizationNames(): string[] {
+    return this.names().filter((name) => !this.platformOnly.has(name));
   }
 
   get(name: string): ScopeDefinition | undefined {
