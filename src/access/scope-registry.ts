@@ -7,6 +7,7 @@ import { ROUTE_ACCESS, type RouteAccess } from './route-access.js';
 import { IDENTITY_SCOPES } from '../scopes/identity.scopes.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { checkPermissionScopes } from '../scopes/permissions.js';
+import { BROWSER_CORS, type BrowserCorsRule } from '../common/http/cors.js';
 
 /**
  * Every scope Gatehouse knows, collected at start-up from the `@Authenticated({ scope })`
@@ -26,6 +27,8 @@ export interface DeclaredRoute {
   readonly method: string;
   readonly paths: readonly string[];
   readonly access: RouteAccess;
+  /** Set when browser apps may call it from their registered origins (see BrowserCors). */
+  readonly cors?: BrowserCorsRule;
 }
 
 @Injectable()
@@ -61,7 +64,8 @@ export class ScopeRegistry implements OnModuleInit {
         const requestMethod = RequestMethod[this.reflector.get<RequestMethod>(METHOD_METADATA, handler)];
         const fullPaths = prefixes.flatMap((prefix) => paths.map((path) => joinPath(prefix, path)));
         const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, handler) ?? this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, wrapper.metatype as () => unknown);
-        if (access) declared.push({ method: requestMethod, paths: fullPaths, access });
+        const cors = this.reflector.get<BrowserCorsRule | undefined>(BROWSER_CORS, handler) ?? this.reflector.get<BrowserCorsRule | undefined>(BROWSER_CORS, wrapper.metatype as () => unknown);
+        if (access) declared.push({ method: requestMethod, paths: fullPaths, access, ...(cors && { cors }) });
         else undeclared.push(`${requestMethod} ${fullPaths.join(', ')} (${wrapper.name}.${method})`);
         const rule = this.reflector.get<RouteRule | undefined>(ROUTE_RULE, handler);
         if (!rule) continue;

@@ -11,6 +11,7 @@ import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-l
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 import { PublicRoute } from '../access/route-access.js';
+import { BrowserCors } from '../common/http/cors.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 /** A realm's issuer path (see OrganizationRecord.issuer). */
@@ -19,6 +20,8 @@ const REALM_ISSUER_PATH = 'auth/realms/:realm';
 /** RFC 8414 / OpenID Connect Discovery metadata and the JWKS that resource servers verify tokens with. */
 @ApiTags('oauth')
 @Controller()
+// Browser apps read these before they hold any credential.
+@BrowserCors('registered')
 @PublicRoute('Discovery documents and public keys: published so that clients and resource servers can find the endpoints and verify tokens')
 export class DiscoveryController {
   constructor(

@@ -11,6 +11,7 @@ import { TokenIntrospection } from './token-introspection.service.js';
 import { type TokenRequestParams } from './token-request.js';
 import { TokenRevocation } from './token-revocation.service.js';
 import { TokenScopes } from '../scopes/token.scopes.js';
+import { BrowserCors } from '../common/http/cors.js';
 
 export const INTROSPECTION_ENDPOINT_PATH = '/api/v1/oauth/introspect';
 export const REVOCATION_ENDPOINT_PATH = '/api/v1/oauth/revoke';
@@ -43,6 +44,7 @@ export class TokenLifecycleController {
     return this.introspection.introspect(client, params.token!);
   }
 
+  @BrowserCors('caller')
   @ClientAuthenticatedEndpoint([REVOCATION_ENDPOINT_PATH, ...REVOCATION_ENDPOINT_ALIASES, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/revoke`)], { requiredParameter: 'token' })
   @ApiOperation({
     summary: 'Revoke an access token (RFC 7009)',

@@ -9,6 +9,7 @@ import { TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
 import { type TokenRequestParams } from './token-request.js';
 import { TokensService } from './tokens.service.js';
+import { BrowserCors } from '../common/http/cors.js';
 
 export const TOKEN_ENDPOINT_PATH = '/api/v1/oauth/token';
 /** Polar's paths for the same endpoint (its seed's curl lines), left out of /docs: the canonical operation names them. */
@@ -19,6 +20,7 @@ function TokenEndpoint(path: string | string[]): MethodDecorator {
 
 @ApiTags('oauth')
 @Controller()
+@BrowserCors('caller')
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 

@@ -9,6 +9,7 @@ import { InvalidToken } from '../common/errors/oauth-errors.js';
 import { IdentityScopes } from '../scopes/identity.scopes.js';
 import { REALM_PATHS } from '../organizations/realm-paths.js';
 import { identityClaims } from './id-token.issuer.js';
+import { BrowserCors } from '../common/http/cors.js';
 
 /** Polar's API paths for the same endpoint, left out of /docs: the canonical operation names them. */
 export const USERINFO_ALIASES = ['/api/v1/oauth2/userinfo', '/v1/oauth2/userinfo'];
@@ -17,6 +18,7 @@ const PATHS = ['/oauth2/userinfo', ...USERINFO_ALIASES, ...REALM_PATHS.map((real
 /** OpenID Connect userinfo (Core §5.3), at Polar's path and each realm's Keycloak path. */
 @ApiTags('oauth')
 @Controller()
+@BrowserCors('caller')
 export class UserinfoController {
   constructor(
     private readonly users: UserDirectory,
