@@ -99,7 +99,9 @@ export function registerCors(app: NestFastifyApplication, options: CorsOptions):
   };
 
   const fastify = app.getHttpAdapter().getInstance();
-  // Synchronous unless the request is a cross-origin one to decide on: the hooks run on every request.
+  // Synchronous unless the request is a cross-origin one to decide on: the hooks run on every
+  // request. A lookup that fails (the database away) allows nothing and fails nothing else.
+  const denied = () => false;
   fastify.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
     const route = request.method === 'OPTIONS' ? undefined : routeOf(request);
@@ -107,9 +109,11 @@ export function registerCors(app: NestFastifyApplication, options: CorsOptions):
     if (origin === undefined || canonicalOrigin(origin) !== origin) return done();
     if (request.method === 'OPTIONS') {
       // Answered here, or on to the router (which answers 404: no route takes OPTIONS).
-      preflight(request, reply, origin).then((answered) => {
-        if (!answered) done();
-      }, done);
+      preflight(request, reply, origin)
+        .catch(denied)
+        .then((answered) => {
+          if (!answered) done();
+        }, done);
       return;
     }
     if (global.has(origin)) {
@@ -120,6 +124,7 @@ export function registerCors(app: NestFastifyApplication, options: CorsOptions):
     options
       .origins()
       .isRegistered(origin, realmOf(request.params))
+      .catch(denied)
       .then((registered) => {
         if (registered) allow(reply, origin);
         done();
@@ -135,6 +140,7 @@ export function registerCors(app: NestFastifyApplication, options: CorsOptions):
     options
       .origins()
       .belongsTo(origin, clientId)
+      .catch(denied)
       .then((belongs) => {
         if (belongs) allow(reply, origin);
         done(null, payload);
