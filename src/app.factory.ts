@@ -11,6 +11,11 @@ import { createLogger, type LogLevel, PinoNestLogger, requestId } from './common
 import { registerRateLimit } from './common/http/rate-limit.js';
 import { registerRequestMetrics } from './common/http/request-metrics.js';
 import { registerSecurityHeaders } from './common/http/security-headers.js';
+import { type BrowserCorsRoute, registerCors } from './common/http/cors.js';
+import { ScopeRegistry } from './access/scope-registry.js';
+import { type AuthenticatedRequest } from './access/auth-context.js';
+import { WebOriginDirectory } from './clients/web-origin-directory.js';
+import { clientCallOf } from './tokens/authenticated-client.js';
 import { setupOpenApi } from './openapi.js';
 import { TokenRequestLabels } from './tokens/token-request-labels.js';
 
@@ -49,7 +54,14 @@ export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<
   });
   registerBodyParsers(app);
   const config = app.get(GatehouseConfig);
-  registerSecurityHeaders(app, config.corsOrigins);
+  registerSecurityHeaders(app);
+  registerCors(app, {
+    globalOrigins: config.corsOrigins,
+    routes: () => app.get(ScopeRegistry).declaredRoutes().flatMap(({ method, paths, cors }): BrowserCorsRoute[] => (cors ? [{ method, paths, rule: cors }] : [])),
+    origins: () => app.get(WebOriginDirectory),
+    // The client of the token or revocation call (its guard), or of the access token (userinfo).
+    callerOf: (request) => clientCallOf(request).client?.id ?? (request as AuthenticatedRequest).auth?.clientId,
+  });
   await registerRateLimit(app, config);
   registerRequestMetrics(app, app.get(MetricsService), app.get(TokenRequestLabels));
   try {

@@ -3,7 +3,9 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { OAUTH2_SECURITY_SCHEME } from './access/authenticated.decorator.js';
 import { PERMISSIONS } from './scopes/permissions.js';
 import { ScopeRegistry } from './access/scope-registry.js';
-import { TOKEN_ENDPOINT_PATH } from './tokens/tokens.controller.js';
+import { TOKEN_ENDPOINT_ALIASES, TOKEN_ENDPOINT_PATH } from './tokens/tokens.controller.js';
+import { INTROSPECTION_ENDPOINT_ALIASES, REVOCATION_ENDPOINT_ALIASES } from './tokens/token-lifecycle.controller.js';
+import { USERINFO_ALIASES } from './tokens/userinfo.controller.js';
 import { DOCS_PATH } from './common/http/security-headers.js';
 
 /**
@@ -12,6 +14,12 @@ import { DOCS_PATH } from './common/http/security-headers.js';
  * other bundles); nothing else in it is needed.
  */
 export const DOCS_ASSETS: ReadonlySet<string> = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
+
+/**
+ * Polar's paths for OAuth endpoints: the same handlers as the canonical paths, whose operations
+ * name them, so /docs lists each endpoint once.
+ */
+const UNDOCUMENTED_ALIASES = [...TOKEN_ENDPOINT_ALIASES, ...INTROSPECTION_ENDPOINT_ALIASES, ...REVOCATION_ENDPOINT_ALIASES, ...USERINFO_ALIASES];
 
 /**
  * Swagger UI at /docs (JSON at /docs-json). Its Authorize button runs the client credentials
@@ -27,6 +35,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
       .setDescription(
         'OAuth 2.0 authorization server. Click **Authorize**, enter a client id and secret under `oauth2 (OAuth2, clientCredentials)`, ' +
           'pick scopes, and the calls below carry a real access token. Errors on OAuth endpoints follow RFC 6749 §5.2; other errors are `{statusCode, error, message}`.\n\n' +
+          "Polar's OAuth paths are aliases of the endpoints below (same behaviour and errors): `/v1/oauth2/authorize` (the browser's authorization endpoint, as `/oauth2/authorize`), " +
+          `${[...TOKEN_ENDPOINT_ALIASES, ...INTROSPECTION_ENDPOINT_ALIASES, ...REVOCATION_ENDPOINT_ALIASES, ...USERINFO_ALIASES].map((path) => `\`${path}\``).join(', ')}.\n\n` +
           'Organizations are realms: their clients get tokens at `/auth/realms/{org}/protocol/openid-connect/token` (Keycloak paths). ' +
           'Client permissions (roles), always bounded by the client\'s organization: the built-in ones below, and those each organization defines ' +
           '(`/api/v1/oauth/role`; a scope ending in `*` grants every scope of the organization with that prefix, including scopes added later):\n\n' +
@@ -37,6 +47,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret (client_secret_basic)' }, 'client_secret_basic')
       .build(),
   );
+  for (const alias of UNDOCUMENTED_ALIASES) delete document.paths[alias];
   SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {
     jsonDocumentUrl: `${DOCS_PATH.slice(1)}-json`,
     swaggerOptions: { persistAuthorization: false, displayRequestDuration: true },

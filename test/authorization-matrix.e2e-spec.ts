@@ -175,6 +175,11 @@ const MATRIX: Record<string, Row> = {
   'POST /auth/realms/:realm/protocol/openid-connect/userinfo': { target: 'realm', expect: REALM_USERINFO },
   'GET /realms/:realm/protocol/openid-connect/userinfo': { target: 'realm', expect: REALM_USERINFO },
   'POST /realms/:realm/protocol/openid-connect/userinfo': { target: 'realm', expect: REALM_USERINFO },
+  // Polar's paths for userinfo: the same route.
+  'GET /api/v1/oauth2/userinfo': { target: 'none', expect: USERINFO },
+  'POST /api/v1/oauth2/userinfo': { target: 'none', expect: USERINFO },
+  'GET /v1/oauth2/userinfo': { target: 'none', expect: USERINFO },
+  'POST /v1/oauth2/userinfo': { target: 'none', expect: USERINFO },
 
   'DELETE /api/v1/organizations/:org/projects/:project_id': { target: 'project', expect: PROJECT_ROUTE('204') },
   'POST /api/v1/organizations': { target: 'none', body: (n) => ({ name: `scratch-${n}`, display_name: 'Scratch' }), expect: statuses('403', { root: '201' }) },
@@ -195,7 +200,9 @@ const PROJECT_TOKEN_SCOPES = [...ADMINISTER_ACCOUNT, ...POLICY_SCOPES, 'table:re
 const UNGUARDED_ROUTES: string[] = [
   'GET /.well-known/jwks.json public',
   'GET /.well-known/oauth-authorization-server public',
+  'GET /.well-known/oauth-authorization-server/auth/realms/:realm public',
   'GET /.well-known/openid-configuration public',
+  'GET /.well-known/openid-configuration/auth/realms/:realm public',
   'GET /auth/realms/:realm/.well-known/openid-configuration public',
   'GET /auth/realms/:realm/protocol/openid-connect/auth session',
   'GET /auth/realms/:realm/protocol/openid-connect/certs public',
@@ -211,9 +218,11 @@ const UNGUARDED_ROUTES: string[] = [
   'GET /realms/:realm/protocol/openid-connect/auth session',
   'GET /realms/:realm/protocol/openid-connect/certs public',
   'GET /realms/:realm/protocol/openid-connect/logout session',
+  'GET /v1/oauth2/authorize session',
   'POST /api/v1/oauth/introspect client',
   'POST /api/v1/oauth/revoke client',
   'POST /api/v1/oauth/token client',
+  'POST /api/v1/oauth2/token client',
   'POST /auth/realms/:realm/protocol/openid-connect/auth session',
   'POST /auth/realms/:realm/protocol/openid-connect/logout session',
   'POST /auth/realms/:realm/protocol/openid-connect/revoke client',
@@ -231,6 +240,10 @@ const UNGUARDED_ROUTES: string[] = [
   'POST /realms/:realm/protocol/openid-connect/revoke client',
   'POST /realms/:realm/protocol/openid-connect/token client',
   'POST /realms/:realm/protocol/openid-connect/token/introspect client',
+  'POST /v1/oauth2/authorize session',
+  'POST /v1/oauth2/introspect client',
+  'POST /v1/oauth2/revoke client',
+  'POST /v1/oauth2/token client',
 ];
 
 describe('the authorization matrix: every guarded route, every kind of caller, every kind of target', () => {

@@ -115,6 +115,16 @@ describe('two instances on one database', () => {
     await holdsAfterNextPoll(async () => (await probe(second, token)).status === 403);
   });
 
+  it("a client's new redirect URI opens CORS for its origin on the other at its next poll, and the old origin closes", async () => {
+    const before = 'https://before.example.com';
+    const after = 'https://after.example.com';
+    const app = await createClient(first, { public: true, redirect_uris: [`${before}/cb`], scopes: ['openid'] });
+    const allows = async (origin: string) => (await second.http().get('/.well-known/jwks.json').set('Origin', origin)).headers['access-control-allow-origin'] === origin;
+    expect(await allows(before)).toBe(true);
+    expect((await first.http().put(`/api/v1/oauth/client/${app.client_id}`).set('Authorization', `Bearer ${root}`).send({ redirect_uris: [`${after}/cb`] })).status).toBe(200);
+    await holdsAfterNextPoll(async () => (await allows(after)) && !(await allows(before)));
+  });
+
   it('a revocation made while the other instance was down is enforced when it starts', async () => {
     const client = await createClient(first, { scopes: ['scope:read'] });
     const token = await tokenFor(first, client);

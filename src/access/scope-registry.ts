@@ -7,6 +7,7 @@ import { ROUTE_ACCESS, type RouteAccess } from './route-access.js';
 import { IDENTITY_SCOPES } from '../scopes/identity.scopes.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { checkPermissionScopes } from '../scopes/permissions.js';
+import { BROWSER_CORS, type BrowserCorsRule } from '../common/http/cors.js';
 
 /**
  * Every scope Gatehouse knows, collected at start-up from the `@Authenticated({ scope })`
@@ -26,6 +27,8 @@ export interface DeclaredRoute {
   readonly method: string;
   readonly paths: readonly string[];
   readonly access: RouteAccess;
+  /** Set when browser apps may call it from their registered origins (see BrowserCors). */
+  readonly cors?: BrowserCorsRule;
 }
 
 @Injectable()
@@ -33,6 +36,7 @@ export class ScopeRegistry implements OnModuleInit {
   private scopes = new Map<string, ScopeDefinition>();
   private guarded: GuardedRoute[] = [];
   private declared: DeclaredRoute[] = [];
+  private platformOnly = new Set<string>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -60,7 +64,8 @@ export class ScopeRegistry implements OnModuleInit {
         const requestMethod = RequestMethod[this.reflector.get<RequestMethod>(METHOD_METADATA, handler)];
         const fullPaths = prefixes.flatMap((prefix) => paths.map((path) => joinPath(prefix, path)));
         const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, handler) ?? this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, wrapper.metatype as () => unknown);
-        if (access) declared.push({ method: requestMethod, paths: fullPaths, access });
+        const cors = this.reflector.get<BrowserCorsRule | undefined>(BROWSER_CORS, handler) ?? this.reflector.get<BrowserCorsRule | undefined>(BROWSER_CORS, wrapper.metatype as () => unknown);
+        if (access) declared.push({ method: requestMethod, paths: fullPaths, access, ...(cors && { cors }) });
         else undeclared.push(`${requestMethod} ${fullPaths.join(', ')} (${wrapper.name}.${method})`);
         const rule = this.reflector.get<RouteRule | undefined>(ROUTE_RULE, handler);
         if (!rule) continue;
@@ -73,6 +78,9 @@ export class ScopeRegistry implements OnModuleInit {
     this.scopes = new Map([...found.entries()].sort(([a], [b]) => a.localeCompare(b)));
     this.guarded = guarded;
     this.declared = declared;
+    const reaches = new Map<string, Set<string>>();
+    for (const { rule } of guarded) reaches.set(rule.scope.name, (reaches.get(rule.scope.name) ?? new Set()).add(rule.reach));
+    this.platformOnly = new Set([...reaches].filter(([, reach]) => reach.size === 1 && reach.has('platform')).map(([name]) => name));
     checkPermissionScopes(this.scopes);
   }
 
@@ -92,6 +100,15 @@ export class ScopeRegistry implements OnModuleInit {
 
   names(): string[] {
     return [...this.scopes.keys()];
+  }
+
+  /**
+   * The scopes an organization's own clients are meant to hold: all but those that only routes
+   * acting across organizations (reach `platform`: creating organizations, signing keys, metrics)
+   * require, which only the root client holds in practice.
+   */
+  organizationNames(): string[] {
+    return this.names().filter((name) => !this.platformOnly.has(name));
   }
 
   get(name: string): ScopeDefinition | undefined {

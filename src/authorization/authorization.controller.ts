@@ -17,10 +17,12 @@ import { consentPage, messagePage, signInPage } from './pages.js';
 import { PublicRoute, SessionRoute } from '../access/route-access.js';
 
 export const AUTHORIZATION_ENDPOINT_PATH = '/oauth2/authorize';
+/** Polar's API path for the same endpoint. */
+const AUTHORIZATION_ENDPOINT_ALIASES = ['/v1/oauth2/authorize'];
 export const SIGN_IN_PATH = '/oauth2/sign-in';
 const REALM_AUTHORIZATION_PATHS = REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/auth`);
 /** Where a sign-in may send the browser afterwards: our authorization endpoints only (no open redirect). */
-const RETURN_TO = /^\/(oauth2\/account$|(oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$)/;
+const RETURN_TO = /^\/(oauth2\/account$|((v1\/)?oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$)/;
 
 type Form = Record<string, unknown>;
 
@@ -41,7 +43,7 @@ export class AuthorizationController {
     private readonly scopes: ScopeCatalog,
   ) {}
 
-  @Get([AUTHORIZATION_ENDPOINT_PATH, ...REALM_AUTHORIZATION_PATHS])
+  @Get([AUTHORIZATION_ENDPOINT_PATH, ...AUTHORIZATION_ENDPOINT_ALIASES, ...REALM_AUTHORIZATION_PATHS])
   @SessionRoute('The authorization endpoint: without a sign-in session it sends the browser to sign in; the consent it records is the session user\'s')
   @RouteConfig(PAGE_ENDPOINT)
   async authorize(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query() query: Form, @Param('realm') realm?: string): Promise<void> {
@@ -52,7 +54,7 @@ export class AuthorizationController {
     return this.showConsent(request, reply, authorization, step.scopes, step.organizations?.map((organization) => organization.name));
   }
 
-  @Post([AUTHORIZATION_ENDPOINT_PATH, ...REALM_AUTHORIZATION_PATHS])
+  @Post([AUTHORIZATION_ENDPOINT_PATH, ...AUTHORIZATION_ENDPOINT_ALIASES, ...REALM_AUTHORIZATION_PATHS])
   @SessionRoute('The consent form\'s answer: the session user\'s decision, with the session-bound CSRF token')
   @RouteConfig(PAGE_ENDPOINT)
   async decide(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form, @Param('realm') realm?: string): Promise<void> {

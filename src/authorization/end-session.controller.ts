@@ -5,6 +5,7 @@ import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { UnitOfWork } from '../audit/unit-of-work.js';
 import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { sendPage } from '../common/html/page-reply.js';
+import { BrowserCors } from '../common/http/cors.js';
 import { REALM_PATHS } from '../organizations/realm-paths.js';
 import { SessionRoute } from '../access/route-access.js';
 import { BrowserSessions } from './browser-sessions.js';
@@ -35,6 +36,8 @@ export class EndSessionController {
   ) {}
 
   @Get(END_SESSION_PATHS)
+  // A browser app's own origin may read the answer (the issue's list of what a public client calls).
+  @BrowserCors('registered')
   @SessionRoute('RP-Initiated Logout: ends the browser\'s own session when the id_token_hint names its user, and otherwise asks that user first')
   @RouteConfig(PAGE_ENDPOINT)
   endSession(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query() query: Form, @Param('realm') realm?: string): Promise<void> {

@@ -1,5 +1,5 @@
-import { Controller, Get, Header, NotFoundException, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, NotFoundException, Param, Redirect } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
@@ -12,12 +12,17 @@ import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
+import { BrowserCors } from '../common/http/cors.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
+/** A realm's issuer path (see OrganizationRecord.issuer). */
+const REALM_ISSUER_PATH = 'auth/realms/:realm';
 
 /** RFC 8414 / OpenID Connect Discovery metadata and the JWKS that resource servers verify tokens with. */
 @ApiTags('oauth')
 @Controller()
+// Browser apps read these before they hold any credential.
+@BrowserCors('registered')
 @PublicRoute('Discovery documents and public keys: published so that clients and resource servers can find the endpoints and verify tokens')
 export class DiscoveryController {
   constructor(
@@ -51,15 +56,49 @@ export class DiscoveryController {
     return this.keys.jwks() as JwksDto;
   }
 
-  @Get(REALM_PATHS.map((realm) => `${realm}/.well-known/openid-configuration`))
-  @ApiOperation({ summary: "An organization's OpenID Connect discovery document (Keycloak path)" })
+  /**
+   * A realm's metadata, under its issuer `{ISSUER}/auth/realms/{org}`: OpenID Connect Discovery's
+   * suffixed path, and RFC 8414 §3's path-inserted ones for both well-known names. Each answers the
+   * same document, whose issuer is exactly the URL fetched minus the well-known part.
+   */
+  @Get([`${REALM_ISSUER_PATH}/.well-known/openid-configuration`, `.well-known/openid-configuration/${REALM_ISSUER_PATH}`, `.well-known/oauth-authorization-server/${REALM_ISSUER_PATH}`])
+  @ApiOperation({
+    summary: "An organization's discovery document (OpenID Connect and RFC 8414)",
+    description:
+      'Served at `/auth/realms/{realm}/.well-known/openid-configuration` (Keycloak) and at the RFC 8414 path-inserted ' +
+      '`/.well-known/openid-configuration/auth/realms/{realm}` and `/.well-known/oauth-authorization-server/auth/realms/{realm}`; ' +
+      '`/realms/{realm}/.well-known/openid-configuration` redirects (308) to the first.',
+  })
   @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   async realmConfiguration(@Param('realm') realm: string): Promise<AuthorizationServerMetadataDto> {
-    const { id, issuer } = await this.realm(realm);
+    const organization = await this.realm(realm);
+    const { issuer } = organization;
     const base = `${issuer}/protocol/openid-connect`;
-    // A realm is one organization: its APIs' scopes are requestable there.
-    const scopes = (await this.catalog.all(id)).map((scope) => scope.name);
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout` }, scopes);
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout` }, await this.realmScopes(organization));
+  }
+
+  /**
+   * The realm's issuer is `/auth/realms/{org}` whichever path its tokens were requested at: the
+   * tokens carry that one issuer so that resource servers verify them against one value. A document
+   * here could not claim `/realms/{org}` as its issuer (its tokens would not match it) nor
+   * `/auth/realms/{org}` (OpenID Connect Discovery §4.3: the issuer must be the URL it was fetched
+   * under), so this path sends the client to the realm's own document instead.
+   */
+  @Get('realms/:realm/.well-known/openid-configuration')
+  @Redirect(undefined, 308)
+  @ApiExcludeEndpoint()
+  async realmConfigurationAlias(@Param('realm') realm: string): Promise<{ url: string; statusCode: number }> {
+    return { url: `${(await this.realm(realm)).issuer}/.well-known/openid-configuration`, statusCode: 308 };
+  }
+
+  /**
+   * What a realm's clients can ask for: its APIs' scopes and Gatehouse's own, except those that act
+   * across organizations (only the root client, of the built-in organization, is meant to hold
+   * them). RFC 8414 lets a server leave supported scopes out; it must not list one no client can get.
+   */
+  private async realmScopes(organization: OrganizationRecord): Promise<string[]> {
+    const gatehouseScopes = new Set(organization.builtIn ? this.scopes.names() : this.scopes.organizationNames());
+    return (await this.catalog.all(organization.id)).filter((scope) => scope.api !== undefined || gatehouseScopes.has(scope.name)).map((scope) => scope.name);
   }
 
   @Get(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/certs`))

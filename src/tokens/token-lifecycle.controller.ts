@@ -11,9 +11,13 @@ import { TokenIntrospection } from './token-introspection.service.js';
 import { type TokenRequestParams } from './token-request.js';
 import { TokenRevocation } from './token-revocation.service.js';
 import { TokenScopes } from '../scopes/token.scopes.js';
+import { BrowserCors } from '../common/http/cors.js';
 
 export const INTROSPECTION_ENDPOINT_PATH = '/api/v1/oauth/introspect';
 export const REVOCATION_ENDPOINT_PATH = '/api/v1/oauth/revoke';
+/** Polar's paths for the same endpoints, left out of /docs: the canonical operations name them. */
+export const INTROSPECTION_ENDPOINT_ALIASES = ['/v1/oauth2/introspect'];
+export const REVOCATION_ENDPOINT_ALIASES = ['/v1/oauth2/revoke'];
 
 /** Introspection (RFC 7662) and revocation (RFC 7009), on the Fides-style paths and on each realm's Keycloak paths. */
 @ApiTags('oauth')
@@ -24,13 +28,13 @@ export class TokenLifecycleController {
     private readonly revocation: TokenRevocation,
   ) {}
 
-  @ClientAuthenticatedEndpoint([INTROSPECTION_ENDPOINT_PATH, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/token/introspect`)], {
+  @ClientAuthenticatedEndpoint([INTROSPECTION_ENDPOINT_PATH, ...INTROSPECTION_ENDPOINT_ALIASES, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/token/introspect`)], {
     requiredParameter: 'token',
     scope: TokenScopes.introspect,
   })
   @ApiOperation({
     summary: 'Introspect an access token (RFC 7662)',
-    description: 'For resource servers: the calling client needs `token:introspect`. Tokens of other organizations, and expired, revoked or malformed ones, are `{"active": false}`.',
+    description: 'For resource servers: the calling client needs `token:introspect`. Tokens of other organizations, and expired, revoked or malformed ones, are `{"active": false}`. Also at Polar\'s path `/v1/oauth2/introspect`.',
   })
   @ApiBody({ type: TokenParameterDto })
   @ApiOkResponse({ type: IntrospectionResponseDto })
@@ -40,10 +44,11 @@ export class TokenLifecycleController {
     return this.introspection.introspect(client, params.token!);
   }
 
-  @ClientAuthenticatedEndpoint([REVOCATION_ENDPOINT_PATH, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/revoke`)], { requiredParameter: 'token' })
+  @BrowserCors('caller')
+  @ClientAuthenticatedEndpoint([REVOCATION_ENDPOINT_PATH, ...REVOCATION_ENDPOINT_ALIASES, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/revoke`)], { requiredParameter: 'token' })
   @ApiOperation({
     summary: 'Revoke an access token (RFC 7009)',
-    description: 'A client revokes its own tokens; every server process refuses them within CHANGE_FEED_POLL_MS. Unknown, expired or already revoked tokens also get 200.',
+    description: 'A client revokes its own tokens; every server process refuses them within CHANGE_FEED_POLL_MS. Unknown, expired or already revoked tokens also get 200. Also at Polar\'s path `/v1/oauth2/revoke`.',
   })
   @ApiBody({ type: TokenParameterDto })
   @ApiOkResponse({ description: 'Revoked, or nothing to revoke' })

@@ -9,21 +9,25 @@ import { TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
 import { type TokenRequestParams } from './token-request.js';
 import { TokensService } from './tokens.service.js';
+import { BrowserCors } from '../common/http/cors.js';
 
 export const TOKEN_ENDPOINT_PATH = '/api/v1/oauth/token';
+/** Polar's paths for the same endpoint (its seed's curl lines), left out of /docs: the canonical operation names them. */
+export const TOKEN_ENDPOINT_ALIASES = ['/api/v1/oauth2/token', '/v1/oauth2/token'];
 function TokenEndpoint(path: string | string[]): MethodDecorator {
   return applyDecorators(ClientAuthenticatedEndpoint(path, { requiredParameter: 'grant_type' }), ApiBody({ type: TokenRequestDto }), ApiOkResponse({ type: TokenResponseDto }));
 }
 
 @ApiTags('oauth')
 @Controller()
+@BrowserCors('caller')
 export class TokensController {
   constructor(private readonly tokens: TokensService) {}
 
-  @TokenEndpoint(TOKEN_ENDPOINT_PATH)
+  @TokenEndpoint([TOKEN_ENDPOINT_PATH, ...TOKEN_ENDPOINT_ALIASES])
   @ApiOperation({
     summary: 'Get an access token (client credentials grant)',
-    description: 'Client credentials go in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2.',
+    description: `Client credentials go in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2. Also at Polar's paths ${TOKEN_ENDPOINT_ALIASES.map((path) => `\`${path}\``).join(' and ')}.`,
   })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type`, `invalid_scope`, or `unauthorized_client` (a grant type not among the client\'s `grant_types`)' })
   async token(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams): Promise<TokenResponseDto> {

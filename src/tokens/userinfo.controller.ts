@@ -9,12 +9,16 @@ import { InvalidToken } from '../common/errors/oauth-errors.js';
 import { IdentityScopes } from '../scopes/identity.scopes.js';
 import { REALM_PATHS } from '../organizations/realm-paths.js';
 import { identityClaims } from './id-token.issuer.js';
+import { BrowserCors } from '../common/http/cors.js';
 
-const PATHS = ['/oauth2/userinfo', ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/userinfo`)];
+/** Polar's API paths for the same endpoint, left out of /docs: the canonical operation names them. */
+export const USERINFO_ALIASES = ['/api/v1/oauth2/userinfo', '/v1/oauth2/userinfo'];
+const PATHS = ['/oauth2/userinfo', ...USERINFO_ALIASES, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/userinfo`)];
 
 /** OpenID Connect userinfo (Core §5.3), at Polar's path and each realm's Keycloak path. */
 @ApiTags('oauth')
 @Controller()
+@BrowserCors('caller')
 export class UserinfoController {
   constructor(
     private readonly users: UserDirectory,
@@ -25,7 +29,7 @@ export class UserinfoController {
   @Get(PATHS)
   @Header('Cache-Control', 'no-store')
   @Authenticated({ scope: IdentityScopes.openid, reach: 'self' })
-  @ApiOperation({ summary: 'Claims about the signed-in user (OpenID Connect userinfo)', description: '`sub`, plus `email` and `email_verified` with the `email` scope and `name` with `profile`. Only for tokens issued to a user.' })
+  @ApiOperation({ summary: 'Claims about the signed-in user (OpenID Connect userinfo)', description: `\`sub\`, plus \`email\` and \`email_verified\` with the \`email\` scope and \`name\` with \`profile\`. Only for tokens issued to a user. Also at Polar's paths ${USERINFO_ALIASES.map((path) => `\`${path}\``).join(' and ')}.` })
   @ApiOkResponse({ schema: { type: 'object', example: { sub: '0b7e…', email: 'ada@example.com', email_verified: true, name: 'Ada Lovelace' } } })
   get(@Auth() auth: AuthContext, @Param('realm') realm: string | undefined): Promise<Record<string, unknown>> {
     return this.claims(auth, realm);

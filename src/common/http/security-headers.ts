@@ -20,11 +20,8 @@ export const API_SECURITY_HEADERS: Readonly<Record<string, string>> = Object.fre
   'referrer-policy': 'no-referrer',
 });
 
-/**
- * Security headers on every response (documents under /docs get helmet's set, everything else
- * the API's), and CORS for the origins in CORS_ORIGINS only (off by default).
- */
-export function registerSecurityHeaders(app: NestFastifyApplication, corsOrigins: readonly string[]): void {
+/** Security headers on every response: documents under /docs get helmet's set, everything else the API's. CORS: see cors.ts. */
+export function registerSecurityHeaders(app: NestFastifyApplication): void {
   app
     .getHttpAdapter()
     .getInstance()
@@ -32,7 +29,4 @@ export function registerSecurityHeaders(app: NestFastifyApplication, corsOrigins
       reply.headers(request.url.startsWith(DOCS_PATH) ? DOCUMENT_SECURITY_HEADERS : API_SECURITY_HEADERS);
       done();
     });
-  if (corsOrigins.length > 0) {
-    app.enableCors({ origin: [...corsOrigins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], allowedHeaders: ['Authorization', 'Content-Type'], maxAge: 600 });
-  }
 }
