@@ -108,16 +108,15 @@ export class CallbackServer {
   private constructor(private readonly server: Server) {}
 
   static start(): Promise<CallbackServer> {
-    let instance: CallbackServer;
-    const server = createServer((request, response) => {
-      void readBody(request).then((body) => {
-        const port = (server.address() as AddressInfo).port;
-        instance.record({ method: request.method!, url: new URL(request.url!, `http://127.0.0.1:${port}`), body: new URLSearchParams(request.method === 'POST' ? body : '') });
-        response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Back at the app</title><h1>Back at the app</h1>');
-      });
-    });
-    instance = new CallbackServer(server);
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(instance)));
+    const instance: CallbackServer = new CallbackServer(
+      createServer((request, response) => {
+        void readBody(request).then((body) => {
+          instance.record({ method: request.method!, url: new URL(request.url!, instance.url('/')), body: new URLSearchParams(request.method === 'POST' ? body : '') });
+          response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Back at the app</title><h1>Back at the app</h1>');
+        });
+      }),
+    );
+    return new Promise((resolve) => instance.server.listen(0, '127.0.0.1', () => resolve(instance)));
   }
 
   /** A URL on this server (the redirect URI, or a post-logout redirect URI). */
