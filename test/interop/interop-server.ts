@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from '../support/test-app.js';
 import { createClient, type Credentials, ROOT, tokenFor } from '../support/oauth.js';
 import { createClientIn, createOrganization, realmToken } from '../support/tenants.js';
@@ -88,6 +90,11 @@ export class InteropServer {
   }
 }
 
+/** A single-page app (a public client written with oauth4webapi) that the CallbackServer serves at /spa/. */
+const SPA_PAGE = resolvePath('test/interop/spa/index.html');
+/** oauth4webapi's own build: an ES module that runs unchanged in a browser. */
+const OAUTH4WEBAPI_BROWSER_BUILD = resolvePath('node_modules/oauth4webapi/build/index.js');
+
 /** What arrived at a relying party's redirect URI. */
 export interface Callback {
   method: string;
@@ -110,9 +117,16 @@ export class CallbackServer {
   static start(): Promise<CallbackServer> {
     const instance: CallbackServer = new CallbackServer(
       createServer((request, response) => {
+        // The browser's own request for the site icon is no redirect.
+        if (request.url === '/favicon.ico') return void response.writeHead(404).end();
+        const path = new URL(request.url!, instance.url('/')).pathname;
+        // The single-page app's start page and script; its redirect URI, /spa/callback, is recorded below.
+        if (path === '/spa/') return void response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(readFileSync(SPA_PAGE));
+        if (path === '/spa/oauth4webapi.js') return void response.writeHead(200, { 'Content-Type': 'text/javascript' }).end(readFileSync(OAUTH4WEBAPI_BROWSER_BUILD));
         void readBody(request).then((body) => {
           instance.record({ method: request.method!, url: new URL(request.url!, instance.url('/')), body: new URLSearchParams(request.method === 'POST' ? body : '') });
-          response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Back at the app</title><h1>Back at the app</h1>');
+          const page = path === '/spa/callback' ? readFileSync(SPA_PAGE) : '<!doctype html><title>Back at the app</title><h1>Back at the app</h1>';
+          response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(page);
         });
       }),
     );

@@ -3,10 +3,10 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { generators, Issuer } from 'openid-client-5';
-import { type Browser, type BrowserContext } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, hasChromium, launchChromium } from '../support/chromium.js';
 import { type Credentials } from '../support/oauth.js';
-import { signInAndConsent } from './browser-user.js';
+import { personAnswers, signInAndConsent } from './browser-user.js';
 import { API_SCOPE, type Callback, CallbackServer, type IssuerKind, ISSUER_KINDS, type IssuerUnderTest, InteropServer, type Person } from './interop-server.js';
 
 /**
@@ -417,4 +417,44 @@ describe('pending: realm discovery at the RFC 8414 path-inserted URL (branch dis
     expect(as.issuer).toBe(issuer.issuer);
     expect(as.token_endpoint?.startsWith(`${issuer.issuer}/`)).toBe(true);
   });
+});
+
+describe.each(ISSUER_KINDS)("pending: CORS for a public client's registered origins, without CORS_ORIGINS (branch disco), %s", (kind: IssuerKind) => {
+  let issuer: IssuerUnderTest;
+  let spa: Credentials;
+
+  beforeAll(async () => {
+    issuer = server.issuers[kind];
+    // The app's origin is its redirect URI's: http://127.0.0.1:{callback server port}.
+    spa = await issuer.createClient({ name: 'Single-page app', public: true, redirect_uris: [callbacks.url('/spa/callback')], scopes: ['openid', 'email', 'profile'] });
+  });
+
+  /** The JSON the single-page app (test/interop/spa/index.html) wrote into its page. */
+  async function shown(page: Page): Promise<Record<string, unknown>> {
+    const result = page.locator('#result:not(:empty)');
+    await result.waitFor();
+    return JSON.parse((await result.textContent())!) as Record<string, unknown>;
+  }
+
+  browserIt('oauth4webapi in a page of the app\'s own origin: discovery, code + PKCE, token, userinfo and refresh across origins', async () => {
+    await inBrowser(async (context) => {
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${callbacks.url('/spa/')}?${new URLSearchParams({ issuer: issuer.issuer, client_id: spa.client_id })}`);
+      expect(await shown(page)).toEqual({ ready: true });
+      await personAnswers(page, issuer.person, callbacks, () => page.getByRole('link', { name: 'Sign in' }).click());
+      await page.waitForURL(/\/spa\/callback/);
+      expect(await shown(page)).toEqual({ issuer: issuer.issuer, aud: spa.client_id, email: issuer.person.email, refreshed: true });
+    });
+  }, 60_000);
+
+  browserIt('answers no CORS to an origin no client registered: the same page elsewhere cannot even discover', async () => {
+    await inBrowser(async (context) => {
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      // localhost is another origin than 127.0.0.1, and no client registered it.
+      await page.goto(`${callbacks.url('/spa/').replace('127.0.0.1', 'localhost')}?${new URLSearchParams({ issuer: issuer.issuer, client_id: spa.client_id, discover_only: '1' })}`);
+      expect(await shown(page)).toEqual({ error: expect.stringMatching(/fetch/i) });
+    });
+  }, 60_000);
 });
