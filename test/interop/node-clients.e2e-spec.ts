@@ -14,9 +14,6 @@ import { API_SCOPE, type Callback, CallbackServer, type IssuerKind, ISSUER_KINDS
  * and oauth4webapi 3 (panva's certified libraries), and openid-client 5 at its default settings (the
  * version much deployed code still runs). Each runs against the server-wide issuer and a realm
  * issuer (`/auth/realms/{org}`), over real HTTP, with a person signing in and consenting in Chromium.
- *
- * The `pending: …` blocks at the end test features being built on other branches; they fail until
- * those are merged.
  */
 
 const browserIt = hasChromium ? it : it.skip;
@@ -227,7 +224,7 @@ it('oauth4webapi discovers the server-wide issuer the RFC 8414 way (/.well-known
 // Pending: features other branches of issue 17 add. These blocks fail until those are merged.
 // ---------------------------------------------------------------------------------------------
 
-describe.each(ISSUER_KINDS)('pending: RS256 ID tokens by default, per-client id_token_signed_response_alg (branch oidc), %s', (kind: IssuerKind) => {
+describe.each(ISSUER_KINDS)('RS256 ID tokens by default, per-client id_token_signed_response_alg, %s', (kind: IssuerKind) => {
   let issuer: IssuerUnderTest;
   let app: Credentials;
   /** A client that registered `id_token_signed_response_alg: ES256` (OpenID Connect Dynamic Client Registration's name for the choice). */
@@ -284,7 +281,7 @@ describe.each(ISSUER_KINDS)('pending: RS256 ID tokens by default, per-client id_
   }, 60_000);
 });
 
-describe.each(ISSUER_KINDS)('pending: response_mode=form_post (branch authreq), %s', (kind: IssuerKind) => {
+describe.each(ISSUER_KINDS)('response_mode=form_post, %s', (kind: IssuerKind) => {
   let issuer: IssuerUnderTest;
   let app: Credentials;
 
@@ -315,7 +312,7 @@ describe.each(ISSUER_KINDS)('pending: response_mode=form_post (branch authreq), 
   }, 60_000);
 });
 
-describe.each(ISSUER_KINDS)('pending: RP-initiated logout, end_session_endpoint (branch oidc), %s', (kind: IssuerKind) => {
+describe.each(ISSUER_KINDS)('RP-initiated logout, end_session_endpoint, %s', (kind: IssuerKind) => {
   let issuer: IssuerUnderTest;
   let app: Credentials;
   const postLogout = () => callbacks.url('/signed-out');
@@ -410,7 +407,7 @@ describe.each(ISSUER_KINDS)('pending: Dynamic Client Registration (branch dcr), 
   });
 });
 
-describe('pending: realm discovery at the RFC 8414 path-inserted URL (branch disco)', () => {
+describe('realm discovery at the RFC 8414 path-inserted URL', () => {
   it('oauth4webapi discovers a realm issuer the RFC 8414 way (/.well-known/oauth-authorization-server/auth/realms/{org})', async () => {
     const issuer = server.issuers['a realm issuer'];
     const as = await oauth4Discovery(issuer, 'oauth2');
@@ -419,7 +416,7 @@ describe('pending: realm discovery at the RFC 8414 path-inserted URL (branch dis
   });
 });
 
-describe.each(ISSUER_KINDS)("pending: CORS for a public client's registered origins, without CORS_ORIGINS (branch disco), %s", (kind: IssuerKind) => {
+describe.each(ISSUER_KINDS)("CORS for a public client's registered origins, without CORS_ORIGINS, %s", (kind: IssuerKind) => {
   let issuer: IssuerUnderTest;
   let spa: Credentials;
 

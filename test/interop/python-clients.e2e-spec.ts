@@ -12,9 +12,6 @@ import { API_SCOPE, CallbackServer, type IssuerKind, ISSUER_KINDS, type IssuerUn
  * ./python/ are written the way an app's developer would use each library; this file hands them
  * their configuration, plays the person's part in the browser (signing in and consenting over
  * HTTP), and checks the JSON they print.
- *
- * The `pending: …` block at the end (every Authlib flow) fails until the branch that sends
- * `expires_at` as seconds since the epoch is merged.
  */
 
 const PYTHON = '/usr/bin/python3';
@@ -126,7 +123,7 @@ describe.each(ISSUER_KINDS)('Python clients against %s', (kind: IssuerKind) => {
   });
 });
 
-describe.each(ISSUER_KINDS)('pending: expires_at as seconds since the epoch in token responses (Debian authlib 1.2 calls int() on it), %s', (kind: IssuerKind) => {
+describe.each(ISSUER_KINDS)('Authlib, which reads expires_at as seconds since the epoch (Debian authlib 1.2 calls int() on it), %s', (kind: IssuerKind) => {
   let issuer: IssuerUnderTest;
   let app: Credentials;
 
