@@ -42,7 +42,11 @@ export class ClientsService implements ApiScopeHolder {
     apiScopeHolders.register(this);
   }
 
-  async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
+  /**
+   * `alongside`, when given, runs in the same transaction once the client is written (dynamic
+   * registration stores its registration and consumes its initial access token there): both or neither.
+   */
+  async create(auth: AuthContext, dto: CreateClientDto, alongside?: (change: Change, client: OAuthClientEntity) => Promise<void>): Promise<ClientCredentialsDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     await this.checkAssignable(auth, organizationId, dto.scopes);
     await this.checkPermissions(auth, organizationId, dto.permissions ?? []);
@@ -68,6 +72,7 @@ export class ClientsService implements ApiScopeHolder {
       redirectUris: dto.redirect_uris ?? [],
       grantTypes,
       logoUri: dto.logo_uri ?? null,
+      clientUri: dto.client_uri ?? null,
       tosUri: dto.tos_uri ?? null,
       policyUri: dto.policy_uri ?? null,
       isPublic,
@@ -80,6 +85,7 @@ export class ClientsService implements ApiScopeHolder {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
       await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, grant_types: grantTypes });
+      await alongside?.(change, client);
     });
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
   }
@@ -126,7 +132,8 @@ export class ClientsService implements ApiScopeHolder {
     return (await this.save(auth, client, { permissions }, 'client.permissions_changed', { previous: client.permissions, permissions })).permissions;
   }
 
-  async update(auth: AuthContext, id: string, dto: UpdateClientDto): Promise<ClientDto> {
+  /** `alongside`: as for create (RFC 7592 rotates the registration access token with the update). */
+  async update(auth: AuthContext, id: string, dto: UpdateClientDto, alongside?: (change: Change) => Promise<void>): Promise<ClientDto> {
     const client = await this.findChangeable(auth, id);
     if (client.isPublic && dto.redirect_uris?.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
     if (client.isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions');
@@ -142,6 +149,7 @@ export class ClientsService implements ApiScopeHolder {
       ...(dto.redirect_uris !== undefined && { redirectUris: dto.redirect_uris }),
       ...(dto.grant_types !== undefined && { grantTypes: dto.grant_types }),
       ...(dto.logo_uri !== undefined && { logoUri: dto.logo_uri }),
+      ...(dto.client_uri !== undefined && { clientUri: dto.client_uri }),
       ...(dto.tos_uri !== undefined && { tosUri: dto.tos_uri }),
       ...(dto.policy_uri !== undefined && { policyUri: dto.policy_uri }),
       ...(dto.disabled !== undefined && { disabled: dto.disabled }),
@@ -149,7 +157,7 @@ export class ClientsService implements ApiScopeHolder {
       ...(dto.disabled === true && !client.disabled && { notBefore: this.clock.date() }),
     };
     const action = dto.disabled === true && !client.disabled ? 'client.disabled' : dto.disabled === false && client.disabled ? 'client.enabled' : 'client.updated';
-    return ClientDto.from(await this.save(auth, client, changes, action, { ...dto }));
+    return ClientDto.from(await this.save(auth, client, changes, action, { ...dto }, alongside));
   }
 
   async setScopes(auth: AuthContext, id: string, scopes: string[]): Promise<string[]> {
@@ -187,11 +195,12 @@ export class ClientsService implements ApiScopeHolder {
   }
 
   /** Writes `changes`, their audit event and the change-feed event that drops the client from every process's cache, in one transaction. */
-  private async save(auth: AuthContext, client: OAuthClientEntity, changes: Partial<OAuthClientEntity>, action: string, details: Record<string, unknown>): Promise<OAuthClientEntity> {
+  private async save(auth: AuthContext, client: OAuthClientEntity, changes: Partial<OAuthClientEntity>, action: string, details: Record<string, unknown>, alongside?: (change: Change) => Promise<void>): Promise<OAuthClientEntity> {
     const updated = { ...client, ...changes, updatedAt: this.clock.date() };
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(OAuthClientEntity, { id: client.id }, { ...changes, updatedAt: updated.updatedAt });
       await this.record(change, client, action, details);
+      await alongside?.(change);
     });
     return updated;
   }

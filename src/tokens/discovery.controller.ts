@@ -11,6 +11,7 @@ import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-l
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 import { PublicRoute } from '../access/route-access.js';
+import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATH } from '../client-registration/registration-paths.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 
@@ -58,7 +59,9 @@ export class DiscoveryController {
     const base = `${issuer}/protocol/openid-connect`;
     // A realm is one organization: its APIs' scopes are requestable there.
     const scopes = (await this.catalog.all(id)).map((scope) => scope.name);
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo` }, scopes);
+    // Registration at Keycloak's path under the realm, as the realm's other endpoints are.
+    const registration = `${issuer}${REALM_REGISTRATION_PATH}`;
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, registration }, scopes);
   }
 
   @Get(REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/certs`))
@@ -85,6 +88,7 @@ export class DiscoveryController {
       revocation: `${this.config.issuer}${REVOCATION_ENDPOINT_PATH}`,
       authorization: `${this.config.issuer}/oauth2/authorize`,
       userinfo: `${this.config.issuer}/oauth2/userinfo`,
+      registration: `${this.config.issuer}${REGISTRATION_ENDPOINT_PATH}`,
     },
     scopes: readonly string[] = this.scopes.names(),
   ): AuthorizationServerMetadataDto {
@@ -100,6 +104,7 @@ export class DiscoveryController {
       introspection_endpoint: endpoints.introspection,
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
       revocation_endpoint: endpoints.revocation,
+      registration_endpoint: endpoints.registration,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],

@@ -34,6 +34,9 @@ export class ClientDto {
   logo_uri: string | null;
 
   @ApiProperty({ type: String, nullable: true })
+  client_uri: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
   tos_uri: string | null;
 
   @ApiProperty({ type: String, nullable: true })
@@ -69,6 +72,7 @@ export class ClientDto {
       disabled: client.disabled,
       redirect_uris: client.redirectUris,
       logo_uri: client.logoUri,
+      client_uri: client.clientUri,
       tos_uri: client.tosUri,
       policy_uri: client.policyUri,
       grant_types: client.grantTypes,

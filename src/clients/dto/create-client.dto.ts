@@ -91,6 +91,11 @@ export class ClientSettingsDto {
   @IsWebUri()
   logo_uri?: string;
 
+  @ApiPropertyOptional({ example: 'https://app.example.com', description: "RFC 7591 `client_uri`: the client's home page" })
+  @Omittable()
+  @IsWebUri()
+  client_uri?: string;
+
   @ApiPropertyOptional({ example: 'https://app.example.com/terms', description: 'Terms of service, linked from the consent page' })
   @Omittable()
   @IsWebUri()

@@ -58,6 +58,10 @@ export class OAuthClientEntity {
   @Column({ name: 'logo_uri', type: 'varchar', length: 2000, nullable: true })
   logoUri: string | null;
 
+  /** RFC 7591 `client_uri`: the client's home page, linked from the consent page. */
+  @Column({ name: 'client_uri', type: 'varchar', length: 2000, nullable: true })
+  clientUri: string | null;
+
   @Column({ name: 'tos_uri', type: 'varchar', length: 2000, nullable: true })
   tosUri: string | null;
 

@@ -9,6 +9,7 @@ import { ClientGrantTypes1764420000000 } from './1764420000000-client-grant-type
 import { ApiResources1764500000000 } from './1764500000000-api-resources.js';
 import { OrganizationRoles1764510000000 } from './1764510000000-organization-roles.js';
 import { GrantResource1764520000000 } from './1764520000000-grant-resource.js';
+import { ClientRegistration1764540000000 } from './1764540000000-client-registration.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   ApiResources1764500000000,
   OrganizationRoles1764510000000,
   GrantResource1764520000000,
+  ClientRegistration1764540000000,
 ];

@@ -28,6 +28,9 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
   revocation_endpoint_auth_methods_supported: string[];
 
+  @ApiProperty({ example: 'http://localhost:8080/v1/oauth2/register', description: 'Dynamic Client Registration (RFC 7591)' })
+  registration_endpoint: string;
+
   @ApiProperty({ type: [String], example: ['client_credentials'] })
   grant_types_supported: string[];
 
