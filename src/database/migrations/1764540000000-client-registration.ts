@@ -17,7 +17,7 @@ export class ClientRegistration1764540000000 implements MigrationInterface {
     const collation = isMariaDb(queryRunner) ? await exactCollation(queryRunner) : undefined;
     const text = collation === undefined ? {} : { charset: collation.split('_')[0], collation };
     await queryRunner.addColumn('oauth_client', new TableColumn({ name: 'client_uri', type: 'varchar', length: '2000', isNullable: true, ...text }));
-    await queryRunner.addColumn('organization', new TableColumn({ name: 'open_registration', type: 'boolean', default: false }));
+    await queryRunner.addColumn('organization', new TableColumn({ name: 'open_registration', type: 'boolean', default: 0 }));
     await queryRunner.createTable(
       new Table({
         name: 'client_registration',
@@ -44,8 +44,8 @@ export class ClientRegistration1764540000000 implements MigrationInterface {
           { name: 'token_hash', type: 'varchar', length: '64', ...text },
           { name: 'token_prefix', type: 'varchar', length: '16', ...text },
           { name: 'scopes', type: 'text', ...text },
-          { name: 'max_uses', type: 'int' },
-          { name: 'uses', type: 'int', default: 0 },
+          { name: 'max_uses', type: 'integer' },
+          { name: 'uses', type: 'integer', default: 0 },
           { name: 'expires_at', type: 'datetime', precision: 3 },
           { name: 'revoked_at', type: 'datetime', precision: 3, isNullable: true },
           { name: 'created_at', type: 'datetime', precision: 3 },
