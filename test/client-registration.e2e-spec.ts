@@ -121,6 +121,24 @@ describe('dynamic client registration', () => {
     expect(response.body).toMatchObject({ token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'], scope: 'openid' });
   });
 
+  it("applies Polar's default_sub_type when an authorization request names no sub_type", async () => {
+    const registered = await register({ redirect_uris: ['https://orgs.example.com/cb'], token_endpoint_auth_method: 'none', scope: 'openid', default_sub_type: 'organization' }, pat);
+    expect(registered.status).toBe(201);
+    const authorize = (extra: Record<string, string>) =>
+      gatehouse
+        .http()
+        .get('/oauth2/authorize')
+        .query({ response_type: 'code', client_id: registered.body.client_id, redirect_uri: 'https://orgs.example.com/cb', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', ...extra });
+    // An organization token carries no identity scope: with only openid, the default makes the request fail.
+    const asOrganization = await authorize({});
+    expect(asOrganization.status).toBe(302);
+    expect(new URL(asOrganization.headers.location!).searchParams.get('error')).toBe('invalid_scope');
+    const asUser = await authorize({ sub_type: 'user' });
+    expect(asUser.status).toBe(302);
+    expect(new URL(asUser.headers.location!, 'http://gatehouse').pathname).toBe('/oauth2/sign-in');
+    expect((await asRoot('get', `/api/v1/oauth/client/${String(registered.body.client_id)}`)).body.default_sub_type).toBe('organization');
+  });
+
   it('refuses without a token (open registration off), with a bad token, and a token without client:create', async () => {
     const metadata = { redirect_uris: ['https://app.example.com/cb'], token_endpoint_auth_method: 'none' };
     const none = await register(metadata);

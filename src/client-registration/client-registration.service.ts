@@ -96,7 +96,6 @@ export class ClientRegistrationService {
           clientId: client.id,
           registrationTokenHash: tokenHash(registrationToken),
           tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod,
-          defaultSubType: metadata.defaultSubType ?? null,
           maxScopes: scopes,
           createdAt: now,
           updatedAt: now,
@@ -113,7 +112,7 @@ export class ClientRegistrationService {
     const organizationId = (await this.clientDirectory.find(created.client_id))!.organizationId;
     const client = await this.clients.get(this.registrationAuth(created.client_id, organizationId, scopes, request), created.client_id);
     return {
-      ...this.information(client, { tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod, defaultSubType: metadata.defaultSubType ?? null }, realm),
+      ...this.information(client, metadata.tokenEndpointAuthMethod, realm),
       ...(created.client_secret !== undefined && { client_secret: created.client_secret, client_secret_expires_at: 0 }),
       registration_access_token: registrationToken,
     };
@@ -123,7 +122,7 @@ export class ClientRegistrationService {
   async read(request: RegistrationRequest, clientId: string): Promise<ClientInformation> {
     const { registration, organizationId, realm } = await this.authorize(request, clientId);
     const client = await this.clients.get(this.registrationAuth(clientId, organizationId, registration.maxScopes, request), clientId);
-    return this.information(client, registration, realm);
+    return this.information(client, registration.tokenEndpointAuthMethod, realm);
   }
 
   /**
@@ -147,15 +146,14 @@ export class ClientRegistrationService {
     const auth = this.registrationAuth(clientId, organizationId, bound, request);
     const settings = settingsOf(metadata);
     // RFC 7592 §2.2: an omitted field is cleared, which the client API spells null.
-    const dto = { ...settings, name: settings.name ?? null, client_uri: settings.client_uri ?? null, logo_uri: settings.logo_uri ?? null, tos_uri: settings.tos_uri ?? null, policy_uri: settings.policy_uri ?? null, scopes: metadata.scopes ?? defaultScopes(metadata) } as unknown as UpdateClientDto;
+    const dto = { ...settings, name: settings.name ?? null, default_sub_type: settings.default_sub_type ?? null, client_uri: settings.client_uri ?? null, logo_uri: settings.logo_uri ?? null, tos_uri: settings.tos_uri ?? null, policy_uri: settings.policy_uri ?? null, scopes: metadata.scopes ?? defaultScopes(metadata) } as unknown as UpdateClientDto;
     const registrationToken = newToken(REGISTRATION_ACCESS_TOKEN_PREFIX);
-    const changed = { tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod, defaultSubType: metadata.defaultSubType ?? null };
     const updated = await asRegistrationError(() =>
       this.clients.update(auth, clientId, dto, async (change) => {
-        await change.manager.update(ClientRegistrationEntity, { clientId }, { ...changed, registrationTokenHash: tokenHash(registrationToken), updatedAt: this.clock.date() });
+        await change.manager.update(ClientRegistrationEntity, { clientId }, { tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod, registrationTokenHash: tokenHash(registrationToken), updatedAt: this.clock.date() });
       }),
     );
-    return { ...this.information(updated, changed, realm), registration_access_token: registrationToken };
+    return { ...this.information(updated, metadata.tokenEndpointAuthMethod, realm), registration_access_token: registrationToken };
   }
 
   /** RFC 7592 §2.3: the client goes, its registration with it (and its tokens are refused). */
@@ -238,7 +236,7 @@ export class ClientRegistrationService {
   }
 
   /** RFC 7591 §3.2.1: the metadata as registered (nulls left out), and where to manage it. */
-  private information(client: ClientDto, registration: Pick<ClientRegistrationEntity, 'tokenEndpointAuthMethod' | 'defaultSubType'>, realm: OrganizationRecord | undefined): ClientInformation {
+  private information(client: ClientDto, tokenEndpointAuthMethod: string, realm: OrganizationRecord | undefined): ClientInformation {
     const endpoint = realm === undefined ? `${this.config.issuer}${REGISTRATION_ENDPOINT_PATH}` : `${realm.issuer}${REALM_REGISTRATION_PATH}`;
     const usesCode = client.grant_types.includes('authorization_code');
     const information: ClientInformation = {
@@ -251,11 +249,11 @@ export class ClientRegistrationService {
       logo_uri: client.logo_uri,
       tos_uri: client.tos_uri,
       policy_uri: client.policy_uri,
-      token_endpoint_auth_method: registration.tokenEndpointAuthMethod,
+      token_endpoint_auth_method: tokenEndpointAuthMethod,
       grant_types: client.grant_types,
       response_types: usesCode ? ['code'] : [],
       scope: client.scopes.join(' '),
-      default_sub_type: registration.defaultSubType,
+      default_sub_type: client.default_sub_type,
     };
     return Object.fromEntries(Object.entries(information).filter(([, value]) => value !== null && value !== undefined));
   }
@@ -285,6 +283,7 @@ function settingsOf(metadata: RegistrationMetadata): Omit<CreateClientDto, 'scop
     ...(metadata.logoUri !== undefined && { logo_uri: metadata.logoUri }),
     ...(metadata.tosUri !== undefined && { tos_uri: metadata.tosUri }),
     ...(metadata.policyUri !== undefined && { policy_uri: metadata.policyUri }),
+    ...(metadata.defaultSubType !== undefined && { default_sub_type: metadata.defaultSubType }),
   };
 }
 

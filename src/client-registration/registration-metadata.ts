@@ -1,12 +1,11 @@
 import { isWebUri } from '../clients/dto/web-uri.validator.js';
-import { MAX_SCOPES_PER_CLIENT } from '../clients/dto/create-client.dto.js';
+import { MAX_SCOPES_PER_CLIENT, SUB_TYPES } from '../clients/dto/create-client.dto.js';
 import { SCOPE_TOKEN } from '../scopes/scope-definition.js';
 import { GRANT_TYPES, type GrantType } from '../token-policy/token-policy.js';
 import { InvalidClientMetadata, InvalidRedirectUri } from './registration-errors.js';
 
 export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
-export const SUB_TYPES = ['user', 'organization'] as const;
 /** What the client model holds room for (ClientSettingsDto). */
 const MAX_REDIRECT_URIS = 10;
 

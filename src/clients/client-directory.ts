@@ -25,6 +25,8 @@ export interface ClientRecord {
   readonly redirectUris: readonly string[];
   /** RFC 7591 `grant_types`: the grants it may use at the token endpoint. */
   readonly grantTypes: readonly string[];
+  /** Polar's `default_sub_type`; null: `user`. */
+  readonly defaultSubType: 'user' | 'organization' | null;
   readonly disabled: boolean;
   readonly accessTokenLifespan: number | null;
   /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
@@ -98,6 +100,7 @@ export class ClientDirectory {
         isPublic: row.isPublic,
         redirectUris: row.redirectUris,
         grantTypes: row.grantTypes,
+        defaultSubType: row.defaultSubType,
         disabled: row.disabled,
         accessTokenLifespan: row.accessTokenLifespan,
         // A client id deleted and created again must not bring the old client's tokens back.

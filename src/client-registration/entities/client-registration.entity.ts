@@ -24,10 +24,6 @@ export class ClientRegistrationEntity {
   @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32 })
   tokenEndpointAuthMethod: string;
 
-  /** Polar's `default_sub_type`: `user` or `organization`. */
-  @Column({ name: 'default_sub_type', type: 'varchar', length: 16, nullable: true })
-  defaultSubType: string | null;
-
   /**
    * The scopes the registering principal held and granted at registration: an update through
    * RFC 7592 chooses among these (and what the client holds now), never more.

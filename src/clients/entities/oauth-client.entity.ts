@@ -79,6 +79,10 @@ export class OAuthClientEntity {
   @Column({ name: 'grant_types', type: 'varchar', length: 200, default: '[]', transformer: jsonArray })
   grantTypes: string[];
 
+  /** Polar's `default_sub_type`: the `sub_type` of an authorization request that names none (null: `user`). */
+  @Column({ name: 'default_sub_type', type: 'varchar', length: 16, nullable: true })
+  defaultSubType: 'user' | 'organization' | null;
+
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

@@ -4,7 +4,8 @@ import { type MigrationInterface, type QueryRunner, Table, TableColumn, TableFor
 const EXACT_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin'];
 
 /**
- * Dynamic Client Registration (RFC 7591, RFC 7592): a client's `client_uri`, an organization's
+ * Dynamic Client Registration (RFC 7591, RFC 7592): a client's `client_uri` and Polar's
+ * `default_sub_type`, an organization's
  * `open_registration` switch (off), the registration of each dynamically registered client (its
  * hashed registration access token and the metadata the client model has no column for), and the
  * initial access tokens administrators issue. On MariaDB the new tables' text columns get the exact
@@ -17,6 +18,7 @@ export class ClientRegistration1764540000000 implements MigrationInterface {
     const collation = isMariaDb(queryRunner) ? await exactCollation(queryRunner) : undefined;
     const text = collation === undefined ? {} : { charset: collation.split('_')[0], collation };
     await queryRunner.addColumn('oauth_client', new TableColumn({ name: 'client_uri', type: 'varchar', length: '2000', isNullable: true, ...text }));
+    await queryRunner.addColumn('oauth_client', new TableColumn({ name: 'default_sub_type', type: 'varchar', length: '16', isNullable: true, ...text }));
     await queryRunner.addColumn('organization', new TableColumn({ name: 'open_registration', type: 'boolean', default: 0 }));
     await queryRunner.createTable(
       new Table({
@@ -25,7 +27,6 @@ export class ClientRegistration1764540000000 implements MigrationInterface {
           { name: 'client_id', type: 'varchar', length: '64', isPrimary: true, ...text },
           { name: 'registration_token_hash', type: 'varchar', length: '64', ...text },
           { name: 'token_endpoint_auth_method', type: 'varchar', length: '32', ...text },
-          { name: 'default_sub_type', type: 'varchar', length: '16', isNullable: true, ...text },
           { name: 'max_scopes', type: 'text', ...text },
           { name: 'created_at', type: 'datetime', precision: 3 },
           { name: 'updated_at', type: 'datetime', precision: 3 },
@@ -63,6 +64,7 @@ export class ClientRegistration1764540000000 implements MigrationInterface {
     await queryRunner.dropTable('initial_access_token');
     await queryRunner.dropTable('client_registration');
     await queryRunner.dropColumn('organization', 'open_registration');
+    await queryRunner.dropColumn('oauth_client', 'default_sub_type');
     await queryRunner.dropColumn('oauth_client', 'client_uri');
   }
 }
