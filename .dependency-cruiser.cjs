@@ -54,7 +54,7 @@ const PUBLIC = {
   authorization: ['authorization-codes', 'refresh-tokens'],
   apis: ['scope-catalog', 'api-scope-holders'],
   'change-feed': ['change-feed'],
-  clients: ['client-secret-hasher', 'dto/web-uri.validator'],
+  clients: ['client-secret-hasher'],
   'client-registration': ['registration-paths'],
   keys: ['compact-jws'],
   lockout: ['client-lockout'],

@@ -5,6 +5,7 @@ import { PERMISSIONS } from './scopes/permissions.js';
 import { ScopeRegistry } from './access/scope-registry.js';
 import { TOKEN_ENDPOINT_PATH } from './tokens/tokens.controller.js';
 import { DOCS_PATH } from './common/http/security-headers.js';
+import { REGISTRATION_SECURITY_SCHEME } from './client-registration/registration-paths.js';
 
 /**
  * The files of swagger-ui-dist that the Swagger UI page loads (its HTML and swagger-ui-init.js
@@ -35,6 +36,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
       .setVersion('1')
       .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: TOKEN_ENDPOINT_PATH, scopes } } }, OAUTH2_SECURITY_SCHEME)
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret (client_secret_basic)' }, 'client_secret_basic')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Client registration: an access token with client:create (a personal access token too) or an initial access token (gat_iat_); managing a registration: its registration access token (gat_rat_)' }, REGISTRATION_SECURITY_SCHEME)
       .build(),
   );
   SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {

@@ -178,6 +178,11 @@ describe('dynamic client registration', () => {
     ['an unknown scope', { grant_types: ['client_credentials'], scope: 'no-such-scope' }, 'invalid_client_metadata'],
     ['a bad default_sub_type', { grant_types: ['client_credentials'], default_sub_type: 'robot' }, 'invalid_client_metadata'],
     ['a body that is not an object', ['client_name'], 'invalid_client_metadata'],
+    ['duplicate redirect URIs', { redirect_uris: ['https://app.example.com/cb', 'https://app.example.com/cb'] }, 'invalid_redirect_uri'],
+    ['more redirect URIs than a client holds', { redirect_uris: Array.from({ length: 11 }, (_, n) => `https://app.example.com/cb${n}`) }, 'invalid_redirect_uri'],
+    ['a client_name too long', { grant_types: ['client_credentials'], client_name: 'x'.repeat(201) }, 'invalid_client_metadata'],
+    ['a client_name that is not a string', { grant_types: ['client_credentials'], client_name: 7 }, 'invalid_client_metadata'],
+    ['a scope name with a quote', { grant_types: ['client_credentials'], scope: 'a"b' }, 'invalid_client_metadata'],
   ])('refuses %s with %s', async (_what, metadata, error) => {
     const response = await register(metadata, pat);
     expect(response.status).toBe(400);

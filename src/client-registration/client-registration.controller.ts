@@ -9,7 +9,7 @@ import { RATE_LIMITED } from '../common/http/rate-limit.js';
 import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
 import { REALM_PATHS } from '../organizations/realm-paths.js';
 import { type ClientInformation, ClientRegistrationService, type RegistrationRequest } from './client-registration.service.js';
-import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATHS } from './registration-paths.js';
+import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATHS, REGISTRATION_SECURITY_SCHEME } from './registration-paths.js';
 
 const ENDPOINTS = [...REGISTRATION_ENDPOINT_PATHS, ...REALM_PATHS.map((realm) => `${realm}${REALM_REGISTRATION_PATH}`)];
 const CLIENT_ENDPOINTS = ENDPOINTS.map((path) => `${path}/:client_id`);
@@ -45,7 +45,7 @@ export class ClientRegistrationController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @PublicRoute('Dynamic Client Registration (RFC 7591): authenticated in the service by a bearer token with client:create, an initial access token, or, where the organization allows open registration, nobody (public clients only, limited per address)')
-  @ApiBearerAuth()
+  @ApiBearerAuth(REGISTRATION_SECURITY_SCHEME)
   @ApiOperation({ summary: 'Register a client (RFC 7591)', description: 'Authenticate with a personal access token or another access token holding client:create, or an initial access token; without a token only where the organization allows open registration (public clients). The response carries the client secret and the registration access token: the only time either is shown.' })
   @ApiBody(METADATA)
   @ApiCreatedResponse({ description: 'RFC 7591 §3.2.1 client information response' })
@@ -58,7 +58,7 @@ export class ClientRegistrationController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @PublicRoute("RFC 7592 read: authenticated in the service by the client's registration access token")
-  @ApiBearerAuth()
+  @ApiBearerAuth(REGISTRATION_SECURITY_SCHEME)
   @ApiOperation({ summary: "Read a registered client's metadata (RFC 7592)" })
   @ApiOkResponse({ description: 'RFC 7592 §3 client information response (no secret)' })
   read(@Req() request: FastifyRequest, @Param('realm') realm: string | undefined, @Param('client_id', ClientIdPipe) clientId: string): Promise<ClientInformation> {
@@ -70,7 +70,7 @@ export class ClientRegistrationController {
   @Header('Cache-Control', 'no-store')
   @Header('Pragma', 'no-cache')
   @PublicRoute("RFC 7592 update: authenticated in the service by the client's registration access token")
-  @ApiBearerAuth()
+  @ApiBearerAuth(REGISTRATION_SECURITY_SCHEME)
   @ApiOperation({ summary: "Replace a registered client's metadata (RFC 7592)", description: 'The body holds every field (omitted ones are cleared) and `client_id`. The registration access token is rotated: the response carries the new one.' })
   @ApiBody(METADATA)
   @ApiOkResponse({ description: 'RFC 7592 §3 client information response with the new registration access token' })
@@ -82,7 +82,7 @@ export class ClientRegistrationController {
   @HttpCode(204)
   @RouteConfig(REGISTRATION_ENDPOINT)
   @PublicRoute("RFC 7592 delete: authenticated in the service by the client's registration access token")
-  @ApiBearerAuth()
+  @ApiBearerAuth(REGISTRATION_SECURITY_SCHEME)
   @ApiOperation({ summary: 'Delete a registered client (RFC 7592)', description: 'Its tokens are refused from then on.' })
   @ApiNoContentResponse()
   delete(@Req() request: FastifyRequest, @Param('realm') realm: string | undefined, @Param('client_id', ClientIdPipe) clientId: string): Promise<void> {

@@ -23,7 +23,7 @@ import { ClientRegistrationEntity } from './entities/client-registration.entity.
 import { InitialAccessTokenEntity } from './entities/initial-access-token.entity.js';
 import { OpenRegistrationLimiter } from './open-registration-limiter.js';
 import { InvalidClientMetadata } from './registration-errors.js';
-import { parseRegistrationMetadata, type RegistrationMetadata, type TokenEndpointAuthMethod } from './registration-metadata.js';
+import { checkClientRules, parseRegistrationMetadata, type RegistrationMetadata, type TokenEndpointAuthMethod } from './registration-metadata.js';
 import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATH } from './registration-paths.js';
 import { INITIAL_ACCESS_TOKEN_PREFIX, newToken, REGISTRATION_ACCESS_TOKEN_PREFIX, tokenHash } from './registration-token-format.js';
 
@@ -86,6 +86,7 @@ export class ClientRegistrationService {
     }
     const scopes = metadata.scopes ?? defaultScopes(metadata);
     const dto: CreateClientDto = { ...settingsOf(metadata), scopes, public: metadata.tokenEndpointAuthMethod === 'none', ...(registrant.organizationName !== undefined && { organization: registrant.organizationName }) };
+    await checkClientRules(dto);
     const registrationToken = newToken(REGISTRATION_ACCESS_TOKEN_PREFIX);
     const now = this.clock.date();
     const iat = registrant.initialAccessToken;
@@ -145,8 +146,10 @@ export class ClientRegistrationService {
     const bound = [...new Set([...registration.maxScopes, ...current.scopes])];
     const auth = this.registrationAuth(clientId, organizationId, bound, request);
     const settings = settingsOf(metadata);
+    const scopes = metadata.scopes ?? defaultScopes(metadata);
+    await checkClientRules({ ...settings, scopes });
     // RFC 7592 §2.2: an omitted field is cleared, which the client API spells null.
-    const dto = { ...settings, name: settings.name ?? null, default_sub_type: settings.default_sub_type ?? null, client_uri: settings.client_uri ?? null, logo_uri: settings.logo_uri ?? null, tos_uri: settings.tos_uri ?? null, policy_uri: settings.policy_uri ?? null, scopes: metadata.scopes ?? defaultScopes(metadata) } as unknown as UpdateClientDto;
+    const dto = { ...settings, name: settings.name ?? null, default_sub_type: settings.default_sub_type ?? null, client_uri: settings.client_uri ?? null, logo_uri: settings.logo_uri ?? null, tos_uri: settings.tos_uri ?? null, policy_uri: settings.policy_uri ?? null, scopes } as unknown as UpdateClientDto;
     const registrationToken = newToken(REGISTRATION_ACCESS_TOKEN_PREFIX);
     const updated = await asRegistrationError(() =>
       this.clients.update(auth, clientId, dto, async (change) => {
@@ -273,16 +276,16 @@ function defaultScopes(metadata: RegistrationMetadata): string[] {
   return metadata.grantTypes.includes('authorization_code') ? ['openid'] : [];
 }
 
-/** The client API's settings for registered metadata. */
+/** The client API's settings for registered metadata (their values still unchecked: see checkClientRules). */
 function settingsOf(metadata: RegistrationMetadata): Omit<CreateClientDto, 'scopes'> {
   return {
-    ...(metadata.clientName !== undefined && { name: metadata.clientName }),
+    ...(metadata.clientName !== undefined && { name: metadata.clientName as string }),
     redirect_uris: metadata.redirectUris,
     grant_types: metadata.grantTypes,
-    ...(metadata.clientUri !== undefined && { client_uri: metadata.clientUri }),
-    ...(metadata.logoUri !== undefined && { logo_uri: metadata.logoUri }),
-    ...(metadata.tosUri !== undefined && { tos_uri: metadata.tosUri }),
-    ...(metadata.policyUri !== undefined && { policy_uri: metadata.policyUri }),
+    ...(metadata.clientUri !== undefined && { client_uri: metadata.clientUri as string }),
+    ...(metadata.logoUri !== undefined && { logo_uri: metadata.logoUri as string }),
+    ...(metadata.tosUri !== undefined && { tos_uri: metadata.tosUri as string }),
+    ...(metadata.policyUri !== undefined && { policy_uri: metadata.policyUri as string }),
     ...(metadata.defaultSubType !== undefined && { default_sub_type: metadata.defaultSubType }),
   };
 }

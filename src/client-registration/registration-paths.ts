@@ -6,5 +6,7 @@
  */
 export const REGISTRATION_ENDPOINT_PATH = '/v1/oauth2/register';
 export const REGISTRATION_ENDPOINT_PATHS = ['v1/oauth2/register', 'api/v1/oauth2/register'];
+/** Name of the registration endpoint's bearer security scheme in the OpenAPI document. */
+export const REGISTRATION_SECURITY_SCHEME = 'registration';
 /** Appended to a realm's issuer (`{PUBLIC_URL}/auth/realms/{name}`). */
 export const REALM_REGISTRATION_PATH = '/clients-registrations/openid-connect';
