@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { getRepositoryToken } from '@nestjs/typeorm';
+import { type Repository } from 'typeorm';
+import { InitialAccessTokenEntity } from '../src/client-registration/entities/initial-access-token.entity.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { basic, createClient, ROOT, tokenFor } from './support/oauth.js';
 import { APP_REDIRECT, userTokens } from './support/principals.js';
@@ -286,6 +289,27 @@ describe('dynamic client registration', () => {
     expect((await asRoot('delete', `/api/v1/oauth/registration-token/${revocable.id}`)).status).toBe(204);
     expect((await register({ grant_types: ['client_credentials'] }, revocable.token)).status).toBe(401);
     expect((await asRoot('delete', `/api/v1/oauth/registration-token/${revocable.id}`)).status).toBe(404);
+  });
+
+  it('spends the last use of an initial access token once, when registrations race for it', async () => {
+    const issued = (await gatehouse.http().post('/api/v1/oauth/registration-token').set('Authorization', `Bearer ${root}`).send({ name: 'Race', scopes: [], max_uses: 1 })).body as { id: string; token: string };
+    // A barrier: every request reads the token (one use left) before any of them registers.
+    const repository = gatehouse.app.get<Repository<InitialAccessTokenEntity>>(getRepositoryToken(InitialAccessTokenEntity), { strict: false });
+    const read = repository.findOneBy.bind(repository);
+    let arrived = 0;
+    let release!: () => void;
+    const barrier = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(repository, 'findOneBy').mockImplementation(async (where) => {
+      const row = await read(where);
+      if (++arrived === 4) release();
+      await barrier;
+      return row;
+    });
+    const results = await Promise.all(Array.from({ length: 4 }, (_, n) => register({ client_name: `racer ${n}`, grant_types: ['client_credentials'] }, issued.token)));
+    spy.mockRestore();
+    expect(results.map((response) => response.status).sort()).toEqual([201, 401, 401, 401]);
+    const listed = (await asRoot('get', '/api/v1/oauth/registration-token')).body as { id: string; uses: number }[];
+    expect(listed.find((token) => token.id === issued.id)!.uses).toBe(1);
   });
 
   it('an initial access token for a realm registers there only', async () => {
