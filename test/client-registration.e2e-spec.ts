@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { getRepositoryToken } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { InitialAccessTokenEntity } from '../src/client-registration/entities/initial-access-token.entity.js';
+import { ClientRegistrationEntity } from '../src/client-registration/entities/client-registration.entity.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { basic, createClient, ROOT, tokenFor } from './support/oauth.js';
 import { APP_REDIRECT, userTokens } from './support/principals.js';
@@ -248,6 +249,27 @@ describe('dynamic client registration', () => {
     expect((await asRoot('get', `/api/v1/oauth/client/${created.client_id}`)).status).toBe(404);
     const audit = await asRoot('get', `/api/v1/audit?target=${created.client_id}`);
     expect((audit.body.events as { action: string }[]).map((event) => event.action)).toEqual(expect.arrayContaining(['client.registered', 'client.updated', 'client.deleted']));
+  });
+
+  it('rotates a registration access token once, when updates race with it', async () => {
+    const created = (await register({ client_name: 'Raced', grant_types: ['client_credentials'] }, pat)).body as Record<string, string>;
+    // A barrier: every update reads the registration (the token still good) before any of them rotates it.
+    const repository = gatehouse.app.get<Repository<ClientRegistrationEntity>>(getRepositoryToken(ClientRegistrationEntity), { strict: false });
+    const read = repository.findOneBy.bind(repository);
+    let arrived = 0;
+    let release!: () => void;
+    const barrier = new Promise<void>((resolve) => (release = resolve));
+    const spy = jest.spyOn(repository, 'findOneBy').mockImplementation(async (where) => {
+      const row = await read(where);
+      if (++arrived === 3) release();
+      await barrier;
+      return row;
+    });
+    const results = await Promise.all([1, 2, 3].map((n) => manage('put', created.registration_client_uri!, created.registration_access_token!, { client_id: created.client_id, client_name: `update ${n}`, grant_types: ['client_credentials'] })));
+    spy.mockRestore();
+    expect(results.map((response) => response.status).sort()).toEqual([200, 401, 401]);
+    const winner = results.find((response) => response.status === 200)!;
+    expect((await manage('get', created.registration_client_uri!, winner.body.registration_access_token as string)).body.client_name).toBe(winner.body.client_name);
   });
 
   it('issues initial access tokens: bounded scopes, limited uses, expiry, revocation, listed without the secret', async () => {

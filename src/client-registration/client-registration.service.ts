@@ -153,7 +153,13 @@ export class ClientRegistrationService {
     const registrationToken = newToken(REGISTRATION_ACCESS_TOKEN_PREFIX);
     const updated = await asRegistrationError(() =>
       this.clients.update(auth, clientId, dto, async (change) => {
-        await change.manager.update(ClientRegistrationEntity, { clientId }, { tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod, registrationTokenHash: tokenHash(registrationToken), updatedAt: this.clock.date() });
+        // The token presented is spent here: of two updates racing with it, one rotates it, the other is refused.
+        const rotated = await change.manager.update(
+          ClientRegistrationEntity,
+          { clientId, registrationTokenHash: registration.registrationTokenHash },
+          { tokenEndpointAuthMethod: metadata.tokenEndpointAuthMethod, registrationTokenHash: tokenHash(registrationToken), updatedAt: this.clock.date() },
+        );
+        if (rotated.affected !== 1) throw new InvalidToken('The registration access token is not valid for this client');
       }),
     );
     return { ...this.information(updated, metadata.tokenEndpointAuthMethod, realm), registration_access_token: registrationToken };
