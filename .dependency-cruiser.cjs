@@ -40,7 +40,8 @@ const LAYERS = {
   policies: ['common', 'config', 'database', 'scopes', 'access', 'audit', 'organizations'],
   auth: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens'],
   authorization: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'auth'],
-  tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization'],
+  'client-registration': ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations', 'apis', 'roles', 'clients', 'auth'],
+  tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization', 'client-registration'],
 };
 
 /** Folders that are libraries for every layer above them rather than domain modules: all their files are public. */
@@ -54,6 +55,7 @@ const PUBLIC = {
   apis: ['scope-catalog', 'api-scope-holders'],
   'change-feed': ['change-feed'],
   clients: ['client-secret-hasher'],
+  'client-registration': ['registration-paths'],
   keys: ['compact-jws'],
   lockout: ['client-lockout'],
   organizations: ['organization-holders', 'realm-paths'],

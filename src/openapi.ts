@@ -7,6 +7,7 @@ import { TOKEN_ENDPOINT_ALIASES, TOKEN_ENDPOINT_PATH } from './tokens/tokens.con
 import { INTROSPECTION_ENDPOINT_ALIASES, REVOCATION_ENDPOINT_ALIASES } from './tokens/token-lifecycle.controller.js';
 import { USERINFO_ALIASES } from './tokens/userinfo.controller.js';
 import { DOCS_PATH } from './common/http/security-headers.js';
+import { REGISTRATION_SECURITY_SCHEME } from './client-registration/registration-paths.js';
 
 /**
  * The files of swagger-ui-dist that the Swagger UI page loads (its HTML and swagger-ui-init.js
@@ -45,6 +46,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
       .setVersion('1')
       .addOAuth2({ type: 'oauth2', flows: { clientCredentials: { tokenUrl: TOKEN_ENDPOINT_PATH, scopes } } }, OAUTH2_SECURITY_SCHEME)
       .addBasicAuth({ type: 'http', scheme: 'basic', description: 'client_id and client_secret (client_secret_basic)' }, 'client_secret_basic')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Client registration: an access token with client:create (a personal access token too) or an initial access token (gat_iat_); managing a registration: its registration access token (gat_rat_)' }, REGISTRATION_SECURITY_SCHEME)
       .build(),
   );
   for (const alias of UNDOCUMENTED_ALIASES) delete document.paths[alias];

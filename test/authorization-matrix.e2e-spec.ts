@@ -38,6 +38,8 @@ const TARGETS = {
   realm: ['same', 'other', 'missing'],
   /** same: an API of acme; other: an API of globex. */
   api: ['same', 'other', 'missing'],
+  /** same: an initial access token for acme; other: one for globex. */
+  registrationToken: ['same', 'other', 'missing'],
 } as const;
 type TargetKind = keyof typeof TARGETS;
 
@@ -105,6 +107,12 @@ const REALM_USERINFO = statuses('403 403 403', { root: '401 401 401', member: '2
 /** Row order matters only where a row spends what later rows use: deleting projects, not-before pushes and deleting organizations come last. */
 const MATRIX: Record<string, Row> = {
   'POST /api/v1/oauth/client': { target: 'none', body: () => ({ scopes: ['scope:read'] }), expect: statuses('403', { root: '201', accountClient: '201', clientsClient: '201', administrator: '201', organizationToken: '201', personalToken: '201' }) },
+  'POST /api/v1/oauth/registration-token': { target: 'none', body: () => ({ name: 'partner', scopes: ['scope:read'] }), expect: statuses('403', { root: '201', accountClient: '201', clientsClient: '201', administrator: '201', organizationToken: '201', personalToken: '201' }) },
+  'GET /api/v1/oauth/registration-token': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
+  'DELETE /api/v1/oauth/registration-token/:id': {
+    target: 'registrationToken',
+    expect: statuses('403 403 403', { root: '204 204 404', accountClient: '204 404 404', clientsClient: '204 404 404', administrator: '204 404 404', organizationToken: '204 404 404', personalToken: '204 404 404' }),
+  },
   'GET /api/v1/oauth/client': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
   'GET /api/v1/oauth/client/:client_id': { target: 'client', expect: CLIENT_ADMINS_READ },
   'PUT /api/v1/oauth/client/:client_id': { target: 'client', body: () => ({ description: 'changed' }), expect: clientChange('200') },
@@ -196,14 +204,24 @@ const ADMINISTER_ACCOUNT = PERMISSIONS.find((permission) => permission.name === 
 const POLICY_SCOPES = ['policy:read', 'policy:create_or_update', 'rule:read', 'rule:create_or_update'];
 const PROJECT_TOKEN_SCOPES = [...ADMINISTER_ACCOUNT, ...POLICY_SCOPES, 'table:read', 'table:write'];
 
-/** Every route outside the matrix: `public` (anyone), `client` (its own credentials, OAuth endpoints), `session` (the browser's sign-in). */
+/**
+ * Every route outside the matrix: `public` (anyone), `client` (its own credentials, OAuth endpoints), `session` (the browser's sign-in).
+ * The registration routes (RFC 7591/7592) are `public` to the guard: their service authenticates the bearer token, initial or
+ * registration access token, or allows open registration (test/client-registration.e2e-spec.ts covers each).
+ */
 const UNGUARDED_ROUTES: string[] = [
+  'DELETE /api/v1/oauth2/register/:client_id public',
+  'DELETE /auth/realms/:realm/clients-registrations/openid-connect/:client_id public',
+  'DELETE /realms/:realm/clients-registrations/openid-connect/:client_id public',
+  'DELETE /v1/oauth2/register/:client_id public',
   'GET /.well-known/jwks.json public',
   'GET /.well-known/oauth-authorization-server public',
   'GET /.well-known/oauth-authorization-server/auth/realms/:realm public',
   'GET /.well-known/openid-configuration public',
   'GET /.well-known/openid-configuration/auth/realms/:realm public',
+  'GET /api/v1/oauth2/register/:client_id public',
   'GET /auth/realms/:realm/.well-known/openid-configuration public',
+  'GET /auth/realms/:realm/clients-registrations/openid-connect/:client_id public',
   'GET /auth/realms/:realm/protocol/openid-connect/auth session',
   'GET /auth/realms/:realm/protocol/openid-connect/certs public',
   'GET /auth/realms/:realm/protocol/openid-connect/logout session',
@@ -215,14 +233,18 @@ const UNGUARDED_ROUTES: string[] = [
   'GET /oauth2/logout session',
   'GET /oauth2/sign-in public',
   'GET /realms/:realm/.well-known/openid-configuration public',
+  'GET /realms/:realm/clients-registrations/openid-connect/:client_id public',
   'GET /realms/:realm/protocol/openid-connect/auth session',
   'GET /realms/:realm/protocol/openid-connect/certs public',
   'GET /realms/:realm/protocol/openid-connect/logout session',
   'GET /v1/oauth2/authorize session',
+  'GET /v1/oauth2/register/:client_id public',
   'POST /api/v1/oauth/introspect client',
   'POST /api/v1/oauth/revoke client',
   'POST /api/v1/oauth/token client',
+  'POST /api/v1/oauth2/register public',
   'POST /api/v1/oauth2/token client',
+  'POST /auth/realms/:realm/clients-registrations/openid-connect public',
   'POST /auth/realms/:realm/protocol/openid-connect/auth session',
   'POST /auth/realms/:realm/protocol/openid-connect/logout session',
   'POST /auth/realms/:realm/protocol/openid-connect/revoke client',
@@ -235,6 +257,7 @@ const UNGUARDED_ROUTES: string[] = [
   'POST /oauth2/logout session',
   'POST /oauth2/sign-in public',
   'POST /oauth2/sign-out session',
+  'POST /realms/:realm/clients-registrations/openid-connect public',
   'POST /realms/:realm/protocol/openid-connect/auth session',
   'POST /realms/:realm/protocol/openid-connect/logout session',
   'POST /realms/:realm/protocol/openid-connect/revoke client',
@@ -242,8 +265,13 @@ const UNGUARDED_ROUTES: string[] = [
   'POST /realms/:realm/protocol/openid-connect/token/introspect client',
   'POST /v1/oauth2/authorize session',
   'POST /v1/oauth2/introspect client',
+  'POST /v1/oauth2/register public',
   'POST /v1/oauth2/revoke client',
   'POST /v1/oauth2/token client',
+  'PUT /api/v1/oauth2/register/:client_id public',
+  'PUT /auth/realms/:realm/clients-registrations/openid-connect/:client_id public',
+  'PUT /realms/:realm/clients-registrations/openid-connect/:client_id public',
+  'PUT /v1/oauth2/register/:client_id public',
 ];
 
 describe('the authorization matrix: every guarded route, every kind of caller, every kind of target', () => {
@@ -333,6 +361,12 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
         const organization = name === 'other' ? 'globex' : 'acme';
         const response = await gatehouse.http().post('/api/v1/apis').set(bearer(root)).send({ organization, identifier: `https://target-${n}.example.com`, name: `target ${n}`, scopes: [{ name: `target-${n}:read`, description: 'Read' }] });
         if (response.status !== 201) throw new Error(`API: ${response.status} ${JSON.stringify(response.body)}`);
+        return { id: (response.body as { id: string }).id };
+      }
+      case 'registrationToken': {
+        if (name === 'missing') return { id: randomUUID() };
+        const response = await gatehouse.http().post('/api/v1/oauth/registration-token').set(bearer(root)).send({ name: `target ${n}`, scopes: [], organization: name === 'other' ? 'globex' : 'acme' });
+        if (response.status !== 201) throw new Error(`initial access token: ${response.status} ${JSON.stringify(response.body)}`);
         return { id: (response.body as { id: string }).id };
       }
       case 'personalToken':

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock.js';
 /** One audit event, as services describe it. `details` must never hold a secret or a token. */
 export interface AuditEntry {
   readonly action: string;
-  readonly targetType: 'client' | 'organization' | 'project' | 'user' | 'consent' | 'token' | 'personal-access-token' | 'signing-key' | 'table' | 'policy' | 'rule' | 'api' | 'role';
+  readonly targetType: 'client' | 'organization' | 'project' | 'user' | 'consent' | 'token' | 'personal-access-token' | 'signing-key' | 'table' | 'policy' | 'rule' | 'api' | 'role' | 'initial-access-token';
   readonly targetId: string;
   /** The organization whose administrators see this event (`null`: only the root client). */
   readonly organizationId: string | null;

@@ -142,7 +142,7 @@ export class AuthorizationRequests {
 
     const prompt = parameters.prompt;
     if (prompt !== undefined && !PROMPTS.has(prompt)) throw refuse(new InvalidRequest('prompt must be none, login or consent'));
-    const subjectType = parameters.sub_type ?? 'user';
+    const subjectType = parameters.sub_type ?? client.defaultSubType ?? 'user';
     if (subjectType !== 'user' && subjectType !== 'organization') throw refuse(new InvalidRequest('sub_type must be user or organization'));
     // An organization token names no person: identity scopes do not apply to it.
     if (subjectType === 'organization') scopes = scopes.filter((scope) => !IDENTITY_SCOPE_NAMES.has(scope));

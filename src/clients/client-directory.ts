@@ -30,6 +30,8 @@ export interface ClientRecord {
   readonly postLogoutRedirectUris: readonly string[];
   /** The algorithm its ID tokens are signed with. */
   readonly idTokenSignedResponseAlg: SigningAlgorithm;
+  /** Polar's `default_sub_type`; null: `user`. */
+  readonly defaultSubType: 'user' | 'organization' | null;
   readonly disabled: boolean;
   readonly accessTokenLifespan: number | null;
   /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
@@ -105,6 +107,7 @@ export class ClientDirectory {
         grantTypes: row.grantTypes,
         postLogoutRedirectUris: row.postLogoutRedirectUris,
         idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as SigningAlgorithm,
+        defaultSubType: row.defaultSubType,
         disabled: row.disabled,
         accessTokenLifespan: row.accessTokenLifespan,
         // A client id deleted and created again must not bring the old client's tokens back.

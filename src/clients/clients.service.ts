@@ -43,7 +43,11 @@ export class ClientsService implements ApiScopeHolder {
     apiScopeHolders.register(this);
   }
 
-  async create(auth: AuthContext, dto: CreateClientDto): Promise<ClientCredentialsDto> {
+  /**
+   * `alongside`, when given, runs in the same transaction once the client is written (dynamic
+   * registration stores its registration and consumes its initial access token there): both or neither.
+   */
+  async create(auth: AuthContext, dto: CreateClientDto, alongside?: (change: Change, client: OAuthClientEntity) => Promise<void>): Promise<ClientCredentialsDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     await this.checkAssignable(auth, organizationId, dto.scopes);
     await this.checkPermissions(auth, organizationId, dto.permissions ?? []);
@@ -71,6 +75,8 @@ export class ClientsService implements ApiScopeHolder {
       idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALGORITHM,
       grantTypes,
       logoUri: dto.logo_uri ?? null,
+      clientUri: dto.client_uri ?? null,
+      defaultSubType: dto.default_sub_type ?? null,
       tosUri: dto.tos_uri ?? null,
       policyUri: dto.policy_uri ?? null,
       isPublic,
@@ -83,6 +89,7 @@ export class ClientsService implements ApiScopeHolder {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
       await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, id_token_signed_response_alg: client.idTokenSignedResponseAlg, grant_types: grantTypes });
+      await alongside?.(change, client);
     });
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
   }
@@ -129,7 +136,8 @@ export class ClientsService implements ApiScopeHolder {
     return (await this.save(auth, client, { permissions }, 'client.permissions_changed', { previous: client.permissions, permissions })).permissions;
   }
 
-  async update(auth: AuthContext, id: string, dto: UpdateClientDto): Promise<ClientDto> {
+  /** `alongside`: as for create (RFC 7592 rotates the registration access token with the update). */
+  async update(auth: AuthContext, id: string, dto: UpdateClientDto, alongside?: (change: Change) => Promise<void>): Promise<ClientDto> {
     const client = await this.findChangeable(auth, id);
     if (client.isPublic && dto.redirect_uris?.length === 0) throw new BadRequestException('A public client needs at least one redirect URI');
     if (client.isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions');
@@ -147,6 +155,8 @@ export class ClientsService implements ApiScopeHolder {
       ...(dto.id_token_signed_response_alg !== undefined && { idTokenSignedResponseAlg: dto.id_token_signed_response_alg }),
       ...(dto.grant_types !== undefined && { grantTypes: dto.grant_types }),
       ...(dto.logo_uri !== undefined && { logoUri: dto.logo_uri }),
+      ...(dto.client_uri !== undefined && { clientUri: dto.client_uri }),
+      ...(dto.default_sub_type !== undefined && { defaultSubType: dto.default_sub_type }),
       ...(dto.tos_uri !== undefined && { tosUri: dto.tos_uri }),
       ...(dto.policy_uri !== undefined && { policyUri: dto.policy_uri }),
       ...(dto.disabled !== undefined && { disabled: dto.disabled }),
@@ -154,7 +164,7 @@ export class ClientsService implements ApiScopeHolder {
       ...(dto.disabled === true && !client.disabled && { notBefore: this.clock.date() }),
     };
     const action = dto.disabled === true && !client.disabled ? 'client.disabled' : dto.disabled === false && client.disabled ? 'client.enabled' : 'client.updated';
-    return ClientDto.from(await this.save(auth, client, changes, action, { ...dto }));
+    return ClientDto.from(await this.save(auth, client, changes, action, { ...dto }, alongside));
   }
 
   async setScopes(auth: AuthContext, id: string, scopes: string[]): Promise<string[]> {
@@ -192,11 +202,12 @@ export class ClientsService implements ApiScopeHolder {
   }
 
   /** Writes `changes`, their audit event and the change-feed event that drops the client from every process's cache, in one transaction. */
-  private async save(auth: AuthContext, client: OAuthClientEntity, changes: Partial<OAuthClientEntity>, action: string, details: Record<string, unknown>): Promise<OAuthClientEntity> {
+  private async save(auth: AuthContext, client: OAuthClientEntity, changes: Partial<OAuthClientEntity>, action: string, details: Record<string, unknown>, alongside?: (change: Change) => Promise<void>): Promise<OAuthClientEntity> {
     const updated = { ...client, ...changes, updatedAt: this.clock.date() };
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.update(OAuthClientEntity, { id: client.id }, { ...changes, updatedAt: updated.updatedAt });
       await this.record(change, client, action, details);
+      await alongside?.(change);
     });
     return updated;
   }

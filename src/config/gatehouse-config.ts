@@ -25,6 +25,8 @@ export class GatehouseConfig {
   readonly shutdownGraceMs: number;
   readonly bruteForce: { readonly maxFailures: number; readonly maxFailuresOverall: number; readonly maxFailuresPerAddress: number; readonly windowMs: number; readonly lockoutMs: number };
   readonly rateLimitPerMinute: number;
+  /** Anonymous client registrations per source address per hour (open registration). */
+  readonly openRegistrationPerHour: number;
   /** Browser origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
   /** The bootstrap administrator; the password is generated when not configured (never in production). */
@@ -64,6 +66,7 @@ export class GatehouseConfig {
       lockoutMs: environment.BRUTE_FORCE_LOCKOUT_SECONDS * 1000,
     };
     this.rateLimitPerMinute = environment.RATE_LIMIT_PER_MINUTE;
+    this.openRegistrationPerHour = environment.OPEN_REGISTRATION_PER_HOUR;
     this.admin = { email: canonicalEmail(environment.ADMIN_EMAIL ?? 'admin@gatehouse.local'), password: environment.ADMIN_PASSWORD };
     this.sessionLifespanMs = environment.SESSION_LIFESPAN_SECONDS * 1000;
     this.refreshTokenLifespanSeconds = environment.REFRESH_TOKEN_LIFESPAN_SECONDS;

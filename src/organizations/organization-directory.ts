@@ -14,6 +14,8 @@ export interface OrganizationRecord {
   readonly oauthEnabled: boolean;
   readonly accessTokenLifespan: number | null;
   readonly requireProjectScopedTokens: boolean;
+  /** Anonymous registration of public clients (RFC 7591) is allowed. */
+  readonly openRegistration: boolean;
   readonly builtIn: boolean;
   /** Epoch ms of the organization's not-before push (0: none): its tokens issued before it are refused. */
   readonly notBefore: number;
@@ -65,6 +67,7 @@ export class OrganizationDirectory {
       oauthEnabled: row.oauthEnabled,
       accessTokenLifespan: row.accessTokenLifespan,
       requireProjectScopedTokens: row.requireProjectScopedTokens,
+      openRegistration: row.openRegistration,
       builtIn: row.builtIn,
       notBefore: row.notBefore?.getTime() ?? 0,
       issuer: `${this.config.issuer}/auth/realms/${row.name}`,

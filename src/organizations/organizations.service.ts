@@ -58,6 +58,7 @@ export class OrganizationsService {
       oauthEnabled: dto.oauth_enabled ?? false,
       accessTokenLifespan: dto.access_token_lifespan ?? DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS,
       requireProjectScopedTokens: dto.require_project_scoped_tokens ?? true,
+      openRegistration: dto.open_registration ?? false,
       builtIn: false,
       createdAt: now,
       updatedAt: now,
@@ -77,6 +78,7 @@ export class OrganizationsService {
       ...(dto.oauth_enabled !== undefined && { oauthEnabled: dto.oauth_enabled }),
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.require_project_scoped_tokens !== undefined && { requireProjectScopedTokens: dto.require_project_scoped_tokens }),
+      ...(dto.open_registration !== undefined && { openRegistration: dto.open_registration }),
       updatedAt: this.clock.date(),
     };
     if (organization.builtIn && changes.oauthEnabled === false) throw new ForbiddenException('OAuth cannot be disabled for the built-in organization: the root client lives there');

@@ -13,6 +13,7 @@ import { TokensService } from './tokens.service.js';
 import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
 import { BrowserCors } from '../common/http/cors.js';
+import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATH } from '../client-registration/registration-paths.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 /** A realm's issuer path (see OrganizationRecord.issuer). */
@@ -74,7 +75,7 @@ export class DiscoveryController {
     const organization = await this.realm(realm);
     const { issuer } = organization;
     const base = `${issuer}/protocol/openid-connect`;
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout` }, await this.realmScopes(organization));
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout`, registration: `${issuer}${REALM_REGISTRATION_PATH}` }, await this.realmScopes(organization));
   }
 
   /**
@@ -126,6 +127,7 @@ export class DiscoveryController {
       authorization: `${this.config.issuer}/oauth2/authorize`,
       userinfo: `${this.config.issuer}/oauth2/userinfo`,
       endSession: `${this.config.issuer}/oauth2/logout`,
+      registration: `${this.config.issuer}${REGISTRATION_ENDPOINT_PATH}`,
     },
     scopes: readonly string[] = this.scopes.names(),
   ): AuthorizationServerMetadataDto {
@@ -140,6 +142,7 @@ export class DiscoveryController {
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
       revocation_endpoint: endpoints.revocation,
       end_session_endpoint: endpoints.endSession,
+      registration_endpoint: endpoints.registration,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],

@@ -366,7 +366,7 @@ describe.each(ISSUER_KINDS)('RP-initiated logout, end_session_endpoint, %s', (ki
   }, 60_000);
 });
 
-describe.each(ISSUER_KINDS)('pending: Dynamic Client Registration (branch dcr), %s', (kind: IssuerKind) => {
+describe.each(ISSUER_KINDS)('Dynamic Client Registration, %s', (kind: IssuerKind) => {
   let issuer: IssuerUnderTest;
   let initialAccessToken: string;
 

@@ -122,6 +122,7 @@ export async function storeOrganization(medium: MediumModule, fields: Partial<Or
     oauthEnabled: true,
     accessTokenLifespan: null,
     requireProjectScopedTokens: false,
+    openRegistration: false,
     builtIn: false,
     notBefore: null,
     createdAt: now,

@@ -40,6 +40,9 @@ export class ClientDto {
   logo_uri: string | null;
 
   @ApiProperty({ type: String, nullable: true })
+  client_uri: string | null;
+
+  @ApiProperty({ type: String, nullable: true })
   tos_uri: string | null;
 
   @ApiProperty({ type: String, nullable: true })
@@ -47,6 +50,9 @@ export class ClientDto {
 
   @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'], description: 'RFC 7591 `grant_types`: the grants this client may use at the token endpoint' })
   grant_types: string[];
+
+  @ApiProperty({ type: String, enum: ['user', 'organization'], nullable: true, description: "Polar's `default_sub_type` (null: user)" })
+  default_sub_type: 'user' | 'organization' | null;
 
   @ApiProperty({ description: 'A public client has no secret and uses PKCE' })
   public: boolean;
@@ -77,9 +83,11 @@ export class ClientDto {
       post_logout_redirect_uris: client.postLogoutRedirectUris,
       id_token_signed_response_alg: client.idTokenSignedResponseAlg,
       logo_uri: client.logoUri,
+      client_uri: client.clientUri,
       tos_uri: client.tosUri,
       policy_uri: client.policyUri,
       grant_types: client.grantTypes,
+      default_sub_type: client.defaultSubType,
       public: client.isPublic,
       token_endpoint_auth_method: client.isPublic ? 'none' : 'client_secret_basic',
       not_before: client.notBefore?.toISOString() ?? null,

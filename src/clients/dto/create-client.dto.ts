@@ -9,6 +9,8 @@ import { IsWebUri } from './web-uri.validator.js';
 import { Omittable } from '../../common/dto/omittable.decorator.js';
 
 export const MAX_SCOPES_PER_CLIENT = 100;
+/** Polar's `sub_type`: a token for the user, or for an organization the user picks. */
+export const SUB_TYPES = ['user', 'organization'] as const;
 /** What the permissions column holds room for. */
 export const MAX_PERMISSIONS_PER_CLIENT = 10;
 
@@ -99,10 +101,20 @@ export class ClientSettingsDto {
   @IsIn(GRANT_TYPES, { each: true, message: `each grant type must be one of: ${GRANT_TYPES.join(', ')}` })
   grant_types?: string[];
 
+  @ApiPropertyOptional({ enum: SUB_TYPES, description: "Polar's `default_sub_type`: the token's subject when an authorization request sends no `sub_type` (default: user)" })
+  @Omittable()
+  @IsIn(SUB_TYPES)
+  default_sub_type?: (typeof SUB_TYPES)[number];
+
   @ApiPropertyOptional({ example: 'https://app.example.com/logo.png', description: 'Shown on the consent page' })
   @Omittable()
   @IsWebUri()
   logo_uri?: string;
+
+  @ApiPropertyOptional({ example: 'https://app.example.com', description: "RFC 7591 `client_uri`: the client's home page" })
+  @Omittable()
+  @IsWebUri()
+  client_uri?: string;
 
   @ApiPropertyOptional({ example: 'https://app.example.com/terms', description: 'Terms of service, linked from the consent page' })
   @Omittable()

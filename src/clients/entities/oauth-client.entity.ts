@@ -58,6 +58,10 @@ export class OAuthClientEntity {
   @Column({ name: 'logo_uri', type: 'varchar', length: 2000, nullable: true })
   logoUri: string | null;
 
+  /** RFC 7591 `client_uri`: the client's home page, linked from the consent page. */
+  @Column({ name: 'client_uri', type: 'varchar', length: 2000, nullable: true })
+  clientUri: string | null;
+
   @Column({ name: 'tos_uri', type: 'varchar', length: 2000, nullable: true })
   tosUri: string | null;
 
@@ -82,6 +86,10 @@ export class OAuthClientEntity {
   /** The algorithm its ID tokens are signed with (OpenID Connect Registration `id_token_signed_response_alg`). */
   @Column({ name: 'id_token_signed_response_alg', type: 'varchar', length: 16, default: 'RS256' })
   idTokenSignedResponseAlg: string;
+
+  /** Polar's `default_sub_type`: the `sub_type` of an authorization request that names none (null: `user`). */
+  @Column({ name: 'default_sub_type', type: 'varchar', length: 16, nullable: true })
+  defaultSubType: 'user' | 'organization' | null;
 
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })

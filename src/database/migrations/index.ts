@@ -10,6 +10,7 @@ import { ApiResources1764500000000 } from './1764500000000-api-resources.js';
 import { OrganizationRoles1764510000000 } from './1764510000000-organization-roles.js';
 import { GrantResource1764520000000 } from './1764520000000-grant-resource.js';
 import { ClientLogoutAndIdTokenAlg1764530000000 } from './1764530000000-client-logout-and-id-token-alg.js';
+import { ClientRegistration1764540000000 } from './1764540000000-client-registration.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   OrganizationRoles1764510000000,
   GrantResource1764520000000,
   ClientLogoutAndIdTokenAlg1764530000000,
+  ClientRegistration1764540000000,
 ];

@@ -36,6 +36,11 @@ export class CreateOrganizationDto {
   @Omittable()
   @IsBoolean()
   require_project_scoped_tokens?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Anyone may register a public client at the registration endpoint (RFC 7591 open registration, as MCP clients expect), limited per source address' })
+  @Omittable()
+  @IsBoolean()
+  open_registration?: boolean;
 }
 
 export class UpdateOrganizationDto extends PartialType(OmitType(CreateOrganizationDto, ['name'] as const), { skipNullProperties: false }) {}
@@ -58,6 +63,9 @@ export class OrganizationDto {
 
   @ApiProperty()
   require_project_scoped_tokens: boolean;
+
+  @ApiProperty({ description: 'Anonymous registration of public clients (RFC 7591) is allowed' })
+  open_registration: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "Keycloak's not-before: the organization's tokens issued earlier are refused" })
   not_before: string | null;
@@ -82,6 +90,7 @@ export class OrganizationDto {
       oauth_enabled: organization.oauthEnabled,
       access_token_lifespan: organization.accessTokenLifespan,
       require_project_scoped_tokens: organization.requireProjectScopedTokens,
+      open_registration: organization.openRegistration,
       not_before: organization.notBefore?.toISOString() ?? null,
       issuer: record.issuer,
       token_endpoint: `${record.issuer}/protocol/openid-connect/token`,

@@ -29,6 +29,13 @@ export class OrganizationEntity {
   @Column({ name: 'require_project_scoped_tokens', type: 'boolean', default: true })
   requireProjectScopedTokens: boolean;
 
+  /**
+   * Anyone may register a public client here (RFC 7591 open registration, what MCP clients
+   * expect), limited per source address; confidential clients still need a token. Off by default.
+   */
+  @Column({ name: 'open_registration', type: 'boolean', default: false })
+  openRegistration: boolean;
+
   @Column({ name: 'is_builtin', type: 'boolean', default: false })
   builtIn: boolean;
 

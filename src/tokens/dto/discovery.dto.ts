@@ -31,6 +31,9 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/oauth2/logout', description: 'OpenID Connect RP-Initiated Logout' })
   end_session_endpoint: string;
 
+  @ApiProperty({ example: 'http://localhost:8080/v1/oauth2/register', description: 'Dynamic Client Registration (RFC 7591)' })
+  registration_endpoint: string;
+
   @ApiProperty({ type: [String], example: ['client_credentials'] })
   grant_types_supported: string[];
 
