@@ -144,8 +144,8 @@ async function addClients(databaseUrl, count) {
   const [[{ secret_hash: hash }]] = await connection.query("SELECT secret_hash FROM oauth_client WHERE id = 'bench'");
   const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
   for (let offset = 0; offset < count; offset += 1000) {
-    const rows = Array.from({ length: Math.min(1000, count - offset) }, (_, index) => [`filler-${offset + index}`, builtIn.id, null, null, hash, '["scope:read"]', '[]', null, 0, 0, now, now]);
-    await connection.query('INSERT INTO oauth_client (id, organization_id, name, description, secret_hash, scopes, permissions, access_token_lifespan, is_root, disabled, created_at, updated_at) VALUES ?', [rows]);
+    const rows = Array.from({ length: Math.min(1000, count - offset) }, (_, index) => [`filler-${offset + index}`, builtIn.id, null, null, hash, '["scope:read"]', '[]', '[]', null, 0, 0, now, now]);
+    await connection.query('INSERT INTO oauth_client (id, organization_id, name, description, secret_hash, scopes, permissions, post_logout_redirect_uris, access_token_lifespan, is_root, disabled, created_at, updated_at) VALUES ?', [rows]);
   }
   const [[{ n }]] = await connection.query('SELECT COUNT(*) AS n FROM oauth_client');
   await connection.end();

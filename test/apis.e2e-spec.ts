@@ -370,7 +370,7 @@ describe('APIs (resource servers) and their scopes', () => {
     it("are published in the realm's scopes_supported, and not in another realm's or the server's", async () => {
       const acmeDiscovery = (await gatehouse.http().get('/auth/realms/acme/.well-known/openid-configuration').expect(200)).body as { scopes_supported: string[] };
       expect(acmeDiscovery.scopes_supported).toEqual(expect.arrayContaining(['openid', 'client:read', 'orders:read', 'orders:write']));
-      const globexDiscovery = (await gatehouse.http().get('/realms/globex/.well-known/openid-configuration').expect(200)).body as { scopes_supported: string[] };
+      const globexDiscovery = (await gatehouse.http().get('/auth/realms/globex/.well-known/openid-configuration').expect(200)).body as { scopes_supported: string[] };
       expect(globexDiscovery.scopes_supported).not.toContain('orders:read');
       expect(globexDiscovery.scopes_supported).toContain('client:read');
       const serverDiscovery = (await gatehouse.http().get('/.well-known/openid-configuration').expect(200)).body as { scopes_supported: string[] };

@@ -102,6 +102,8 @@ describe('dynamic client registration', () => {
       response_types: ['code'],
       scope: 'openid client:read',
       default_sub_type: 'organization',
+      post_logout_redirect_uris: [],
+      id_token_signed_response_alg: 'RS256',
     });
     expect(Math.abs(Number(body.client_id_issued_at) - clock.now() / 1000)).toBeLessThan(2);
 

@@ -99,6 +99,8 @@ export async function storeClient(medium: MediumModule, fields: Partial<OAuthCli
     disabled: false,
     notBefore: null,
     redirectUris: [],
+    postLogoutRedirectUris: [],
+    idTokenSignedResponseAlg: 'RS256',
     logoUri: null,
     tosUri: null,
     policyUri: null,
