@@ -49,6 +49,26 @@ describe('security review of issue 17', () => {
     });
   });
 
+  describe('F2: the per-IP rate limit counts an IPv6 caller by its /64, as the lockouts do', () => {
+    let gatehouse: TestApp;
+    beforeAll(async () => {
+      gatehouse = await startApp({ env: { RATE_LIMIT_PER_MINUTE: '3', TRUST_PROXY: '127.0.0.1' } });
+    });
+    afterAll(() => gatehouse.close());
+
+    // One subscriber usually holds a whole /64: counted per address, each of its 2^64 addresses
+    // had a budget of its own, and the limit held nobody with IPv6 back.
+    it('answers 429 to the next address of the same /64 once the limit is used up', async () => {
+      const attempt = (address: string) =>
+        gatehouse.http().post('/v1/oauth2/token').set('X-Forwarded-For', address).set('Authorization', basic({ ...ROOT, client_secret: 'wrong' })).type('form').send({ grant_type: 'client_credentials' });
+      for (let host = 1; host <= 3; host += 1) expect((await attempt(`2001:db8:17:1::${host}`)).status).not.toBe(429);
+      expect((await attempt('2001:db8:17:1::4')).status).toBe(429);
+      expect((await attempt('2001:db8:17:1:ffff:ffff:ffff:ffff')).status).toBe(429);
+      // Another /64 is another subscriber.
+      expect((await attempt('2001:db8:17:2::1')).status).not.toBe(429);
+    });
+  });
+
   /** Attacks that failed: kept so that they keep failing. */
   describe('what held up', () => {
     const APP = 'https://app.example.com';
