@@ -2,6 +2,7 @@ import rateLimit, { type FastifyRateLimitStore } from '@fastify/rate-limit';
 import { type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyRequest } from 'fastify';
 import { RateLimited } from '../errors/oauth-errors.js';
+import { addressKey } from './address-key.js';
 
 /**
  * Route config (`@RouteConfig`) for endpoints under the per-IP rate limit. `rateLimit: {}` makes
@@ -77,7 +78,8 @@ export async function registerRateLimit(app: NestFastifyApplication, config: Rat
     timeWindow: WINDOW_MS,
     store: SharedRateLimitStore,
     allowList: (request) => limitFor(request, config) === 0,
-    keyGenerator: (request) => `${request.ip} ${budgetOf(request)}`,
+    // An IPv6 caller by its /64, which one subscriber usually holds whole (as the lockouts count it).
+    keyGenerator: (request) => `${addressKey(request.ip)} ${budgetOf(request)}`,
     errorResponseBuilder: (_request, context) => new RateLimited(Math.ceil(context.ttl / 1000)),
   });
 }
