@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { Clock } from '../common/clock.js';
 import { validateEnvironment } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
-import { addressKey, ClientLockout, MAX_TRACKED } from './client-lockout.js';
+import { addressKey } from '../common/http/address-key.js';
+import { ClientLockout, MAX_TRACKED } from './client-lockout.js';
 
 class ManualClock extends Clock {
   time = Date.UTC(2026, 0, 1);

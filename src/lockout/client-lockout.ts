@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { addressKey } from '../common/http/address-key.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 
 interface Counter {
@@ -321,21 +321,4 @@ function pairKey(address: string, id: string): string {
 function addressOf(pair: string, id: string): string | undefined {
   const space = pair.indexOf(' ');
   return pair.slice(space + 1) === id ? pair.slice(0, space) : undefined;
-}
-
-/** The address a counter is kept for: IPv4 as such (also when mapped into IPv6), IPv6 by its /64. */
-export function addressKey(ip: string): string {
-  const address = /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip;
-  if (!isIPv6(address)) return address;
-  return `${ipv6Groups(address).slice(0, 4).join(':')}::/64`;
-}
-
-/** The eight groups of an IPv6 address, without leading zeros. */
-function ipv6Groups(address: string): string[] {
-  const [head = '', tail] = address.split('%')[0]!.split('::');
-  const groupsOf = (part: string) => (part === '' ? [] : part.split(':').flatMap((group) => (group.includes('.') ? ['0', '0'] : [group])));
-  const front = groupsOf(head);
-  const back = tail === undefined ? [] : groupsOf(tail);
-  const groups = [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
-  return groups.map((group) => parseInt(group, 16).toString(16));
 }

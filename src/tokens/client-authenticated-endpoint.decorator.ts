@@ -5,7 +5,7 @@ import { REQUIRED_SCOPE } from '../access/required-scope.js';
 import { declareAccess } from '../access/route-access.js';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { OAUTH_ENDPOINT } from '../common/errors/http-error.filter.js';
-import { RATE_LIMITED } from '../common/http/rate-limit.js';
+import { rateLimited } from '../common/http/rate-limit.js';
 import { type ScopeDefinition } from '../scopes/scope-definition.js';
 import { ClientAuthenticationGuard } from './client-authentication.guard.js';
 
@@ -24,7 +24,8 @@ export function ClientAuthenticatedEndpoint(path: string | string[], options: { 
   return applyDecorators(
     Post(path),
     HttpCode(200),
-    RouteConfig({ ...OAUTH_ENDPOINT, ...RATE_LIMITED }),
+    // Every path of the endpoint (aliases, realm prefixes) counts against one budget: the first path's.
+    RouteConfig({ ...OAUTH_ENDPOINT, ...rateLimited(typeof path === 'string' ? path : path[0]!) }),
     Header('Cache-Control', 'no-store'),
     Header('Pragma', 'no-cache'),
     SetMetadata(REQUIRED_PARAMETER, options.requiredParameter),
