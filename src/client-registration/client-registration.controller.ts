@@ -5,7 +5,7 @@ import { type FastifyRequest } from 'fastify';
 import { PublicRoute } from '../access/route-access.js';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { OAUTH_ENDPOINT } from '../common/errors/http-error.filter.js';
-import { RATE_LIMITED } from '../common/http/rate-limit.js';
+import { rateLimited } from '../common/http/rate-limit.js';
 import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
 import { REALM_PATHS } from '../organizations/realm-paths.js';
 import { type ClientInformation, ClientRegistrationService, type RegistrationRequest } from './client-registration.service.js';
@@ -14,7 +14,7 @@ import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATHS, REGISTRATION_SECU
 const ENDPOINTS = [...REGISTRATION_ENDPOINT_PATHS, ...REALM_PATHS.map((realm) => `${realm}${REALM_REGISTRATION_PATH}`)];
 const CLIENT_ENDPOINTS = ENDPOINTS.map((path) => `${path}/:client_id`);
 /** RFC 6749 error bodies, and the per-address limit of the endpoints that take credentials (route config is read per method, not per controller). */
-const REGISTRATION_ENDPOINT = { ...OAUTH_ENDPOINT, ...RATE_LIMITED };
+const REGISTRATION_ENDPOINT = { ...OAUTH_ENDPOINT, ...rateLimited('client registration') };
 const METADATA = {
   schema: {
     type: 'object',

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
-import { addressKey, MAX_TRACKED } from '../lockout/client-lockout.js';
+import { addressKey } from '../common/http/address-key.js';
+import { MAX_TRACKED } from '../lockout/client-lockout.js';
 import { RegistrationRateLimited } from './registration-errors.js';
 
 const HOUR_MS = 3_600_000;
