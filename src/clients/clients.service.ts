@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type Repository } from 'typeorm';
+import { type FindOptionsWhere, Raw, type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
 import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
@@ -10,7 +10,9 @@ import { RoleDirectory } from '../roles/role-directory.js';
 import { ClientLockout, type LockoutStatus } from '../lockout/client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { newClientId } from './client-credentials.js';
-import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
+import { CONSOLE_CLIENT_ID } from './console-client.js';
+import { PageDto } from '../common/dto/page.dto.js';
+import { type ClientListQueryDto } from './dto/client-list-query.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ScopeCatalog } from '../apis/scope-catalog.js';
 import { type ApiScopeHolder, ApiScopeHolders } from '../apis/api-scope-holders.js';
@@ -94,11 +96,22 @@ export class ClientsService implements ApiScopeHolder {
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
   }
 
-  /** Newest first, the caller's organization only (all for root); the root client is configuration, not data, and is left out (as Fides does). */
-  async list(auth: AuthContext, query: PageQueryDto): Promise<PageDto<ClientDto>> {
+  /**
+   * The caller's organization only (all for root), newest first unless `sort` says otherwise,
+   * narrowed by `search` (id, name or description, case-insensitive); the root client is
+   * configuration, not data, and is left out (as Fides does).
+   */
+  async list(auth: AuthContext, query: ClientListQueryDto): Promise<PageDto<ClientDto>> {
+    const base: FindOptionsWhere<OAuthClientEntity> = { isRoot: false, ...this.policy.listFilter(auth) };
+    const search = query.search?.trim().toLowerCase();
+    // LOWER on both sides: MariaDB's binary id column would otherwise match case-sensitively, SQLite's LIKE only ASCII-insensitively.
+    const contains = search ? Raw((column) => `LOWER(${column}) LIKE :pattern ESCAPE '!'`, { pattern: `%${search.replace(/[!%_]/g, '!$&')}%` }) : undefined;
+    const where = contains ? [{ ...base, id: contains }, { ...base, name: contains }, { ...base, description: contains }] : base;
+    const column = ({ created_at: 'createdAt', name: 'name', client_id: 'id' } as const)[query.sort];
+    const direction = (query.order ?? (query.sort === 'created_at' ? 'desc' : 'asc')).toUpperCase() as 'ASC' | 'DESC';
     const [clients, total] = await this.repository.findAndCount({
-      where: { isRoot: false, ...this.policy.listFilter(auth) },
-      order: { createdAt: 'DESC', id: 'ASC' },
+      where,
+      order: column === 'id' ? { id: direction } : { [column]: direction, id: 'ASC' },
       skip: (query.page - 1) * query.size,
       take: query.size,
     });
@@ -236,6 +249,8 @@ export class ClientsService implements ApiScopeHolder {
       if (!auth.isRoot) throw new NotFoundException(`No client with id ${id}`);
       throw new ForbiddenException('The root client is defined by OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET; it cannot be changed, disabled or deleted through the API');
     }
+    // The server writes it at every start (ConsoleClientBootstrap); it skips the consent screen, so nobody may repoint or reuse it.
+    if (client.id === CONSOLE_CLIENT_ID) throw new ForbiddenException('The console client is managed by the server (its redirect URI follows PUBLIC_URL); it cannot be changed, disabled or deleted through the API');
     this.policy.checkActOn(auth, { organizationId: client.organizationId, scopes: await this.directory.heldScopesOf(client) }, `client ${id}`);
     return client;
   }
