@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ActionIcon, Alert, AppShell, Button, Center, Group, Loader, NavLink, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, Alert, Button, Center, Group, Loader, NavLink, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { completeSignIn, currentSession, justSignedOut, signIn, signOut, subscribe } from './auth';
 import { ClientsPage } from './pages/ClientsPage';
@@ -51,24 +51,24 @@ function Message({ title, text }: { title: string; text: string }) {
   );
 }
 
+/** The frame of every page. Plain CSS (console.css), not Mantine's AppShell: its layout comes from an inline <style> tag, which the CSP refuses. */
 function Shell({ email }: { email: string | undefined }) {
   const [location] = useLocation();
+  const onClients = location.startsWith('/clients');
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="md">
-      <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Text fw={700} size="lg">Gatehouse</Text>
-          <Group>
-            {email && <Text size="sm">{email}</Text>}
-            <ColorSchemeToggle />
-            <Button variant="default" onClick={() => void signOut()}>Sign out</Button>
-          </Group>
+    <div className="shell">
+      <header className="shell-header">
+        <Text fw={700} size="lg">Gatehouse</Text>
+        <Group>
+          {email && <Text size="sm">{email}</Text>}
+          <ColorSchemeToggle />
+          <Button variant="default" onClick={() => void signOut()}>Sign out</Button>
         </Group>
-      </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Console">
-        <NavLink component={Link} href="/clients" label="OAuth clients" active={location.startsWith('/clients')} aria-current={location.startsWith('/clients') ? 'page' : undefined} />
-      </AppShell.Navbar>
-      <AppShell.Main>
+      </header>
+      <nav className="shell-nav" aria-label="Console">
+        <NavLink component={Link} href="/clients" label="OAuth clients" active={onClients} aria-current={onClients ? 'page' : undefined} />
+      </nav>
+      <main className="shell-main">
         <Switch>
           <Route path="/clients" component={ClientsPage} />
           <Route path="/clients/:id">{(params) => <ClientPage id={decodeURIComponent(params.id)} />}</Route>
@@ -77,13 +77,14 @@ function Shell({ email }: { email: string | undefined }) {
             <Alert color="red" title="Not found">There is no such page in the console.</Alert>
           </Route>
         </Switch>
-      </AppShell.Main>
-    </AppShell>
+      </main>
+    </div>
   );
 }
 
 function ColorSchemeToggle() {
-  const { setColorScheme } = useMantineColorScheme();
+  // keepTransitions: otherwise Mantine injects a <style> tag for the switch, which the CSP refuses.
+  const { setColorScheme } = useMantineColorScheme({ keepTransitions: true });
   const scheme = useComputedColorScheme('light');
   const next = scheme === 'dark' ? 'light' : 'dark';
   return (

@@ -36,10 +36,9 @@ export class ConsoleController {
     this.sendIndex(reply);
   }
 
-  @Get('*path')
+  @Get('*')
   @PublicRoute('The admin console: static files of a single-page app that signs its user in through the authorization endpoint and calls the API with their token')
-  file(@Param('path') path: string | string[], @Res() reply: FastifyReply): void {
-    const name = [path].flat().join('/');
+  file(@Param('*') name: string, @Res() reply: FastifyReply): void {
     const file = this.files.file(name);
     if (file) {
       this.headers(reply).header('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache').type(file.type).send(file.body);

@@ -1,6 +1,12 @@
 import { Alert, Button, Code, CopyButton, Group, Modal, Stack, Text } from '@mantine/core';
 import { ApiError } from '../api';
 
+/**
+ * What every dialog of the console shares: a named close button; no scroll lock (react-remove-scroll
+ * injects a <style> tag, which the CSP refuses); no fade, so nothing is read half-transparent.
+ */
+export const DIALOG = { lockScroll: false, closeButtonProps: { 'aria-label': 'Close' }, transitionProps: { duration: 0 } } as const;
+
 /** An API error in words, where the action that caused it is. */
 export function ErrorAlert({ error, title = 'The server refused this' }: { error: unknown; title?: string }) {
   if (!error) return null;
@@ -35,7 +41,7 @@ export function CopyValue({ value, label }: { value: string; label: string }) {
 /** A client's secret, shown once (after creation or regeneration). */
 export function SecretDialog({ credentials, onClose }: { credentials: { client_id: string; client_secret?: string } | undefined; onClose: () => void }) {
   return (
-    <Modal opened={credentials !== undefined} onClose={onClose} title="Client secret" size="lg" lockScroll={false} closeOnClickOutside={false}>
+    <Modal opened={credentials !== undefined} onClose={onClose} title="Client secret" size="lg" closeOnClickOutside={false} {...DIALOG}>
       {credentials?.client_secret && (
         <Stack>
           <Alert color="yellow" title="Copy the secret now">

@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
 import { api, ApiError, type Client, clientPath, type Credentials, type Role, type TokenResponse } from '../api';
 import { useCan } from '../session';
-import { CopyValue, ErrorAlert, SecretDialog } from '../components/common';
+import { CopyValue, DIALOG, ErrorAlert, SecretDialog } from '../components/common';
 import { apiFieldErrors, ClientFields, type ClientFieldValues, type FieldErrors, fieldsBody, validateFields, valuesOf } from '../components/ClientFields';
 
 /** One client: Polaris's tabs (Details, Client Permissions, Credentials) and Imply Hybrid's Tokens tab. */
@@ -72,7 +72,7 @@ export function ClientPage({ id }: { id: string }) {
         <Tabs.Panel value="credentials" pt="md"><CredentialsTab client={data} onSaved={refresh} /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="md"><TokensTab client={data} /></Tabs.Panel>
       </Tabs>
-      <Modal opened={deleting} onClose={() => setDeleting(false)} title="Delete client" lockScroll={false}>
+      <Modal opened={deleting} onClose={() => setDeleting(false)} title="Delete client" {...DIALOG}>
         <Stack>
           <Text>
             Delete the client <strong>{name}</strong> (<Code>{data.client_id}</Code>)? Its tokens are refused from then on. This cannot be undone.
@@ -207,7 +207,7 @@ function CredentialsTab({ client, onSaved }: { client: Client; onSaved: () => Pr
           <Button onClick={() => setConfirming(true)}>Regenerate secret</Button>
         </Group>
       )}
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Regenerate secret" lockScroll={false}>
+      <Modal opened={confirming} onClose={() => setConfirming(false)} title="Regenerate secret" {...DIALOG}>
         <Stack>
           <Text>The current secret of {client.name ?? client.client_id} stops working at once.</Text>
           <Checkbox label="Also revoke the tokens issued until now" description="Recommended when the secret leaked. Leave unticked to let them live out their lifespan." checked={revokeTokens} onChange={(event) => setRevokeTokens(event.currentTarget.checked)} />

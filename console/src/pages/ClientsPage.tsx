@@ -5,7 +5,7 @@ import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tansta
 import { Link, useLocation } from 'wouter';
 import { api, ApiError, type CatalogScope, type Client, type Credentials, type Page, type Role } from '../api';
 import { useCan } from '../session';
-import { ErrorAlert, SecretDialog } from '../components/common';
+import { DIALOG, ErrorAlert, SecretDialog } from '../components/common';
 import { apiFieldErrors, ClientFields, type ClientFieldValues, emptyFields, type FieldErrors, fieldsBody, validateFields } from '../components/ClientFields';
 
 type SortField = 'created_at' | 'name' | 'client_id';
@@ -52,7 +52,7 @@ export function ClientsPage() {
               <Table.Th key={label} aria-sort={field && sort.field === field ? (sort.order === 'asc' ? 'ascending' : 'descending') : undefined}>
                 {field ? (
                   <button type="button" className="sort-button" onClick={() => sortBy(field)}>
-                    {label} {sort.field === field ? (sort.order === 'asc' ? '▲' : '▼') : ''}
+                    {label} <span aria-hidden="true">{sort.field === field ? (sort.order === 'asc' ? '▲' : '▼') : ''}</span>
                   </button>
                 ) : (
                   label
@@ -128,7 +128,7 @@ function CreateClientDialog({ opened, onClose }: { opened: boolean; onClose: () 
   };
   return (
     <>
-      <Modal opened={opened} onClose={onClose} title="Create OAuth client" size="lg" lockScroll={false}>
+      <Modal opened={opened} onClose={onClose} title="Create OAuth client" size="lg" {...DIALOG}>
         <form onSubmit={submit} noValidate>
           <Stack>
             <ClientFields values={values} errors={errors} onChange={setValues} />
