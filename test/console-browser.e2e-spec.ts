@@ -31,10 +31,16 @@ interface AxeViolation {
 async function accessibilityProblems(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run(document, { resultTypes: ['violations'] })).violations;
+    // Runs in the page: its globals, which Node's types do not know.
+    const page = globalThis as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
   });
   return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** Runs in the page: what the console's light/dark toggle does to the document. */
+function setColorScheme(scheme: string): void {
+  (globalThis as unknown as { document: { documentElement: { setAttribute(name: string, value: string): void } } }).document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
 }
 
 describe('the admin console at /console', () => {
@@ -120,10 +126,10 @@ describe('the admin console at /console', () => {
       const chosen = await page.locator('html').getAttribute('data-mantine-color-scheme');
       for (const scheme of ['light', 'dark'] as const) {
         // What the toggle does (Mantine's styles hang on this attribute), without closing an open dialog to reach it.
-        await page.evaluate((value) => document.documentElement.setAttribute('data-mantine-color-scheme', value), scheme);
+        await page.evaluate(setColorScheme, scheme);
         a11y.push(...(await accessibilityProblems(page)).map((problem) => `${where}, ${scheme}: ${problem}`));
       }
-      await page.evaluate((value) => document.documentElement.setAttribute('data-mantine-color-scheme', value!), chosen);
+      await page.evaluate(setColorScheme, chosen!);
     };
 
     try {

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type FindOptionsWhere, Raw, type Repository } from 'typeorm';
+import { Brackets, type FindOptionsWhere, type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
 import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
@@ -102,19 +102,20 @@ export class ClientsService implements ApiScopeHolder {
    * configuration, not data, and is left out (as Fides does).
    */
   async list(auth: AuthContext, query: ClientListQueryDto): Promise<PageDto<ClientDto>> {
-    const base: FindOptionsWhere<OAuthClientEntity> = { isRoot: false, ...this.policy.listFilter(auth) };
+    const where: FindOptionsWhere<OAuthClientEntity> = { isRoot: false, ...this.policy.listFilter(auth) };
+    const builder = this.repository.createQueryBuilder('client').where(where);
     const search = query.search?.trim().toLowerCase();
-    // LOWER on both sides: MariaDB's binary id column would otherwise match case-sensitively, SQLite's LIKE only ASCII-insensitively.
-    const contains = search ? Raw((column) => `LOWER(${column}) LIKE :pattern ESCAPE '!'`, { pattern: `%${search.replace(/[!%_]/g, '!$&')}%` }) : undefined;
-    const where = contains ? [{ ...base, id: contains }, { ...base, name: contains }, { ...base, description: contains }] : base;
-    const column = ({ created_at: 'createdAt', name: 'name', client_id: 'id' } as const)[query.sort];
+    if (search) {
+      // LOWER on both sides: MariaDB's binary id column would otherwise match case-sensitively, SQLite's LIKE only ASCII-insensitively.
+      const pattern = `%${search.replace(/[!%_]/g, '!$&')}%`;
+      builder.andWhere(new Brackets((any) => any.where("LOWER(client.id) LIKE :pattern ESCAPE '!'", { pattern }).orWhere("LOWER(client.name) LIKE :pattern ESCAPE '!'").orWhere("LOWER(client.description) LIKE :pattern ESCAPE '!'")));
+    }
     const direction = (query.order ?? (query.sort === 'created_at' ? 'desc' : 'asc')).toUpperCase() as 'ASC' | 'DESC';
-    const [clients, total] = await this.repository.findAndCount({
-      where,
-      order: column === 'id' ? { id: direction } : { [column]: direction, id: 'ASC' },
-      skip: (query.page - 1) * query.size,
-      take: query.size,
-    });
+    // Names sort as people read them, whatever the engine's collation (SQLite's is case-sensitive).
+    const column = { created_at: 'client.createdAt', name: 'LOWER(client.name)', client_id: 'client.id' }[query.sort];
+    builder.orderBy(column, direction);
+    if (query.sort !== 'client_id') builder.addOrderBy('client.id', 'ASC');
+    const [clients, total] = await builder.offset((query.page - 1) * query.size).limit(query.size).getManyAndCount();
     return PageDto.of(clients.map(ClientDto.from), total, query);
   }
 
