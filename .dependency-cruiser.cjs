@@ -41,6 +41,7 @@ const LAYERS = {
   auth: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens'],
   authorization: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'auth'],
   'client-registration': ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations', 'apis', 'roles', 'clients', 'auth'],
+  console: ['common', 'access'],
   tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization', 'client-registration'],
 };
 
@@ -54,7 +55,7 @@ const PUBLIC = {
   authorization: ['authorization-codes', 'refresh-tokens'],
   apis: ['scope-catalog', 'api-scope-holders'],
   'change-feed': ['change-feed'],
-  clients: ['client-secret-hasher'],
+  clients: ['client-secret-hasher', 'console-client'],
   'client-registration': ['registration-paths'],
   keys: ['compact-jws'],
   lockout: ['client-lockout'],

@@ -12,4 +12,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The admin console runs in the browser (its vite.config.ts and postcss.config.cjs in Node).
+  { files: ['console/src/**'], languageOptions: { globals: globals.browser } },
+  { files: ['console/postcss.config.cjs'], languageOptions: { globals: globals.node, sourceType: 'commonjs' } },
 );

@@ -9,6 +9,7 @@ import { AuthorizationModule } from './authorization/authorization.module.js';
 import { ChangeFeedModule } from './change-feed/change-feed.module.js';
 import { ClientsModule } from './clients/clients.module.js';
 import { ClientRegistrationModule } from './client-registration/client-registration.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { ClockModule } from './common/clock.js';
 import { HttpErrorFilter } from './common/errors/http-error.filter.js';
 import { GatehouseConfigModule } from './config/config.module.js';
@@ -35,7 +36,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [ClockModule, GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AccessModule, LockoutModule, TokenPolicyModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ApisModule, RolesModule, ClientsModule, ClientRegistrationModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule],
+      imports: [ClockModule, GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AccessModule, LockoutModule, TokenPolicyModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ApisModule, RolesModule, ClientsModule, ClientRegistrationModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule, ConsoleModule],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {

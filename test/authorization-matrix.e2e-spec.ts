@@ -225,6 +225,8 @@ const UNGUARDED_ROUTES: string[] = [
   'GET /auth/realms/:realm/protocol/openid-connect/auth session',
   'GET /auth/realms/:realm/protocol/openid-connect/certs public',
   'GET /auth/realms/:realm/protocol/openid-connect/logout session',
+  'GET /console public',
+  'GET /console/* public',
   'GET /health public',
   'GET /health/live public',
   'GET /health/ready public',

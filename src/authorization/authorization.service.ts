@@ -10,6 +10,9 @@ import { type AuthorizationRequest } from './authorization-request.js';
 import { type BrowserSession } from './browser-sessions.js';
 import { Consents } from './consents.js';
 import { RoleDirectory } from '../roles/role-directory.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { isFirstPartyRequest } from '../clients/console-client.js';
+import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 
 export type AuthorizationStep =
   | { readonly next: 'sign-in' }
@@ -31,6 +34,7 @@ export class AuthorizationService {
     private readonly organizations: OrganizationDirectory,
     private readonly policy: AccessPolicy,
     private readonly roles: RoleDirectory,
+    private readonly config: GatehouseConfig,
   ) {}
 
   /** `prompt=login` asks for the password even with a session; the sign-in form drops it from the request it returns to. */
@@ -49,7 +53,9 @@ export class AuthorizationService {
     }
     const scopes = await this.grantableScopes(request, session.user);
     const consented = await this.consents.scopesAllowed(session.user.id, request.client.id);
-    if (request.prompt !== 'consent' && scopes.every((scope) => consented.has(scope))) {
+    // The console signs users in to Gatehouse itself: asking them to allow Gatehouse access to Gatehouse would mean nothing.
+    const firstParty = isFirstPartyRequest(request, this.config.issuer, BUILT_IN_ORGANIZATION_ID);
+    if (request.prompt !== 'consent' && (firstParty || scopes.every((scope) => consented.has(scope)))) {
       return { next: 'redirect', response: await this.issueCode(request, session, scopes) };
     }
     if (request.prompt === 'none') throw refuse(new ConsentRequired('The user has not consented to this client yet'));

@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiForbiddenRespons
 import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
-import { PageQueryDto } from '../common/dto/page.dto.js';
+import { ClientListQueryDto } from './dto/client-list-query.dto.js';
 import { ClientIdPipe } from '../common/pipes/client-id.pipe.js';
 import { ClientScopes } from '../scopes/client.scopes.js';
 import { ClientsService } from './clients.service.js';
@@ -36,9 +36,9 @@ export class ClientsController {
 
   @Get()
   @Authenticated({ scope: ClientScopes.read, reach: 'organization' })
-  @ApiOperation({ summary: 'List clients, newest first (the root client is not listed)' })
+  @ApiOperation({ summary: 'List clients, newest first by default (the root client is not listed)', description: '`search` keeps the clients whose id, name or description contains the text; `sort` and `order` order the page.' })
   @ApiOkResponse({ type: ClientPageDto })
-  list(@Auth() auth: AuthContext, @Query() query: PageQueryDto): Promise<ClientPageDto> {
+  list(@Auth() auth: AuthContext, @Query() query: ClientListQueryDto): Promise<ClientPageDto> {
     return this.clients.list(auth, query);
   }
 

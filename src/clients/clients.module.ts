@@ -7,11 +7,12 @@ import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { RootClientBootstrap } from './root-client.bootstrap.js';
+import { ConsoleClientBootstrap } from './console-client.bootstrap.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopeCatalogModule, OrganizationsModule],
   controllers: [ClientsController],
-  providers: [ClientsService, RootClientBootstrap],
+  providers: [ClientsService, RootClientBootstrap, ConsoleClientBootstrap],
   exports: [ClientsService, ClientDirectoryModule],
 })
 export class ClientsModule {}

@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type Repository } from 'typeorm';
+import { Brackets, type FindOptionsWhere, type Repository } from 'typeorm';
 import { actorOf } from '../audit/actor.js';
 import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
@@ -10,7 +10,9 @@ import { RoleDirectory } from '../roles/role-directory.js';
 import { ClientLockout, type LockoutStatus } from '../lockout/client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { newClientId } from './client-credentials.js';
-import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
+import { CONSOLE_CLIENT_ID } from './console-client.js';
+import { PageDto } from '../common/dto/page.dto.js';
+import { type ClientListQueryDto } from './dto/client-list-query.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ScopeCatalog } from '../apis/scope-catalog.js';
 import { type ApiScopeHolder, ApiScopeHolders } from '../apis/api-scope-holders.js';
@@ -94,14 +96,26 @@ export class ClientsService implements ApiScopeHolder {
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
   }
 
-  /** Newest first, the caller's organization only (all for root); the root client is configuration, not data, and is left out (as Fides does). */
-  async list(auth: AuthContext, query: PageQueryDto): Promise<PageDto<ClientDto>> {
-    const [clients, total] = await this.repository.findAndCount({
-      where: { isRoot: false, ...this.policy.listFilter(auth) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: (query.page - 1) * query.size,
-      take: query.size,
-    });
+  /**
+   * The caller's organization only (all for root), newest first unless `sort` says otherwise,
+   * narrowed by `search` (id, name or description, case-insensitive); the root client is
+   * configuration, not data, and is left out (as Fides does).
+   */
+  async list(auth: AuthContext, query: ClientListQueryDto): Promise<PageDto<ClientDto>> {
+    const where: FindOptionsWhere<OAuthClientEntity> = { isRoot: false, ...this.policy.listFilter(auth) };
+    const builder = this.repository.createQueryBuilder('client').where(where);
+    const search = query.search?.trim().toLowerCase();
+    if (search) {
+      // LOWER on both sides: MariaDB's binary id column would otherwise match case-sensitively, SQLite's LIKE only ASCII-insensitively.
+      const pattern = `%${search.replace(/[!%_]/g, '!$&')}%`;
+      builder.andWhere(new Brackets((any) => any.where("LOWER(client.id) LIKE :pattern ESCAPE '!'", { pattern }).orWhere("LOWER(client.name) LIKE :pattern ESCAPE '!'").orWhere("LOWER(client.description) LIKE :pattern ESCAPE '!'")));
+    }
+    const direction = (query.order ?? (query.sort === 'created_at' ? 'desc' : 'asc')).toUpperCase() as 'ASC' | 'DESC';
+    // Names sort as people read them, whatever the engine's collation (SQLite's is case-sensitive).
+    const column = { created_at: 'client.createdAt', name: 'LOWER(client.name)', client_id: 'client.id' }[query.sort];
+    builder.orderBy(column, direction);
+    if (query.sort !== 'client_id') builder.addOrderBy('client.id', 'ASC');
+    const [clients, total] = await builder.offset((query.page - 1) * query.size).limit(query.size).getManyAndCount();
     return PageDto.of(clients.map(ClientDto.from), total, query);
   }
 
@@ -236,6 +250,8 @@ export class ClientsService implements ApiScopeHolder {
       if (!auth.isRoot) throw new NotFoundException(`No client with id ${id}`);
       throw new ForbiddenException('The root client is defined by OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET; it cannot be changed, disabled or deleted through the API');
     }
+    // The server writes it at every start (ConsoleClientBootstrap); it skips the consent screen, so nobody may repoint or reuse it.
+    if (client.id === CONSOLE_CLIENT_ID) throw new ForbiddenException('The console client is managed by the server (its redirect URI follows PUBLIC_URL); it cannot be changed, disabled or deleted through the API');
     this.policy.checkActOn(auth, { organizationId: client.organizationId, scopes: await this.directory.heldScopesOf(client) }, `client ${id}`);
     return client;
   }

@@ -10,6 +10,7 @@ import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { defaultGrantTypes } from '../token-policy/token-policy.js';
 import { Clock } from '../common/clock.js';
+import { consoleUrls } from './console-client.js';
 
 /**
  * Makes the database's root client match the configuration at every start: the one from
@@ -110,6 +111,7 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
         'Get a token with:',
         `  curl -s -X POST ${tokenUrl} -d grant_type=client_credentials -d client_id=${root.id} -d client_secret=${root.secret}`,
         'Set OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET to choose your own (required with NODE_ENV=production).',
+        `Admin console (sign in as ADMIN_EMAIL): ${consoleUrls(this.config.issuer).home}`,
         '',
         '',
       ].join('\n'),

@@ -1,0 +1,33 @@
+import { EVERY_USER_SCOPES, PERMISSIONS } from '../scopes/permissions.js';
+
+/**
+ * The admin console (/console) is an OpenID Connect public client of Gatehouse itself, registered
+ * at start in the built-in organization under this id (see ConsoleClientBootstrap).
+ */
+export const CONSOLE_CLIENT_ID = 'gatehouse-console';
+
+/** Where the console is served, below the issuer. */
+export const CONSOLE_PATH = '/console';
+
+/** The console's own URLs on this server: where it lives, and where sign-in sends the browser back. */
+export function consoleUrls(issuer: string): { readonly home: string; readonly callback: string } {
+  const home = `${issuer}${CONSOLE_PATH}`;
+  return { home, callback: `${home}/callback` };
+}
+
+/**
+ * What the console client may ask for: every scope a built-in role can give a user. A user gets
+ * only those their role gives them (the authorization endpoint drops the rest), so the console's
+ * token never exceeds what its user could do through the API with a personal access token.
+ */
+export const CONSOLE_SCOPES: readonly string[] = [...new Set([...EVERY_USER_SCOPES, ...PERMISSIONS.flatMap((permission) => permission.scopes)])];
+
+/**
+ * True only for the console's own sign-in: the console client, sending the browser back to the
+ * console on this very server. Such a request needs no consent screen (a first-party app: the
+ * user is signing in to Gatehouse itself); the redirect URI check means the code can only ever
+ * reach the console served here, whatever else happened to the client's registration.
+ */
+export function isFirstPartyRequest(request: { readonly client: { readonly id: string; readonly organizationId: string }; readonly redirectUri: string }, issuer: string, builtInOrganizationId: string): boolean {
+  return request.client.id === CONSOLE_CLIENT_ID && request.client.organizationId === builtInOrganizationId && request.redirectUri === consoleUrls(issuer).callback;
+}
