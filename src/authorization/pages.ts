@@ -240,7 +240,7 @@ ${
 ${form?.error ? html`<p class="error" role="alert" id="token-error">${form.error}</p>` : ''}
 <form method="post" action="/oauth2/account/tokens" aria-labelledby="new-token-heading">
 ${csrf}
-<label for="token-name">Name</label>
+<label for="token-name">Token name</label>
 <input id="token-name" name="name" type="text" required maxlength="100" value="${form?.name ?? ''}"${errorId}>
 ${
   pickable.size === 0
