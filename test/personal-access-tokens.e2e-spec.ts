@@ -69,7 +69,7 @@ describe('the account page and personal access tokens', () => {
 
   /** A form body as a browser sends it: one `scope.{name}` field per box ticked. */
   const formBody = ({ scopes, ...fields }: Record<string, string | string[]>) =>
-    new URLSearchParams([...Object.entries(fields as Record<string, string>), ...[scopes ?? []].flat().map((scope) => [`scope.${scope}`, 'yes'])]).toString();
+    new URLSearchParams([...Object.entries(fields as Record<string, string>), ...[scopes ?? []].flat().map((scope): [string, string] => [`scope.${scope}`, 'yes'])]).toString();
 
   it('creates a personal access token on the account page, shown once, that works like an access token until revoked', async () => {
     const { browser } = await allowApp();
