@@ -215,6 +215,10 @@ describe('the sign-in, consent and account pages after the design review', () =>
         await page.getByRole('heading', { name: 'Acme Dashboard wants to access your account' }).waitFor();
         await expectFits320(page, 'consent');
         expect(await axeViolations(page)).toEqual([]);
+        // And in dark mode.
+        await page.emulateMedia({ colorScheme: 'dark' });
+        expect(await axeViolations(page)).toEqual([]);
+        await page.emulateMedia({ colorScheme: 'light' });
         // Visible focus: the keyboard's focus ring is drawn.
         await page.getByRole('button', { name: 'Allow' }).focus();
         await page.keyboard.press('Shift+Tab');

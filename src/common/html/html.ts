@@ -33,8 +33,8 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): SafeH
  * over-long one scrolls inside itself rather than widening the page); lines wrap between codes.
  */
 const STYLE = `
-  :root { color-scheme: light dark; --accent: #2454c5; --link: #1f4bb4; }
-  @media (prefers-color-scheme: dark) { :root { --accent: #3b6ee0; --link: #9db8ff; } }
+  :root { color-scheme: light dark; --accent: #2454c5; --link: #1f4bb4; --focus: #2454c5; }
+  @media (prefers-color-scheme: dark) { :root { --link: #9db8ff; --focus: #9db8ff; } }
   *, *::before, *::after { box-sizing: border-box; }
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; display: flex; justify-content: center; background: Canvas; color: CanvasText; }
   main { width: min(28rem, 100% - 1rem); margin: 1.5rem 0.5rem; padding: clamp(1rem, 5vw, 2rem); border: 1px solid #8884; border-radius: 12px; overflow-wrap: break-word; }
@@ -55,7 +55,7 @@ const STYLE = `
   button.primary { background: var(--accent); color: white; }
   button.secondary { background: transparent; color: inherit; }
   button.link { border: none; background: none; padding: 0; margin: 0; color: var(--link); text-decoration: underline; }
-  :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+  :focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
   .error { border: 1px solid #c22; background: #c221; padding: 0.6rem 0.8rem; border-radius: 6px; }
   .notice { border: 1px solid #8888; background: #8881; padding: 0.6rem 0.8rem; border-radius: 6px; }
   .notice input { font-family: ui-monospace, monospace; }
