@@ -90,7 +90,7 @@ describe('the sign-in, consent and account pages after the design review', () =>
       expect(consent.text).toContain('you will then be sent to <strong>https://app.example.com</strong>.');
       expect(consent.text).toContain('<a href="/oauth2/account">your account page</a>');
       expect(consent.text).toContain(`Signed in as <strong>${ALICE.email}</strong>.`);
-      expect(consent.text).toContain('See your email address <span class="fine">(<code class="token">email</code>)</span>');
+      expect(consent.text).toContain('See your email address <span class="fine scope-code">(<code class="token">email</code>)</span>');
 
       // "Not you?": signs Alice out and starts again, for the same request, at the sign-in form.
       const notYou = formFields(consent.text, '/oauth2/sign-out');

@@ -38,7 +38,7 @@ describe('the account page and personal access tokens', () => {
     expect(page.status).toBe(200);
     // The scopes in words, each code beside its description.
     expect(page.text).toContain('<strong>Dashboard</strong>');
-    expect(page.text).toContain('See your email address <span class="fine">(<code class="token">email</code>)</span>');
+    expect(page.text).toContain('See your email address <span class="fine scope-code">(<code class="token">email</code>)</span>');
     expect((await bearer(tokens.access_token, '/oauth2/userinfo')).status).toBe(200);
 
     const csrf = hiddenFields(page.text).csrf_token;
@@ -76,7 +76,7 @@ describe('the account page and personal access tokens', () => {
     const page = await browser.agent.get('/oauth2/account');
     const csrf = hiddenFields(page.text).csrf_token;
     // The scopes are picked from a list, in words.
-    expect(page.text).toMatch(/<input type="checkbox" id="token-scope-\d+" name="scope.client:read" value="yes"><span>List OAuth clients and read their settings and scopes <span class="fine">\(<code class="token">client:read<\/code>\)<\/span>/);
+    expect(page.text).toMatch(/<input type="checkbox" id="token-scope-\d+" name="scope.client:read" value="yes"><span>List OAuth clients and read their settings and scopes <span class="fine scope-code">\(<code class="token">client:read<\/code>\)<\/span>/);
     expect(page.text).not.toContain('name="scope.token:personal"');
     expect(page.headers['content-security-policy']).not.toContain('script-src');
 

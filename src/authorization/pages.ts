@@ -5,7 +5,7 @@ const hidden = (fields: Readonly<Record<string, string>>): SafeHtml[] => Object.
 
 /** A scope in words, its code beside it as the secondary text (never broken mid-word: code.token). */
 const scopeInWords = (scope: { name: string; description: string }): SafeHtml =>
-  scope.description === scope.name ? html`<code class="token">${scope.name}</code>` : html`${scope.description} <span class="fine">(<code class="token">${scope.name}</code>)</span>`;
+  scope.description === scope.name ? html`<code class="token">${scope.name}</code>` : html`${scope.description} <span class="fine scope-code">(<code class="token">${scope.name}</code>)</span>`;
 
 /** Who asks the user to sign in, when the sign-in comes from an authorization request. */
 export interface SignInAsker {

@@ -43,6 +43,7 @@ const STYLE = `
   h2 { font-size: 1.1rem; margin: 1.5rem 0 0.5rem; }
   a { color: var(--link); }
   code { font-size: 0.9em; }
+  .scope-code { white-space: nowrap; }
   code.token { white-space: nowrap; display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: bottom; }
   label { display: block; margin: 1rem 0 0.25rem; font-weight: 600; }
   fieldset { border: 1px solid #8886; border-radius: 6px; margin: 1rem 0 0; padding: 0.5rem 0.8rem; min-width: 0; }
