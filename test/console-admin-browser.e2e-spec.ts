@@ -5,6 +5,7 @@ import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { freePort } from './support/server-process.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
+import { addMembership } from './support/principals.js';
 
 const browserTest = hasChromium ? it : it.skip;
 if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
@@ -164,9 +165,9 @@ describe('the admin console: organizations, projects and users', () => {
       await create.getByLabel(/^Name/).fill('Analytics');
       await create.getByRole('button', { name: 'Save' }).click();
       await page.getByText('Analytics', { exact: true }).waitFor();
-      const projects = (await get(`/api/v1/organizations/${builtIn.name}/projects`, root)).body as { id: string; name: string; scope: string }[];
+      const projects = (await get(`/api/v1/organizations/${builtIn.name}/projects`, root)).body as { id: string; name: string; description: string | null; scope: string }[];
       const project = projects.find((candidate) => candidate.name === 'Analytics')!;
-      expect(project.description ?? 'Quarterly numbers').toBe('Quarterly numbers');
+      expect(project.description).toBe('Quarterly numbers');
       await page.getByRole('button', { name: 'Copy the scope value of Analytics' }).click();
       await page.getByRole('button', { name: 'Copied the scope value of Analytics' }).waitFor();
       const copied = await page.evaluate(readClipboard);
@@ -249,6 +250,47 @@ describe('the admin console: organizations, projects and users', () => {
       await user.getByText('The password was reset.').waitFor();
       await admin.audit('User dialog');
       await user.getByRole('button', { name: 'Close' }).click();
+
+      // The organization switcher: the administrator belongs to a second organization (made by the root client, the only one that can).
+      const acme = await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${root}`).send({ name: 'acme', display_name: 'ACME Corporation', oauth_enabled: true });
+      expect(acme.status).toBe(201);
+      const adminId = ((await get('/api/v1/users?size=100', root)).body as { items: { id: string; email: string }[] }).items.find((candidate) => candidate.email === ADMIN_EMAIL)!.id;
+      await addMembership(gatehouse, adminId, 'acme', 'administer-account');
+      await page.getByTestId('current-organization').getByText(builtIn.display_name).waitFor();
+      await page.getByRole('button', { name: 'Switch organization' }).click();
+      // Gatehouse's own page asks which organization (the same sign-in flow, Polar's sub_type=organization).
+      await page.getByLabel('Organization').selectOption('acme');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByTestId('current-organization').getByText('ACME Corporation').waitFor();
+      await expect(page.getByTestId('current-organization').textContent()).resolves.toBe('Acting for ACME Corporation');
+      await admin.audit('Acting for another organization');
+      // What the console does now happens in that organization.
+      await page.getByRole('link', { name: 'Projects' }).click();
+      await page.getByRole('button', { name: 'Create project' }).click();
+      await page.getByRole('dialog', { name: 'Create project' }).getByLabel(/^Name/).fill('Acme data');
+      await page.getByRole('dialog', { name: 'Create project' }).getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Acme data', { exact: true }).waitFor();
+      expect(((await get('/api/v1/organizations/acme/projects', root)).body as { name: string }[]).map((candidate) => candidate.name)).toEqual(['Acme data']);
+      await page.getByRole('link', { name: 'Organizations' }).click();
+      await page.getByRole('cell', { name: 'ACME Corporation', exact: true }).waitFor();
+      await expect(page.getByRole('cell', { name: builtIn.display_name, exact: true }).count()).resolves.toBe(0);
+      // And back to the user's own account, through the same flow (the Gatehouse session is still there: no password).
+      await page.getByRole('button', { name: 'Back to my account' }).click();
+      await page.getByTestId('current-organization').getByText(builtIn.display_name).waitFor();
+      await expect(page.getByText(ADMIN_EMAIL).isVisible()).resolves.toBe(true);
+
+      // Acting for acme again, the administrator turns its OAuth flag off: allowed (they hold all anyone there holds), and from then on acme's tokens, the console's own among them, are refused.
+      await page.getByRole('button', { name: 'Switch organization' }).click();
+      await page.getByLabel('Organization').selectOption('acme');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByTestId('current-organization').getByText('ACME Corporation').waitFor();
+      await page.getByRole('link', { name: 'Organizations' }).click();
+      await page.getByRole('button', { name: 'Settings of ACME Corporation' }).click();
+      await page.getByRole('dialog', { name: 'Settings of ACME Corporation' }).getByRole('switch', { name: 'OAuth enabled' }).click({ force: true });
+      await page.getByRole('heading', { name: 'Your session ended' }).waitFor();
+      expect(((await get('/api/v1/organizations/acme', root)).body as { oauth_enabled: boolean }).oauth_enabled).toBe(false);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('current-organization').getByText(builtIn.display_name).waitFor();
 
       // The plain member signs in with the new password: no admin menu, and the API refuses them anyway.
       member = await ConsoleTab.open(browser!, issuer);

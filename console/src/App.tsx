@@ -7,6 +7,7 @@ import { ClientPage } from './pages/ClientPage';
 import { OrganizationsPage } from './pages/OrganizationsPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { UsersPage } from './pages/UsersPage';
+import { OrganizationSwitcher } from './components/OrganizationSwitcher';
 import { useCan } from './session';
 
 type Start = { state: 'working' } | { state: 'ready' } | { state: 'signed-out' } | { state: 'failed'; message: string };
@@ -35,6 +36,8 @@ export function App() {
 
   if (start.state === 'failed') return <Message title="Sign-in failed" text={start.message} />;
   if (start.state === 'signed-out') return <Message title="You are signed out" text="You signed out of Gatehouse." />;
+  // A session that ends while in use (refresh refused: the user was disabled, OAuth turned off…) says so, rather than waiting for ever.
+  if (!session && start.state === 'ready') return <Message title="Your session ended" text="Gatehouse no longer accepts this session's tokens; sign in again." />;
   if (!session) return <Center h="100vh"><Loader aria-label="Signing in" /></Center>;
   return (
     <Router base="/console">
@@ -66,6 +69,7 @@ function Shell({ email }: { email: string | undefined }) {
       <header className="shell-header">
         <Text fw={700} size="lg">Gatehouse</Text>
         <Group>
+          <OrganizationSwitcher />
           {email && <Text size="sm">{email}</Text>}
           <ColorSchemeToggle />
           <Button variant="default" onClick={() => void signOut()}>Sign out</Button>
