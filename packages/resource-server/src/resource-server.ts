@@ -17,7 +17,7 @@ export interface ResourceServerOptions {
   realm?: string;
   /** The JWKS URL; by default read from the issuer's discovery document on first use. */
   jwksUri?: string | URL;
-  /** Leeway for `exp`, `nbf` and a DPoP proof's `iat`, in seconds (default 5). */
+  /** Leeway for the token's `exp` and `nbf`, in seconds (default 0: a token is dead when its `exp` says, as in Gatehouse and Polaris). */
   clockToleranceSeconds?: number;
   /** The token signature algorithms accepted; by default any asymmetric one the published keys allow. */
   algorithms?: readonly string[];
@@ -25,8 +25,8 @@ export interface ResourceServerOptions {
   requireProjectScopedTokens?: boolean;
   /** The JWKS cache (jose's createRemoteJWKSet): refetch on an unknown `kid` no sooner than `cooldownSeconds` (30) after the last fetch; keys kept `cacheMaxAgeSeconds` (600). */
   jwks?: { cooldownSeconds?: number; cacheMaxAgeSeconds?: number; timeoutSeconds?: number };
-  /** DPoP proofs (RFC 9449) for tokens bound to a key: their maximum age (`iat`, default 60 s) and algorithms. */
-  dpop?: { maxAgeSeconds?: number; algorithms?: readonly string[] };
+  /** DPoP proofs (RFC 9449) for tokens bound to a key: their maximum age (`iat`, default 60 s), the leeway for a client clock ahead of ours (default 5 s) and algorithms. */
+  dpop?: { maxAgeSeconds?: number; clockToleranceSeconds?: number; algorithms?: readonly string[] };
   /** The clock, in epoch milliseconds (tests inject one). */
   now?: () => number;
 }
@@ -141,7 +141,7 @@ export class ResourceServer {
     this.issuer = options.issuer;
     this.audience = options.audience;
     this.realm = options.realm ?? options.audience;
-    this.clockTolerance = options.clockToleranceSeconds ?? 5;
+    this.clockTolerance = options.clockToleranceSeconds ?? 0;
     this.now = options.now ?? Date.now;
     this.dpopMaxAge = options.dpop?.maxAgeSeconds ?? 60;
     this.dpopAlgorithms = options.dpop?.algorithms ?? DEFAULT_DPOP_ALGORITHMS;
@@ -190,7 +190,7 @@ export class ResourceServer {
         accessToken: token,
         jkt: verified.boundKey,
         nowMs: this.now(),
-        clockToleranceSeconds: this.clockTolerance,
+        clockToleranceSeconds: this.options.dpop?.clockToleranceSeconds ?? 5,
         maxAgeSeconds: this.dpopMaxAge,
         algorithms: this.dpopAlgorithms,
         replay: this.replay,
