@@ -58,7 +58,15 @@ export class AccessTokenGuard implements CanActivate {
     @Inject(RESOURCE_SERVER_GUARD_OPTIONS) private readonly options: GuardOptions,
   ) {}
 
+  /**
+   * Requests this guard has let through. Each decorator applies the guard, so a route with
+   * decorators on both its controller and its handler runs it twice: the second run must not verify
+   * again (it would find the DPoP proof used already). Both runs read the same metadata.
+   */
+  private readonly passed = new WeakSet<object>();
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.passed.has(context.switchToHttp().getRequest<object>())) return true;
     const targets = [context.getHandler(), context.getClass()];
     const scopes = [...new Set([...(this.reflector.get<string[]>(SCOPES, context.getClass()) ?? []), ...(this.reflector.get<string[]>(SCOPES, context.getHandler()) ?? [])])];
     const projectParam = this.reflector.getAllAndOverride<{ param: string; projectScopedOnly?: boolean } | undefined>(PROJECT, targets);
@@ -77,6 +85,7 @@ export class AccessTokenGuard implements CanActivate {
         requirements,
       );
       rememberAccessToken(request, token);
+      this.passed.add(request);
       return true;
     } catch (error) {
       if (!(error instanceof AccessTokenError)) throw error;
