@@ -207,6 +207,13 @@ describe('ResourceServer.verify: DPoP-bound tokens (RFC 9449)', () => {
     await expect(verifier.verify(dpop(await client.proof({ method: 'GET', url: URL_, accessToken: token })))).resolves.toBeDefined();
   });
 
+  it('lets one of two concurrent requests with the same proof through', async () => {
+    const verifier = server();
+    const proof = await client.proof({ method: 'GET', url: URL_, accessToken: token });
+    const outcomes = await Promise.allSettled([verifier.verify(dpop(proof)), verifier.verify(dpop(proof))]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('refuses the bound token as a Bearer token, or without a proof, or with two', async () => {
     const asBearer = await refusal(server().verify({ ...dpop(await client.proof({ method: 'GET', url: URL_, accessToken: token })), authorization: `Bearer ${token}` }));
     expect(asBearer).toMatchObject({ status: 401, body: { error: 'invalid_token' } });
