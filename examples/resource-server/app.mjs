@@ -1,8 +1,13 @@
 // The example resource server: Polaris's Tables API and a tiny orders API, each route guarded by
-// a scope of a Gatehouse access token that names this API as its audience.
+// a scope of a Gatehouse access token that names this API as its audience. The token is checked by
+// Gatehouse's resource-server library (packages/resource-server), as a platform team's API would:
+// there it is `import … from '@gatehouse/resource-server'`; in this repository, `#resource-server`
+// (package.json "imports") names the library's build, so this example runs what is published.
 import { STATUS_CODES } from 'node:http';
 import Fastify from 'fastify';
-import { createAccessTokenVerifier, HttpError, insufficientScope } from './access-token.mjs';
+import { accessTokenOf, ResourceServer } from '#resource-server';
+import { requireAccessToken } from '#resource-server/fastify';
+import { HttpError } from './http-error.mjs';
 import { registerOrders } from './orders.mjs';
 import { registerTables } from './tables.mjs';
 
@@ -17,12 +22,12 @@ import { registerTables } from './tables.mjs';
 
 /**
  * @typedef {object} Guard
- * @property {(scope: string) => (request: import('fastify').FastifyRequest) => Promise<void>} requireScope
- *   A preValidation hook: 401 without a valid token, 403 without `scope`. It runs after the body is
- *   parsed and before it is validated, where Gatehouse's guard ran, so the answers come in the
- *   same order (401, 403, then 400).
- * @property {(request: import('fastify').FastifyRequest) => import('./access-token.mjs').AccessToken} tokenOf
- *   The token `requireScope` verified for this request.
+ * @property {(requirements: import('#resource-server').AccessRequirements | ((request: import('fastify').FastifyRequest) => import('#resource-server').AccessRequirements)) => ReturnType<typeof requireAccessToken>} require
+ *   A preValidation hook: 401 without a valid token, 403 without the scopes or the project. It runs
+ *   after the body is parsed and before it is validated, where Gatehouse's guard ran, so the
+ *   answers come in the same order (401, 403, then 400).
+ * @property {(request: import('fastify').FastifyRequest) => import('#resource-server').VerifiedAccessToken} tokenOf
+ *   The token the hook verified for this request.
  */
 
 /** @param {ResourceServerConfig} config */
@@ -32,28 +37,12 @@ export function buildApp(config) {
     // Refuse what Gatehouse's DTOs refused: unknown fields, and values of the wrong type (no coercion).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
   });
-  const verifier = createAccessTokenVerifier({ issuer: config.issuer, audience: config.apiIdentifier });
-  /** @type {WeakMap<import('fastify').FastifyRequest, import('./access-token.mjs').AccessToken>} */
-  const tokens = new WeakMap();
+  const server = new ResourceServer({ issuer: config.issuer, audience: config.apiIdentifier, requireProjectScopedTokens: config.requireProjectScopedTokens });
   /** @type {Guard} */
-  const guard = {
-    requireScope: (scope) => async (request) => {
-      const token = await verifier.verify(request.headers.authorization);
-      if (!token.scopes.has(scope)) throw insufficientScope(config.apiIdentifier, scope);
-      tokens.set(request, token);
-    },
-    tokenOf: (request) => {
-      const token = tokens.get(request);
-      if (!token) throw new Error(`${request.method} ${request.url} has no requireScope hook`);
-      return token;
-    },
-  };
+  const guard = { require: (requirements) => requireAccessToken(server, requirements), tokenOf: accessTokenOf };
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError) {
-      if (error.status >= 500) request.log.error({ err: error.cause ?? error }, error.message);
-      return reply.status(error.status).headers(error.headers).send(error.body);
-    }
+    if (error instanceof HttpError) return reply.status(error.status).send(error.body);
     const fastifyError = /** @type {{ statusCode?: number, validation?: unknown, message: string }} */ (error);
     const status = fastifyError.validation ? 400 : fastifyError.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) return reply.status(status).send({ statusCode: status, error: STATUS_CODES[status], message: fastifyError.message });
@@ -61,7 +50,7 @@ export function buildApp(config) {
     return reply.status(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'An unexpected error occurred' });
   });
 
-  registerTables(app, guard, { read: config.scopes.tablesRead, write: config.scopes.tablesWrite, requireProjectScopedTokens: config.requireProjectScopedTokens });
+  registerTables(app, guard, { read: config.scopes.tablesRead, write: config.scopes.tablesWrite });
   registerOrders(app, guard, { read: config.scopes.ordersRead, write: config.scopes.ordersWrite });
   return app;
 }

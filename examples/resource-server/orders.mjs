@@ -1,6 +1,5 @@
 // A tiny orders API: the "protect your own API" example of issue 16 (orders:read, orders:write).
 import { randomUUID } from 'node:crypto';
-import { forbidden } from './access-token.mjs';
 
 const CREATE_ORDER = {
   type: 'object',
@@ -23,19 +22,18 @@ export function registerOrders(app, guard, { read, write }) {
 
   /**
    * The orders of the token's organization. Orders belong to the organization, not to a project:
-   * a project-scoped token is refused, as Gatehouse's organization-wide routes refuse it.
+   * the hooks refuse a project-scoped token (organizationOnly), as Gatehouse's organization-wide routes refuse it.
    * @param {import('fastify').FastifyRequest} request
    */
   const organizationOrders = (request) => {
     const token = guard.tokenOf(request);
-    if (token.projectId !== undefined) throw forbidden(`This access token is scoped to project ${token.projectId}; orders belong to the organization: use a token without a project scope`);
     if (!orders.has(token.organizationId)) orders.set(token.organizationId, []);
     return { token, list: orders.get(token.organizationId) ?? [] };
   };
 
-  app.get('/v1/orders', { preValidation: guard.requireScope(read) }, async (request) => ({ values: organizationOrders(request).list }));
+  app.get('/v1/orders', { preValidation: guard.require({ scopes: [read], organizationOnly: true }) }, async (request) => ({ values: organizationOrders(request).list }));
 
-  app.post('/v1/orders', { preValidation: guard.requireScope(write), schema: { body: CREATE_ORDER } }, async (request, reply) => {
+  app.post('/v1/orders', { preValidation: guard.require({ scopes: [write], organizationOnly: true }), schema: { body: CREATE_ORDER } }, async (request, reply) => {
     const { token, list } = organizationOrders(request);
     const { item, quantity } = /** @type {{ item: string, quantity: number }} */ (request.body);
     const order = { id: randomUUID(), item, quantity, created_by: token.actor, created_at: new Date().toISOString() };
