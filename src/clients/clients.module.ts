@@ -7,9 +7,10 @@ import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { RootClientBootstrap } from './root-client.bootstrap.js';
+import { RootClientModule } from './root-client.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopeCatalogModule, OrganizationsModule],
+  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopeCatalogModule, OrganizationsModule, RootClientModule],
   controllers: [ClientsController],
   providers: [ClientsService, RootClientBootstrap],
   exports: [ClientsService, ClientDirectoryModule],
