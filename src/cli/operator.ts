@@ -4,11 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { type INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RootClientService } from '../clients/root-client.service.js';
-import { type Environment, InvalidConfigurationError, validateEnvironment } from '../config/environment.js';
+import { ADMIN_PASSWORD_MAX_LENGTH, ADMIN_PASSWORD_MIN_LENGTH, type Environment, InvalidConfigurationError, validateEnvironment } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { AdminPasswordService } from '../users/admin-password.service.js';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from '../users/dto/user.dto.js';
 import { CliError, EXIT } from './errors.js';
 import { readSecret } from './input.js';
 import { note, print, printJson } from './output.js';
@@ -75,8 +74,8 @@ async function withServerContext<T>(work: (context: INestApplicationContext) => 
 export async function resetAdminPassword(options: { json: boolean; passwordStdin: boolean }): Promise<void> {
   // Read before the database opens, so a prompt is not kept waiting on a connection.
   const chosen = options.passwordStdin ? await readSecret('New password: ') : undefined;
-  if (chosen !== undefined && (chosen.length < MIN_PASSWORD_LENGTH || chosen.length > MAX_PASSWORD_LENGTH)) {
-    throw new CliError(`The password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`, EXIT.usage);
+  if (chosen !== undefined && (chosen.length < ADMIN_PASSWORD_MIN_LENGTH || chosen.length > ADMIN_PASSWORD_MAX_LENGTH)) {
+    throw new CliError(`The password must be ${ADMIN_PASSWORD_MIN_LENGTH} to ${ADMIN_PASSWORD_MAX_LENGTH} characters`, EXIT.usage);
   }
   await withServerContext(async (context) => {
     const config = context.get(GatehouseConfig);
@@ -95,11 +94,12 @@ export async function resetAdminPassword(options: { json: boolean; passwordStdin
 }
 
 export async function createRootClient(options: { json: boolean }): Promise<void> {
+  // Checked before the database opens: the server would put the configured root client back at its next start.
+  if (environment().OAUTH_ROOT_CLIENT_ID) {
+    throw new CliError('OAUTH_ROOT_CLIENT_ID is set: the server makes that the root client at each start. Change OAUTH_ROOT_CLIENT_SECRET instead, or unset both', EXIT.usage);
+  }
   await withServerContext(async (context) => {
     const config = context.get(GatehouseConfig);
-    if (config.rootClient) {
-      throw new CliError('OAUTH_ROOT_CLIENT_ID is set: the server makes that the root client at each start. Change OAUTH_ROOT_CLIENT_SECRET instead, or unset both', EXIT.usage);
-    }
     const root = await context.get(RootClientService).replaceWithGenerated('gatehouse create-root-client');
     if (options.json) printJson({ client_id: root.id, client_secret: root.secret, token_endpoint: `${config.issuer}/api/v1/oauth/token` });
     else print(`client_id:     ${root.id}\nclient_secret: ${root.secret}`);
