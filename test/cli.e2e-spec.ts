@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { hiddenFields } from './support/browser.js';
@@ -151,6 +152,29 @@ describe('gatehouse login, config and token', () => {
   });
 });
 
+describe("README's 'Command line' block", () => {
+  const MARKER = '<!-- The block below is run as it stands by test/cli.e2e-spec.ts. -->';
+
+  it('runs as written, with `gatehouse` on PATH, against the server', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf(MARKER)))![1]!;
+    expect(readme).toContain(MARKER);
+    // `gatehouse` as an installed package's bin runs it: the built file, with this Node.
+    const bin = mkdtempSync(join(tmpdir(), 'gatehouse-cli-bin-'));
+    writeFileSync(join(bin, 'gatehouse'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+    chmodSync(join(bin, 'gatehouse'), 0o755);
+    const reader = mkdtempSync(join(tmpdir(), 'gatehouse-cli-reader-'));
+    const { stdout } = await promisify(execFile)('bash', ['--norc', '--noprofile', '-c', `set -euo pipefail\n${block}`], {
+      cwd: reader,
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: reader, XDG_CONFIG_HOME: join(reader, 'config'), GATEHOUSE: url, ROOT_CLIENT_ID: root.client_id, ROOT_CLIENT_SECRET: root.client_secret },
+      timeout: 60_000,
+    });
+    expect(stdout.trim().split('\n').at(-1)).toBe('billing');
+    expect(readFileSync(join(reader, 'billing.secret'), 'utf8')).toMatch(/^[\w-]{20,}\n$/);
+    expect(statSync(join(reader, 'config', 'gatehouse', 'config.json')).mode & 0o777).toBe(0o600);
+  }, 60_000);
+});
+
 describe('gatehouse clients', () => {
   interface Client {
     client_id: string;
@@ -224,43 +248,43 @@ describe('gatehouse clients', () => {
 
 describe('gatehouse orgs and projects', () => {
   it('create, list, show, update and delete an organization, and its projects', async () => {
-    const organization = await json<{ id: string; name: string; display_name: string; oauth_enabled: boolean }>(['orgs', 'create', 'acme', '--display-name', 'Acme Inc', '--oauth-enabled', 'false']);
-    expect(organization).toMatchObject({ name: 'acme', display_name: 'Acme Inc', oauth_enabled: false });
-    expect((await json<{ name: string }[]>(['orgs', 'list'])).map(({ name }) => name)).toEqual(expect.arrayContaining(['default', 'acme']));
-    expect((await gatehouse(['orgs', 'list'])).stdout).toMatch(/^acme\s+Acme Inc\s+disabled\s+\S+$/m);
-    expect(await json(['orgs', 'show', 'acme'])).toMatchObject({ id: organization.id });
-    expect(await json(['orgs', 'update', 'acme', '--oauth-enabled', 'true', '--display-name', 'Acme'])).toMatchObject({ oauth_enabled: true, display_name: 'Acme' });
+    const organization = await json<{ id: string; name: string; display_name: string; oauth_enabled: boolean }>(['orgs', 'create', 'globex', '--display-name', 'Globex Corp', '--oauth-enabled', 'false']);
+    expect(organization).toMatchObject({ name: 'globex', display_name: 'Globex Corp', oauth_enabled: false });
+    expect((await json<{ name: string }[]>(['orgs', 'list'])).map(({ name }) => name)).toEqual(expect.arrayContaining(['default', 'globex']));
+    expect((await gatehouse(['orgs', 'list'])).stdout).toMatch(/^globex\s+Globex Corp\s+disabled\s+\S+$/m);
+    expect(await json(['orgs', 'show', 'globex'])).toMatchObject({ id: organization.id });
+    expect(await json(['orgs', 'update', 'globex', '--oauth-enabled', 'true', '--display-name', 'Globex'])).toMatchObject({ oauth_enabled: true, display_name: 'Globex' });
 
-    const project = await json<{ id: string; name: string; scope: string }>(['projects', 'create', 'web', '--org', 'acme', '--description', 'The web shop']);
+    const project = await json<{ id: string; name: string; scope: string }>(['projects', 'create', 'web', '--org', 'globex', '--description', 'The web shop']);
     expect(project).toMatchObject({ name: 'web', scope: `project-${project.id}` });
-    expect(await json(['projects', 'list', '--org', 'acme'])).toEqual([expect.objectContaining({ id: project.id })]);
-    expect((await gatehouse(['projects', 'list', '--org', 'acme'])).stdout).toMatch(new RegExp(`^${project.id}\\s+web\\s+project-`, 'm'));
-    expect((await gatehouse(['projects', 'delete', project.id, '--org', 'acme'])).code).toBe(0);
-    expect(await json(['projects', 'list', '--org', 'acme'])).toEqual([]);
+    expect(await json(['projects', 'list', '--org', 'globex'])).toEqual([expect.objectContaining({ id: project.id })]);
+    expect((await gatehouse(['projects', 'list', '--org', 'globex'])).stdout).toMatch(new RegExp(`^${project.id}\\s+web\\s+project-`, 'm'));
+    expect((await gatehouse(['projects', 'delete', project.id, '--org', 'globex'])).code).toBe(0);
+    expect(await json(['projects', 'list', '--org', 'globex'])).toEqual([]);
 
-    expect((await gatehouse(['orgs', 'delete', 'acme'])).stdout).toBe('Deleted organization acme.\n');
-    expect((await gatehouse(['orgs', 'show', 'acme'])).code).toBe(1);
+    expect((await gatehouse(['orgs', 'delete', 'globex'])).stdout).toBe('Deleted organization globex.\n');
+    expect((await gatehouse(['orgs', 'show', 'globex'])).code).toBe(1);
   });
 });
 
 describe('gatehouse users, keys and audit', () => {
   it('users create (a generated password printed once), list, disable and enable by email or id', async () => {
-    const create = await gatehouse(['users', 'create', 'bob@example.com', '--name', 'Bob', '--json']);
+    const create = await gatehouse(['users', 'create', 'dave@example.com', '--name', 'Dave', '--json']);
     expect(create.code).toBe(0);
-    const bob = JSON.parse(create.stdout) as { id: string; email: string; password: string; disabled: boolean };
-    expect(bob).toMatchObject({ email: 'bob@example.com', disabled: false });
-    expect(bob.password.length).toBeGreaterThanOrEqual(16);
-    expect(create.stderr).not.toContain(bob.password);
-    const chosen = await json<{ email: string; password?: string }>(['users', 'create', 'carol@example.com', '--password-stdin'], { input: 'carol passphrase\n' });
-    expect(chosen.email).toBe('carol@example.com');
+    const dave = JSON.parse(create.stdout) as { id: string; email: string; password: string; disabled: boolean };
+    expect(dave).toMatchObject({ email: 'dave@example.com', disabled: false });
+    expect(dave.password.length).toBeGreaterThanOrEqual(16);
+    expect(create.stderr).not.toContain(dave.password);
+    const chosen = await json<{ email: string; password?: string }>(['users', 'create', 'erin@example.com', '--password-stdin'], { input: 'erin passphrase\n' });
+    expect(chosen.email).toBe('erin@example.com');
     expect(chosen.password).toBeUndefined();
 
     const page = await json<{ items: { email: string }[] }>(['users', 'list']);
-    expect(page.items.map(({ email }) => email)).toEqual(expect.arrayContaining(['bob@example.com', 'carol@example.com']));
-    expect((await gatehouse(['users', 'list'])).stdout).toMatch(new RegExp(`^${bob.id}\\s+bob@example\\.com\\s+Bob\\s+no\\s`, 'm'));
-    const disabled = await gatehouse(['users', 'disable', 'bob@example.com']);
-    expect(disabled).toMatchObject({ code: 0, stdout: `Disabled user bob@example.com (${bob.id}).\n` });
-    expect(await json(['users', 'enable', bob.id])).toMatchObject({ id: bob.id, disabled: false });
+    expect(page.items.map(({ email }) => email)).toEqual(expect.arrayContaining(['dave@example.com', 'erin@example.com']));
+    expect((await gatehouse(['users', 'list'])).stdout).toMatch(new RegExp(`^${dave.id}\\s+dave@example\\.com\\s+Dave\\s+no\\s`, 'm'));
+    const disabled = await gatehouse(['users', 'disable', 'dave@example.com']);
+    expect(disabled).toMatchObject({ code: 0, stdout: `Disabled user dave@example.com (${dave.id}).\n` });
+    expect(await json(['users', 'enable', dave.id])).toMatchObject({ id: dave.id, disabled: false });
     expect((await gatehouse(['users', 'disable', 'nobody@example.com'])).code).toBe(1);
   });
 
@@ -304,7 +328,7 @@ describe('gatehouse usage and help', () => {
       ['clients', 'update', 'some-client'],
       ['clients', 'update', 'some-client', '--disable', '--enable'],
       ['projects', 'list'],
-      ['orgs', 'update', 'acme', '--oauth-enabled', 'maybe'],
+      ['orgs', 'update', 'globex', '--oauth-enabled', 'maybe'],
       ['keys', 'rotate', '--alg', 'HS256'],
       ['audit', '--since', 'last tuesday'],
       ['token', '--unknown-option'],
