@@ -8,9 +8,10 @@ import { ClientsService } from './clients.service.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { RootClientBootstrap } from './root-client.bootstrap.js';
 import { ConsoleClientBootstrap } from './console-client.bootstrap.js';
+import { RootClientModule } from './root-client.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopeCatalogModule, OrganizationsModule],
+  imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopeCatalogModule, OrganizationsModule, RootClientModule],
   controllers: [ClientsController],
   providers: [ClientsService, RootClientBootstrap, ConsoleClientBootstrap],
   exports: [ClientsService, ClientDirectoryModule],
