@@ -12,6 +12,7 @@ const SCOPES = [
   'client:create', 'client:read', 'client:update', 'client:delete', 'scope:read',
   'organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete',
   'user:create', 'user:read', 'user:update', 'user:delete', 'role:read', 'audit:read', 'token:personal',
+  'consent:personal', 'key:read', 'key:rotate',
 ];
 
 export interface Session {
