@@ -4,6 +4,10 @@ import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { completeSignIn, currentSession, justSignedOut, signIn, signOut, subscribe } from './auth';
 import { ClientsPage } from './pages/ClientsPage';
 import { ClientPage } from './pages/ClientPage';
+import { AuditLogPage } from './pages/AuditLogPage';
+import { SigningKeysPage } from './pages/SigningKeysPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { useCan } from './session';
 
 type Start = { state: 'working' } | { state: 'ready' } | { state: 'signed-out' } | { state: 'failed'; message: string };
 
@@ -54,7 +58,9 @@ function Message({ title, text }: { title: string; text: string }) {
 /** The frame of every page. Plain CSS (console.css), not Mantine's AppShell: its layout comes from an inline <style> tag, which the CSP refuses. */
 function Shell({ email }: { email: string | undefined }) {
   const [location] = useLocation();
+  const can = useCan();
   const onClients = location.startsWith('/clients');
+  const on = (path: string) => ({ active: location.startsWith(path), 'aria-current': location.startsWith(path) ? ('page' as const) : undefined });
   return (
     <div className="shell">
       <header className="shell-header">
@@ -67,12 +73,18 @@ function Shell({ email }: { email: string | undefined }) {
       </header>
       <nav className="shell-nav" aria-label="Console">
         <NavLink component={Link} href="/clients" label="OAuth clients" active={onClients} aria-current={onClients ? 'page' : undefined} />
+        {can('audit:read') && <NavLink component={Link} href="/audit" label="Audit log" {...on('/audit')} />}
+        {can('key:read') && <NavLink component={Link} href="/keys" label="Signing keys" {...on('/keys')} />}
+        <NavLink component={Link} href="/settings" label="Your settings" {...on('/settings')} />
       </nav>
       <main className="shell-main">
         <Switch>
           <Route path="/clients" component={ClientsPage} />
           <Route path="/clients/:id">{(params) => <ClientPage id={decodeURIComponent(params.id)} />}</Route>
-          <Route path="/"><Redirect to="/clients" /></Route>
+          <Route path="/audit" component={AuditLogPage} />
+          <Route path="/keys" component={SigningKeysPage} />
+          <Route path="/settings" component={SettingsPage} />
+          <Route path="/"><Redirect to={can('client:read') ? '/clients' : '/settings'} /></Route>
           <Route>
             <Alert color="red" title="Not found">There is no such page in the console.</Alert>
           </Route>
