@@ -118,9 +118,10 @@ export function AuditLogPage() {
             <Table.Tr key={event.id} data-testid="audit-event">
               <Table.Td>{new Date(event.occurred_at).toLocaleString()}</Table.Td>
               <Table.Td><Code>{event.action}</Code></Table.Td>
-              <Table.Td><Text size="sm">{event.actor.type}</Text><Text size="sm" ff="monospace" className="secret">{event.actor.id}</Text></Table.Td>
-              <Table.Td><Text size="sm">{event.target.type}</Text><Text size="sm" ff="monospace" className="secret">{event.target.id}</Text></Table.Td>
-              <Table.Td><Text size="xs" ff="monospace" className="secret">{Object.keys(event.details).length > 0 ? JSON.stringify(event.details) : ''}</Text></Table.Td>
+              <Table.Td><Text size="sm">{event.actor.type}</Text><Text size="xs" ff="monospace" className="secret">{event.actor.id}</Text></Table.Td>
+              <Table.Td><Text size="sm">{event.target.type}</Text><Text size="xs" ff="monospace" className="secret">{event.target.id}</Text></Table.Td>
+              {/* Clamped on screen only: the whole of it stays in the page for screen readers and search. */}
+              <Table.Td><Text size="xs" ff="monospace" className="secret" lineClamp={3}>{Object.keys(event.details).length > 0 ? JSON.stringify(event.details) : ''}</Text></Table.Td>
             </Table.Tr>
           ))}
           {trail.isSuccess && events.length === 0 && (

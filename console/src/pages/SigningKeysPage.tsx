@@ -46,7 +46,7 @@ export function SigningKeysPage() {
           <Table.Tr>
             <Table.Th>Key ID</Table.Th>
             <Table.Th>Algorithm</Table.Th>
-            <Table.Th>State</Table.Th>
+            <Table.Th miw={100}>State</Table.Th>
             <Table.Th>Created</Table.Th>
             <Table.Th>Retired</Table.Th>
             <Table.Th>Published until</Table.Th>
