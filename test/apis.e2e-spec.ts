@@ -393,7 +393,7 @@ describe('APIs (resource servers) and their scopes', () => {
       expect(page.status).toBe(200);
       expect(page.text).toContain('Read your orders');
       expect(page.text).toContain('Place and change orders');
-      expect(page.text).toContain('<code>orders:read</code>');
+      expect(page.text).toContain('<code class="token">orders:read</code>');
     });
 
     it('taken out of an API are taken from every client holding them, audited, by whoever administers the API', async () => {

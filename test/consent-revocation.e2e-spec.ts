@@ -40,7 +40,7 @@ describe('consent revocation', () => {
     const userinfo = () => gatehouse.http().get('/oauth2/userinfo').set('Authorization', `Bearer ${tokens.access_token}`);
     const revoke = async () => {
       const page = await browser.agent.get('/oauth2/account');
-      return browser.agent.post('/oauth2/account/consents/revoke').type('form').send({ csrf_token: hiddenFields(page.text).csrf_token, client_id: app });
+      return browser.agent.post('/oauth2/account/consents/revoke').type('form').send({ csrf_token: hiddenFields(page.text).csrf_token, client_id: app, confirm: 'yes' });
     };
     const consentsOfApp = () => count('SELECT COUNT(*) AS n FROM consent WHERE client_id = ?', app);
     const liveRefreshTokens = () => count('SELECT COUNT(*) AS n FROM refresh_token WHERE client_id = ? AND revoked_at IS NULL', app);
@@ -82,7 +82,7 @@ describe('consent revocation', () => {
     const back = await browser.authorizeAndDecide({ response_type: 'code', client_id: app, scope: 'openid email', code_challenge: challenge, code_challenge_method: 'S256' });
     const code = location(back).searchParams.get('code')!;
     const page = await browser.agent.get('/oauth2/account');
-    expect((await browser.agent.post('/oauth2/account/consents/revoke').type('form').send({ csrf_token: hiddenFields(page.text).csrf_token, client_id: app })).status).toBe(303);
+    expect((await browser.agent.post('/oauth2/account/consents/revoke').type('form').send({ csrf_token: hiddenFields(page.text).csrf_token, client_id: app, confirm: 'yes' })).status).toBe(303);
     // The code was issued before the user took the consent back: redeeming it now would bring the access back.
     const redeemed = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'authorization_code', client_id: app, code, code_verifier: verifier });
     expect(redeemed.status).toBe(400);

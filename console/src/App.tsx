@@ -1,5 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ActionIcon, Alert, Button, Center, Group, Loader, NavLink, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Button, Center, Group, Loader, NavLink, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { completeSignIn, currentSession, justSignedOut, signIn, signOut, subscribe } from './auth';
 import { ClientsPage } from './pages/ClientsPage';
@@ -7,6 +7,10 @@ import { ClientPage } from './pages/ClientPage';
 import { AuditLogPage } from './pages/AuditLogPage';
 import { SigningKeysPage } from './pages/SigningKeysPage';
 import { SettingsPage } from './pages/SettingsPage';
+import { OrganizationsPage } from './pages/OrganizationsPage';
+import { ProjectsPage } from './pages/ProjectsPage';
+import { UsersPage } from './pages/UsersPage';
+import { OrganizationSwitcher } from './components/OrganizationSwitcher';
 import { useCan } from './session';
 
 type Start = { state: 'working' } | { state: 'ready' } | { state: 'signed-out' } | { state: 'failed'; message: string };
@@ -35,6 +39,8 @@ export function App() {
 
   if (start.state === 'failed') return <Message title="Sign-in failed" text={start.message} />;
   if (start.state === 'signed-out') return <Message title="You are signed out" text="You signed out of Gatehouse." />;
+  // A session that ends while in use (refresh refused: the user was disabled, OAuth turned off…) says so, rather than waiting for ever.
+  if (!session && start.state === 'ready') return <Message title="Your session ended" text="Gatehouse no longer accepts this session's tokens; sign in again." />;
   if (!session) return <Center h="100vh"><Loader aria-label="Signing in" /></Center>;
   return (
     <Router base="/console">
@@ -60,22 +66,26 @@ function Shell({ email }: { email: string | undefined }) {
   const [location] = useLocation();
   const can = useCan();
   const onClients = location.startsWith('/clients');
-  const on = (path: string) => ({ active: location.startsWith(path), 'aria-current': location.startsWith(path) ? ('page' as const) : undefined });
+  const here = (path: string) => (location.startsWith(path) ? { active: true, 'aria-current': 'page' as const } : {});
   return (
     <div className="shell">
       <header className="shell-header">
         <Text fw={700} size="lg">Gatehouse</Text>
         <Group>
+          <OrganizationSwitcher />
           {email && <Text size="sm">{email}</Text>}
           <ColorSchemeToggle />
           <Button variant="default" onClick={() => void signOut()}>Sign out</Button>
         </Group>
       </header>
       <nav className="shell-nav" aria-label="Console">
-        <NavLink component={Link} href="/clients" label="OAuth clients" active={onClients} aria-current={onClients ? 'page' : undefined} />
-        {can('audit:read') && <NavLink component={Link} href="/audit" label="Audit log" {...on('/audit')} />}
-        {can('key:read') && <NavLink component={Link} href="/keys" label="Signing keys" {...on('/keys')} />}
-        <NavLink component={Link} href="/settings" label="Your settings" {...on('/settings')} />
+        {can('client:read') && <NavLink component={Link} href="/clients" label="OAuth clients" active={onClients} aria-current={onClients ? 'page' : undefined} />}
+        {can('organization:read') && <NavLink component={Link} href="/organizations" label="Organizations" {...here('/organizations')} />}
+        {can('project:read') && <NavLink component={Link} href="/projects" label="Projects" {...here('/projects')} />}
+        {can('user:read') && <NavLink component={Link} href="/users" label="Users" {...here('/users')} />}
+        {can('audit:read') && <NavLink component={Link} href="/audit" label="Audit log" {...here('/audit')} />}
+        {can('key:read') && <NavLink component={Link} href="/keys" label="Signing keys" {...here('/keys')} />}
+        <NavLink component={Link} href="/settings" label="Your settings" {...here('/settings')} />
       </nav>
       <main className="shell-main">
         <Switch>
@@ -84,13 +94,29 @@ function Shell({ email }: { email: string | undefined }) {
           <Route path="/audit" component={AuditLogPage} />
           <Route path="/keys" component={SigningKeysPage} />
           <Route path="/settings" component={SettingsPage} />
-          <Route path="/"><Redirect to={can('client:read') ? '/clients' : '/settings'} /></Route>
+          <Route path="/organizations" component={OrganizationsPage} />
+          <Route path="/projects" component={ProjectsPage} />
+          <Route path="/users" component={UsersPage} />
+          <Route path="/">{can('client:read') ? <Redirect to="/clients" /> : <Welcome />}</Route>
           <Route>
             <Alert color="red" title="Not found">There is no such page in the console.</Alert>
           </Route>
         </Switch>
       </main>
     </div>
+  );
+}
+
+/** Where someone whose role administers nothing lands: the menu shows only what their role allows. */
+function Welcome() {
+  return (
+    <Stack>
+      <Title order={1}>Gatehouse</Title>
+      <Text>You are signed in. Your role in this organization gives you no administration rights here.</Text>
+      <Text>
+        Your personal access tokens and the apps you allowed are in <Anchor component={Link} href="/settings" underline="always">Your settings</Anchor>.
+      </Text>
+    </Stack>
   );
 }
 

@@ -25,7 +25,7 @@ async function errorOf(response: Response): Promise<ApiError> {
 }
 
 /** Calls the public REST API with the signed-in user's token; a 401 is retried once after a refresh. */
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const send = (token: string) =>
     fetch(path, {
       method,

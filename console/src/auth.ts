@@ -4,14 +4,18 @@ import * as oauth from 'oauth4webapi';
 export const CLIENT_ID = 'gatehouse-console';
 
 /**
- * Everything the console can use. The authorization endpoint drops what the user's role does not
- * give, and the token response's `scope` says what is left: the console shows only that.
+ * Everything the console can use: every scope a built-in role gives, and the signing-key scopes
+ * (the console client's scopes, src/clients/console-client.ts). The authorization endpoint drops what the user's role does not
+ * give, and the token response's `scope` says what is left: the console shows only that. All of
+ * them, even those no page uses yet: acting on someone (another administrator, or everyone in an
+ * organization) takes holding every scope they hold.
  */
 const SCOPES = [
   'openid', 'profile', 'email',
   'client:create', 'client:read', 'client:update', 'client:delete', 'scope:read',
   'organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete',
-  'user:create', 'user:read', 'user:update', 'user:delete', 'role:read', 'audit:read', 'token:personal',
+  'user:create', 'user:read', 'user:update', 'user:delete', 'role:create', 'role:read', 'role:update', 'role:delete',
+  'api:create', 'api:read', 'api:update', 'api:delete', 'audit:read', 'token:personal',
   'consent:personal', 'key:read', 'key:rotate',
 ];
 
@@ -22,7 +26,14 @@ export interface Session {
   readonly expiresAt: number;
   readonly scopes: ReadonlySet<string>;
   readonly email: string | undefined;
+  /** Polar's organization token (`sub_type=organization`): the console acts for an organization the user picked, not for the user. */
+  readonly forOrganization: boolean;
 }
+
+/** Whom the console's token speaks for: the user, in the built-in organization; or one of their organizations, picked at Gatehouse's consent page. */
+export type SubjectType = 'user' | 'organization';
+
+const IDENTITY_SCOPES = new Set(['openid', 'profile', 'email']);
 
 const client: oauth.Client = { client_id: CLIENT_ID };
 const clientAuth = oauth.None();
@@ -69,7 +80,7 @@ function claimString(claims: oauth.IDToken | undefined, name: string): string | 
   return typeof value === 'string' ? value : undefined;
 }
 
-function toSession(result: oauth.TokenEndpointResponse, previous?: Session): Session {
+function toSession(result: oauth.TokenEndpointResponse, previous?: Session, known?: { email?: string; forOrganization: boolean }): Session {
   const claims = result.id_token ? oauth.getValidatedIdTokenClaims(result) : undefined;
   return {
     accessToken: result.access_token,
@@ -78,27 +89,34 @@ function toSession(result: oauth.TokenEndpointResponse, previous?: Session): Ses
     idToken: result.id_token ?? previous?.idToken,
     expiresAt: Date.now() + (result.expires_in ?? 300) * 1000,
     scopes: new Set((result.scope ?? '').split(' ').filter(Boolean)),
-    email: claimString(claims, 'email') ?? previous?.email,
+    email: claimString(claims, 'email') ?? previous?.email ?? known?.email,
+    forOrganization: previous?.forOrganization ?? known?.forOrganization ?? false,
   };
 }
 
-/** Sends the browser to Gatehouse's sign-in (code + PKCE); the verifier and state wait in sessionStorage for the way back. */
-export async function signIn(returnTo: string): Promise<never> {
+/**
+ * Sends the browser to Gatehouse's sign-in (code + PKCE); the verifier and state wait in
+ * sessionStorage for the way back. For an organization (the switcher), Gatehouse's consent page
+ * asks which of the user's organizations; that token names no person, so no ID token and no
+ * identity scopes, and the email shown is carried over from the session being left.
+ */
+export async function signIn(returnTo: string, subjectType: SubjectType = 'user'): Promise<never> {
   const as = await authorizationServer();
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
-  const nonce = oauth.generateRandomNonce();
-  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, nonce, returnTo }));
+  const nonce = subjectType === 'user' ? oauth.generateRandomNonce() : undefined;
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, nonce, returnTo, subjectType, email: session?.email }));
   const url = new URL(as.authorization_endpoint!);
   url.search = new URLSearchParams({
     client_id: CLIENT_ID,
     redirect_uri: redirectUri,
     response_type: 'code',
-    scope: SCOPES.join(' '),
+    scope: (subjectType === 'user' ? SCOPES : SCOPES.filter((scope) => !IDENTITY_SCOPES.has(scope))).join(' '),
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
-    nonce,
+    ...(nonce !== undefined && { nonce }),
+    ...(subjectType === 'organization' && { sub_type: 'organization' }),
   }).toString();
   location.assign(url.href);
   return new Promise<never>(() => undefined);
@@ -109,11 +127,13 @@ export async function completeSignIn(): Promise<string> {
   const pending = sessionStorage.getItem(PENDING);
   sessionStorage.removeItem(PENDING);
   if (!pending) throw new Error('This sign-in was not started here (or was already completed); sign in again.');
-  const { verifier, state, nonce, returnTo } = JSON.parse(pending) as { verifier: string; state: string; nonce: string; returnTo: string };
+  const { verifier, state, nonce, returnTo, subjectType, email } = JSON.parse(pending) as { verifier: string; state: string; nonce?: string; returnTo: string; subjectType?: SubjectType; email?: string };
+  const forOrganization = subjectType === 'organization';
   const as = await authorizationServer();
   const params = oauth.validateAuthResponse(as, client, new URL(location.href), state);
   const response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth, params, redirectUri, verifier, options);
-  setSession(toSession(await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: nonce, requireIdToken: true })));
+  const result = await oauth.processAuthorizationCodeResponse(as, client, response, forOrganization ? { requireIdToken: false } : { expectedNonce: nonce, requireIdToken: true });
+  setSession(toSession(result, undefined, { email, forOrganization }));
   return returnTo.startsWith('/') ? returnTo : '/';
 }
 

@@ -14,3 +14,8 @@ export function useScopes(): ReadonlySet<string> {
 }
 
 const NONE: ReadonlySet<string> = new Set();
+
+/** Whether the console acts for an organization the user picked (an organization token), not for the user: their own tokens and apps are out of its reach. */
+export function useActsForOrganization(): boolean {
+  return useSyncExternalStore(subscribe, currentSession)?.forOrganization ?? false;
+}

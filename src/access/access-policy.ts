@@ -44,7 +44,7 @@ export interface Bundle {
 }
 
 /** The scope that lets a user manage their personal access tokens (spelled out: this module depends on no domain). */
-const PERSONAL_TOKEN_SCOPE = 'token:personal';
+export const PERSONAL_TOKEN_SCOPE = 'token:personal';
 
 /** The scope an administrator needs in each of a user's organizations to change the user's account. */
 const ACCOUNT_SCOPE = 'user:update';

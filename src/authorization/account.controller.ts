@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
@@ -9,14 +9,18 @@ import { PageError } from '../common/errors/authorization-errors.js';
 import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { sendPage } from '../common/html/page-reply.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
-import { CreatePersonalAccessTokenDto } from '../personal-access-tokens/dto/personal-access-token.dto.js';
+import { CreatePersonalAccessTokenDto, type PersonalAccessTokenDto } from '../personal-access-tokens/dto/personal-access-token.dto.js';
 import { PersonalAccessTokensService } from '../personal-access-tokens/personal-access-tokens.service.js';
 import { type BrowserSession, BrowserSessions } from './browser-sessions.js';
-import { Consents } from './consents.js';
-import { accountPage } from './pages.js';
+import { type ConsentSummary, Consents } from './consents.js';
+import { type AccountConsentView, type AccountTokenView, accountPage, COPY_TOKEN_SCRIPT, revokeConsentPage, revokeTokenPage, type TokenForm } from './pages.js';
+import { ScopeCatalog } from '../apis/scope-catalog.js';
+import { OrganizationDirectory } from '../organizations/organization-directory.js';
 import { SessionRoute } from '../access/route-access.js';
 
 const ACCOUNT_PATH = '/oauth2/account';
+/** The name prefix of the token form's scope checkboxes. */
+const PICKED_SCOPE = 'scope.';
 type Form = Record<string, unknown>;
 
 /** The signed-in user's own page: apps they allowed (revocable) and personal access tokens. */
@@ -28,6 +32,8 @@ export class AccountController {
     private readonly sessions: BrowserSessions,
     private readonly consents: Consents,
     private readonly tokens: PersonalAccessTokensService,
+    private readonly scopes: ScopeCatalog,
+    private readonly organizations: OrganizationDirectory,
   ) {}
 
   @Get(ACCOUNT_PATH)
@@ -41,13 +47,19 @@ export class AccountController {
     await this.render(request, reply, session);
   }
 
+  /** Without `confirm=yes`, the confirmation page; with it, the access is taken back. */
   @Post(`${ACCOUNT_PATH}/consents/revoke`)
   @RouteConfig(PAGE_ENDPOINT)
   async revokeConsent(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
     const session = await this.signedIn(request, form);
-    if (typeof form.client_id !== 'string' || !(await this.consents.revoke(session.user.id, form.client_id, this.actor(request, session)))) {
-      throw new PageError(404, 'Nothing to revoke', 'You have not allowed this app, or already took the access back.');
+    const nothing = new PageError(404, 'Nothing to revoke', 'You have not allowed this app, or already took the access back.');
+    if (typeof form.client_id !== 'string') throw nothing;
+    if (form.confirm !== 'yes') {
+      const consent = await this.consents.find(session.user.id, form.client_id);
+      if (!consent) throw nothing;
+      return sendPage(reply, 200, revokeConsentPage({ csrf: this.sessions.csrfToken(request, reply), consent: (await this.describeConsents([consent]))[0]! }));
     }
+    if (!(await this.consents.revoke(session.user.id, form.client_id, this.actor(request, session)))) throw nothing;
     reply.header('Cache-Control', 'no-store').redirect(ACCOUNT_PATH, 303);
   }
 
@@ -55,39 +67,102 @@ export class AccountController {
   @RouteConfig(PAGE_ENDPOINT)
   async createToken(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
     const session = await this.signedIn(request, form);
+    // The picker sends one `scope.{name}` field per box ticked (a form may not repeat a field: see
+    // body-parsers); `scopes`, space-separated, is read too.
+    const picked = Object.keys(form).filter((field) => field.startsWith(PICKED_SCOPE)).map((field) => field.slice(PICKED_SCOPE.length));
+    const typed = typeof form.scopes === 'string' ? form.scopes.split(/\s+/).filter(Boolean) : [];
+    const scopes = [...new Set([...picked, ...typed])];
+    const kept: TokenForm = {
+      name: typeof form.name === 'string' ? form.name.slice(0, 100) : '',
+      scopes,
+      days: typeof form.expires_in_days === 'string' ? form.expires_in_days.slice(0, 10) : '30',
+      organization: typeof form.organization === 'string' ? form.organization : '',
+    };
     const dto = plainToInstance(CreatePersonalAccessTokenDto, {
       name: form.name,
-      scopes: typeof form.scopes === 'string' ? form.scopes.split(/\s+/).filter(Boolean) : form.scopes,
+      scopes,
       expires_in_days: typeof form.expires_in_days === 'string' && /^\d+$/.test(form.expires_in_days) ? Number(form.expires_in_days) : form.expires_in_days,
       organization: form.organization,
     });
     const problems = (await validate(dto, { forbidUnknownValues: true })).flatMap((error) => Object.values(error.constraints ?? {}));
-    if (problems.length > 0) throw new PageError(400, 'The token was not created', problems.join('; '));
+    if (scopes.length === 0) problems.unshift('Pick at least one scope.');
+    // Refused: the page again, with what was typed and why, next to the form.
+    if (problems.length > 0) return this.render(request, reply, session, { status: 400, form: { ...kept, error: problems.join('; ') } });
     const defaultOrganizationId = session.user.roles.keys().next().value ?? BUILT_IN_ORGANIZATION_ID;
-    const created = await this.tokens.create({ userId: session.user.id, defaultOrganizationId }, this.actor(request, session), dto);
-    await this.render(request, reply, session, { name: created.name, token: created.token });
+    let created: { name: string; token: string };
+    try {
+      created = await this.tokens.create({ userId: session.user.id, defaultOrganizationId }, this.actor(request, session), dto);
+    } catch (error) {
+      if (!(error instanceof HttpException) || error.getStatus() >= 500) throw error;
+      const response = error.getResponse();
+      const message = typeof response === 'object' && response !== null && 'message' in response ? [response.message].flat().join('; ') : error.message;
+      return this.render(request, reply, session, { status: error.getStatus(), form: { ...kept, error: message } });
+    }
+    await this.render(request, reply, session, { status: 201, created: { name: created.name, token: created.token } });
   }
 
+  /** Without `confirm=yes`, the confirmation page; with it, the token is revoked. */
   @Post(`${ACCOUNT_PATH}/tokens/revoke`)
   @RouteConfig(PAGE_ENDPOINT)
   async revokeToken(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
     const session = await this.signedIn(request, form);
     if (typeof form.id !== 'string' || !/^[0-9a-f-]{36}$/.test(form.id)) throw new PageError(400, 'Invalid request', 'No token named.');
+    if (form.confirm !== 'yes') {
+      const token = await this.tokens.findOwn(session.user.id, form.id);
+      if (!token) throw new PageError(404, 'Nothing to revoke', 'You have no such token, or it was revoked already.');
+      return sendPage(reply, 200, revokeTokenPage({ csrf: this.sessions.csrfToken(request, reply), token: (await this.describeTokens([token]))[0]! }));
+    }
     await this.tokens.revoke(session.user.id, form.id, this.actor(request, session));
     reply.header('Cache-Control', 'no-store').redirect(ACCOUNT_PATH, 303);
   }
 
-  private async render(request: FastifyRequest, reply: FastifyReply, session: BrowserSession, created?: { name: string; token: string }): Promise<void> {
+  private async render(request: FastifyRequest, reply: FastifyReply, session: BrowserSession, outcome: { status?: number; created?: { name: string; token: string }; form?: TokenForm } = {}): Promise<void> {
+    const grantable = await this.tokens.grantableScopes(session.user.id);
     sendPage(
       reply,
-      created ? 201 : 200,
+      outcome.status ?? 200,
       accountPage({
         csrf: this.sessions.csrfToken(request, reply),
         email: session.user.email,
-        consents: await this.consents.list(session.user.id),
-        tokens: await this.tokens.list(session.user.id),
-        organizations: await this.tokens.organizationsOf(session.user.id),
-        created,
+        consents: await this.describeConsents(await this.consents.list(session.user.id)),
+        tokens: await this.describeTokens(await this.tokens.list(session.user.id)),
+        organizations: await Promise.all(
+          grantable.map(async ({ organization, scopes }) => ({ name: organization.name, displayName: organization.displayName, scopes: await this.scopes.describe(organization.id, scopes) })),
+        ),
+        created: outcome.created,
+        form: outcome.form,
+      }),
+      undefined,
+      outcome.created ? [COPY_TOKEN_SCRIPT] : [],
+    );
+  }
+
+  /** Consents with their scopes in words (from the catalog of the client's organization). */
+  private describeConsents(consents: readonly ConsentSummary[]): Promise<AccountConsentView[]> {
+    return Promise.all(
+      consents.map(async (consent) => ({
+        clientId: consent.clientId,
+        clientName: consent.clientName,
+        redirectUris: consent.redirectUris,
+        grantedAt: consent.grantedAt,
+        scopes: consent.organizationId === undefined ? consent.scopes.map((name) => ({ name, description: name })) : await this.scopes.describe(consent.organizationId, consent.scopes),
+      })),
+    );
+  }
+
+  /** Tokens with their scopes in words and their organization's display name. */
+  private describeTokens(tokens: readonly PersonalAccessTokenDto[]): Promise<AccountTokenView[]> {
+    return Promise.all(
+      tokens.map(async (token) => {
+        const organization = await this.organizations.findById(token.organization_id);
+        return {
+          id: token.id,
+          name: token.name,
+          prefix: token.token_prefix,
+          organization: organization?.displayName ?? token.organization_id,
+          scopes: await this.scopes.describe(token.organization_id, token.scopes),
+          expiresAt: token.expires_at,
+        };
       }),
     );
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/com
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { type FastifyReply, type FastifyRequest } from 'fastify';
-import { PageError } from '../common/errors/authorization-errors.js';
+import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
 import { PAGE_ENDPOINT } from '../common/errors/http-error.filter.js';
 import { sendPage } from '../common/html/page-reply.js';
 import { SIGN_IN_RATE_LIMITED } from '../common/http/rate-limit.js';
@@ -13,7 +13,8 @@ import { type AuthorizationRequest, AuthorizationRequests } from './authorizatio
 import { AuthorizationService } from './authorization.service.js';
 import { BrowserSessions } from './browser-sessions.js';
 import { ClientPresentation } from './client-presentation.js';
-import { consentPage, messagePage, signInPage } from './pages.js';
+import { consentPage, messagePage, type SignInAsker, signInPage } from './pages.js';
+import { type OrganizationRecord } from '../organizations/organization-directory.js';
 import { PublicRoute, SessionRoute } from '../access/route-access.js';
 
 export const AUTHORIZATION_ENDPOINT_PATH = '/oauth2/authorize';
@@ -22,6 +23,7 @@ const AUTHORIZATION_ENDPOINT_ALIASES = ['/v1/oauth2/authorize'];
 export const SIGN_IN_PATH = '/oauth2/sign-in';
 const REALM_AUTHORIZATION_PATHS = REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/auth`);
 /** Where a sign-in may send the browser afterwards: our authorization endpoints only (no open redirect). */
+const REALM_OF_PATH = /^\/(?:auth\/)?realms\/([a-z0-9][a-z0-9-]{0,63})\/protocol\/openid-connect\/auth$/;
 const RETURN_TO = /^\/(oauth2\/account$|((v1\/)?oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$)/;
 
 type Form = Record<string, unknown>;
@@ -51,7 +53,7 @@ export class AuthorizationController {
     const step = await this.authorization.next(authorization, await this.sessions.current(request));
     if (step.next === 'sign-in') return this.redirect(reply, `${SIGN_IN_PATH}?${new URLSearchParams({ return_to: request.url })}`, 302);
     if (step.next === 'redirect') return step.response.send(reply, 302);
-    return this.showConsent(request, reply, authorization, step.scopes, step.organizations?.map((organization) => organization.name));
+    return this.showConsent(request, reply, authorization, step.scopes, step.organizations);
   }
 
   @Post([AUTHORIZATION_ENDPOINT_PATH, ...AUTHORIZATION_ENDPOINT_ALIASES, ...REALM_AUTHORIZATION_PATHS])
@@ -70,9 +72,9 @@ export class AuthorizationController {
   @Get(SIGN_IN_PATH)
   @PublicRoute('The sign-in form: anyone may be shown it')
   @RouteConfig(PAGE_ENDPOINT)
-  signInForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): void {
+  async signInForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): Promise<void> {
     const target = this.returnTo(returnTo);
-    sendPage(reply, 200, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target }), this.redirectUriOf(target));
+    sendPage(reply, 200, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, asker: await this.askerOf(target) }), this.redirectUriOf(target));
   }
 
   @Post(SIGN_IN_PATH)
@@ -87,11 +89,12 @@ export class AuthorizationController {
     if (outcome && 'lockedForSeconds' in outcome) {
       reply.header('Retry-After', String(outcome.lockedForSeconds));
       const error = `Too many failed sign-ins for this account. Try again in ${outcome.lockedForSeconds} seconds.`;
-      return sendPage(reply, 429, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error }), this.redirectUriOf(target));
+      return sendPage(reply, 429, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error, asker: await this.askerOf(target) }), this.redirectUriOf(target));
     }
     const user = outcome;
     if (!user) {
-      return sendPage(reply, 401, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error: 'The email or password is incorrect.' }), this.redirectUriOf(target));
+      const error = 'The email or password is incorrect.';
+      return sendPage(reply, 401, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error, asker: await this.askerOf(target) }), this.redirectUriOf(target));
     }
     await this.sessions.start(request, reply, user.id);
     if (target === undefined) return this.redirect(reply, '/oauth2/account', 303);
@@ -106,24 +109,48 @@ export class AuthorizationController {
   @RouteConfig(PAGE_ENDPOINT)
   async signOut(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form): Promise<void> {
     this.sessions.checkCsrf(request, form?.csrf_token);
+    // The consent page's "not you?": sign in again, as someone else, for the same authorization request.
+    const target = this.returnTo(form.return_to);
     await this.sessions.end(request, reply);
+    if (target !== undefined) return this.redirect(reply, `${SIGN_IN_PATH}?${new URLSearchParams({ return_to: target })}`, 303);
     sendPage(reply, 200, messagePage('Signed out', 'You are signed out of Gatehouse.'));
   }
 
-  private async showConsent(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, scopes: readonly string[], organizations?: readonly string[]): Promise<void> {
+  private async showConsent(request: FastifyRequest, reply: FastifyReply, authorization: AuthorizationRequest, scopes: readonly string[], organizations?: readonly OrganizationRecord[]): Promise<void> {
     const session = (await this.sessions.current(request))!;
     const body = consentPage({
       csrf: this.sessions.csrfToken(request, reply),
       action: request.url.split('?')[0]!,
       client: await this.clients.describe(authorization.client.id),
       userEmail: session.user.email,
-      organizationName: authorization.organization.name,
+      organizationName: authorization.organization.displayName,
+      redirectUri: authorization.redirectUri,
+      returnTo: request.url,
       // The client's organization defines the API scopes it can hold.
       scopes: await this.scopes.describe(authorization.client.organizationId, scopes),
       parameters: authorization.parameters,
-      organizations,
+      organizations: organizations?.map((organization) => ({ name: organization.name, displayName: organization.displayName })),
     });
     sendPage(reply, 200, body, authorization.redirectUri);
+  }
+
+  /**
+   * The application and organization a sign-in is for, when it continues a valid authorization
+   * request; none otherwise (a plain sign-in, or a request the authorization endpoint will refuse
+   * and explain once the user is signed in).
+   */
+  private async askerOf(returnTo: string | undefined): Promise<SignInAsker | undefined> {
+    if (returnTo === undefined) return undefined;
+    const url = new URL(returnTo, 'http://gatehouse.invalid');
+    const realm = REALM_OF_PATH.exec(url.pathname)?.[1];
+    if (realm === undefined && !/^\/(v1\/)?oauth2\/authorize$/.test(url.pathname)) return undefined;
+    try {
+      const authorization = await this.requests.parse(Object.fromEntries(url.searchParams), realm);
+      return { clientName: (await this.clients.describe(authorization.client.id)).name, organizationName: authorization.organization.displayName };
+    } catch (error) {
+      if (error instanceof PageError || error instanceof RedirectToClient) return undefined;
+      throw error;
+    }
   }
 
   /** The client redirect URI a sign-in may end at (after the authorization endpoint redirects): its form's CSP must allow it. */

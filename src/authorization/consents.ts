@@ -13,6 +13,9 @@ import { Clock } from '../common/clock.js';
 export interface ConsentSummary {
   readonly clientId: string;
   readonly clientName: string;
+  /** The client's organization (its API scopes' descriptions) and redirect URIs; absent for a client deleted since. */
+  readonly organizationId: string | undefined;
+  readonly redirectUris: readonly string[];
   readonly scopes: readonly string[];
   readonly grantedAt: Date;
 }
@@ -28,6 +31,12 @@ export class Consents {
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
   ) {}
+
+  /** What the user allowed one client, for the revoke confirmation; undefined when nothing. */
+  async find(userId: string, clientId: string): Promise<ConsentSummary | undefined> {
+    const row = await this.repository.findOneBy({ userId, clientId });
+    return row ? (await this.summaries([row]))[0] : undefined;
+  }
 
   async scopesAllowed(userId: string, clientId: string): Promise<ReadonlySet<string>> {
     return new Set((await this.repository.findOneBy({ userId, clientId }))?.scopes ?? []);
@@ -47,9 +56,15 @@ export class Consents {
   }
 
   async list(userId: string): Promise<ConsentSummary[]> {
-    const rows = await this.repository.find({ where: { userId }, order: { updatedAt: 'DESC' } });
+    return this.summaries(await this.repository.find({ where: { userId }, order: { updatedAt: 'DESC' } }));
+  }
+
+  private async summaries(rows: readonly ConsentEntity[]): Promise<ConsentSummary[]> {
     const clients = await this.clients.presentations(rows.map((row) => row.clientId));
-    return rows.map((row) => ({ clientId: row.clientId, clientName: clients.get(row.clientId)?.name ?? row.clientId, scopes: row.scopes, grantedAt: row.createdAt }));
+    return rows.map((row) => {
+      const client = clients.get(row.clientId);
+      return { clientId: row.clientId, clientName: client?.name ?? row.clientId, organizationId: client?.organizationId, redirectUris: client?.redirectUris ?? [], scopes: row.scopes, grantedAt: row.createdAt };
+    });
   }
 
   /**

@@ -49,6 +49,8 @@ export interface ClientPresentationRecord {
   readonly logoUri: string | null;
   readonly tosUri: string | null;
   readonly policyUri: string | null;
+  /** Where it sends users back to: how a user tells apart two apps of the same name. */
+  readonly redirectUris: readonly string[];
 }
 
 /** What a client's scopes are worked out from. */
@@ -125,7 +127,7 @@ export class ClientDirectory {
     const unique = [...new Set(ids)];
     if (unique.length === 0) return new Map();
     const rows = await this.repository.findBy({ id: In(unique) });
-    return new Map(rows.map((row) => [row.id, { id: row.id, organizationId: row.organizationId, name: row.name ?? row.id, logoUri: row.logoUri, tosUri: row.tosUri, policyUri: row.policyUri }]));
+    return new Map(rows.map((row) => [row.id, { id: row.id, organizationId: row.organizationId, name: row.name ?? row.id, logoUri: row.logoUri, tosUri: row.tosUri, policyUri: row.policyUri, redirectUris: row.redirectUris }]));
   }
 
   /** Every scope a client holds: its own, plus those its permissions grant in its organization now. */

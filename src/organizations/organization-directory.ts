@@ -11,6 +11,8 @@ import { Clock } from '../common/clock.js';
 export interface OrganizationRecord {
   readonly id: string;
   readonly name: string;
+  /** What people read (the consent and account pages); `name` is the realm's URL-safe identifier. */
+  readonly displayName: string;
   readonly oauthEnabled: boolean;
   readonly accessTokenLifespan: number | null;
   readonly requireProjectScopedTokens: boolean;
@@ -64,6 +66,7 @@ export class OrganizationDirectory {
     return {
       id: row.id,
       name: row.name,
+      displayName: row.displayName,
       oauthEnabled: row.oauthEnabled,
       accessTokenLifespan: row.accessTokenLifespan,
       requireProjectScopedTokens: row.requireProjectScopedTokens,

@@ -1,4 +1,4 @@
-import { AccessPolicy, type Caller } from '../access/access-policy.js';
+import { AccessPolicy, type Caller, PERSONAL_TOKEN_SCOPE } from '../access/access-policy.js';
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -91,6 +91,30 @@ export class PersonalAccessTokensService {
       await change.audit({ action: 'personal_access_token.revoked', targetType: 'personal-access-token', targetId: id, organizationId: row.organizationId, details: { user_id: userId, name: row.name } });
       change.announce({ kind: 'personal-access-token', subject: row.tokenHash });
     });
+  }
+
+  /** One of the user's tokens not revoked (for the account page's revoke confirmation); another user's is undefined. */
+  async findOwn(userId: string, id: string): Promise<PersonalAccessTokenDto | undefined> {
+    const row = await this.repository.findOneBy({ id, userId, revokedAt: IsNull() });
+    return row ? PersonalAccessTokenDto.from(row) : undefined;
+  }
+
+  /**
+   * What the user could put in a token, by organization: their role's scopes there, less those
+   * `create` refuses (token:personal, the organization's API scopes). The account page's picker.
+   */
+  async grantableScopes(userId: string): Promise<{ organization: OrganizationRecord; scopes: string[] }[]> {
+    const user = await this.users.find(userId);
+    if (!user) return [];
+    const organizations = await this.organizationsOf(userId);
+    return Promise.all(
+      organizations.map(async (organization) => {
+        const role = roleIn(user, organization);
+        const held = role === undefined ? new Set<string>() : await this.roles.userScopesOfRole(organization.id, role);
+        const apiScopes = new Set((await this.apis.ofOrganization(organization.id)).flatMap((api) => api.scopes.map((scope) => scope.name)));
+        return { organization, scopes: [...held].filter((scope) => scope !== PERSONAL_TOKEN_SCOPE && !apiScopes.has(scope)).sort() };
+      }),
+    );
   }
 
   /** The organizations a user can make tokens for. */

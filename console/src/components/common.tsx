@@ -30,7 +30,7 @@ export function CopyValue({ value, label }: { value: string; label: string }) {
   return (
     <CopyButton value={value}>
       {({ copied, copy }) => (
-        <Button size="xs" variant={copied ? 'filled' : 'light'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={`Copy ${label}`}>
+        <Button size="xs" variant="light" onClick={copy} aria-label={`${copied ? 'Copied' : 'Copy'} ${label}`}>
           {copied ? 'Copied' : 'Copy'}
         </Button>
       )}

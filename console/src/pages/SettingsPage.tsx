@@ -3,7 +3,7 @@ import { Alert, Anchor, Button, Checkbox, Code, Group, Modal, Select, Stack, Tab
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api, ApiError, type CatalogScope, type Consent, type CreatedPersonalAccessToken, type PersonalAccessToken } from '../api';
-import { useCan, useScopes } from '../session';
+import { useActsForOrganization, useCan, useScopes } from '../session';
 import { CopyValue, DIALOG, ErrorAlert } from '../components/common';
 
 /** Scopes that are no privilege to hand a token (identity), or that a personal access token may never carry. */
@@ -19,6 +19,14 @@ const date = (value: string) => new Date(value).toLocaleDateString();
 /** Polar's "user settings", for every signed-in user: their personal access tokens, the apps they allowed, and their own OAuth apps. */
 export function SettingsPage() {
   const can = useCan();
+  if (useActsForOrganization()) {
+    return (
+      <Stack>
+        <Title order={1}>Your settings</Title>
+        <Text>The console is acting for an organization, not for you: switch back to yourself to manage your personal access tokens and the apps you allowed.</Text>
+      </Stack>
+    );
+  }
   return (
     <Stack gap="xl">
       <Title order={1}>Your settings</Title>

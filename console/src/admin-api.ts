@@ -1,0 +1,57 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from './api';
+import { useCan } from './session';
+
+/** The organizations, projects and users APIs' shapes (src/organizations, src/projects, src/users). */
+export interface Organization {
+  id: string;
+  name: string;
+  display_name: string;
+  oauth_enabled: boolean;
+  access_token_lifespan: number | null;
+  require_project_scoped_tokens: boolean;
+  open_registration: boolean;
+  not_before: string | null;
+  issuer: string;
+  token_endpoint: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Project {
+  id: string;
+  organization_id: string;
+  name: string;
+  description: string | null;
+  scope: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string | null;
+  email_verified: boolean;
+  disabled: boolean;
+  memberships: { organization_id: string; role: string }[];
+  created_at: string;
+  updated_at: string;
+}
+
+/** The API's limits, checked by the forms before sending (src/*\/dto). */
+export const MIN_PASSWORD_LENGTH = 8;
+export const MAX_PASSWORD_LENGTH = 256;
+export const MAX_TOKEN_LIFESPAN_SECONDS = 86400;
+export const REALM_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+export const organizationPath = (name: string) => `/api/v1/organizations/${encodeURIComponent(name)}`;
+
+/**
+ * The organization the signed-in token acts in. The organizations API lists only the caller's own
+ * to anyone but the root client, so the first (and only) entry is it.
+ */
+export function useOrganizations() {
+  const can = useCan();
+  return useQuery({ queryKey: ['organizations'], queryFn: () => api<Organization[]>('GET', '/api/v1/organizations'), enabled: can('organization:read') });
+}

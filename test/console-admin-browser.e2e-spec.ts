@@ -1,0 +1,317 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
+import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
+import { freePort } from './support/server-process.js';
+import { createClient, ROOT, tokenFor } from './support/oauth.js';
+import { addMembership } from './support/principals.js';
+
+const browserTest = hasChromium ? it : it.skip;
+if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
+
+const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** axe-core's serious and critical findings (injected through the DevTools protocol, which the CSP does not govern). */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => `${node.target.join(' ')} (${node.failureSummary ?? ''})`).join(', ')}`);
+}
+
+function setColorScheme(scheme: string): void {
+  (globalThis as unknown as { document: { documentElement: { setAttribute(name: string, value: string): void } } }).document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
+}
+
+function readClipboard(): Promise<string> {
+  return (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText();
+}
+
+/** A console tab, with what the test checks on it: console errors (CSP refusals among them), axe findings, and the bearer token the console sends. */
+class ConsoleTab {
+  readonly errors: string[] = [];
+  readonly a11y: string[] = [];
+  bearer: string | undefined;
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {
+    page.setDefaultTimeout(10_000);
+    page.on('console', (message) => message.type() === 'error' && this.errors.push(message.text()));
+    page.on('pageerror', (error) => this.errors.push(String(error)));
+    page.on('request', (request) => {
+      const authorization = request.headers()['authorization'];
+      if (request.url().includes('/api/v1/') && authorization?.startsWith('Bearer ')) this.bearer = authorization.slice('Bearer '.length);
+    });
+  }
+
+  static async open(browser: Browser, issuer: string): Promise<ConsoleTab> {
+    const context = await browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: issuer });
+    return new ConsoleTab(context, await context.newPage());
+  }
+
+  async signIn(issuer: string, email: string, password: string): Promise<void> {
+    await this.page.goto(`${issuer}/console`);
+    await this.page.waitForURL(/\/oauth2\/sign-in/);
+    await this.page.getByLabel('Email').fill(email);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+    await this.page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  /** axe in light and in dark mode (what the toggle does), leaving the chosen mode as it was. */
+  async audit(where: string): Promise<void> {
+    const chosen = await this.page.locator('html').getAttribute('data-mantine-color-scheme');
+    for (const scheme of ['light', 'dark'] as const) {
+      await this.page.evaluate(setColorScheme, scheme);
+      this.a11y.push(...(await accessibilityProblems(this.page)).map((problem) => `${where}, ${scheme}: ${problem}`));
+    }
+    await this.page.evaluate(setColorScheme, chosen!);
+  }
+
+  cspViolations(): string[] {
+    return this.errors.filter((text) => /Content Security Policy|Refused to/i.test(text));
+  }
+}
+
+describe('the admin console: organizations, projects and users', () => {
+  let gatehouse: TestApp;
+  let issuer: string;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    gatehouse = await startApp({ env: { PUBLIC_URL: issuer } });
+    await gatehouse.app.listen({ port, host: '127.0.0.1' });
+    if (hasChromium) browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gatehouse.close();
+  });
+
+  const get = (path: string, token: string) => gatehouse.http().get(path).set('Authorization', `Bearer ${token}`);
+
+  browserTest('walks the organization, project and user flows as the administrator; a plain member sees no admin menu and the API refuses them', async () => {
+    const admin = await ConsoleTab.open(browser!, issuer);
+    const { page } = admin;
+    const root = await tokenFor(gatehouse, ROOT);
+    const builtIn = ((await get('/api/v1/organizations', root)).body as { name: string; display_name: string; id: string }[]).find((organization) => organization.id === '00000000-0000-4000-8000-000000000000')!;
+    let member: ConsoleTab | undefined;
+    try {
+      await admin.signIn(issuer, ADMIN_EMAIL, ADMIN_PASSWORD);
+      for (const menu of ['OAuth clients', 'Organizations', 'Projects', 'Users']) await page.getByRole('link', { name: menu }).waitFor();
+
+      // Organizations: the administrator's own; creating one takes organization:create, which no role gives (root client only), so no Create button, and the API refuses it too.
+      await page.getByRole('link', { name: 'Organizations' }).click();
+      await page.getByRole('heading', { name: 'Organizations' }).waitFor();
+      await page.getByRole('cell', { name: builtIn.display_name, exact: true }).waitFor();
+      await expect(page.getByRole('button', { name: 'Create organization' }).count()).resolves.toBe(0);
+      const refused = await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${admin.bearer!}`).send({ name: 'acme', display_name: 'ACME' });
+      expect(refused.status).toBe(403);
+      await admin.audit('Organizations');
+
+      await page.getByRole('button', { name: `Settings of ${builtIn.display_name}` }).click();
+      const settings = page.getByRole('dialog', { name: `Settings of ${builtIn.display_name}` });
+      // The OAuth switch: the API refuses to turn it off here, and the console says why, next to the switch.
+      const oauthSwitch = settings.getByRole('switch', { name: 'OAuth enabled' });
+      await expect(oauthSwitch.isChecked()).resolves.toBe(true);
+      await oauthSwitch.click({ force: true });
+      await settings.getByText('OAuth cannot be disabled for the built-in organization').waitFor();
+      await expect(oauthSwitch.isChecked()).resolves.toBe(true);
+      // Default token lifespan and the project-scoped token rule: checked before sending, then saved.
+      await settings.getByLabel('Default access token lifespan (seconds)').fill('100000');
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      await settings.getByText('Whole seconds, from 1 to 86400').waitFor();
+      await settings.getByLabel('Default access token lifespan (seconds)').fill('600');
+      const projectScoped = settings.getByRole('switch', { name: 'Require project-scoped tokens' });
+      const wasRequired = await projectScoped.isChecked();
+      await projectScoped.click({ force: true });
+      await expect(projectScoped.isChecked()).resolves.toBe(!wasRequired);
+      await settings.getByRole('button', { name: 'Save settings' }).click();
+      await settings.getByText('Saved.').waitFor();
+      const saved = (await get(`/api/v1/organizations/${builtIn.name}`, root)).body as { access_token_lifespan: number; require_project_scoped_tokens: boolean };
+      expect(saved).toMatchObject({ access_token_lifespan: 600, require_project_scoped_tokens: !wasRequired });
+      // Push not-before, after a confirmation: here only the root client may (its own tokens would be refused), and the console says so.
+      await settings.getByRole('button', { name: 'Push not-before…' }).click();
+      await admin.audit('Organization settings');
+      await settings.getByRole('button', { name: 'Push not-before', exact: true }).click();
+      await settings.getByText('Only the root client can push').waitFor();
+      await settings.getByRole('button', { name: 'Close' }).click();
+
+      // Projects: create (checked before sending), copy the scope value, get a project-scoped token with it.
+      await page.getByRole('link', { name: 'Projects' }).click();
+      await page.getByRole('heading', { name: 'Projects' }).waitFor();
+      await page.getByRole('button', { name: 'Create project' }).click();
+      const create = page.getByRole('dialog', { name: 'Create project' });
+      await create.getByLabel('Description').fill('Quarterly numbers');
+      await create.getByRole('button', { name: 'Save' }).click();
+      await create.getByText('Name the project').waitFor();
+      await expect(create.getByLabel('Description').inputValue()).resolves.toBe('Quarterly numbers');
+      await admin.audit('Create project');
+      await create.getByLabel(/^Name/).fill('Analytics');
+      await create.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Analytics', { exact: true }).waitFor();
+      const projects = (await get(`/api/v1/organizations/${builtIn.name}/projects`, root)).body as { id: string; name: string; description: string | null; scope: string }[];
+      const project = projects.find((candidate) => candidate.name === 'Analytics')!;
+      expect(project.description).toBe('Quarterly numbers');
+      await page.getByRole('button', { name: 'Copy the scope value of Analytics' }).click();
+      await page.getByRole('button', { name: 'Copied the scope value of Analytics' }).waitFor();
+      const copied = await page.evaluate(readClipboard);
+      expect(copied).toBe(`project-${project.id}`);
+      await admin.audit('Projects');
+      const reader = await createClient(gatehouse, { name: 'Project reader', scopes: ['project:read'] });
+      const scoped = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'client_credentials', ...reader, scope: `${copied} project:read` });
+      expect(scoped.status).toBe(200);
+      expect((scoped.body as { scope: string }).scope.split(' ')).toContain(copied);
+      expect((await get(`/api/v1/organizations/${builtIn.name}/projects/${project.id}`, (scoped.body as { access_token: string }).access_token)).status).toBe(200);
+
+      // Rename, then delete with a confirmation naming it.
+      await page.getByRole('button', { name: 'Rename Analytics' }).click();
+      const rename = page.getByRole('dialog', { name: 'Rename project' });
+      await rename.getByLabel(/^Name/).fill('');
+      await rename.getByRole('button', { name: 'Save' }).click();
+      await rename.getByText('Name the project').waitFor();
+      await rename.getByLabel(/^Name/).fill('Analytics EU');
+      await rename.getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Analytics EU', { exact: true }).waitFor();
+      expect(((await get(`/api/v1/organizations/${builtIn.name}/projects/${project.id}`, root)).body as { name: string }).name).toBe('Analytics EU');
+      await page.getByRole('button', { name: 'Delete Analytics EU' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete project' });
+      await confirm.getByText(project.id).waitFor();
+      await admin.audit('Delete project');
+      await confirm.getByRole('button', { name: 'Delete Analytics EU' }).click();
+      await page.getByText('No projects yet.').waitFor();
+      expect((await get(`/api/v1/organizations/${builtIn.name}/projects/${project.id}`, root)).status).toBe(404);
+
+      // Users: create (checked before sending, keeping what was typed), change the role, disable, enable, reset the password.
+      await page.getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('heading', { name: 'Users' }).waitFor();
+      await page.getByRole('button', { name: 'Create user' }).click();
+      const newUser = page.getByRole('dialog', { name: 'Create user' });
+      await newUser.getByLabel(/^Email/).fill('grace');
+      await newUser.getByLabel(/^Name/).fill('Grace Hopper');
+      await newUser.getByLabel(/^First password/).fill('short');
+      await newUser.getByRole('button', { name: 'Create' }).click();
+      await newUser.getByText('Enter an email address').waitFor();
+      await newUser.getByText('At least 8 characters', { exact: true }).waitFor();
+      await expect(newUser.getByLabel(/^Name/).inputValue()).resolves.toBe('Grace Hopper');
+      await admin.audit('Create user');
+      await newUser.getByLabel(/^Email/).fill(ADMIN_EMAIL);
+      await newUser.getByLabel(/^First password/).fill('first passphrase');
+      await newUser.getByRole('button', { name: 'Create' }).click();
+      // The server's refusal, in words, and the form as it was.
+      await newUser.getByText(`A user with email ${ADMIN_EMAIL} exists already`).waitFor();
+      await newUser.getByLabel(/^Email/).fill('grace@example.com');
+      await newUser.getByRole('button', { name: 'Create' }).click();
+      await page.getByRole('button', { name: 'grace@example.com' }).click();
+      const user = page.getByRole('dialog', { name: 'User grace@example.com' });
+      await admin.audit('Users');
+      const graceId = ((await get('/api/v1/users?size=100', root)).body as { items: { id: string; email: string }[] }).items.find((candidate) => candidate.email === 'grace@example.com')!.id;
+      const roleOf = async () => ((await get(`/api/v1/users/${graceId}`, root)).body as { memberships: { organization_id: string; role: string }[] }).memberships.find((membership) => membership.organization_id === builtIn.id)?.role;
+      await expect(roleOf()).resolves.toBe('member');
+
+      await user.getByLabel(/^Role in/).click();
+      await page.getByRole('option', { name: 'administer-clients' }).click();
+      await user.getByRole('button', { name: 'Save role' }).click();
+      await user.getByText('The role is now administer-clients.').waitFor();
+      await expect(roleOf()).resolves.toBe('administer-clients');
+      await user.getByLabel(/^Role in/).click();
+      await page.getByRole('option', { name: /^member/ }).click();
+      await user.getByRole('button', { name: 'Save role' }).click();
+      await user.getByText('The role is now member.').waitFor();
+      await expect(roleOf()).resolves.toBe('member');
+
+      await user.getByRole('button', { name: 'Disable user' }).click();
+      await user.getByRole('button', { name: 'Enable user' }).waitFor();
+      expect(((await get(`/api/v1/users/${graceId}`, root)).body as { disabled: boolean }).disabled).toBe(true);
+      await user.getByRole('button', { name: 'Enable user' }).click();
+      await user.getByRole('button', { name: 'Disable user' }).waitFor();
+      expect(((await get(`/api/v1/users/${graceId}`, root)).body as { disabled: boolean }).disabled).toBe(false);
+
+      await user.getByRole('textbox', { name: 'New password' }).fill('tiny');
+      await user.getByRole('button', { name: 'Reset password' }).click();
+      await user.getByText('At least 8 characters', { exact: true }).waitFor();
+      await user.getByRole('textbox', { name: 'New password' }).fill('second passphrase');
+      await user.getByRole('button', { name: 'Reset password' }).click();
+      await user.getByText('The password was reset.').waitFor();
+      await admin.audit('User dialog');
+      await user.getByRole('button', { name: 'Close' }).click();
+
+      // The organization switcher: the administrator belongs to a second organization (made by the root client, the only one that can).
+      const acme = await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${root}`).send({ name: 'acme', display_name: 'ACME Corporation', oauth_enabled: true });
+      expect(acme.status).toBe(201);
+      const adminId = ((await get('/api/v1/users?size=100', root)).body as { items: { id: string; email: string }[] }).items.find((candidate) => candidate.email === ADMIN_EMAIL)!.id;
+      await addMembership(gatehouse, adminId, 'acme', 'administer-account');
+      await page.getByTestId('current-organization').getByText(builtIn.display_name).waitFor();
+      await page.getByRole('button', { name: 'Switch organization' }).click();
+      // Gatehouse's own page asks which organization (the same sign-in flow, Polar's sub_type=organization).
+      await page.getByLabel('Organization').selectOption('acme');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByTestId('current-organization').getByText('ACME Corporation').waitFor();
+      await expect(page.getByTestId('current-organization').textContent()).resolves.toBe('Acting for ACME Corporation');
+      await admin.audit('Acting for another organization');
+      // What the console does now happens in that organization.
+      await page.getByRole('link', { name: 'Projects' }).click();
+      await page.getByRole('button', { name: 'Create project' }).click();
+      await page.getByRole('dialog', { name: 'Create project' }).getByLabel(/^Name/).fill('Acme data');
+      await page.getByRole('dialog', { name: 'Create project' }).getByRole('button', { name: 'Save' }).click();
+      await page.getByText('Acme data', { exact: true }).waitFor();
+      expect(((await get('/api/v1/organizations/acme/projects', root)).body as { name: string }[]).map((candidate) => candidate.name)).toEqual(['Acme data']);
+      await page.getByRole('link', { name: 'Organizations' }).click();
+      await page.getByRole('cell', { name: 'ACME Corporation', exact: true }).waitFor();
+      await expect(page.getByRole('cell', { name: builtIn.display_name, exact: true }).count()).resolves.toBe(0);
+      // And back to the user's own account, through the same flow (the Gatehouse session is still there: no password).
+      await page.getByRole('button', { name: 'Back to my account' }).click();
+      await page.getByTestId('current-organization').getByText(builtIn.display_name).waitFor();
+      await expect(page.getByText(ADMIN_EMAIL).isVisible()).resolves.toBe(true);
+
+      // Acting for acme again, the administrator turns its OAuth flag off: allowed (they hold all anyone there holds), and from then on acme's tokens, the console's own among them, are refused.
+      await page.getByRole('button', { name: 'Switch organization' }).click();
+      await page.getByLabel('Organization').selectOption('acme');
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.getByTestId('current-organization').getByText('ACME Corporation').waitFor();
+      await page.getByRole('link', { name: 'Organizations' }).click();
+      await page.getByRole('button', { name: 'Settings of ACME Corporation' }).click();
+      await page.getByRole('dialog', { name: 'Settings of ACME Corporation' }).getByRole('switch', { name: 'OAuth enabled' }).click({ force: true });
+      await page.getByRole('heading', { name: 'Your session ended' }).waitFor();
+      expect(((await get('/api/v1/organizations/acme', root)).body as { oauth_enabled: boolean }).oauth_enabled).toBe(false);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByTestId('current-organization').getByText(builtIn.display_name).waitFor();
+
+      // The plain member signs in with the new password: no admin menu, and the API refuses them anyway.
+      member = await ConsoleTab.open(browser!, issuer);
+      await member.signIn(issuer, 'grace@example.com', 'second passphrase');
+      await member.page.getByText('Your role in this organization gives you no administration rights here.').waitFor();
+      for (const menu of ['OAuth clients', 'Organizations', 'Projects', 'Users']) await expect(member.page.getByRole('link', { name: menu }).count()).resolves.toBe(0);
+      await member.audit('Member home');
+      // Their own console token (taken from a console request) is refused by every admin API.
+      await member.page.goto(`${issuer}/console/users`);
+      await member.page.getByRole('alert').getByText('Could not list the users').waitFor();
+      const theirs = member.bearer!;
+      expect(theirs).toBeDefined();
+      for (const path of ['/api/v1/users', '/api/v1/oauth/client', `/api/v1/organizations/${builtIn.name}`, `/api/v1/organizations/${builtIn.name}/projects`]) {
+        expect([path, (await get(path, theirs)).status]).toEqual([path, 403]);
+      }
+
+      expect([...admin.a11y, ...member.a11y]).toEqual([]);
+      expect([...admin.cspViolations(), ...member.cspViolations()]).toEqual([]);
+    } finally {
+      await member?.context.close();
+      await admin.context.close();
+    }
+  }, 180_000);
+});
