@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { LogController } from 'fastify';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { AppModule } from './app.module.js';
 import { trustedProxies } from './config/environment.js';
 import { GatehouseConfig } from './config/gatehouse-config.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { registerBodyParsers } from './common/http/body-parsers.js';
-import { createLogger, type LogLevel, PinoNestLogger, requestId } from './common/logging/logger.js';
+import { createLogger, type LogFormat, type LogLevel, PinoNestLogger, requestId } from './common/logging/logger.js';
 import { registerRateLimit } from './common/http/rate-limit.js';
 import { registerRequestMetrics } from './common/http/request-metrics.js';
 import { registerSecurityHeaders } from './common/http/security-headers.js';
@@ -19,6 +19,20 @@ import { clientCallOf } from './tokens/authenticated-client.js';
 import { setupOpenApi } from './openapi.js';
 import { TokenRequestLabels } from './tokens/token-request-labels.js';
 
+/**
+ * For a person (the pretty format): one line per request, once it is answered, naming the method,
+ * path, status and time, instead of Fastify's two ("incoming request", then "request completed").
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, path: request.url.split('?', 1)[0], statusCode: reply.statusCode, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
+}
+
 /** Largest request body accepted anywhere. */
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -26,12 +40,13 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * Builds the whole application, ready to listen: used by server.ts and by the e2e tests, so the
  * tests run exactly what production runs. On Fastify, not Express, for throughput.
  */
-export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<NestFastifyApplication> {
-  const logger = createLogger(options.logLevel ?? 'info');
+export async function createApp(options: { logLevel?: LogLevel; logFormat?: LogFormat } = {}): Promise<NestFastifyApplication> {
+  const pretty = options.logFormat === 'pretty';
+  const logger = createLogger(options.logLevel ?? 'info', options.logFormat);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     genReqId: requestId,
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    logController: pretty ? new OneLinePerRequest({ requestIdLogLabel: 'requestId' }) : new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: BODY_LIMIT_BYTES,
     // JSON with "__proto__" or "constructor.prototype" is refused with 400 rather than parsed.
     onProtoPoisoning: 'error',
@@ -41,7 +56,7 @@ export async function createApp(options: { logLevel?: LogLevel } = {}): Promise<
     trustProxy: trustedProxies(process.env.TRUST_PROXY),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
-    logger: new PinoNestLogger(logger),
+    logger: new PinoNestLogger(logger, pretty),
     abortOnError: false,
     // Our own parsers instead of Nest's: see registerBodyParsers.
     bodyParser: false,

@@ -38,9 +38,12 @@ async function serveMetrics(app: NestFastifyApplication, config: GatehouseConfig
 async function serve(environment: Environment): Promise<void> {
   // Loaded only once the configuration is known good: a misconfigured start then fails in a
   // fraction of the time, and a GATEHOUSE_WORKERS primary, which serves nothing, never loads it.
-  const { createApp } = await import('./app.factory.js');
-  const app = await createApp({ logLevel: environment.LOG_LEVEL });
+  const [{ createApp }, { ensureDatabase }] = await Promise.all([import('./app.factory.js'), import('./database/ensure-database.js')]);
+  const createdDatabase = await ensureDatabase(environment.DATABASE_URL);
+  const logFormat = environment.LOG_FORMAT ?? (environment.NODE_ENV === 'development' ? 'pretty' : 'json');
+  const app = await createApp({ logLevel: environment.LOG_LEVEL, logFormat });
   const config = app.get(GatehouseConfig);
+  if (createdDatabase !== undefined) app.getHttpAdapter().getInstance().log.info({ database: createdDatabase }, `Created the database ${createdDatabase}, which did not exist`);
   let metricsServer: Server | undefined;
   // Our own signal handling rather than enableShutdownHooks(), which re-raises the signal after
   // closing and so exits with 143: a graceful stop should exit 0.
@@ -65,6 +68,23 @@ async function serve(environment: Environment): Promise<void> {
     app.getHttpAdapter().getInstance().log.info({ host, metricsPort: config.metricsPort }, `Metrics without a token on port ${config.metricsPort}`);
   }
   app.getHttpAdapter().getInstance().log.info({ host, port, issuer: config.issuer }, `Gatehouse listening on port ${port}; API docs at ${config.issuer}/docs`);
+  // For a person at a terminal, where to go next, last and apart from the log lines (once, not per worker).
+  if (logFormat === 'pretty' && (cluster.worker === undefined || cluster.worker.id === 1)) process.stdout.write(readyBanner(config.issuer, host, port));
+}
+
+function readyBanner(issuer: string, host: string, port: number): string {
+  const everywhere = host === '0.0.0.0' || host === '::';
+  return [
+    '',
+    `Gatehouse is ready at ${issuer}`,
+    `  Console   ${issuer}/console   (sign in as the administrator printed on first start)`,
+    `  API docs  ${issuer}/docs`,
+    `  Tokens    ${issuer}/api/v1/oauth/token   (the root client's curl line is printed on first start)`,
+    everywhere ? `  Listening on every address of this machine, port ${port}; HOST=127.0.0.1 keeps it to this machine.` : `  Listening on ${host}, port ${port}.`,
+    'Stop it with Ctrl-C.',
+    '',
+    '',
+  ].join('\n');
 }
 
 /**
@@ -117,6 +137,10 @@ if (cluster.isPrimary && environment.GATEHOUSE_WORKERS > 1) {
   superviseWorkers(environment.GATEHOUSE_WORKERS);
 } else {
   serve(environment).catch((error: unknown) => {
+    if (error instanceof Error && error.name === 'DatabaseSetupError') {
+      process.stderr.write(`Gatehouse cannot start: ${error.message}\n`);
+      process.exit(1);
+    }
     process.stderr.write(`Gatehouse failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   });

@@ -1,23 +1,42 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freePort } from './support/server-process.js';
-import { ROOT_CLIENT_ID, ROOT_CLIENT_SECRET, type TestApp, startApp } from './support/test-app.js';
+import { freePort, runServer, type ServerProcess } from './support/server-process.js';
+import { emptyDatabaseUrl, TEST_PASSWORD_HASH_COST } from './support/test-app.js';
 
 const run = promisify(execFile);
-const MARKER = '<!-- The block below is run as it stands by test/readme.e2e-spec.ts. -->';
 
-/** The shell block that follows the marker in the README, exactly as a reader copies it. */
-function markedBlock(): string {
-  const readme = readFileSync('README.md', 'utf8');
-  const at = readme.indexOf(MARKER);
-  if (at < 0) throw new Error('README has no block marked to be run');
-  const block = /```sh\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (!block) throw new Error('No ```sh block after the marker');
-  return block[1]!;
+/** The documents whose shell blocks must run as written: the README and everything in docs/. */
+const DOCUMENTS = ['README.md', ...readdirSync('docs').filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
+
+interface ShellBlock {
+  file: string;
+  /** 1-based line of the opening fence. */
+  line: number;
+  code: string;
+  /** Why it is not run, from a `<!-- not run: why -->` comment on the line before it. */
+  notRun?: string;
+}
+
+/** Every ```sh, ```bash and ```shell block of a document, in order, as a reader copies it. */
+function shellBlocks(file: string): ShellBlock[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const blocks: ShellBlock[] = [];
+  for (let index = 0; index < lines.length; index += 1) {
+    const fence = /^(\s*)```(sh|bash|shell)\s*$/.exec(lines[index]!);
+    if (!fence) continue;
+    const indent = fence[1]!.length;
+    const end = lines.findIndex((line, at) => at > index && /^\s*```\s*$/.test(line));
+    if (end < 0) throw new Error(`${file}:${index + 1}: a shell block that never ends`);
+    const before = lines.slice(0, index).reverse().find((line) => line.trim() !== '') ?? '';
+    const notRun = /^\s*<!-- not run: (.*) -->\s*$/.exec(before)?.[1];
+    blocks.push({ file, line: index + 1, code: lines.slice(index + 1, end).map((line) => line.slice(indent)).join('\n'), notRun });
+    index = end;
+  }
+  return blocks;
 }
 
 /**
@@ -30,29 +49,66 @@ function readerPath(): string {
   return [bin, dirname(process.execPath), process.env.PATH].join(':');
 }
 
-describe("README's 'Protect your own API' commands", () => {
-  let gatehouse: TestApp;
-  let base: string;
+/** One bash script of a document's blocks, in order, as one reader's shell runs them; a failure names its block. */
+function script(blocks: ShellBlock[]): string {
+  return [
+    'set -euo pipefail',
+    ...blocks.map((block) => `trap 'echo "the shell block at ${block.file}:${block.line} failed" >&2' ERR\n${block.code}`),
+  ].join('\n');
+}
 
-  beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    gatehouse = await startApp({ env: { PUBLIC_URL: base } });
-    await gatehouse.app.listen({ port, host: '127.0.0.1' });
+describe('the shell blocks of the README and docs/', () => {
+  it('are each run below, or say why not in a visible comment', () => {
+    const blocks = DOCUMENTS.flatMap(shellBlocks);
+    for (const block of blocks.filter(({ notRun }) => notRun !== undefined)) expect({ at: `${block.file}:${block.line}`, why: block.notRun!.trim().length > 10 }).toEqual({ at: `${block.file}:${block.line}`, why: true });
+    // The first five minutes, protecting an API, and the Fides walkthrough at least.
+    expect(blocks.filter(({ file, notRun }) => file === 'README.md' && notRun === undefined).length).toBeGreaterThanOrEqual(5);
   });
-  afterAll(() => gatehouse.close());
 
-  // --norc: bash reads ~/.bashrc when its input is a socket, as a child's is here, and that may put another python3 first.
-  it('run as written against a fresh server: the API is registered, the token is issued for it, and both snippets verify it', async () => {
-    const { stdout } = await run('bash', ['--norc', '--noprofile', '-c', `set -euo pipefail\n${markedBlock()}`], {
-      env: { PATH: readerPath(), HOME: process.env.HOME ?? '/tmp', GATEHOUSE: base, ROOT_CLIENT_ID, ROOT_CLIENT_SECRET },
-      timeout: 60_000,
+  describe('run as written against a fresh server, with the credentials it printed', () => {
+    let server: ServerProcess;
+    let env: Record<string, string>;
+    let base: string;
+
+    // The real build as `npm start` runs it, in development: the blocks get exactly what a reader gets.
+    beforeAll(async () => {
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      server = runServer({ NODE_ENV: 'development', DATABASE_URL: await emptyDatabaseUrl(), PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: base, PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST });
+      await server.listening;
+      const printed = (name: string) => new RegExp(`^\\s+${name}=(\\S+)$`, 'm').exec(server.stdout())?.[1] ?? '';
+      env = { PATH: readerPath(), HOME: process.env.HOME ?? '/tmp', GATEHOUSE: base, OAUTH_ROOT_CLIENT_ID: printed('OAUTH_ROOT_CLIENT_ID'), OAUTH_ROOT_CLIENT_SECRET: printed('OAUTH_ROOT_CLIENT_SECRET') };
+      expect(env.OAUTH_ROOT_CLIENT_SECRET).not.toBe('');
     });
-    const claims = stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(claims).toHaveLength(2);
-    for (const verified of claims) expect(verified).toMatchObject({ aud: 'https://orders.example.com', scope: 'orders:read', iss: `${base}/auth/realms/acme` });
+    afterAll(() => server?.stop());
+
+    // --norc: bash reads ~/.bashrc when its input is a socket, as a child's is here, and that may put another python3 first.
+    const runDocument = async (file: string) => {
+      const blocks = shellBlocks(file).filter(({ notRun }) => notRun === undefined);
+      if (blocks.length === 0) return '';
+      const { stdout } = await run('bash', ['--norc', '--noprofile', '-c', script(blocks)], { env, timeout: 90_000 });
+      return stdout;
+    };
+    const jsonLines = (stdout: string) => stdout.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []));
+
+    it('README.md: the first five minutes verify a token; the API is protected and both snippets verify its token; a client registers; the Fides walkthrough is refused for lack of scope', async () => {
+      const stdout = await runDocument('README.md');
+      const claims = jsonLines(stdout);
+      // The first five minutes: the reader's token, verified with the server's keys.
+      expect(claims).toContainEqual(expect.objectContaining({ iss: base, aud: base, scope: 'scope:read' }));
+      // Protect your own API: jose and PyJWT both verify the orders token.
+      expect(claims.filter(({ aud }) => aud === 'https://orders.example.com')).toEqual([
+        expect.objectContaining({ scope: 'orders:read', iss: `${base}/auth/realms/acme` }),
+        expect.objectContaining({ scope: 'orders:read', iss: `${base}/auth/realms/acme` }),
+      ]);
+      // Dynamic Client Registration with an initial access token, read back with its registration access token.
+      expect(claims).toContainEqual(expect.objectContaining({ client_name: 'Partner app' }));
+      // The Fides walkthrough: 403 for lack of client:read.
+      expect(stdout).toMatch(/www-authenticate: Bearer [^\n]*error="insufficient_scope"[^\n]*scope="client:read"/i);
+    }, 120_000);
+
+    it.each(DOCUMENTS.filter((file) => file !== 'README.md'))('%s', async (file) => {
+      await runDocument(file);
+    }, 120_000);
   });
 });

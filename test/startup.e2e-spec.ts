@@ -49,12 +49,12 @@ describe('starting the server (node dist/main.js)', () => {
 
   it('listens on every interface by default, and on HOST alone when it is set', async () => {
     const listeningLine = (server: ServerProcess) => JSON.parse(server.stdout().split('\n').find((line) => line.includes('Gatehouse listening'))!) as { host: string; port: number };
-    const everywhere = run({ DATABASE_URL: await emptyDatabaseUrl() });
+    const everywhere = run({ DATABASE_URL: await emptyDatabaseUrl(), LOG_FORMAT: 'json' });
     await everywhere.listening;
     expect(listeningLine(everywhere).host).toBe('0.0.0.0');
     await everywhere.stop();
     // The whole of 127.0.0.0/8 is loopback on Linux: bound to 127.0.0.2, the server must not answer on 127.0.0.1.
-    const loopbackTwo = run({ DATABASE_URL: await emptyDatabaseUrl(), HOST: '127.0.0.2' });
+    const loopbackTwo = run({ DATABASE_URL: await emptyDatabaseUrl(), HOST: '127.0.0.2', LOG_FORMAT: 'json' });
     const port = await loopbackTwo.listening;
     expect(listeningLine(loopbackTwo)).toMatchObject({ host: '127.0.0.2', port });
     expect((await fetch(`http://127.0.0.2:${port}/health/live`)).status).toBe(200);
@@ -68,7 +68,7 @@ describe('starting the server (node dist/main.js)', () => {
         probe.close(() => resolve(port));
       });
     });
-    const server = run({ DATABASE_URL: await emptyDatabaseUrl(), HOST: '127.0.0.1', METRICS_PORT: String(metricsPort) });
+    const server = run({ DATABASE_URL: await emptyDatabaseUrl(), HOST: '127.0.0.1', METRICS_PORT: String(metricsPort), LOG_FORMAT: 'json' });
     const port = await server.listening;
     const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(scrape.status).toBe(200);

@@ -98,4 +98,32 @@ describe('validateEnvironment', () => {
   it('never echoes a secret value in its message', () => {
     expect(() => validateEnvironment({ OAUTH_ROOT_CLIENT_ID: 'root', OAUTH_ROOT_CLIENT_SECRET: 'tooshort-secret' })).toThrow(/^(?![\s\S]*tooshort-secret)/);
   });
+
+  const problems = (raw: Record<string, string>): string[] => {
+    try {
+      validateEnvironment(raw);
+      return [];
+    } catch (error) {
+      return (error as Error).message.split('\n').slice(1).map((line) => line.replace(/^\s+- /, ''));
+    }
+  };
+
+  it('says one thing per variable: not a number, or out of range, never both', () => {
+    expect(problems({ PORT: 'abc' })).toEqual(['PORT must be an integer number']);
+    expect(problems({ PORT: '70000' })).toEqual(['PORT must not be greater than 65535']);
+    expect(problems({ SHUTDOWN_GRACE_SECONDS: '-1' })).toEqual(['SHUTDOWN_GRACE_SECONDS must not be less than 0']);
+    expect(problems({ SHUTDOWN_GRACE_SECONDS: '1.5', PORT: '-80' })).toEqual(['PORT must not be less than 0', 'SHUTDOWN_GRACE_SECONDS must be an integer number']);
+  });
+
+  it('takes ADMIN_PASSWORD alone outside production, for the default email; production asks for both', () => {
+    expect(new GatehouseConfig(validateEnvironment({ ADMIN_PASSWORD: 'a long admin passphrase' })).admin).toEqual({ email: 'admin@gatehouse.local', password: 'a long admin passphrase' });
+    const root = { NODE_ENV: 'production', OAUTH_ROOT_CLIENT_ID: 'root', OAUTH_ROOT_CLIENT_SECRET: 's'.repeat(32) };
+    expect(problems({ ...root, ADMIN_PASSWORD: 'a long admin passphrase' })).toEqual(['ADMIN_EMAIL must be set with ADMIN_PASSWORD when NODE_ENV=production']);
+    expect(problems({ ...root, ADMIN_EMAIL: 'ops@example.com' })).toEqual(['ADMIN_PASSWORD must be set with ADMIN_EMAIL when NODE_ENV=production']);
+  });
+
+  it('reads LOG_FORMAT, and refuses any other value than json or pretty', () => {
+    expect(validateEnvironment({ LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(problems({ LOG_FORMAT: 'xml' })).toEqual(['LOG_FORMAT must be one of the following values: json, pretty']);
+  });
 });

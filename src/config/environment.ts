@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { CLIENT_ID_PATTERN } from '../common/client-id.js';
-import { LOG_LEVELS, type LogLevel } from '../common/logging/logger.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../common/logging/logger.js';
 import { IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync, ValidateBy } from 'class-validator';
 
 /** log2 of scrypt's N for password hashes unless PASSWORD_HASH_COST says otherwise (see PasswordHasher). */
@@ -68,6 +68,12 @@ export class Environment {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  // JSON lines for a log collector, or one readable line per event for a person at a terminal.
+  // Unset: JSON with NODE_ENV=production (and test), readable in development.
+  @IsOptional()
+  @IsIn(LOG_FORMATS)
+  LOG_FORMAT?: LogFormat;
 
   @IsString()
   @Matches(/^(sqlite:.+|mysql:\/\/.+|mariadb:\/\/.+)$/, {
@@ -246,10 +252,19 @@ export class Environment {
 const NUMERIC_KEYS = ['PORT', 'METRICS_PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'OPEN_REGISTRATION_PER_HOUR', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE', 'PASSWORD_HASH_COST'];
 
 /** Variables without a default (not own properties of a new Environment). */
-export const OPTIONAL_KEYS = ['METRICS_PORT', 'PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const;
+export const OPTIONAL_KEYS = ['METRICS_PORT', 'PUBLIC_URL', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'LOG_FORMAT'] as const;
 
 /** Every variable Gatehouse reads. */
 export const ENVIRONMENT_KEYS = [...Object.keys(new Environment()), ...OPTIONAL_KEYS] as (keyof Environment)[];
+
+/**
+ * The one message to report for a variable: whether it has the right type first (a value that is
+ * not a number is not "too small" as well), then its range or pattern.
+ */
+function firstProblem(constraints: Record<string, string>): string {
+  const typeCheck = ['isInt', 'isString', 'isIn'].find((name) => name in constraints);
+  return constraints[typeCheck ?? Object.keys(constraints)[0]!]!;
+}
 
 export class InvalidConfigurationError extends Error {
   override readonly name = 'InvalidConfigurationError';
@@ -262,13 +277,17 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
     const value = raw[key];
     if (value === undefined || value === '') continue;
     // Numbers are converted here rather than by class-transformer's implicit conversion, which
-    // would turn "8080abc" into NaN and "" into 0 without a word.
-    known[key] = NUMERIC_KEYS.includes(key) && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+    // would turn "8080abc" into NaN and "" into 0 without a word. A negative integer is converted
+    // too, so that it is reported as below the minimum rather than as not a number.
+    known[key] = NUMERIC_KEYS.includes(key) && typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
   }
   const environment = plainToInstance(Environment, known);
-  const problems = validateSync(environment, { forbidUnknownValues: true }).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
-  );
+  // One message per variable: "PORT=abc" is not an integer, and saying it is also out of range
+  // (both ways) only contradicts that.
+  const problems = validateSync(environment, { forbidUnknownValues: true }).map((error) => {
+    const message = firstProblem(error.constraints ?? {});
+    return message.startsWith(error.property) ? message : `${error.property}: ${message}`;
+  });
   const rootParts = [environment.OAUTH_ROOT_CLIENT_ID, environment.OAUTH_ROOT_CLIENT_SECRET].filter(Boolean).length;
   if (rootParts === 1) {
     problems.push('OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET must be set together');
@@ -281,8 +300,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const adminParts = [environment.ADMIN_EMAIL, environment.ADMIN_PASSWORD].filter(Boolean).length;
   if (adminParts === 0 && environment.NODE_ENV === 'production') {
     problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set when NODE_ENV=production');
-  } else if (environment.ADMIN_PASSWORD && !environment.ADMIN_EMAIL) {
-    problems.push('ADMIN_PASSWORD needs ADMIN_EMAIL');
+  } else if (adminParts === 1 && environment.NODE_ENV === 'production') {
+    problems.push(`${environment.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'} must be set with ${environment.ADMIN_EMAIL ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD'} when NODE_ENV=production`);
   }
   if (environment.PASSWORD_HASH_COST < DEFAULT_PASSWORD_HASH_COST && environment.NODE_ENV === 'production') {
     problems.push(`PASSWORD_HASH_COST must be at least ${DEFAULT_PASSWORD_HASH_COST} when NODE_ENV=production`);
