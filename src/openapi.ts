@@ -9,6 +9,9 @@ import { USERINFO_ALIASES } from './tokens/userinfo.controller.js';
 import { DOCS_PATH } from './common/http/security-headers.js';
 import { REGISTRATION_SECURITY_SCHEME } from './client-registration/registration-paths.js';
 import { polishDocument } from './openapi-document.js';
+import { AUTHORIZATION_ENDPOINT_PATH } from './authorization/authorization.controller.js';
+import { DOCS_CLIENT_ID, docsRedirectUri } from './clients/docs-client.js';
+import { GatehouseConfig } from './config/gatehouse-config.js';
 import { DOCS_UI_PLUGINS } from './openapi-ui.js';
 
 /**
@@ -16,7 +19,16 @@ import { DOCS_UI_PLUGINS } from './openapi-ui.js';
  * are routes of their own). SwaggerModule serves the whole folder (its package.json, source maps,
  * other bundles); nothing else in it is needed.
  */
-export const DOCS_ASSETS: ReadonlySet<string> = new Set(['swagger-ui.css', 'swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'favicon-32x32.png', 'favicon-16x16.png']);
+export const DOCS_ASSETS: ReadonlySet<string> = new Set([
+  'swagger-ui.css',
+  'swagger-ui-bundle.js',
+  'swagger-ui-standalone-preset.js',
+  'favicon-32x32.png',
+  'favicon-16x16.png',
+  // The authorization code flow's redirect URI (the /docs client's), and its script.
+  'oauth2-redirect.html',
+  'oauth2-redirect.js',
+]);
 
 /**
  * Polar's paths for OAuth endpoints: the same handlers as the canonical paths, whose operations
@@ -54,9 +66,14 @@ export function setupOpenApi(app: NestFastifyApplication): void {
       .addOAuth2(
         {
           type: 'oauth2',
-          description: "A client's id and secret. Leave the scopes empty: the token gets every scope the client holds.",
+          description:
+            "**clientCredentials**: a client's id and secret; the token gets every scope the client holds. " +
+            `**authorizationCode**: sign in as a user (client_id \`${DOCS_CLIENT_ID}\`, already filled in, PKCE, no secret); the token gets the scopes your role gives you, \`openid\` included, for the userinfo routes.`,
           // No scope checkboxes: "select all" asks for scopes only the root client holds (invalid_scope); the list is in the introduction.
-          flows: { clientCredentials: { tokenUrl: TOKEN_ENDPOINT_PATH, scopes: {} } },
+          flows: {
+            clientCredentials: { tokenUrl: TOKEN_ENDPOINT_PATH, scopes: {} },
+            authorizationCode: { authorizationUrl: AUTHORIZATION_ENDPOINT_PATH, tokenUrl: TOKEN_ENDPOINT_PATH, scopes: {} },
+          },
         },
         OAUTH2_SECURITY_SCHEME,
       )
@@ -68,7 +85,14 @@ export function setupOpenApi(app: NestFastifyApplication): void {
   const document = polishDocument(raw);
   SwaggerModule.setup(DOCS_PATH.slice(1), app, document, {
     jsonDocumentUrl: `${DOCS_PATH.slice(1)}-json`,
-    swaggerOptions: { persistAuthorization: false, displayRequestDuration: true, plugins: [...DOCS_UI_PLUGINS] },
+    swaggerOptions: {
+      persistAuthorization: false,
+      displayRequestDuration: true,
+      plugins: [...DOCS_UI_PLUGINS],
+      // Swagger UI would derive it from the page's folder (/oauth2-redirect.html); the client registered it under /docs.
+      oauth2RedirectUrl: docsRedirectUri(app.get(GatehouseConfig).issuer),
+      initOAuth: { clientId: DOCS_CLIENT_ID, usePkceWithAuthorizationCodeGrant: true },
+    },
   });
 }
 

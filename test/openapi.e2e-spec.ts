@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
-import { type TestApp, startApp, ROOT_CLIENT_ID, ROOT_CLIENT_SECRET } from './support/test-app.js';
+import { type TestApp, startApp, ADMIN_EMAIL, ADMIN_PASSWORD, ROOT_CLIENT_ID, ROOT_CLIENT_SECRET } from './support/test-app.js';
+import { freePort } from './support/server-process.js';
 import { ROOT, tokenFor } from './support/oauth.js';
 import { DOCS_TAGS, ERROR_EXAMPLES, insufficientScopeExample } from '../src/openapi-document.js';
 
@@ -67,6 +68,7 @@ describe('API documentation at /docs', () => {
 
   it.each([
     '/docs/package.json',
+    '/docs/oauth2-redirect.html/',
     '/docs/README.md',
     '/docs/index.js',
     '/docs/absolute-path.js',
@@ -332,7 +334,7 @@ describe('API documentation at /docs', () => {
       page.setDefaultTimeout(10_000);
       await page.goto(`http://127.0.0.1:${port}/docs`);
       await page.getByRole('button', { name: 'Authorize' }).first().click();
-      const oauthSection = page.locator('.modal-ux .auth-container').filter({ hasText: 'clientCredentials' });
+      const oauthSection = page.locator('.modal-ux .auth-container').filter({ hasText: /Flow:\s*clientCredentials/ });
       // The dialog opens on the flow the introduction names, in view, and offers no scope to tick.
       await page.waitForFunction(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id === 'client_id_clientCredentials');
       expect(await page.locator('.modal-ux-content').evaluate((content) => content.scrollTop)).toBe(0);
@@ -361,6 +363,69 @@ describe('API documentation at /docs', () => {
       expect(response.request().headers().authorization).toMatch(/^Bearer ey/);
       const body = (await response.json()) as { name: string }[];
       expect(body.map((scope) => scope.name)).toContain('client:create');
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('signing in to /docs as a user (authorization code with PKCE)', () => {
+  let gatehouse: TestApp;
+  let issuer: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    gatehouse = await startApp({ env: { PUBLIC_URL: issuer } });
+    await gatehouse.app.listen({ port, host: '127.0.0.1' });
+  });
+  afterAll(() => gatehouse.close());
+
+  it('registers a public client whose only redirect URI is the docs\' redirect page, which is served', async () => {
+    const root = await tokenFor(gatehouse, ROOT);
+    const client = (await gatehouse.http().get('/api/v1/oauth/client/gatehouse-docs').set('Authorization', `Bearer ${root}`).expect(200)).body as Record<string, unknown>;
+    expect(client).toMatchObject({ public: true, redirect_uris: [`${issuer}/docs/oauth2-redirect.html`], grant_types: ['authorization_code'] });
+    expect((await gatehouse.http().delete('/api/v1/oauth/client/gatehouse-docs').set('Authorization', `Bearer ${root}`)).status).toBe(403);
+    for (const asset of ['/docs/oauth2-redirect.html', '/docs/oauth2-redirect.js']) expect((await gatehouse.http().get(asset)).status).toBe(200);
+    const document = (await gatehouse.http().get('/docs-json').expect(200)).body as { components: { securitySchemes: { oauth2: { flows: Record<string, unknown> } } } };
+    expect(document.components.securitySchemes.oauth2.flows.authorizationCode).toEqual({ authorizationUrl: '/oauth2/authorize', tokenUrl: '/api/v1/oauth/token', scopes: {} });
+  });
+
+  (hasChromium ? it : it.skip)('signs in from the Authorize dialog and calls userinfo with the token', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(10_000);
+      await page.goto(`${issuer}/docs`);
+      await page.getByRole('button', { name: 'Authorize' }).first().click();
+      const codeSection = page.locator('.modal-ux .auth-container').filter({ hasText: /Flow:\s*authorizationCode/ });
+      const errors: string[] = [];
+      page.on('console', (message) => errors.push(message.text()));
+      page.on('pageerror', (error) => errors.push(String(error)));
+      expect(await codeSection.locator('#client_id_authorizationCode').inputValue()).toBe('gatehouse-docs');
+      const [popup] = await Promise.all([page.waitForEvent('popup'), codeSection.locator('button.authorize').click()]);
+      popup.on('console', (message) => errors.push(`popup: ${message.text()}`));
+      popup.on('framenavigated', (frame) => errors.push(`popup at ${frame.url()}`));
+      await popup.getByLabel('Email').fill(ADMIN_EMAIL);
+      await popup.getByLabel('Password').fill(ADMIN_PASSWORD);
+      const [tokenResponse] = await Promise.all([
+        page.waitForResponse((candidate) => candidate.url().endsWith('/api/v1/oauth/token')),
+        popup.getByRole('button', { name: 'Sign in' }).click(),
+      ]).catch((error: unknown) => {
+        throw new Error(`${String(error)}\n${errors.join('\n')}`);
+      });
+      expect({ status: tokenResponse.status(), errors }).toEqual({ status: 200, errors });
+      const granted = ((await tokenResponse.json()) as { scope: string }).scope.split(' ');
+      expect(granted).toContain('openid');
+      await codeSection.getByRole('button', { name: 'Remove authorization' }).waitFor();
+      await page.locator('.modal-ux button.close-modal').click();
+
+      const operation = page.locator('#operations-tokens-getUserinfo');
+      await operation.locator('.opblock-summary').first().click();
+      await operation.locator('button.try-out__btn').click();
+      const [response] = await Promise.all([page.waitForResponse((candidate) => candidate.url().endsWith('/oauth2/userinfo')), operation.locator('button.execute').click()]);
+      expect(response.status()).toBe(200);
+      expect(((await response.json()) as { email: string }).email).toBe(ADMIN_EMAIL);
     } finally {
       await browser.close();
     }
