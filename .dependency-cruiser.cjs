@@ -42,6 +42,8 @@ const LAYERS = {
   authorization: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'auth'],
   'client-registration': ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations', 'apis', 'roles', 'clients', 'auth'],
   console: ['common', 'access'],
+  // The command line: its API commands import nothing of the server; its operator commands use the server's configuration, database and the services that write the root client and the administrator's password.
+  cli: ['common', 'config', 'database', 'change-feed', 'audit', 'clients', 'users'],
   tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization', 'client-registration'],
 };
 

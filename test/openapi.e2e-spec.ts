@@ -167,6 +167,8 @@ describe('API documentation at /docs', () => {
         'PUT /api/v1/users/{id}/organizations/{org}',
         'GET /api/v1/users/me/tokens',
         'DELETE /api/v1/users/me/tokens/{id}',
+        'GET /api/v1/users/me/consents',
+        'DELETE /api/v1/users/me/consents/{client_id}',
         'POST /auth/realms/{realm}/protocol/openid-connect/userinfo',
         'POST /oauth2/userinfo',
         'POST /api/v1/oauth/registration-token',

@@ -1,9 +1,12 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { ActionIcon, Alert, Button, Center, Group, Loader, NavLink, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Button, Center, Group, Loader, NavLink, Stack, Text, Title, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
 import { completeSignIn, currentSession, justSignedOut, signIn, signOut, subscribe } from './auth';
 import { ClientsPage } from './pages/ClientsPage';
 import { ClientPage } from './pages/ClientPage';
+import { AuditLogPage } from './pages/AuditLogPage';
+import { SigningKeysPage } from './pages/SigningKeysPage';
+import { SettingsPage } from './pages/SettingsPage';
 import { OrganizationsPage } from './pages/OrganizationsPage';
 import { ProjectsPage } from './pages/ProjectsPage';
 import { UsersPage } from './pages/UsersPage';
@@ -80,11 +83,17 @@ function Shell({ email }: { email: string | undefined }) {
         {can('organization:read') && <NavLink component={Link} href="/organizations" label="Organizations" {...here('/organizations')} />}
         {can('project:read') && <NavLink component={Link} href="/projects" label="Projects" {...here('/projects')} />}
         {can('user:read') && <NavLink component={Link} href="/users" label="Users" {...here('/users')} />}
+        {can('audit:read') && <NavLink component={Link} href="/audit" label="Audit log" {...here('/audit')} />}
+        {can('key:read') && <NavLink component={Link} href="/keys" label="Signing keys" {...here('/keys')} />}
+        <NavLink component={Link} href="/settings" label="Your settings" {...here('/settings')} />
       </nav>
       <main className="shell-main">
         <Switch>
           <Route path="/clients" component={ClientsPage} />
           <Route path="/clients/:id">{(params) => <ClientPage id={decodeURIComponent(params.id)} />}</Route>
+          <Route path="/audit" component={AuditLogPage} />
+          <Route path="/keys" component={SigningKeysPage} />
+          <Route path="/settings" component={SettingsPage} />
           <Route path="/organizations" component={OrganizationsPage} />
           <Route path="/projects" component={ProjectsPage} />
           <Route path="/users" component={UsersPage} />
@@ -104,6 +113,9 @@ function Welcome() {
     <Stack>
       <Title order={1}>Gatehouse</Title>
       <Text>You are signed in. Your role in this organization gives you no administration rights here.</Text>
+      <Text>
+        Your personal access tokens and the apps you allowed are in <Anchor component={Link} href="/settings" underline="always">Your settings</Anchor>.
+      </Text>
     </Stack>
   );
 }

@@ -97,3 +97,52 @@ export interface TokenResponse {
 }
 
 export const clientPath = (id: string) => `/api/v1/oauth/client/${encodeURIComponent(id)}`;
+
+/** One event of the audit trail (GET /api/v1/audit). */
+export interface AuditEvent {
+  id: string;
+  occurred_at: string;
+  actor: { type: string; id: string };
+  organization_id: string | null;
+  action: string;
+  target: { type: string; id: string };
+  source_ip: string | null;
+  request_id: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  next_cursor: string | null;
+}
+
+export interface SigningKey {
+  kid: string;
+  alg: string;
+  status: 'active' | 'retired';
+  created_at: string;
+  retired_at: string | null;
+  published_until: string | null;
+}
+
+export interface PersonalAccessToken {
+  id: string;
+  name: string;
+  token_prefix: string;
+  scopes: string[];
+  organization_id: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface CreatedPersonalAccessToken extends PersonalAccessToken {
+  token: string;
+}
+
+/** An app the signed-in user allowed (GET /api/v1/users/me/consents). */
+export interface Consent {
+  client_id: string;
+  client_name: string;
+  scopes: string[];
+  granted_at: string;
+}

@@ -4,8 +4,8 @@ import * as oauth from 'oauth4webapi';
 export const CLIENT_ID = 'gatehouse-console';
 
 /**
- * Everything the console can use: every scope a built-in role gives (the console client's scopes,
- * src/clients/console-client.ts). The authorization endpoint drops what the user's role does not
+ * Everything the console can use: every scope a built-in role gives, and the signing-key scopes
+ * (the console client's scopes, src/clients/console-client.ts). The authorization endpoint drops what the user's role does not
  * give, and the token response's `scope` says what is left: the console shows only that. All of
  * them, even those no page uses yet: acting on someone (another administrator, or everyone in an
  * organization) takes holding every scope they hold.
@@ -16,6 +16,7 @@ const SCOPES = [
   'organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete',
   'user:create', 'user:read', 'user:update', 'user:delete', 'role:create', 'role:read', 'role:update', 'role:delete',
   'api:create', 'api:read', 'api:update', 'api:delete', 'audit:read', 'token:personal',
+  'consent:personal', 'key:read', 'key:rotate',
 ];
 
 export interface Session {

@@ -6,6 +6,7 @@ import { RevokedFamilyEntity } from './entities/revoked-family.entity.js';
 import { PersonalAccessTokensModule } from '../personal-access-tokens/personal-access-tokens.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountController } from './account.controller.js';
+import { ConsentsController } from './consents.controller.js';
 import { Consents } from './consents.js';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { AuthorizationRequests } from './authorization-request.js';
@@ -28,7 +29,7 @@ import { KeysModule } from '../keys/keys.module.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity]), UsersModule, ScopeCatalogModule, PersonalAccessTokensModule, KeysModule],
-  controllers: [AuthorizationController, AccountController, EndSessionController],
+  controllers: [AuthorizationController, AccountController, ConsentsController, EndSessionController],
   providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation, EndSessionRequests],
   exports: [AuthorizationCodes, RefreshTokens],
 })

@@ -1,3 +1,4 @@
+import { KeyScopes } from '../scopes/key.scopes.js';
 import { EVERY_USER_SCOPES, PERMISSIONS } from '../scopes/permissions.js';
 
 /**
@@ -16,11 +17,13 @@ export function consoleUrls(issuer: string): { readonly home: string; readonly c
 }
 
 /**
- * What the console client may ask for: every scope a built-in role can give a user. A user gets
- * only those their role gives them (the authorization endpoint drops the rest), so the console's
- * token never exceeds what its user could do through the API with a personal access token.
+ * What the console client may ask for: every scope a built-in role can give a user, and the
+ * signing-key scopes, which a role of the built-in organization may give (only the root client can
+ * define one) and the console's Signing keys page needs. A user gets only those their role gives
+ * them (the authorization endpoint drops the rest), so the console's token never exceeds what its
+ * user could do through the API with a personal access token.
  */
-export const CONSOLE_SCOPES: readonly string[] = [...new Set([...EVERY_USER_SCOPES, ...PERMISSIONS.flatMap((permission) => permission.scopes)])];
+export const CONSOLE_SCOPES: readonly string[] = [...new Set([...EVERY_USER_SCOPES, ...PERMISSIONS.flatMap((permission) => permission.scopes), KeyScopes.read.name, KeyScopes.rotate.name])];
 
 /**
  * True only for the console's own sign-in: the console client, sending the browser back to the

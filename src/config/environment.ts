@@ -31,6 +31,10 @@ export function trustedProxies(value: string | undefined): string[] | false {
 /** An RFC 1123 host name (for HOST: an address to listen on is an IP address or a name that resolves to one). */
 const HOST_NAME_PATTERN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
+/** The administrator's password bounds, for ADMIN_PASSWORD and for `gatehouse reset-admin-password`. */
+export const ADMIN_PASSWORD_MIN_LENGTH = 12;
+export const ADMIN_PASSWORD_MAX_LENGTH = 256;
+
 /**
  * Every environment variable Gatehouse reads, with its default. `validateEnvironment` is the one
  * place they are checked; the server refuses to start with a message naming the variable.
@@ -207,8 +211,8 @@ export class Environment {
 
   @IsOptional()
   @IsString()
-  @MinLength(12, { message: 'ADMIN_PASSWORD must be at least 12 characters long' })
-  @MaxLength(256)
+  @MinLength(ADMIN_PASSWORD_MIN_LENGTH, { message: `ADMIN_PASSWORD must be at least ${ADMIN_PASSWORD_MIN_LENGTH} characters long` })
+  @MaxLength(ADMIN_PASSWORD_MAX_LENGTH)
   ADMIN_PASSWORD?: string;
 
   // How long a sign-in lasts in the browser before the password is asked again.

@@ -3,13 +3,12 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
-import { UnitOfWork } from '../audit/unit-of-work.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UsersService } from './users.service.js';
-import { Clock } from '../common/clock.js';
+import { AdminPasswordService } from './admin-password.service.js';
 
 /**
  * The first person who can sign in: ADMIN_EMAIL / ADMIN_PASSWORD, an administer-account member
@@ -25,9 +24,8 @@ export class AdminUserBootstrap implements OnApplicationBootstrap {
     @InjectRepository(UserEntity) private readonly repository: Repository<UserEntity>,
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
-    private readonly unitOfWork: UnitOfWork,
+    private readonly adminPassword: AdminPasswordService,
     private readonly config: GatehouseConfig,
-    private readonly clock: Clock,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -41,12 +39,7 @@ export class AdminUserBootstrap implements OnApplicationBootstrap {
       return;
     }
     if (password !== undefined && !(await this.hasher.verify(password, existing.passwordHash))) {
-      const now = this.clock.date();
-      await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
-        await change.manager.update(UserEntity, { id: existing.id }, { passwordHash: await this.hasher.hash(password), notBefore: now, updatedAt: now });
-        await change.audit({ action: 'user.updated', targetType: 'user', targetId: existing.id, organizationId: BUILT_IN_ORGANIZATION_ID, details: { password_changed: true, by: 'ADMIN_PASSWORD' } });
-        change.announce({ kind: 'user', subject: existing.id });
-      });
+      await this.adminPassword.replace(existing, password, 'ADMIN_PASSWORD');
       this.logger.log(`Administrator ${email}: password changed to the configured one`);
     }
   }

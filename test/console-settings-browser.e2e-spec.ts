@@ -1,0 +1,237 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
+import { type TestApp, startApp } from './support/test-app.js';
+import { freePort } from './support/server-process.js';
+import { createClient, ROOT, tokenFor } from './support/oauth.js';
+import { APP_REDIRECT, createUser, type Person, userTokens } from './support/principals.js';
+
+const browserTest = hasChromium ? it : it.skip;
+if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
+
+const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core's serious and critical findings, injected through the DevTools protocol (which the page's CSP does not govern). */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const page = globalThis as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
+    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
+  });
+  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+}
+
+/** Runs in the page: what the console's light/dark toggle does to the document. */
+function setColorScheme(scheme: string): void {
+  (globalThis as unknown as { document: { documentElement: { setAttribute(name: string, value: string): void } } }).document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
+}
+
+/** Events the audit page asks for at a time (console/src/pages/AuditLogPage.tsx). */
+const AUDIT_PAGE_SIZE = 25;
+
+/**
+ * The console's audit log, signing keys and user settings pages, walked in Chromium by a user of
+ * the built-in organization whose role (defined by the root client) reads the audit trail and
+ * rotates keys, and by a plain member, who sees neither.
+ */
+describe('the console: audit log, signing keys and user settings', () => {
+  let gatehouse: TestApp;
+  let issuer: string;
+  let browser: Browser | undefined;
+  let root: string;
+  const keeper: Person = { email: 'keeper@example.com', password: 'keeper passphrase' };
+  const member: Person = { email: 'member@example.com', password: 'member passphrase' };
+  const created: string[] = [];
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    gatehouse = await startApp({ env: { PUBLIC_URL: issuer } });
+    await gatehouse.app.listen({ port, host: '127.0.0.1' });
+    root = await tokenFor(gatehouse, ROOT);
+    const role = await gatehouse.http().post('/api/v1/oauth/role').set(bearer(root)).send({ name: 'keeper', organization: 'default', scopes: ['audit:read', 'key:read', 'key:rotate', 'client:read', 'scope:read'] });
+    expect(role.status).toBe(201);
+    await createUser(gatehouse, keeper, 'default', 'keeper');
+    await createUser(gatehouse, member, 'default', 'member');
+    // More events than a page of the audit log holds.
+    for (let n = 0; n < AUDIT_PAGE_SIZE + 5; n++) created.push((await createClient(gatehouse, { name: `Batch ${n}`, scopes: [] })).client_id);
+    if (hasChromium) browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gatehouse.close();
+  });
+
+  /** A fresh browser context signed in to the console as `person`, collecting console errors and accessibility findings. */
+  async function signedIn(person: Person): Promise<{ context: BrowserContext; page: Page; errors: string[]; a11y: string[]; audit: (where: string) => Promise<void> }> {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(String(error)));
+    const a11y: string[] = [];
+    const audit = async (where: string) => {
+      const chosen = await page.locator('html').getAttribute('data-mantine-color-scheme');
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.evaluate(setColorScheme, scheme);
+        a11y.push(...(await accessibilityProblems(page)).map((problem) => `${where}, ${scheme}: ${problem}`));
+      }
+      await page.evaluate(setColorScheme, chosen!);
+    };
+    await page.goto(`${issuer}/console`);
+    await page.waitForURL(/\/oauth2\/sign-in/);
+    await page.getByLabel('Email').fill(person.email);
+    await page.getByLabel('Password').fill(person.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(new RegExp(`^${issuer}/console(/clients)?$`));
+    return { context, page, errors, a11y, audit };
+  }
+
+  const rows = (page: Page, testId: string) => page.getByTestId(testId).count();
+  async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
+    for (let tries = 0; tries < 100; tries++) {
+      if (await condition()) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+
+  browserTest('reads the audit trail with filters and scrolls to older events; rotates a key; manages personal tokens and allowed apps', async () => {
+    // An app the keeper allowed, with a refresh token the console's revoke must end.
+    const dashboard = (await createClient(gatehouse, { name: 'Dashboard', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'email'] })).client_id;
+    const allowed = await userTokens(gatehouse, { clientId: dashboard, scope: 'openid email', person: keeper });
+    const { context, page, errors, a11y, audit } = await signedIn(keeper);
+    try {
+      // Audit log: a page of events, then the next one when the end of the list scrolls into view.
+      await page.getByRole('link', { name: 'Audit log' }).click();
+      await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+      await until(async () => (await rows(page, 'audit-event')) === AUDIT_PAGE_SIZE, 'the first page of events');
+      await audit('Audit log');
+      await page.getByRole('button', { name: 'Load older events' }).scrollIntoViewIfNeeded();
+      await until(async () => (await rows(page, 'audit-event')) > AUDIT_PAGE_SIZE, 'the next page on scrolling');
+
+      // Filters: the form checks before sending, and keeps what was typed.
+      await page.getByLabel('Action').fill('created');
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.getByText('An action looks like client.created').waitFor();
+      await page.getByLabel('Action').fill('client.created');
+      await page.getByLabel('Actor').fill(ROOT.client_id);
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await until(async () => (await page.getByTestId('audit-event').filter({ hasNotText: 'client.created' }).count()) === 0 && (await rows(page, 'audit-event')) === AUDIT_PAGE_SIZE, 'client.created events only');
+      await page.getByLabel('Target').fill(created[3]!);
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await until(async () => (await rows(page, 'audit-event')) === 1, 'the one event about that client');
+      await expect(page.getByTestId('audit-event').textContent()).resolves.toContain(created[3]);
+      await page.getByText('The one matching event is listed.').waitFor();
+      // A time range: nothing has happened since tomorrow.
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+      const tomorrow = new Date(Date.now() + 86_400_000);
+      const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+      await page.getByLabel('Since').fill(local);
+      await page.getByRole('button', { name: 'Apply filters' }).click();
+      await page.getByText('No event matches these filters.').waitFor();
+      await expect(page.getByLabel('Since').inputValue()).resolves.toBe(local);
+      await audit('Audit log, filtered');
+
+      // Signing keys: rotate one algorithm's key, with a confirmation; the new key is listed, active.
+      await page.getByRole('link', { name: 'Signing keys' }).click();
+      await page.getByRole('heading', { name: 'Signing keys' }).waitFor();
+      await until(async () => (await rows(page, 'signing-key')) > 0, 'the keys');
+      const before = (await (await gatehouse.http().get('/api/v1/oauth/keys').set(bearer(root))).body) as { kid: string; alg: string; status: string }[];
+      await audit('Signing keys');
+      await page.getByRole('button', { name: 'Rotate ES256 key' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Rotate signing key' });
+      await audit('Rotate dialog');
+      await confirm.getByRole('button', { name: 'Rotate ES256 key now' }).click();
+      await page.getByText('Key rotated').waitFor();
+      const after = (await gatehouse.http().get('/api/v1/oauth/keys').set(bearer(root))).body as { kid: string; alg: string; status: string }[];
+      const fresh = after.find((key) => !before.some((old) => old.kid === key.kid))!;
+      expect(fresh).toMatchObject({ alg: 'ES256', status: 'active' });
+      await page.getByTestId('signing-key').filter({ hasText: fresh.kid }).filter({ hasText: 'Active' }).waitFor();
+      const retired = before.find((key) => key.alg === 'ES256' && key.status === 'active')!;
+      await page.getByTestId('signing-key').filter({ hasText: retired.kid }).filter({ hasText: 'Retired' }).waitFor();
+
+      // Settings: a personal access token with a picked scope, shown once, that works, then revoked and refused.
+      await page.getByRole('link', { name: 'Your settings' }).click();
+      await page.getByRole('heading', { name: 'Your settings' }).waitFor();
+      await page.getByRole('row', { name: /Dashboard/ }).waitFor();
+      await audit('Your settings');
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const create = page.getByRole('dialog', { name: 'Create personal access token' });
+      // The picker offers what the role gives (and never token:personal nor the identity scopes).
+      await create.getByRole('checkbox', { name: 'key:rotate' }).waitFor();
+      await expect(create.getByRole('checkbox', { name: 'token:personal' }).count()).resolves.toBe(0);
+      await expect(create.getByRole('checkbox', { name: 'openid' }).count()).resolves.toBe(0);
+      await expect(create.getByRole('checkbox', { name: 'client:create' }).count()).resolves.toBe(0);
+      await create.getByRole('button', { name: 'Create' }).click();
+      await create.getByText('Name the token').waitFor();
+      await create.getByLabel(/^Name/).fill('CI reader');
+      await create.getByRole('checkbox', { name: 'client:read' }).check();
+      await audit('Create token dialog');
+      await create.getByRole('button', { name: 'Create' }).click();
+      const shown = page.getByRole('dialog', { name: 'Your new token' });
+      const pat = (await shown.getByTestId('personal-token').textContent())!;
+      expect(pat).toMatch(/^gat_pat_/);
+      await shown.getByText('You will not see it again').waitFor();
+      await audit('New token dialog');
+      await shown.getByRole('button', { name: 'I have copied it' }).click();
+      expect((await gatehouse.http().get('/api/v1/oauth/client').set(bearer(pat))).status).toBe(200);
+      expect((await gatehouse.http().get('/api/v1/audit').set(bearer(pat))).status).toBe(403);
+      await page.getByRole('button', { name: 'Revoke CI reader' }).click();
+      const revokeToken = page.getByRole('dialog', { name: 'Revoke token' });
+      await revokeToken.getByRole('button', { name: 'Revoke CI reader' }).click();
+      await page.getByText('No personal access tokens.').waitFor();
+      expect((await gatehouse.http().get('/api/v1/oauth/client').set(bearer(pat))).status).toBe(401);
+
+      // An allowed app: revoked with a confirmation; its refresh token is refused.
+      expect((await gatehouse.http().get('/oauth2/userinfo').set(bearer(allowed.access_token!))).status).toBe(200);
+      await page.getByRole('button', { name: `Revoke access of Dashboard (${dashboard})` }).click();
+      const revokeApp = page.getByRole('dialog', { name: 'Revoke access' });
+      await revokeApp.getByText(dashboard).waitFor();
+      await audit('Revoke access dialog');
+      await revokeApp.getByRole('button', { name: 'Revoke access of Dashboard' }).click();
+      await page.getByRole('row', { name: /Dashboard/ }).waitFor({ state: 'detached' });
+      const refreshed = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'refresh_token', client_id: dashboard, refresh_token: allowed.refresh_token });
+      expect(refreshed.body.error).toBe('invalid_grant');
+      // The page links to the organization's OAuth clients, which the keeper may read.
+      await page.getByRole('main').getByRole('link', { name: 'OAuth clients' }).waitFor();
+
+      expect(a11y).toEqual([]);
+      expect(errors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  browserTest('shows a plain member only their settings, with the scopes their role gives', async () => {
+    const { context, page, errors, a11y, audit } = await signedIn(member);
+    try {
+      // No client:read: the console opens on its welcome, points to the settings, and hides what the API would refuse.
+      await page.getByRole('main').getByRole('link', { name: 'Your settings' }).click();
+      await page.waitForURL(`${issuer}/console/settings`);
+      await page.getByRole('heading', { name: 'Your settings' }).waitFor();
+      await expect(page.getByRole('link', { name: 'Audit log' }).count()).resolves.toBe(0);
+      await expect(page.getByRole('link', { name: 'Signing keys' }).count()).resolves.toBe(0);
+      await page.getByText('Your role does not let you register OAuth apps').waitFor();
+      await page.getByRole('button', { name: 'Create token' }).click();
+      const create = page.getByRole('dialog', { name: 'Create personal access token' });
+      await expect(create.getByRole('checkbox', { name: 'client:read' }).count()).resolves.toBe(0);
+      await create.getByRole('checkbox', { name: 'consent:personal' }).waitFor();
+      await audit('Member settings');
+      expect(a11y).toEqual([]);
+      expect(errors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
