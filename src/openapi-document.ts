@@ -75,6 +75,8 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   PersonalAccessTokensController_create: 'createPersonalAccessToken',
   PersonalAccessTokensController_list: 'listPersonalAccessTokens',
   PersonalAccessTokensController_revoke: 'revokePersonalAccessToken',
+  ConsentsController_list: 'listConsents',
+  ConsentsController_revoke: 'revokeConsent',
   TokenLifecycleController_introspect: 'introspectToken',
   TokenLifecycleController_revoke: 'revokeToken',
   UserinfoController_get: 'getUserinfo',
