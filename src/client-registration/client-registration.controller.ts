@@ -32,7 +32,7 @@ function requestOf(request: FastifyRequest, realm: string | undefined): Registra
  * its caller in the service, with tokens the guard does not know (initial and registration
  * access tokens) or none at all (open registration).
  */
-@ApiTags('oauth')
+@ApiTags('client-registration')
 @Controller()
 @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_client_metadata` or `invalid_redirect_uri` (RFC 7591 §3.2.2)' })
 @ApiUnauthorizedResponse({ type: OAuthErrorDto, description: 'Missing or invalid token (`WWW-Authenticate: Bearer`)' })

@@ -8,7 +8,7 @@ import { CreatedInitialAccessTokenDto, CreateInitialAccessTokenDto, InitialAcces
 import { InitialAccessTokensService } from './initial-access-tokens.service.js';
 
 /** RFC 7591 initial access tokens: what lets someone without an account register clients in an organization. */
-@ApiTags('clients')
+@ApiTags('client-registration')
 @Controller('api/v1/oauth/registration-token')
 export class InitialAccessTokensController {
   constructor(private readonly tokens: InitialAccessTokensService) {}

@@ -11,6 +11,7 @@ import { ClientLockout, type LockoutStatus } from '../lockout/client-lockout.js'
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { newClientId } from './client-credentials.js';
 import { CONSOLE_CLIENT_ID } from './console-client.js';
+import { DOCS_CLIENT_ID } from './docs-client.js';
 import { PageDto } from '../common/dto/page.dto.js';
 import { type ClientListQueryDto } from './dto/client-list-query.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -252,6 +253,7 @@ export class ClientsService implements ApiScopeHolder {
     }
     // The server writes it at every start (ConsoleClientBootstrap); it skips the consent screen, so nobody may repoint or reuse it.
     if (client.id === CONSOLE_CLIENT_ID) throw new ForbiddenException('The console client is managed by the server (its redirect URI follows PUBLIC_URL); it cannot be changed, disabled or deleted through the API');
+    if (client.id === DOCS_CLIENT_ID) throw new ForbiddenException('The /docs client is managed by the server (its redirect URI follows PUBLIC_URL); it cannot be changed, disabled or deleted through the API');
     this.policy.checkActOn(auth, { organizationId: client.organizationId, scopes: await this.directory.heldScopesOf(client) }, `client ${id}`);
     return client;
   }

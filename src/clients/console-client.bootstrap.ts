@@ -70,7 +70,7 @@ export class ConsoleClientBootstrap implements OnApplicationBootstrap {
   }
 }
 
-function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<ConsoleClientBootstrap['wanted']>): boolean {
+export function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<ConsoleClientBootstrap['wanted']>): boolean {
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((value, index) => value === b[index]);
   return (
     current.organizationId === wanted.organizationId &&

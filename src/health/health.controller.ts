@@ -1,8 +1,17 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Readiness } from './readiness.js';
 import { PublicRoute } from '../access/route-access.js';
+
+/** What /health answers when its database does not (the indicators are this controller's, see `ready`). */
+const UNAVAILABLE_EXAMPLE = {
+  status: 'error',
+  info: { lifecycle: { status: 'up' } },
+  error: { database: { status: 'down', message: 'timeout of 2000ms exceeded' } },
+  details: { lifecycle: { status: 'up' }, database: { status: 'down', message: 'timeout of 2000ms exceeded' } },
+};
+const READY_EXAMPLE = { status: 'ok', info: { lifecycle: { status: 'up' }, database: { status: 'up' } }, error: {}, details: { lifecycle: { status: 'up' }, database: { status: 'up' } } };
 
 /** Liveness and readiness for load balancers and orchestrators. */
 @ApiTags('health')
@@ -18,7 +27,8 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Ready to serve: 200 when the database answers, 503 when it does not or while shutting down' })
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
+  @ApiOkResponse({ description: 'Ready', example: READY_EXAMPLE })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable, or the server is shutting down (`lifecycle` down)', example: UNAVAILABLE_EXAMPLE })
   check(): Promise<HealthCheckResult> {
     return this.ready();
   }
@@ -26,13 +36,15 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: same check as /health' })
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable' })
+  @ApiOkResponse({ description: 'Ready', example: READY_EXAMPLE })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable, or the server is shutting down (`lifecycle` down)', example: UNAVAILABLE_EXAMPLE })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.readiness.check(), () => this.database.pingCheck('database').withTimeout(2000)]);
   }
 
   @Get('live')
   @ApiOperation({ summary: 'Liveness: 200 while the process serves HTTP' })
+  @ApiOkResponse({ description: 'The process serves HTTP', example: { status: 'ok' } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }

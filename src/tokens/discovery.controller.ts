@@ -20,7 +20,7 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 const REALM_ISSUER_PATH = 'auth/realms/:realm';
 
 /** RFC 8414 / OpenID Connect Discovery metadata and the JWKS that resource servers verify tokens with. */
-@ApiTags('oauth')
+@ApiTags('token')
 @Controller()
 // Browser apps read these before they hold any credential.
 @BrowserCors('registered')

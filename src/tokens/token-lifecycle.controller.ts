@@ -20,7 +20,7 @@ export const INTROSPECTION_ENDPOINT_ALIASES = ['/v1/oauth2/introspect'];
 export const REVOCATION_ENDPOINT_ALIASES = ['/v1/oauth2/revoke'];
 
 /** Introspection (RFC 7662) and revocation (RFC 7009), on the Fides-style paths and on each realm's Keycloak paths. */
-@ApiTags('oauth')
+@ApiTags('tokens')
 @Controller()
 export class TokenLifecycleController {
   constructor(

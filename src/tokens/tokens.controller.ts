@@ -5,7 +5,7 @@ import { ClientAuthenticatedEndpoint, REALM_PATHS } from './client-authenticated
 import { type ClientRecord } from '../clients/client-directory.js';
 import { type OrganizationRecord } from '../organizations/organization-directory.js';
 import { AuthenticatedClient, CalledRealm, ClientCallParameters } from './authenticated-client.js';
-import { TokenRequestDto } from './dto/token-request.dto.js';
+import { TOKEN_REQUEST_EXAMPLES, TokenRequestDto } from './dto/token-request.dto.js';
 import { TokenResponseDto } from './dto/token-response.dto.js';
 import { type TokenRequestParams } from './token-request.js';
 import { TokensService } from './tokens.service.js';
@@ -15,10 +15,10 @@ export const TOKEN_ENDPOINT_PATH = '/api/v1/oauth/token';
 /** Polar's paths for the same endpoint (its seed's curl lines), left out of /docs: the canonical operation names them. */
 export const TOKEN_ENDPOINT_ALIASES = ['/api/v1/oauth2/token', '/v1/oauth2/token'];
 function TokenEndpoint(path: string | string[]): MethodDecorator {
-  return applyDecorators(ClientAuthenticatedEndpoint(path, { requiredParameter: 'grant_type' }), ApiBody({ type: TokenRequestDto }), ApiOkResponse({ type: TokenResponseDto }));
+  return applyDecorators(ClientAuthenticatedEndpoint(path, { requiredParameter: 'grant_type' }), ApiBody({ type: TokenRequestDto, examples: TOKEN_REQUEST_EXAMPLES }), ApiOkResponse({ type: TokenResponseDto }));
 }
 
-@ApiTags('oauth')
+@ApiTags('token')
 @Controller()
 @BrowserCors('caller')
 export class TokensController {
@@ -26,8 +26,8 @@ export class TokensController {
 
   @TokenEndpoint([TOKEN_ENDPOINT_PATH, ...TOKEN_ENDPOINT_ALIASES])
   @ApiOperation({
-    summary: 'Get an access token (client credentials grant)',
-    description: `Client credentials go in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2. Also at Polar's paths ${TOKEN_ENDPOINT_ALIASES.map((path) => `\`${path}\``).join(' and ')}.`,
+    summary: 'Get an access token (client credentials, authorization code with PKCE, refresh token)',
+    description: `\`grant_type\` picks the grant and the fields it reads (see the schema). Client authentication (client_secret_basic, client_secret_post, or \`client_id\` alone for a public client) goes in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2. Also at Polar's paths ${TOKEN_ENDPOINT_ALIASES.map((path) => `\`${path}\``).join(' and ')}.`,
   })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type`, `invalid_scope`, or `unauthorized_client` (a grant type not among the client\'s `grant_types`)' })
   async token(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams): Promise<TokenResponseDto> {

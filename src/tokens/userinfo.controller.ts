@@ -16,7 +16,7 @@ export const USERINFO_ALIASES = ['/api/v1/oauth2/userinfo', '/v1/oauth2/userinfo
 const PATHS = ['/oauth2/userinfo', ...USERINFO_ALIASES, ...REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/userinfo`)];
 
 /** OpenID Connect userinfo (Core §5.3), at Polar's path and each realm's Keycloak path. */
-@ApiTags('oauth')
+@ApiTags('tokens')
 @Controller()
 @BrowserCors('caller')
 export class UserinfoController {

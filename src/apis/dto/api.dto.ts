@@ -82,7 +82,7 @@ export class ApiSettingsDto {
 }
 
 export class CreateApiDto extends ApiSettingsDto {
-  @ApiPropertyOptional({ example: 'acme', description: "The API's organization; only the root client may name another than its own" })
+  @ApiPropertyOptional({ example: 'default', description: "The API's organization; only the root client may name another than its own" })
   @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;

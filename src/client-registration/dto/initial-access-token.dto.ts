@@ -37,7 +37,7 @@ export class CreateInitialAccessTokenDto {
   @Max(MAX_INITIAL_ACCESS_TOKEN_SECONDS)
   expires_in?: number;
 
-  @ApiPropertyOptional({ example: 'acme', description: "The organization its clients land in; only the root client may name another than its own" })
+  @ApiPropertyOptional({ example: 'default', description: "The organization its clients land in; only the root client may name another than its own" })
   @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;

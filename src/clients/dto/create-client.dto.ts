@@ -21,7 +21,7 @@ export class ClientSettingsDto {
   @Matches(CLIENT_ID_PATTERN, { message: 'client_id must be 1 to 64 characters of A-Z a-z 0-9 . _ ~ -' })
   client_id?: string;
 
-  @ApiPropertyOptional({ example: 'acme', description: "The client's organization; only the root client may name another than its own" })
+  @ApiPropertyOptional({ example: 'default', description: "The client's organization; only the root client may name another than its own" })
   @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;

@@ -27,6 +27,10 @@ export function registerSecurityHeaders(app: NestFastifyApplication): void {
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
       reply.headers(request.url.startsWith(DOCS_PATH) ? DOCUMENT_SECURITY_HEADERS : API_SECURITY_HEADERS);
+      // The browser pages' redirects too carry their pages' COOP: a redirect without it would put
+      // the window in a new browsing context group, cutting the link from a /docs sign-in popup
+      // back to the /docs page that opened it (Swagger UI hands the code over through window.opener).
+      if ((request.routeOptions?.config as { pageEndpoint?: boolean } | undefined)?.pageEndpoint === true) reply.header('cross-origin-opener-policy', DOCUMENT_SECURITY_HEADERS['cross-origin-opener-policy']!);
       done();
     });
 }

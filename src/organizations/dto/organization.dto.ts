@@ -10,7 +10,7 @@ import { Omittable } from '../../common/dto/omittable.decorator.js';
 export const DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS = 300;
 
 export class CreateOrganizationDto {
-  @ApiProperty({ example: 'acme', description: 'Realm name: lower-case letters, digits and dashes; used in /auth/realms/{name}. Cannot change later.' })
+  @ApiProperty({ example: 'default', description: 'Realm name: lower-case letters, digits and dashes; used in /auth/realms/{name}. Cannot change later.' })
   @Matches(REALM_NAME_PATTERN, { message: 'name must be 1-64 characters of a-z 0-9 - (starting with a letter or digit)' })
   name: string;
 
@@ -49,7 +49,7 @@ export class OrganizationDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'acme' })
+  @ApiProperty({ example: 'default' })
   name: string;
 
   @ApiProperty()
@@ -70,10 +70,10 @@ export class OrganizationDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "Keycloak's not-before: the organization's tokens issued earlier are refused" })
   not_before: string | null;
 
-  @ApiProperty({ example: 'http://localhost:8080/auth/realms/acme' })
+  @ApiProperty({ example: 'http://localhost:8080/auth/realms/default' })
   issuer: string;
 
-  @ApiProperty({ example: 'http://localhost:8080/auth/realms/acme/protocol/openid-connect/token' })
+  @ApiProperty({ example: 'http://localhost:8080/auth/realms/default/protocol/openid-connect/token' })
   token_endpoint: string;
 
   @ApiProperty({ format: 'date-time' })

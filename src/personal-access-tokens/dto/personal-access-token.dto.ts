@@ -28,7 +28,7 @@ export class CreatePersonalAccessTokenDto {
   @Max(MAX_PERSONAL_ACCESS_TOKEN_DAYS)
   expires_in_days: number;
 
-  @ApiPropertyOptional({ example: 'acme', description: "The organization it acts in: one of the user's (default: the organization of the calling token)" })
+  @ApiPropertyOptional({ example: 'default', description: "The organization it acts in: one of the user's (default: the organization of the calling token)" })
   @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;

@@ -35,7 +35,7 @@ export class CreateRoleDto {
   @Matches(SCOPE_TOKEN, { each: true, message: 'each scope must be an RFC 6749 scope token (no spaces, quotes or backslashes), or one ending in *' })
   scopes: string[];
 
-  @ApiPropertyOptional({ example: 'acme', description: "The role's organization; only the root client may name another than its own" })
+  @ApiPropertyOptional({ example: 'default', description: "The role's organization; only the root client may name another than its own" })
   @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;
@@ -46,7 +46,7 @@ export class UpdateRoleDto extends PartialType(OmitType(CreateRoleDto, ['name', 
 
 /** `?organization=` on the routes of one role or the list: only the root client may name another organization than its own. */
 export class RoleOrganizationQueryDto {
-  @ApiPropertyOptional({ example: 'acme', description: 'The organization whose roles these are; only the root client may name another than its own' })
+  @ApiPropertyOptional({ example: 'default', description: 'The organization whose roles these are; only the root client may name another than its own' })
   @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;

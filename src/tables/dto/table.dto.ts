@@ -72,7 +72,7 @@ export class TableDto {
   @ApiProperty()
   schemaMode: string;
 
-  @ApiProperty({ type: Object, nullable: true })
+  @ApiProperty({ type: 'null', description: 'Always null: the example server keeps no storage policy (Polaris sends one for tables that have it)' })
   storagePolicy: null;
 
   @ApiProperty()

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080' })
@@ -25,7 +25,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/revoke' })
   revocation_endpoint: string;
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'none'] })
   revocation_endpoint_auth_methods_supported: string[];
 
   @ApiProperty({ example: 'http://localhost:8080/oauth2/logout', description: 'OpenID Connect RP-Initiated Logout' })
@@ -34,10 +34,10 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/v1/oauth2/register', description: 'Dynamic Client Registration (RFC 7591)' })
   registration_endpoint: string;
 
-  @ApiProperty({ type: [String], example: ['client_credentials'] })
+  @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'] })
   grant_types_supported: string[];
 
-  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post'] })
+  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'none'] })
   token_endpoint_auth_methods_supported: string[];
 
   @ApiProperty({ type: [String] })
@@ -80,7 +80,37 @@ export class AuthorizationServerMetadataDto {
   service_documentation: string;
 }
 
+/** A public signing key (RFC 7517): EC keys carry crv, x and y; RSA keys n and e; OKP (Ed25519) keys crv and x. */
+export class JwkDto {
+  @ApiProperty({ enum: ['EC', 'RSA', 'OKP'], example: 'EC' })
+  kty: string;
+
+  @ApiProperty({ example: '3iTXrLFOHRe9v-TaUfgb4v4Mk6oqHcxB6ZbO2Fclj5I', description: 'Key id: the `kid` in the header of tokens it signs' })
+  kid: string;
+
+  @ApiProperty({ enum: ['ES256', 'RS256', 'EdDSA'], example: 'ES256' })
+  alg: string;
+
+  @ApiProperty({ enum: ['sig'], example: 'sig' })
+  use: string;
+
+  @ApiPropertyOptional({ enum: ['P-256', 'Ed25519'], example: 'P-256', description: 'EC and OKP keys' })
+  crv?: string;
+
+  @ApiPropertyOptional({ example: 'zR-lTzJty-F4MO2pALuD8dLbY9gqyRsB_MTZyZevRNg', description: 'EC and OKP keys (base64url)' })
+  x?: string;
+
+  @ApiPropertyOptional({ example: 'NI6j78Fd5U3aj8S2IvzmNorHvVy2dPsefbsnWqw83s0', description: 'EC keys (base64url)' })
+  y?: string;
+
+  @ApiPropertyOptional({ description: 'RSA keys: the modulus (base64url)' })
+  n?: string;
+
+  @ApiPropertyOptional({ example: 'AQAB', description: 'RSA keys: the exponent (base64url)' })
+  e?: string;
+}
+
 export class JwksDto {
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Public JWKs with kid, alg and use' })
-  keys: Record<string, unknown>[];
+  @ApiProperty({ type: [JwkDto], description: 'The public keys that verify tokens: the current ones and those still within a rotation' })
+  keys: JwkDto[];
 }

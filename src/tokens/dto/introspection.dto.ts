@@ -38,7 +38,7 @@ export class IntrospectionResponseDto {
   @ApiPropertyOptional()
   iss?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }], example: 'https://orders.example.com', description: 'The audience: one identifier, or several' })
   aud?: string | string[];
 
   @ApiPropertyOptional()

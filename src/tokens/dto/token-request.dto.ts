@@ -5,8 +5,18 @@ import { GRANT_TYPES } from '../../token-policy/token-policy.js';
  * Documentation of the token request; the body itself is read by `parseTokenRequest`, and each
  * grant reads only the parameters it declares (the others are ignored).
  */
+/** Example bodies, one per grant, for the token endpoint's request. */
+export const TOKEN_REQUEST_EXAMPLES = {
+  client_credentials: { summary: 'Client credentials (a service calling an API)', value: { grant_type: 'client_credentials', client_id: 'my-client', client_secret: 'its secret' } },
+  authorization_code: {
+    summary: 'Authorization code with PKCE (after /oauth2/authorize)',
+    value: { grant_type: 'authorization_code', client_id: 'my-app', code: 'the code from the redirect', redirect_uri: 'https://app.example.com/callback', code_verifier: 'the PKCE verifier' },
+  },
+  refresh_token: { summary: 'Refresh token', value: { grant_type: 'refresh_token', client_id: 'my-app', refresh_token: 'gat_rt_…' } },
+};
+
 export class TokenRequestDto {
-  @ApiProperty({ enum: GRANT_TYPES, example: 'client_credentials', description: "One of the client's `grant_types`" })
+  @ApiProperty({ enum: GRANT_TYPES, example: 'client_credentials', description: "One of the client's `grant_types`; it decides which of the other fields are read: client_credentials reads `scope`, `resource`, `audience`; authorization_code reads `code` (required), `redirect_uri`, `code_verifier`, `resource`, `audience`; refresh_token reads `refresh_token` (required), `scope`, `resource`, `audience`" })
   grant_type: string;
 
   @ApiPropertyOptional({ description: 'With client_secret_post, or alone for a public client; leave out when using HTTP Basic' })
@@ -29,4 +39,10 @@ export class TokenRequestDto {
 
   @ApiPropertyOptional({ description: 'refresh_token (required): the refresh token to exchange; it is spent, and a new one of its family returned' })
   refresh_token?: string;
+
+  @ApiPropertyOptional({ description: 'Every grant (RFC 8707): the identifier of one of your APIs (`/api/v1/apis`); the token is for that API (its `aud`), with its scopes only', example: 'https://orders.example.com' })
+  resource?: string;
+
+  @ApiPropertyOptional({ description: 'Every grant: the same as `resource`, under the name Auth0 and others use', example: 'https://orders.example.com' })
+  audience?: string;
 }

@@ -36,7 +36,7 @@ export class CreateUserDto {
   @Matches(ROLE_NAME_PATTERN, { message: 'role must be a role name: member, a built-in role or one of the organization\'s' })
   role?: string;
 
-  @ApiPropertyOptional({ example: 'acme', description: "The user's organization; only the root client may name another than its own" })
+  @ApiPropertyOptional({ example: 'default', description: "The user's organization; only the root client may name another than its own" })
   @Omittable()
   @Matches(REALM_NAME_PATTERN, { message: 'organization must be an organization name' })
   organization?: string;
