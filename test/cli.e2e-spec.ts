@@ -28,6 +28,10 @@ function gatehouse(args: string[], options: { env?: Record<string, string>; inpu
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // A command that never reads stdin (--help, say) may exit before the write lands: EPIPE then is no failure of it.
+  child.stdin.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   child.stdin.end(options.input ?? '');
   return new Promise((resolveRun) => child.on('close', (code) => resolveRun({ code, stdout, stderr })));
 }
