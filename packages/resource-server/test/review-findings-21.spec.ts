@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { AccessTokenError, ResourceServer, type AccessRequest, type ResourceServerOptions } from '../src/index.js';
 import { requireAccessToken } from '../src/fastify.js';
 import { AUDIENCE, dpopClient, type DpopClient, NOW, nowSeconds, startTestIssuer, type TestIssuer } from './support.js';
@@ -120,15 +120,14 @@ describe('what held up: DPoP proofs used where they were not made for', () => {
   it('refuses a proof signed with a symmetric key, or whose jwk header is a private key', async () => {
     const secret = new TextEncoder().encode('0123456789abcdef0123456789abcdef');
     const hs = await new SignJWT({ htm: 'GET', htu: URL_, iat: nowSeconds, jti: crypto.randomUUID(), ath: createHash('sha256').update(token).digest('base64url') })
-      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: Buffer.from(secret).toString('base64url') } })
+      .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: { kty: 'oct', k: Buffer.from(secret).toString('base64url') } as JWK })
       .sign(secret);
     expect((await refused(server().verify(dpop(hs)))).body.error).toBe('invalid_dpop_proof');
-    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
     const privateJwk = await exportJWK(privateKey);
     const bound = await issuer.sign(issuer.claims({ cnf: { jkt: (await dpopClient()).jkt } }));
-    void publicKey;
     const leaky = await new SignJWT({ htm: 'GET', htu: URL_, iat: nowSeconds, jti: crypto.randomUUID(), ath: createHash('sha256').update(bound).digest('base64url') })
-      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: privateJwk as JWK })
       .sign(privateKey);
     expect((await refused(server().verify({ method: 'GET', url: URL_, authorization: `DPoP ${bound}`, dpop: leaky }))).body.error).toBe('invalid_dpop_proof');
   });
