@@ -13,6 +13,7 @@ import { DOCS_CLIENT_ID } from '../src/clients/docs-client.js';
 import { DEFAULT_ID_TOKEN_ALGORITHM } from '../src/config/environment.js';
 import { DataSource } from 'typeorm';
 import { insecureUrlWarning, saveCredentials, settingsFile } from '../src/cli/settings.js';
+import { segment } from '../src/cli/api-client.js';
 
 /**
  * The findings of the security review of issues 18 and 21 (the console and its first-party
@@ -96,6 +97,16 @@ describe('security review of issue 21', () => {
       for (const local of ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://api.localhost', 'https://auth.example.com']) {
         expect([local, insecureUrlWarning(local)]).toEqual([local, undefined]);
       }
+    });
+  });
+
+  describe('F6: an id on the command line never reaches another route', () => {
+    // segment() encoded ids with encodeURIComponent, which leaves "." and ".." as they are, and URL
+    // resolution (even of %2E%2E) removes them as dot segments: `gatehouse clients regenerate-secret ..`
+    // became POST /api/v1/oauth/secret. Such an id cannot be named in a path at all: refused.
+    it('refuses the ids that are dot segments, and keeps every other id in its own segment', () => {
+      for (const id of ['.', '..']) expect(() => segment(id)).toThrow(/cannot/);
+      for (const id of ['a/b', '..a', '%2e%2e', 'a?b', 'x#y']) expect(new URL(`http://h/api/v1/oauth/client/${segment(id)}/secret`).pathname).toBe(`/api/v1/oauth/client/${encodeURIComponent(id)}/secret`);
     });
   });
 
