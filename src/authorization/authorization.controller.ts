@@ -74,7 +74,7 @@ export class AuthorizationController {
   @RouteConfig(PAGE_ENDPOINT)
   async signInForm(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('return_to') returnTo: unknown): Promise<void> {
     const target = this.returnTo(returnTo);
-    sendPage(reply, 200, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, asker: await this.askerOf(target) }), this.redirectUriOf(target));
+    await this.sendSignIn(request, reply, 200, target);
   }
 
   @Post(SIGN_IN_PATH)
@@ -89,12 +89,12 @@ export class AuthorizationController {
     if (outcome && 'lockedForSeconds' in outcome) {
       reply.header('Retry-After', String(outcome.lockedForSeconds));
       const error = `Too many failed sign-ins for this account. Try again in ${outcome.lockedForSeconds} seconds.`;
-      return sendPage(reply, 429, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error, asker: await this.askerOf(target) }), this.redirectUriOf(target));
+      return this.sendSignIn(request, reply, 429, target, { email, error });
     }
     const user = outcome;
     if (!user) {
       const error = 'The email or password is incorrect.';
-      return sendPage(reply, 401, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, email, error, asker: await this.askerOf(target) }), this.redirectUriOf(target));
+      return this.sendSignIn(request, reply, 401, target, { email, error });
     }
     await this.sessions.start(request, reply, user.id);
     if (target === undefined) return this.redirect(reply, '/oauth2/account', 303);
@@ -136,26 +136,31 @@ export class AuthorizationController {
 
   /**
    * The application and organization a sign-in is for, when it continues a valid authorization
-   * request; none otherwise (a plain sign-in, or a request the authorization endpoint will refuse
-   * and explain once the user is signed in).
+   * request, and the redirect URI it may end at (after the authorization endpoint redirects: the
+   * form's CSP must allow it); neither for a plain sign-in, or a request the authorization
+   * endpoint will show an error page for. Only a registered redirect URI: a return_to naming any
+   * other would let a link choose where the page's form may lead.
    */
-  private async askerOf(returnTo: string | undefined): Promise<SignInAsker | undefined> {
-    if (returnTo === undefined) return undefined;
+  private async askerOf(returnTo: string | undefined): Promise<{ asker?: SignInAsker; redirectUri?: string }> {
+    if (returnTo === undefined) return {};
     const url = new URL(returnTo, 'http://gatehouse.invalid');
     const realm = REALM_OF_PATH.exec(url.pathname)?.[1];
-    if (realm === undefined && !/^\/(v1\/)?oauth2\/authorize$/.test(url.pathname)) return undefined;
+    if (realm === undefined && !/^\/(v1\/)?oauth2\/authorize$/.test(url.pathname)) return {};
     try {
       const authorization = await this.requests.parse(Object.fromEntries(url.searchParams), realm);
-      return { clientName: (await this.clients.describe(authorization.client.id)).name, organizationName: authorization.organization.displayName };
+      return { asker: { clientName: (await this.clients.describe(authorization.client.id)).name, organizationName: authorization.organization.displayName }, redirectUri: authorization.redirectUri };
     } catch (error) {
-      if (error instanceof PageError || error instanceof RedirectToClient) return undefined;
+      if (error instanceof PageError) return {};
+      // Refused back to the client: at its registered redirect URI, where the sign-in will end.
+      if (error instanceof RedirectToClient) return { redirectUri: error.redirectUri };
       throw error;
     }
   }
 
-  /** The client redirect URI a sign-in may end at (after the authorization endpoint redirects): its form's CSP must allow it. */
-  private redirectUriOf(returnTo: string | undefined): string | undefined {
-    return returnTo === undefined ? undefined : (new URL(returnTo, 'http://gatehouse.invalid').searchParams.get('redirect_uri') ?? undefined);
+  /** The sign-in page, for the authorization request (if any) it continues. */
+  private async sendSignIn(request: FastifyRequest, reply: FastifyReply, status: number, target: string | undefined, view: { email?: string; error?: string } = {}): Promise<void> {
+    const { asker, redirectUri } = await this.askerOf(target);
+    sendPage(reply, status, signInPage({ csrf: this.sessions.csrfToken(request, reply), returnTo: target, ...view, asker }), redirectUri);
   }
 
   private returnTo(value: unknown): string | undefined {

@@ -97,7 +97,11 @@ export class ApiClient {
   }
 }
 
-/** A path segment from user input: encoded, so that an id cannot reach another route. */
+/**
+ * A path segment from user input: encoded, so that an id cannot reach another route. "." and
+ * ".." are refused: URL resolution removes them (encoded too) as dot segments, so no path can name them.
+ */
 export function segment(value: string): string {
+  if (value === '.' || value === '..') throw new CliError(`The id ${value} cannot be named in a URL path`, EXIT.usage);
   return encodeURIComponent(value);
 }

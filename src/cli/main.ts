@@ -5,7 +5,7 @@ import { ApiClient, requestToken, segment, type TokenResponse } from './api-clie
 import { CliError, EXIT } from './errors.js';
 import { readSecret } from './input.js';
 import { note, print, printJson, printRecord, printTable } from './output.js';
-import { type Credentials, loadCredentials, normalizeUrl, removeCredentials, saveCredentials, settingsFile } from './settings.js';
+import { type Credentials, insecureUrlWarning, loadCredentials, normalizeUrl, removeCredentials, saveCredentials, settingsFile } from './settings.js';
 
 /**
  * `gatehouse`: the command line for a Gatehouse server. The API commands call only the public
@@ -533,6 +533,8 @@ function accountCommands(program: Command): void {
       if (!clientId) command.error('error: give --client-id or set GATEHOUSE_CLIENT_ID', { exitCode: EXIT.usage });
       const clientSecret = process.env.GATEHOUSE_CLIENT_SECRET || (await readSecret('Client secret: '));
       const base = normalizeUrl(url);
+      const warning = insecureUrlWarning(base);
+      if (warning) note(warning);
       const token = await requestToken(base, clientId, clientSecret);
       const file = await saveCredentials({ url: base, clientId, clientSecret });
       if (json(command)) printJson({ url: base, client_id: clientId, scope: token.scope ?? null, config_file: file });

@@ -1,4 +1,5 @@
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CliError, EXIT } from './errors.js';
@@ -77,15 +78,40 @@ export async function loadCredentials(environment: NodeJS.ProcessEnv = process.e
   return { url: normalizeUrl(url ?? stored.url), clientId: stored.client_id, clientSecret: stored.client_secret, source: 'file' };
 }
 
-/** Writes the file readable by its owner only: it holds a client secret. */
+/**
+ * Writes the file readable by its owner only: it holds a client secret. Written whole to a new
+ * file (owner-only from its creation, `wx`: never an existing file or a link's target) and renamed
+ * over the old one, so that the secret is never in a file others may read, nor written through
+ * a config.json that is a symbolic link to somewhere else.
+ */
 export async function saveCredentials(credentials: Omit<Credentials, 'source'>, environment: NodeJS.ProcessEnv = process.env): Promise<string> {
   const file = settingsFile(environment);
   await mkdir(settingsDirectory(environment), { recursive: true, mode: 0o700 });
   const stored: StoredSettings = { url: credentials.url, client_id: credentials.clientId, client_secret: credentials.clientSecret };
-  await writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
-  // `mode` applies only when the file is created: tighten one that existed before.
-  await chmod(file, 0o600);
+  const temporary = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await writeFile(temporary, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
   return file;
+}
+
+/** Loopback hosts, where plain HTTP never leaves the machine. */
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * The warning for a server URL that would carry the client secret (and every token) unencrypted
+ * over the network: http:// to a host other than this machine. Undefined when there is none.
+ */
+export function insecureUrlWarning(url: string): string | undefined {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' || isLoopback(parsed.hostname)) return undefined;
+  return `Warning: ${parsed.origin} is plain HTTP: the client secret and tokens cross the network not encrypted. Use https:// unless this network is yours alone.`;
 }
 
 export async function removeCredentials(environment: NodeJS.ProcessEnv = process.env): Promise<boolean> {

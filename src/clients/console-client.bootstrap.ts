@@ -36,7 +36,7 @@ export class ConsoleClientBootstrap implements OnApplicationBootstrap {
     try {
       await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
         if (current) await change.manager.update(OAuthClientEntity, { id: CONSOLE_CLIENT_ID }, { ...wanted, updatedAt: now });
-        else await change.manager.insert(OAuthClientEntity, { ...wanted, id: CONSOLE_CLIENT_ID, isRoot: false, accessTokenLifespan: null, idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_ALGORITHM, defaultSubType: null, clientUri: null, createdAt: now, updatedAt: now });
+        else await change.manager.insert(OAuthClientEntity, { ...wanted, id: CONSOLE_CLIENT_ID, createdAt: now, updatedAt: now });
         await change.audit({ action: current ? 'client.updated' : 'client.created', targetType: 'client', targetId: CONSOLE_CLIENT_ID, organizationId: BUILT_IN_ORGANIZATION_ID, details: { console: true, redirect_uris: wanted.redirectUris, scopes: wanted.scopes } });
         change.announce({ kind: 'client', subject: CONSOLE_CLIENT_ID });
       });
@@ -66,6 +66,12 @@ export class ConsoleClientBootstrap implements OnApplicationBootstrap {
       logoUri: null,
       tosUri: null,
       policyUri: null,
+      // Every setting, so that a row that held this id before (any organization could choose it) keeps none of its own.
+      isRoot: false,
+      accessTokenLifespan: null,
+      idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_ALGORITHM,
+      defaultSubType: null,
+      clientUri: null,
     };
   }
 }
@@ -75,6 +81,14 @@ export function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<
   return (
     current.organizationId === wanted.organizationId &&
     current.isPublic &&
+    !current.isRoot &&
+    current.accessTokenLifespan === wanted.accessTokenLifespan &&
+    current.idTokenSignedResponseAlg === wanted.idTokenSignedResponseAlg &&
+    current.defaultSubType === wanted.defaultSubType &&
+    current.clientUri === wanted.clientUri &&
+    current.logoUri === wanted.logoUri &&
+    current.tosUri === wanted.tosUri &&
+    current.policyUri === wanted.policyUri &&
     !current.disabled &&
     current.secretHash === '' &&
     same(current.scopes, wanted.scopes) &&

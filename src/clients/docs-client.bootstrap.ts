@@ -36,7 +36,7 @@ export class DocsClientBootstrap implements OnApplicationBootstrap {
     try {
       await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
         if (current) await change.manager.update(OAuthClientEntity, { id: DOCS_CLIENT_ID }, { ...wanted, updatedAt: now });
-        else await change.manager.insert(OAuthClientEntity, { ...wanted, id: DOCS_CLIENT_ID, isRoot: false, accessTokenLifespan: null, idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_ALGORITHM, defaultSubType: null, clientUri: null, createdAt: now, updatedAt: now });
+        else await change.manager.insert(OAuthClientEntity, { ...wanted, id: DOCS_CLIENT_ID, createdAt: now, updatedAt: now });
         await change.audit({ action: current ? 'client.updated' : 'client.created', targetType: 'client', targetId: DOCS_CLIENT_ID, organizationId: BUILT_IN_ORGANIZATION_ID, details: { docs: true, redirect_uris: wanted.redirectUris, scopes: wanted.scopes } });
         change.announce({ kind: 'client', subject: DOCS_CLIENT_ID });
       });
@@ -66,6 +66,12 @@ export class DocsClientBootstrap implements OnApplicationBootstrap {
       logoUri: null,
       tosUri: null,
       policyUri: null,
+      // Every setting, so that a row that held this id before (any organization could choose it) keeps none of its own.
+      isRoot: false,
+      accessTokenLifespan: null,
+      idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_ALGORITHM,
+      defaultSubType: null,
+      clientUri: null,
     };
   }
 }
