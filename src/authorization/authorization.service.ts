@@ -11,8 +11,7 @@ import { type BrowserSession } from './browser-sessions.js';
 import { Consents } from './consents.js';
 import { RoleDirectory } from '../roles/role-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
-import { isFirstPartyRequest } from '../clients/console-client.js';
-import { isDocsRequest } from '../clients/docs-client.js';
+import { isFirstPartyRequest } from '../clients/first-party-clients.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 
 export type AuthorizationStep =
@@ -55,7 +54,7 @@ export class AuthorizationService {
     const scopes = await this.grantableScopes(request, session.user);
     const consented = await this.consents.scopesAllowed(session.user.id, request.client.id);
     // The console signs users in to Gatehouse itself: asking them to allow Gatehouse access to Gatehouse would mean nothing.
-    const firstParty = isFirstPartyRequest(request, this.config.issuer, BUILT_IN_ORGANIZATION_ID) || isDocsRequest(request, this.config.issuer, BUILT_IN_ORGANIZATION_ID);
+    const firstParty = isFirstPartyRequest(request, this.config.issuer, BUILT_IN_ORGANIZATION_ID);
     if (request.prompt !== 'consent' && (firstParty || scopes.every((scope) => consented.has(scope)))) {
       return { next: 'redirect', response: await this.issueCode(request, session, scopes) };
     }

@@ -7,14 +7,13 @@ import { ClientsController } from './clients.controller.js';
 import { ClientsService } from './clients.service.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { RootClientBootstrap } from './root-client.bootstrap.js';
-import { ConsoleClientBootstrap } from './console-client.bootstrap.js';
-import { DocsClientBootstrap } from './docs-client.bootstrap.js';
+import { FirstPartyClientsBootstrap } from './first-party-clients.bootstrap.js';
 import { RootClientModule } from './root-client.module.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([OAuthClientEntity]), ClientDirectoryModule, ScopeCatalogModule, OrganizationsModule, RootClientModule],
   controllers: [ClientsController],
-  providers: [ClientsService, RootClientBootstrap, ConsoleClientBootstrap, DocsClientBootstrap],
+  providers: [ClientsService, RootClientBootstrap, FirstPartyClientsBootstrap],
   exports: [ClientsService, ClientDirectoryModule],
 })
 export class ClientsModule {}

@@ -10,8 +10,7 @@ import { RoleDirectory } from '../roles/role-directory.js';
 import { ClientLockout, type LockoutStatus } from '../lockout/client-lockout.js';
 import { ClientSecretHasher } from './client-secret-hasher.js';
 import { newClientId } from './client-credentials.js';
-import { CONSOLE_CLIENT_ID } from './console-client.js';
-import { DOCS_CLIENT_ID } from './docs-client.js';
+import { firstPartyClient } from './first-party-clients.js';
 import { PageDto } from '../common/dto/page.dto.js';
 import { type ClientListQueryDto } from './dto/client-list-query.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -251,9 +250,9 @@ export class ClientsService implements ApiScopeHolder {
       if (!auth.isRoot) throw new NotFoundException(`No client with id ${id}`);
       throw new ForbiddenException('The root client is defined by OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET; it cannot be changed, disabled or deleted through the API');
     }
-    // The server writes it at every start (ConsoleClientBootstrap); it skips the consent screen, so nobody may repoint or reuse it.
-    if (client.id === CONSOLE_CLIENT_ID) throw new ForbiddenException('The console client is managed by the server (its redirect URI follows PUBLIC_URL); it cannot be changed, disabled or deleted through the API');
-    if (client.id === DOCS_CLIENT_ID) throw new ForbiddenException('The /docs client is managed by the server (its redirect URI follows PUBLIC_URL); it cannot be changed, disabled or deleted through the API');
+    // The server writes it at every start (FirstPartyClientsBootstrap); it skips the consent screen, so nobody may repoint or reuse it.
+    const firstParty = firstPartyClient(client.id);
+    if (firstParty) throw new ForbiddenException(`The ${firstParty.name} client is managed by the server (its redirect URI follows PUBLIC_URL); it cannot be changed, disabled or deleted through the API`);
     this.policy.checkActOn(auth, { organizationId: client.organizationId, scopes: await this.directory.heldScopesOf(client) }, `client ${id}`);
     return client;
   }

@@ -3,7 +3,7 @@ import { EVERY_USER_SCOPES, PERMISSIONS } from '../scopes/permissions.js';
 
 /**
  * The admin console (/console) is an OpenID Connect public client of Gatehouse itself, registered
- * at start in the built-in organization under this id (see ConsoleClientBootstrap).
+ * at start in the built-in organization under this id (see first-party-clients.ts).
  */
 export const CONSOLE_CLIENT_ID = 'gatehouse-console';
 
@@ -24,13 +24,3 @@ export function consoleUrls(issuer: string): { readonly home: string; readonly c
  * user could do through the API with a personal access token.
  */
 export const CONSOLE_SCOPES: readonly string[] = [...new Set([...EVERY_USER_SCOPES, ...PERMISSIONS.flatMap((permission) => permission.scopes), KeyScopes.read.name, KeyScopes.rotate.name])];
-
-/**
- * True only for the console's own sign-in: the console client, sending the browser back to the
- * console on this very server. Such a request needs no consent screen (a first-party app: the
- * user is signing in to Gatehouse itself); the redirect URI check means the code can only ever
- * reach the console served here, whatever else happened to the client's registration.
- */
-export function isFirstPartyRequest(request: { readonly client: { readonly id: string; readonly organizationId: string }; readonly redirectUri: string }, issuer: string, builtInOrganizationId: string): boolean {
-  return request.client.id === CONSOLE_CLIENT_ID && request.client.organizationId === builtInOrganizationId && request.redirectUri === consoleUrls(issuer).callback;
-}

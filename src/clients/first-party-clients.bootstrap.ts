@@ -3,23 +3,22 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository } from 'typeorm';
 import { SYSTEM_ACTOR } from '../audit/actor.js';
 import { UnitOfWork } from '../audit/unit-of-work.js';
+import { Clock } from '../common/clock.js';
+import { DEFAULT_ID_TOKEN_ALGORITHM } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
-import { defaultGrantTypes } from '../token-policy/token-policy.js';
-import { Clock } from '../common/clock.js';
-import { CONSOLE_CLIENT_ID, CONSOLE_SCOPES, consoleUrls } from './console-client.js';
-import { DEFAULT_ID_TOKEN_ALGORITHM } from '../config/environment.js';
+import { FIRST_PARTY_CLIENTS, type FirstPartyClient } from './first-party-clients.js';
 
 /**
- * Makes the console's client match this server at every start: a public client of the built-in
- * organization whose only redirect URI is the console's callback on PUBLIC_URL (a changed
- * PUBLIC_URL moves it), holding the scopes a built-in role can give a user. Written, audited and
- * announced on the change feed like any other client change; left alone when already right.
+ * Makes each first-party client (the console's, /docs') match this server at every start: a
+ * public client of the built-in organization whose only redirect URI is its page on PUBLIC_URL (a
+ * changed PUBLIC_URL moves it). Written, audited and announced on the change feed like any other
+ * client change; left alone when already right.
  */
 @Injectable()
-export class ConsoleClientBootstrap implements OnApplicationBootstrap {
-  private readonly logger = new Logger(ConsoleClientBootstrap.name);
+export class FirstPartyClientsBootstrap implements OnApplicationBootstrap {
+  private readonly logger = new Logger(FirstPartyClientsBootstrap.name);
 
   constructor(
     @InjectRepository(OAuthClientEntity) private readonly repository: Repository<OAuthClientEntity>,
@@ -29,36 +28,39 @@ export class ConsoleClientBootstrap implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const wanted = this.wanted();
-    const current = await this.repository.findOneBy({ id: CONSOLE_CLIENT_ID });
+    for (const client of FIRST_PARTY_CLIENTS) await this.register(client);
+  }
+
+  private async register(client: FirstPartyClient): Promise<void> {
+    const wanted = this.wanted(client);
+    const current = await this.repository.findOneBy({ id: client.id });
     if (current && sameRegistration(current, wanted)) return;
     const now = this.clock.date();
     try {
       await this.unitOfWork.run(SYSTEM_ACTOR, async (change) => {
-        if (current) await change.manager.update(OAuthClientEntity, { id: CONSOLE_CLIENT_ID }, { ...wanted, updatedAt: now });
-        else await change.manager.insert(OAuthClientEntity, { ...wanted, id: CONSOLE_CLIENT_ID, createdAt: now, updatedAt: now });
-        await change.audit({ action: current ? 'client.updated' : 'client.created', targetType: 'client', targetId: CONSOLE_CLIENT_ID, organizationId: BUILT_IN_ORGANIZATION_ID, details: { console: true, redirect_uris: wanted.redirectUris, scopes: wanted.scopes } });
-        change.announce({ kind: 'client', subject: CONSOLE_CLIENT_ID });
+        if (current) await change.manager.update(OAuthClientEntity, { id: client.id }, { ...wanted, updatedAt: now });
+        else await change.manager.insert(OAuthClientEntity, { ...wanted, id: client.id, createdAt: now, updatedAt: now });
+        await change.audit({ action: current ? 'client.updated' : 'client.created', targetType: 'client', targetId: client.id, organizationId: BUILT_IN_ORGANIZATION_ID, details: { first_party: true, redirect_uris: wanted.redirectUris, scopes: wanted.scopes } });
+        change.announce({ kind: 'client', subject: client.id });
       });
     } catch (error) {
       // Another process on the same database starting at the same moment may have written it first.
-      const written = await this.repository.findOneBy({ id: CONSOLE_CLIENT_ID });
+      const written = await this.repository.findOneBy({ id: client.id });
       if (!written || !sameRegistration(written, wanted)) throw error;
     }
-    this.logger.log(`Console client ${CONSOLE_CLIENT_ID} registered for ${consoleUrls(this.config.issuer).home}`);
+    this.logger.log(`${client.name} client ${client.id} registered for ${wanted.redirectUris[0]}`);
   }
 
-  private wanted() {
-    const { home, callback } = consoleUrls(this.config.issuer);
+  private wanted(client: FirstPartyClient) {
     return {
       organizationId: BUILT_IN_ORGANIZATION_ID,
-      name: 'Gatehouse console',
-      description: 'The admin console at /console: signs users in through Gatehouse and calls the REST API with their token',
-      scopes: [...CONSOLE_SCOPES],
+      name: client.name,
+      description: client.description,
+      scopes: [...client.scopes],
       permissions: [] as string[],
-      redirectUris: [callback],
-      postLogoutRedirectUris: [home],
-      grantTypes: defaultGrantTypes(true),
+      redirectUris: [client.redirectUri(this.config.issuer)],
+      postLogoutRedirectUris: client.postLogoutRedirectUris(this.config.issuer),
+      grantTypes: [...client.grantTypes],
       isPublic: true,
       // A public client: its empty hash matches no secret (see ClientSecretHasher.verify).
       secretHash: '',
@@ -76,7 +78,7 @@ export class ConsoleClientBootstrap implements OnApplicationBootstrap {
   }
 }
 
-export function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<ConsoleClientBootstrap['wanted']>): boolean {
+function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<FirstPartyClientsBootstrap['wanted']>): boolean {
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((value, index) => value === b[index]);
   return (
     current.organizationId === wanted.organizationId &&
