@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type Browser, type Page } from 'playwright-core';
+import { type Browser } from 'playwright-core';
+import { accessibilityProblems, setColorScheme } from './support/accessibility.js';
 import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { freePort } from './support/server-process.js';
@@ -15,33 +16,6 @@ if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's
 
 /** The console's first load may weigh at most this much JavaScript, gzipped (README, "Console"). */
 const FIRST_LOAD_BUDGET_BYTES = 300 * 1024;
-const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/**
- * axe-core's serious and critical findings on the page as it is now. Injected through the
- * DevTools protocol (page.evaluate), which the page's CSP does not govern.
- */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    // Runs in the page: its globals, which Node's types do not know.
-    const page = globalThis as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
-    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
-/** Runs in the page: what the console's light/dark toggle does to the document. */
-function setColorScheme(scheme: string): void {
-  (globalThis as unknown as { document: { documentElement: { setAttribute(name: string, value: string): void } } }).document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
-}
 
 describe('the admin console at /console', () => {
   let gatehouse: TestApp;
@@ -246,9 +220,11 @@ describe('the admin console at /console', () => {
       expect(gone.status).toBe(401);
 
       // Sign out through the end-session endpoint, back to the console, signed out of Gatehouse.
+      // The console sends its ID token as id_token_hint, so the end-session endpoint signs out at once
+      // (a redirect), never through the confirmation page it shows when the hint is missing.
+      const logout = page.waitForResponse((response) => new URL(response.url()).pathname === '/oauth2/logout');
       await page.getByRole('button', { name: 'Sign out' }).click();
-      const stay = page.getByRole('button', { name: 'Stay signed in' });
-      if (await stay.isVisible().catch(() => false)) await page.getByRole('button', { name: 'Sign out' }).click();
+      expect((await logout).status()).toBe(302);
       await page.getByRole('heading', { name: 'You are signed out' }).waitFor();
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL(/\/oauth2\/sign-in/);
