@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { accessibilityProblems, setColorScheme } from './support/accessibility.js';
 import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { freePort } from './support/server-process.js';
@@ -10,28 +10,6 @@ import { addMembership } from './support/principals.js';
 const browserTest = hasChromium ? it : it.skip;
 if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
 
-const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** axe-core's serious and critical findings (injected through the DevTools protocol, which the CSP does not govern). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const page = globalThis as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
-    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => `${node.target.join(' ')} (${node.failureSummary ?? ''})`).join(', ')}`);
-}
-
-function setColorScheme(scheme: string): void {
-  (globalThis as unknown as { document: { documentElement: { setAttribute(name: string, value: string): void } } }).document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
-}
 
 function readClipboard(): Promise<string> {
   return (globalThis as unknown as { navigator: { clipboard: { readText(): Promise<string> } } }).navigator.clipboard.readText();

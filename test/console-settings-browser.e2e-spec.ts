@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { accessibilityProblems, setColorScheme } from './support/accessibility.js';
 import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { type TestApp, startApp } from './support/test-app.js';
 import { freePort } from './support/server-process.js';
@@ -10,29 +10,6 @@ import { APP_REDIRECT, createUser, type Person, userTokens } from './support/pri
 const browserTest = hasChromium ? it : it.skip;
 if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
 
-const AXE = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core's serious and critical findings, injected through the DevTools protocol (which the page's CSP does not govern). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () => {
-    const page = globalThis as unknown as { axe: { run(context: unknown, options: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
-    return (await page.axe.run(page.document, { resultTypes: ['violations'] })).violations;
-  });
-  return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
-
-/** Runs in the page: what the console's light/dark toggle does to the document. */
-function setColorScheme(scheme: string): void {
-  (globalThis as unknown as { document: { documentElement: { setAttribute(name: string, value: string): void } } }).document.documentElement.setAttribute('data-mantine-color-scheme', scheme);
-}
 
 /** Events the audit page asks for at a time (console/src/pages/AuditLogPage.tsx). */
 const AUDIT_PAGE_SIZE = 25;

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { Browser, hiddenFields, location, pkce } from './support/browser.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
+import { accessibilityProblems } from './support/accessibility.js';
 import { createClient } from './support/oauth.js';
 import { createUser } from './support/principals.js';
 import { createClientIn, createOrganization } from './support/tenants.js';
@@ -142,7 +142,6 @@ describe('the sign-in, consent and account pages after the design review', () =>
 
   describe('in Chromium', () => {
     let base = '';
-    const axeSource = readFileSync('node_modules/axe-core/axe.min.js', 'utf8');
 
     beforeAll(async () => {
       await gatehouse.app.listen({ port: 0, host: '127.0.0.1' });
@@ -156,16 +155,6 @@ describe('the sign-in, consent and account pages after the design review', () =>
       const cspErrors: string[] = [];
       page.on('console', (message) => message.type() === 'error' && /Content Security Policy/i.test(message.text()) && cspErrors.push(message.text()));
       return { page, cspErrors };
-    }
-
-    /** axe-core's serious and critical findings on the page as it is (evaluated through the DevTools protocol, which the page's CSP does not govern). */
-    async function axeViolations(page: Page): Promise<string[]> {
-      await page.evaluate(axeSource);
-      // Strings: this project's TypeScript has no DOM library; these run in the page.
-      const violations = (await page.evaluate(
-        "axe.run().then((results) => results.violations.map((violation) => ({ id: violation.id, impact: violation.impact, targets: violation.nodes.map((node) => node.target.join(' ')) })))",
-      )) as { id: string; impact: string; targets: string[] }[];
-      return violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical').map((violation) => `${violation.id}: ${violation.targets.join(', ')}`);
     }
 
     /** Nothing wider than the screen, the card off the edges, and every scope code on one line. */
@@ -196,7 +185,7 @@ describe('the sign-in, consent and account pages after the design review', () =>
         await expect(page.getByText('to continue to Acme Dashboard, an application of Acme Corporation.').isVisible()).resolves.toBe(true);
         await expect(page.evaluate('document.activeElement?.id')).resolves.toBe('email');
         await expectFits320(page, 'sign-in');
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await accessibilityProblems(page)).toEqual([]);
 
         await page.getByLabel('Email').fill(ALICE.email);
         await page.getByLabel('Password').fill('not the password');
@@ -207,17 +196,17 @@ describe('the sign-in, consent and account pages after the design review', () =>
         await expect(page.getByLabel('Email').inputValue()).resolves.toBe(ALICE.email);
         await expect(page.getByRole('textbox', { name: 'Password' }).or(page.getByLabel('Password')).first().getAttribute('aria-describedby')).resolves.toBe('sign-in-error');
         await expectFits320(page, 'sign-in after a failure');
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await accessibilityProblems(page)).toEqual([]);
         // Typing goes straight into the password.
         await page.keyboard.type(ALICE.password);
         await page.keyboard.press('Enter');
 
         await page.getByRole('heading', { name: 'Acme Dashboard wants to access your account' }).waitFor();
         await expectFits320(page, 'consent');
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await accessibilityProblems(page)).toEqual([]);
         // And in dark mode.
         await page.emulateMedia({ colorScheme: 'dark' });
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await accessibilityProblems(page)).toEqual([]);
         await page.emulateMedia({ colorScheme: 'light' });
         // Visible focus: the keyboard's focus ring is drawn.
         await page.getByRole('button', { name: 'Allow' }).focus();
@@ -244,7 +233,7 @@ describe('the sign-in, consent and account pages after the design review', () =>
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.getByRole('heading', { name: 'Your account' }).waitFor();
         await expectFits320(page, 'account');
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await accessibilityProblems(page)).toEqual([]);
 
         await page.getByLabel('Token name').fill('laptop');
         await page.getByLabel('Expires in (days, at most 366)').fill('12');
@@ -255,7 +244,7 @@ describe('the sign-in, consent and account pages after the design review', () =>
         await expect(page.getByLabel('Expires in (days, at most 366)').inputValue()).resolves.toBe('12');
         await expect(page.getByRole('group', { name: 'Scopes' }).getAttribute('aria-describedby')).resolves.toBe('token-error');
         await expectFits320(page, 'account with an error');
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await accessibilityProblems(page)).toEqual([]);
         await page.getByRole('checkbox', { name: /List OAuth clients and read their settings and scopes/ }).check();
         await page.getByRole('button', { name: 'Create token' }).click();
         const box = page.locator('section.notice');
@@ -268,13 +257,13 @@ describe('the sign-in, consent and account pages after the design review', () =>
         await expect(page.locator('#copy-status').textContent()).resolves.toBe('Copied to the clipboard.');
         await expect(page.evaluate('navigator.clipboard.readText()')).resolves.toBe(token);
         await expectFits320(page, 'account with a new token');
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await accessibilityProblems(page)).toEqual([]);
 
         // Revoking asks first, on a page of its own that needs no script.
         await page.getByRole('button', { name: 'Revoke token laptop' }).click();
         await page.getByRole('heading', { name: 'Revoke the token “laptop”?' }).waitFor();
         await expectFits320(page, 'revoke confirmation');
-        expect(await axeViolations(page)).toEqual([]);
+        expect(await accessibilityProblems(page)).toEqual([]);
         await page.getByRole('link', { name: 'Cancel and go back to your account' }).click();
         await page.getByRole('button', { name: 'Revoke token laptop' }).waitFor();
         await page.getByRole('button', { name: 'Revoke token laptop' }).click();
