@@ -22,6 +22,7 @@ import { OrganizationsModule } from './organizations/organizations.module.js';
 import { PersonalAccessTokensModule } from './personal-access-tokens/personal-access-tokens.module.js';
 import { PoliciesModule } from './policies/policies.module.js';
 import { ProjectsModule } from './projects/projects.module.js';
+import { ReplayModule } from './replay/replay.module.js';
 import { RevocationModule } from './revocation/revocation.module.js';
 import { RolesModule } from './roles/roles.module.js';
 import { ScopesModule } from './access/scopes.module.js';
@@ -36,7 +37,7 @@ export class AppModule {
   static forRoot(): DynamicModule {
     return {
       module: AppModule,
-      imports: [ClockModule, GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, AuditModule, KeysModule, AccessModule, LockoutModule, TokenPolicyModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ApisModule, RolesModule, ClientsModule, ClientRegistrationModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule, ConsoleModule],
+      imports: [ClockModule, GatehouseConfigModule.forRoot(), MetricsModule, DatabaseModule, ChangeFeedModule, RevocationModule, ReplayModule, AuditModule, KeysModule, AccessModule, LockoutModule, TokenPolicyModule, AuthModule, ScopesModule, OrganizationsModule, ProjectsModule, ApisModule, RolesModule, ClientsModule, ClientRegistrationModule, UsersModule, PersonalAccessTokensModule, AuthorizationModule, TokensModule, TablesModule, PoliciesModule, HealthModule, ConsoleModule],
       providers: [
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         {
