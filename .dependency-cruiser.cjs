@@ -25,6 +25,7 @@ const LAYERS = {
   access: ['common', 'scopes'],
   metrics: ['common', 'scopes', 'access'],
   lockout: ['common', 'config'],
+  replay: ['common', 'config', 'database'],
   'token-policy': ['common', 'config', 'scopes'],
   audit: ['common', 'config', 'database', 'change-feed', 'scopes', 'access'],
   keys: ['common', 'config', 'database', 'scopes', 'access', 'audit'],
@@ -38,13 +39,13 @@ const LAYERS = {
   projects: ['common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'organizations'],
   tables: ['common', 'config', 'database', 'scopes', 'access', 'audit', 'projects'],
   policies: ['common', 'config', 'database', 'scopes', 'access', 'audit', 'organizations'],
-  auth: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens'],
-  authorization: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'auth'],
+  auth: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'replay'],
+  authorization: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'auth', 'replay'],
   'client-registration': ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'organizations', 'apis', 'roles', 'clients', 'auth'],
   console: ['common', 'access'],
   // The command line: its API commands import nothing of the server; its operator commands use the server's configuration, database and the services that write the root client and the administrator's password.
   cli: ['common', 'config', 'database', 'change-feed', 'audit', 'clients', 'users'],
-  tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization', 'client-registration'],
+  tokens: ['token-policy', 'common', 'config', 'database', 'change-feed', 'metrics', 'scopes', 'access', 'audit', 'lockout', 'keys', 'revocation', 'organizations', 'apis', 'roles', 'clients', 'users', 'personal-access-tokens', 'projects', 'auth', 'authorization', 'client-registration', 'replay'],
 };
 
 /** Folders that are libraries for every layer above them rather than domain modules: all their files are public. */
@@ -64,6 +65,7 @@ const PUBLIC = {
   organizations: ['organization-holders', 'realm-paths'],
   'personal-access-tokens': ['personal-access-token-format'],
   revocation: ['revocation-list', 'revoke-access-tokens'],
+  replay: ['used-token-ids'],
   roles: ['role-holders'],
 };
 
