@@ -4,6 +4,7 @@ import { type ChangeEvent, ChangeFeed } from '../change-feed/change-feed.js';
 import { type Actor } from './actor.js';
 import { AuditEventEntity } from './entities/audit-event.entity.js';
 import { Clock } from '../common/clock.js';
+import { retryOnDeadlock } from '../database/deadlock-retry.js';
 
 /** One audit event, as services describe it. `details` must never hold a secret or a token. */
 export interface AuditEntry {
@@ -36,9 +37,20 @@ export class UnitOfWork {
     private readonly clock: Clock,
   ) {}
 
+  /**
+   * Runs `work` in one transaction; if the database rolls it back as a deadlock victim (on Galera,
+   * also a write that lost certification to another node's, reported at COMMIT), runs it again
+   * from the start: `work` must do nothing outside the transaction that cannot be done twice.
+   */
   async run<T>(actor: Actor, work: (change: Change) => Promise<T>): Promise<T> {
+    const { value, written } = await retryOnDeadlock(() => this.attempt(actor, work));
+    this.feed.deliver(written);
+    return value;
+  }
+
+  private attempt<T>(actor: Actor, work: (change: Change) => Promise<T>) {
     const announced: ChangeEvent[] = [];
-    const { value, written } = await this.dataSource.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const value = await work({
         manager,
         audit: (entry) => this.write(manager, actor, entry),
@@ -46,8 +58,6 @@ export class UnitOfWork {
       });
       return { value, written: await this.feed.write(manager, announced) };
     });
-    this.feed.deliver(written);
-    return value;
   }
 
   /** An event that goes with no change of our own (a token handed out, a lockout): the event is the only write. */
