@@ -33,4 +33,24 @@ describe('database schema', () => {
       expect(tables.filter((table) => /\bCOLLATE\s+(?!"?BINARY\b)/i.test(table.sql))).toEqual([]);
     }
   });
+
+  it('gives every table a primary key and a transactional engine, as Galera needs to replicate it', async () => {
+    const dataSource = gatehouse.app.get(DataSource);
+    if (isMariaDb()) {
+      const tables = (await dataSource.query("SELECT table_name AS tableName, engine FROM information_schema.tables WHERE table_schema = DATABASE() AND table_type = 'BASE TABLE'")) as { tableName: string; engine: string }[];
+      const keyed = new Set(((await dataSource.query("SELECT table_name AS tableName FROM information_schema.table_constraints WHERE table_schema = DATABASE() AND constraint_type = 'PRIMARY KEY'")) as { tableName: string }[]).map((row) => row.tableName));
+      expect(tables.length).toBeGreaterThan(10);
+      expect(tables.filter((table) => !keyed.has(table.tableName)).map((table) => table.tableName)).toEqual([]);
+      expect(tables.filter((table) => table.engine !== 'InnoDB').map((table) => table.tableName)).toEqual([]);
+    } else {
+      const tables = (await dataSource.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) as { name: string }[];
+      expect(tables.length).toBeGreaterThan(10);
+      const unkeyed: string[] = [];
+      for (const { name } of tables) {
+        const columns = (await dataSource.query(`PRAGMA table_info("${name}")`)) as { pk: number }[];
+        if (!columns.some((column) => column.pk > 0)) unkeyed.push(name);
+      }
+      expect(unkeyed).toEqual([]);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, type HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { GaleraState } from './galera-state.js';
 import { Readiness } from './readiness.js';
 import { PublicRoute } from '../access/route-access.js';
 
@@ -22,6 +23,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly readiness: Readiness,
+    private readonly galera: GaleraState,
   ) {}
 
   @Get()
@@ -37,9 +39,9 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({ summary: 'Readiness: same check as /health' })
   @ApiOkResponse({ description: 'Ready', example: READY_EXAMPLE })
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable, or the server is shutting down (`lifecycle` down)', example: UNAVAILABLE_EXAMPLE })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable, the server is shutting down (`lifecycle` down), or its Galera node is not Synced in a Primary component (`galera` down, with the node\'s `wsrep_*` state)', example: UNAVAILABLE_EXAMPLE })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.readiness.check(), () => this.database.pingCheck('database').withTimeout(2000)]);
+    return this.health.check([() => this.readiness.check(), () => this.database.pingCheck('database').withTimeout(2000), async () => (await this.galera.check()) ?? {}]);
   }
 
   @Get('live')
