@@ -45,7 +45,8 @@ export async function galera(args, { env = process.env, quiet = false } = {}) {
 
 function haproxyConfig(layout) {
   const servers = layout.instances.map((instance) => `  server gatehouse${instance.n} 127.0.0.1:${instance.port} check inter 500 fall 2 rise 2`).join('\n');
-  // /health/ready answers 503 while an instance drains for shutdown or its Galera node is not
+  // /health/ready answers 503 while an instance drains for shutdown (SHUTDOWN_GRACE_SECONDS, 5 s:
+  // time for two failed checks) or its Galera node is not
   // Synced, so HAProxy stops routing to it before requests fail; a failed connection is retried
   // on another instance (redispatch), which covers an instance killed between two checks.
   return `global
@@ -55,6 +56,9 @@ defaults
   timeout connect 2s
   timeout client 30s
   timeout server 30s
+  # A slow readiness answer (a busy machine, a node blocking writes while it evicts a dead peer) is
+  # not a failed one: without this, a check times out after \`inter\` and a healthy instance is dropped.
+  timeout check 2s
   retries 2
   option redispatch
   option http-server-close
@@ -80,7 +84,6 @@ function instanceEnv(layout, n, env) {
     // One issuer for the cluster: tokens name the address clients use, HAProxy's.
     PUBLIC_URL: env.PUBLIC_URL ?? layout.url,
     TRUST_PROXY: '127.0.0.1',
-    SHUTDOWN_GRACE_SECONDS: env.SHUTDOWN_GRACE_SECONDS ?? '2',
   };
 }
 

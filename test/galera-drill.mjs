@@ -35,7 +35,6 @@ const ENV = {
   ADMIN_PASSWORD: 'galera drill admin',
   RATE_LIMIT_PER_MINUTE: '0',
   CHANGE_FEED_POLL_MS: '250',
-  SHUTDOWN_GRACE_SECONDS: '2',
 };
 const ROOT = { client_id: ENV.OAUTH_ROOT_CLIENT_ID, client_secret: ENV.OAUTH_ROOT_CLIENT_SECRET };
 /** A revocation must reach every instance within this (CHANGE_FEED_POLL_MS plus one poll, and the request itself). */
