@@ -17,6 +17,7 @@ import { type AuthenticatedRequest } from './access/auth-context.js';
 import { WebOriginDirectory } from './clients/web-origin-directory.js';
 import { clientCallOf } from './tokens/authenticated-client.js';
 import { setupOpenApi } from './openapi.js';
+import { startTracing, stopTracing } from './common/telemetry/tracing.js';
 import { TokenRequestLabels } from './tokens/token-request-labels.js';
 
 /**
@@ -55,6 +56,12 @@ export async function createApp(options: { logLevel?: LogLevel; logFormat?: LogF
     // request.ip: the connection's address, or the caller that a trusted proxy names in X-Forwarded-For.
     trustProxy: trustedProxies(process.env.TRUST_PROXY),
   });
+  // Before the application is built: the database module instruments its DataSource with it.
+  const tracing = startTracing(process.env.OTEL_EXPORTER_OTLP_ENDPOINT, process.env.OTEL_SERVICE_NAME);
+  if (tracing) {
+    tracing.instrumentHttp(adapter.getInstance());
+    adapter.getInstance().addHook('onClose', () => stopTracing());
+  }
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(), adapter, {
     logger: new PinoNestLogger(logger, pretty),
     abortOnError: false,

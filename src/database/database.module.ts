@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { dataSourceOptions } from './data-source-options.js';
 import { serializeSqliteTransactions } from './sqlite-transactions.js';
+import { activeTracing } from '../common/telemetry/tracing.js';
 
 /** One TypeORM DataSource for the app; pending migrations run before anything else starts. */
 @Module({
@@ -21,6 +22,7 @@ import { serializeSqliteTransactions } from './sqlite-transactions.js';
       dataSourceFactory: async (options) => {
         const dataSource = await new DataSource(options as DataSourceOptions).initialize();
         serializeSqliteTransactions(dataSource);
+        activeTracing()?.instrumentDatabase(dataSource);
         return dataSource;
       },
     }),
