@@ -119,7 +119,7 @@ export class OrganizationsService {
     this.policy.checkDeleteOrganization(auth, organization, { ...everyone, scopes: everyone.scopes.filter((scope) => this.gatehouseScopes().has(scope)) });
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       await change.manager.delete(OrganizationEntity, { id: organization.id });
-      // Visible to the root client only (and the deleting platform administrator as its actor): the organization's own administrators are gone with it.
+      // Visible to the root client only: the organization's own administrators are gone with it.
       await this.record(change, { id: organization.id, name: organization.name }, 'organization.deleted', { name: organization.name });
     });
   }
