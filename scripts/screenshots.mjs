@@ -102,16 +102,14 @@ async function call(method, path, token, body) {
   return text ? JSON.parse(text) : undefined;
 }
 
-/** Something to show: clients, projects, users, a role that also rotates keys given to the administrator, and a little audit trail. */
+/**
+ * Something to show: clients, projects, users, a second organization (the administrator, a platform
+ * administrator, sees every one, with Create and Delete), and a little audit trail.
+ */
 async function seed() {
   const tokenResponse = await fetch(`${issuer}/api/v1/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'client_credentials', ...ROOT }) });
   const root = (await tokenResponse.json()).access_token;
-  const roles = await call('GET', '/api/v1/oauth/role', root);
-  const administer = roles.find((role) => role.name === 'administer-account').granted_scopes;
-  await call('POST', '/api/v1/oauth/role', root, { name: 'platform-admin', organization: 'default', description: 'Administers the organization and rotates the signing keys', scopes: [...administer, 'key:read', 'key:rotate'] });
-  const users = await call('GET', '/api/v1/users?size=100', root);
-  const admin = users.items.find((user) => user.email === ADMIN.email);
-  await call('PUT', `/api/v1/users/${admin.id}/organizations/default`, root, { role: 'platform-admin' });
+  await call('POST', '/api/v1/organizations', root, { name: 'acme', display_name: 'ACME Corporation', oauth_enabled: true });
   const clients = [
     { name: 'Nightly export', description: 'Exports policies to the data lake every night', scopes: [], permissions: ['administer-clients'], access_token_lifespan: 600 },
     { name: 'Billing service', description: 'Reads organizations for invoicing', scopes: ['organization:read'] },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PERMISSIONS } from '../src/scopes/permissions.js';
+import { PERMISSIONS, PLATFORM_ADMINISTRATOR } from '../src/scopes/permissions.js';
 import { ScopeRegistry } from '../src/access/scope-registry.js';
 import { type TestApp, startApp } from './support/test-app.js';
 import { createClient, type Credentials, ROOT, tokenFor } from './support/oauth.js';
@@ -14,7 +14,13 @@ import { createClientIn, createOrganization, createProject, realmToken } from '.
  * expected. A route missing from MATRIX fails the test, so no route ships without its row.
  */
 
-const PRINCIPALS = ['root', 'accountClient', 'clientsClient', 'member', 'administrator', 'organizationToken', 'projectToken', 'personalToken'] as const;
+/**
+ * platformAdministrator: a user of the built-in organization with the role administer-platform,
+ * through an app of that organization: it holds administer-account there and the platform scopes
+ * (creating and deleting organizations, the signing keys), and sees every organization's record but
+ * nothing in acme or globex.
+ */
+const PRINCIPALS = ['root', 'accountClient', 'clientsClient', 'member', 'administrator', 'organizationToken', 'projectToken', 'personalToken', 'platformAdministrator'] as const;
 type Principal = (typeof PRINCIPALS)[number];
 
 /** What a route's path parameter names, and the targets tried for it, in the order each row's statuses list them. */
@@ -62,6 +68,8 @@ const CLIENT_ADMINS_READ = statuses('403 403 403 403', {
   administrator: '200 200 404 404',
   organizationToken: '200 200 404 404',
   personalToken: '200 200 404 404',
+  // acme's clients are another organization's to the built-in organization's platform administrator.
+  platformAdministrator: '404 404 404 404',
 });
 /** Changing a client: nobody but the root client changes the one holding more than they do. */
 const clientChange = (ok: string) =>
@@ -72,13 +80,15 @@ const clientChange = (ok: string) =>
     administrator: `${ok} 403 404 404`,
     organizationToken: `${ok} 403 404 404`,
     personalToken: `${ok} 403 404 404`,
+    platformAdministrator: '404 404 404 404',
   });
+/** What administers one organization: the platform administrator administers its own, the built-in one. */
 const ACCOUNT_ADMINS = (root: string, admins: string, projectToken = '403') =>
-  statuses('403', { root, accountClient: admins, administrator: admins, organizationToken: admins, personalToken: admins, projectToken });
+  statuses('403', { root, accountClient: admins, administrator: admins, organizationToken: admins, personalToken: admins, projectToken, platformAdministrator: admins });
 const USER_ADMINS_TARGETED = (root: string, admins: string) =>
-  statuses('403 403 403 403', { root, accountClient: admins, administrator: admins, organizationToken: admins, personalToken: admins });
+  statuses('403 403 403 403', { root, accountClient: admins, administrator: admins, organizationToken: admins, personalToken: admins, platformAdministrator: '404 404 404 404' });
 const ORGANIZATION_READERS = (root: string, admins: string) =>
-  statuses('403 403 403', { root, accountClient: admins, administrator: admins, organizationToken: admins, personalToken: admins });
+  statuses('403 403 403', { root, accountClient: admins, administrator: admins, organizationToken: admins, personalToken: admins, platformAdministrator: '404 404 404' });
 const PROJECT_ROUTE = (ok: string) =>
   statuses('403 403 403 403', {
     root: `${ok} ${ok} ${ok} 404`,
@@ -87,6 +97,7 @@ const PROJECT_ROUTE = (ok: string) =>
     organizationToken: `${ok} ${ok} 404 404`,
     personalToken: `${ok} ${ok} 404 404`,
     projectToken: `${ok} 403 404 404`,
+    platformAdministrator: '404 404 404 404',
   });
 /**
  * A role's routes: the root client names an organization in the query to reach another's roles,
@@ -99,21 +110,22 @@ const ROLE_ROUTE = (ok: string, greater: string) =>
     administrator: `${ok} ${greater} 404 404`,
     organizationToken: `${ok} ${greater} 404 404`,
     personalToken: `${ok} ${greater} 404 404`,
+    platformAdministrator: '404 404 404 404',
   });
 const POLICY_HOLDERS = (ok: string) => statuses('403', { root: ok, accountClient: ok });
-const USERINFO = statuses('403', { root: '401', member: '200', administrator: '200' });
-const REALM_USERINFO = statuses('403 403 403', { root: '401 401 401', member: '200 401 401', administrator: '200 401 401' });
+const USERINFO = statuses('403', { root: '401', member: '200', administrator: '200', platformAdministrator: '200' });
+const REALM_USERINFO = statuses('403 403 403', { root: '401 401 401', member: '200 401 401', administrator: '200 401 401', platformAdministrator: '401 401 401' });
 
 /** Row order matters only where a row spends what later rows use: deleting projects, not-before pushes and deleting organizations come last. */
 const MATRIX: Record<string, Row> = {
-  'POST /api/v1/oauth/client': { target: 'none', body: () => ({ scopes: ['scope:read'] }), expect: statuses('403', { root: '201', accountClient: '201', clientsClient: '201', administrator: '201', organizationToken: '201', personalToken: '201' }) },
-  'POST /api/v1/oauth/registration-token': { target: 'none', body: () => ({ name: 'partner', scopes: ['scope:read'] }), expect: statuses('403', { root: '201', accountClient: '201', clientsClient: '201', administrator: '201', organizationToken: '201', personalToken: '201' }) },
-  'GET /api/v1/oauth/registration-token': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
+  'POST /api/v1/oauth/client': { target: 'none', body: () => ({ scopes: ['scope:read'] }), expect: statuses('403', { root: '201', accountClient: '201', clientsClient: '201', administrator: '201', organizationToken: '201', personalToken: '201', platformAdministrator: '201' }) },
+  'POST /api/v1/oauth/registration-token': { target: 'none', body: () => ({ name: 'partner', scopes: ['scope:read'] }), expect: statuses('403', { root: '201', accountClient: '201', clientsClient: '201', administrator: '201', organizationToken: '201', personalToken: '201', platformAdministrator: '201' }) },
+  'GET /api/v1/oauth/registration-token': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200', platformAdministrator: '200' }) },
   'DELETE /api/v1/oauth/registration-token/:id': {
     target: 'registrationToken',
-    expect: statuses('403 403 403', { root: '204 204 404', accountClient: '204 404 404', clientsClient: '204 404 404', administrator: '204 404 404', organizationToken: '204 404 404', personalToken: '204 404 404' }),
+    expect: statuses('403 403 403', { root: '204 204 404', accountClient: '204 404 404', clientsClient: '204 404 404', administrator: '204 404 404', organizationToken: '204 404 404', personalToken: '204 404 404', platformAdministrator: '404 404 404' }),
   },
-  'GET /api/v1/oauth/client': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
+  'GET /api/v1/oauth/client': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200', platformAdministrator: '200' }) },
   'GET /api/v1/oauth/client/:client_id': { target: 'client', expect: CLIENT_ADMINS_READ },
   'PUT /api/v1/oauth/client/:client_id': { target: 'client', body: () => ({ description: 'changed' }), expect: clientChange('200') },
   'GET /api/v1/oauth/client/:client_id/scope': { target: 'client', expect: CLIENT_ADMINS_READ },
@@ -136,12 +148,12 @@ const MATRIX: Record<string, Row> = {
   'PUT /api/v1/users/:id/organizations/:org': { target: 'user', body: () => ({ role: 'member' }), expect: USER_ADMINS_TARGETED('200 200 200 404', '200 200 404 404') },
   'DELETE /api/v1/users/:id': { target: 'user', expect: USER_ADMINS_TARGETED('204 204 204 404', '204 204 404 404') },
 
-  'POST /api/v1/users/me/tokens': { target: 'none', body: (n) => ({ name: `token ${n}`, scopes: ['profile'], expires_in_days: 7 }), expect: statuses('403', { member: '201', administrator: '201' }) },
-  'GET /api/v1/users/me/tokens': { target: 'none', expect: statuses('403', { member: '200', administrator: '200' }) },
-  'DELETE /api/v1/users/me/tokens/:id': { target: 'personalToken', expect: statuses('403 403 403', { member: '404 204 404', administrator: '204 404 404' }) },
-  'GET /api/v1/users/me/consents': { target: 'none', expect: statuses('403', { member: '200', administrator: '200' }) },
+  'POST /api/v1/users/me/tokens': { target: 'none', body: (n) => ({ name: `token ${n}`, scopes: ['profile'], expires_in_days: 7 }), expect: statuses('403', { member: '201', administrator: '201', platformAdministrator: '201' }) },
+  'GET /api/v1/users/me/tokens': { target: 'none', expect: statuses('403', { member: '200', administrator: '200', platformAdministrator: '200' }) },
+  'DELETE /api/v1/users/me/tokens/:id': { target: 'personalToken', expect: statuses('403 403 403', { member: '404 204 404', administrator: '204 404 404', platformAdministrator: '404 404 404' }) },
+  'GET /api/v1/users/me/consents': { target: 'none', expect: statuses('403', { member: '200', administrator: '200', platformAdministrator: '200' }) },
   // A user's own consents only: no target client is one they allowed.
-  'DELETE /api/v1/users/me/consents/:client_id': { target: 'client', expect: statuses('403 403 403 403', { member: '404 404 404 404', administrator: '404 404 404 404' }) },
+  'DELETE /api/v1/users/me/consents/:client_id': { target: 'client', expect: statuses('403 403 403 403', { member: '404 404 404 404', administrator: '404 404 404 404', platformAdministrator: '404 404 404 404' }) },
 
   'POST /api/v1/organizations/:org/projects': { target: 'organization', body: (n) => ({ name: `project ${n}` }), expect: ORGANIZATION_READERS('201 201 404', '201 404 404') },
   // A project-scoped token lists its own project (and cannot see globex at all).
@@ -167,17 +179,18 @@ const MATRIX: Record<string, Row> = {
   'PATCH /api/v1/apis/:id': { target: 'api', body: () => ({ name: 'Renamed' }), expect: ORGANIZATION_READERS('200 200 404', '200 404 404') },
   'DELETE /api/v1/apis/:id': { target: 'api', expect: ORGANIZATION_READERS('204 204 404', '204 404 404') },
 
-  'GET /api/v1/oauth/scope': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
-  'GET /api/v1/oauth/role': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200' }) },
+  'GET /api/v1/oauth/scope': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200', platformAdministrator: '200' }) },
+  'GET /api/v1/oauth/role': { target: 'none', expect: statuses('403', { root: '200', accountClient: '200', clientsClient: '200', administrator: '200', organizationToken: '200', personalToken: '200', platformAdministrator: '200' }) },
   'POST /api/v1/oauth/role': { target: 'none', body: (n) => ({ name: `role-${n}`, scopes: ['scope:read'] }), expect: ACCOUNT_ADMINS('201', '201') },
   'GET /api/v1/oauth/role/:name': { target: 'role', expect: ROLE_ROUTE('200', '200') },
   // Changing or deleting a role needs every scope it grants: key:read is beyond everyone but the root client.
   'PATCH /api/v1/oauth/role/:name': { target: 'role', body: () => ({ description: 'changed' }), expect: ROLE_ROUTE('200', '403') },
   'DELETE /api/v1/oauth/role/:name': { target: 'role', expect: ROLE_ROUTE('204', '403') },
   'GET /api/v1/audit': { target: 'none', expect: ACCOUNT_ADMINS('200', '200') },
-  'GET /api/v1/oauth/keys': { target: 'none', expect: statuses('403', { root: '200' }) },
-  'POST /api/v1/oauth/keys/rotate': { target: 'none', expect: statuses('403', { root: '200' }) },
-  // Metrics name every tenant: no permission gives metrics:read, only the root client holds it.
+  // The signing keys are the platform's: the root client and the platform administrators.
+  'GET /api/v1/oauth/keys': { target: 'none', expect: statuses('403', { root: '200', platformAdministrator: '200' }) },
+  'POST /api/v1/oauth/keys/rotate': { target: 'none', expect: statuses('403', { root: '200', platformAdministrator: '200' }) },
+  // Metrics name every tenant: no permission or role gives metrics:read (the platform administrator's neither), only the root client holds it.
   'GET /metrics': { target: 'none', expect: statuses('403', { root: '200' }) },
 
   'GET /oauth2/userinfo': { target: 'none', expect: USERINFO },
@@ -193,14 +206,16 @@ const MATRIX: Record<string, Row> = {
   'POST /v1/oauth2/userinfo': { target: 'none', expect: USERINFO },
 
   'DELETE /api/v1/organizations/:org/projects/:project_id': { target: 'project', expect: PROJECT_ROUTE('204') },
-  'POST /api/v1/organizations': { target: 'none', body: (n) => ({ name: `scratch-${n}`, display_name: 'Scratch' }), expect: statuses('403', { root: '201' }) },
+  'POST /api/v1/organizations': { target: 'none', body: (n) => ({ name: `scratch-${n}`, display_name: 'Scratch' }), expect: statuses('403', { root: '201', platformAdministrator: '201' }) },
   'GET /api/v1/organizations': { target: 'none', expect: ACCOUNT_ADMINS('200', '200') },
-  'GET /api/v1/organizations/:org': { target: 'organization', expect: ORGANIZATION_READERS('200 200 404', '200 404 404') },
+  // Whoever creates and deletes organizations sees every one: the platform administrator too, though not what is in them (the rows above), nor their settings (below).
+  'GET /api/v1/organizations/:org': { target: 'organization', expect: { ...ORGANIZATION_READERS('200 200 404', '200 404 404'), platformAdministrator: '200 200 404' } },
   'PUT /api/v1/organizations/:org': { target: 'organization', body: () => ({ display_name: 'Renamed' }), expect: ORGANIZATION_READERS('200 200 404', '200 404 404') },
   // A push refuses everyone's tokens: acme's account client holds table and policy scopes, and its
   // 'greater' clients key:read, so nobody but the root client holds all that acme's principals hold.
   'POST /api/v1/organizations/:org/not-before': { target: 'organization', expect: ORGANIZATION_READERS('200 200 404', '403 404 404') },
-  'DELETE /api/v1/organizations/:org': { target: 'organization', expect: statuses('403 403 403', { root: '204 204 404' }) },
+  // The platform administrator deletes the new, empty organizations too (one whose members hold more than it is refused: test/platform-administrator.e2e-spec.ts).
+  'DELETE /api/v1/organizations/:org': { target: 'organization', expect: statuses('403 403 403', { root: '204 204 404', platformAdministrator: '204 204 404' }) },
 };
 
 const ADMINISTER_ACCOUNT = PERMISSIONS.find((permission) => permission.name === 'administer-account')!.scopes;
@@ -288,8 +303,10 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
   let clientsClient: Credentials;
   let portal: string;
   let integrations: Credentials;
+  let platformApp: string;
   const member: Person = { email: 'member@acme.test', password: 'member passphrase' };
   const administrator: Person = { email: 'administrator@acme.test', password: 'administrator passphrase' };
+  const platformAdministrator: Person = { email: 'platform@gatehouse.test', password: 'platform passphrase' };
   let projects: { own: string; sibling: string; other: string };
 
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
@@ -307,6 +324,7 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
     ).access_token!;
     tokens.projectToken = await realmToken(gatehouse, 'acme', accountClient, `project-${projects.own} ${PROJECT_TOKEN_SCOPES.join(' ')}`);
     tokens.personalToken = (await personalToken(tokens.administrator, ADMINISTER_ACCOUNT)).token;
+    tokens.platformAdministrator = (await userTokens(gatehouse, { clientId: platformApp, scope: ['openid', 'profile', 'token:personal', 'consent:personal', ...PLATFORM_ADMINISTRATOR.scopes].join(' '), person: platformAdministrator })).access_token!;
   }
 
   async function personalToken(userToken: string, scopes: readonly string[]): Promise<{ id: string; token: string }> {
@@ -397,6 +415,9 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
     integrations = await createClient(gatehouse, { name: 'Integrations', redirect_uris: [APP_REDIRECT], permissions: ['administer-account'], scopes: [] });
     await createUser(gatehouse, member, 'acme', 'member');
     await createUser(gatehouse, administrator, 'acme', 'administer-account');
+    // An app of the built-in organization (the root client's), and a platform administrator there.
+    platformApp = (await createClient(gatehouse, { name: 'Operations', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'profile', 'token:personal', 'consent:personal', ...PLATFORM_ADMINISTRATOR.scopes] })).client_id;
+    await createUser(gatehouse, platformAdministrator, 'default', 'administer-platform');
     // The policies the policy rows name: 'shared' in the built-in organization and acme, and one of each organization's own.
     const policy = async (token: string, key: string) => expect((await gatehouse.http().post('/api/v1/policy').set(bearer(token)).send({ key, name: key })).status).toBe(201);
     const acmePolicies = await realmToken(gatehouse, 'acme', accountClient);
@@ -454,6 +475,6 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
       }
     }
     expect(mismatches).toEqual([]);
-    // Some thousand requests, each target made afresh: well over jest's default on a loaded machine.
-  }, 180_000);
+    // Some thousand requests, each target made afresh: well over jest's default on a loaded machine (minutes on MariaDB).
+  }, 360_000);
 });

@@ -5,7 +5,7 @@ import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { freePort } from './support/server-process.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
-import { addMembership } from './support/principals.js';
+import { addMembership, createUser, type Person } from './support/principals.js';
 
 const browserTest = hasChromium ? it : it.skip;
 if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
@@ -82,24 +82,30 @@ describe('the admin console: organizations, projects and users', () => {
   });
 
   const get = (path: string, token: string) => gatehouse.http().get(path).set('Authorization', `Bearer ${token}`);
+  /** The built-in organization's administrator (administer-account): an organization administrator, not a platform administrator like the bootstrap one. */
+  const OPERATOR: Person = { email: 'operator@example.com', password: 'operator passphrase' };
 
-  browserTest('walks the organization, project and user flows as the administrator; a plain member sees no admin menu and the API refuses them', async () => {
+  browserTest('walks the organization, project and user flows as an organization administrator; a plain member sees no admin menu and the API refuses them', async () => {
     const admin = await ConsoleTab.open(browser!, issuer);
     const { page } = admin;
     const root = await tokenFor(gatehouse, ROOT);
     const builtIn = ((await get('/api/v1/organizations', root)).body as { name: string; display_name: string; id: string }[]).find((organization) => organization.id === '00000000-0000-4000-8000-000000000000')!;
+    const adminId = await createUser(gatehouse, OPERATOR, builtIn.name, 'administer-account');
     let member: ConsoleTab | undefined;
     try {
-      await admin.signIn(issuer, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await admin.signIn(issuer, OPERATOR.email, OPERATOR.password);
       for (const menu of ['OAuth clients', 'Organizations', 'Projects', 'Users']) await page.getByRole('link', { name: menu }).waitFor();
 
-      // Organizations: the administrator's own; creating one takes organization:create, which no role gives (root client only), so no Create button, and the API refuses it too.
+      // Organizations: the administrator's own; creating and deleting take organization:create and organization:delete, which only the platform administrator's role gives, so no Create or Delete button, and the API refuses them too.
       await page.getByRole('link', { name: 'Organizations' }).click();
       await page.getByRole('heading', { name: 'Organizations' }).waitFor();
       await page.getByRole('cell', { name: builtIn.display_name, exact: true }).waitFor();
       await expect(page.getByRole('button', { name: 'Create organization' }).count()).resolves.toBe(0);
+      await expect(page.getByRole('button', { name: /^Delete / }).count()).resolves.toBe(0);
       const refused = await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${admin.bearer!}`).send({ name: 'acme', display_name: 'ACME' });
-      expect(refused.status).toBe(403);
+      expect(refused.body).toMatchObject({ error: 'insufficient_scope' });
+      const deleteRefused = await gatehouse.http().delete(`/api/v1/organizations/${builtIn.name}`).set('Authorization', `Bearer ${admin.bearer!}`);
+      expect(deleteRefused.body).toMatchObject({ error: 'insufficient_scope' });
       await admin.audit('Organizations');
 
       await page.getByRole('button', { name: `Settings of ${builtIn.display_name}` }).click();
@@ -229,10 +235,9 @@ describe('the admin console: organizations, projects and users', () => {
       await admin.audit('User dialog');
       await user.getByRole('button', { name: 'Close' }).click();
 
-      // The organization switcher: the administrator belongs to a second organization (made by the root client, the only one that can).
+      // The organization switcher: the administrator belongs to a second organization (made by the root client).
       const acme = await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${root}`).send({ name: 'acme', display_name: 'ACME Corporation', oauth_enabled: true });
       expect(acme.status).toBe(201);
-      const adminId = ((await get('/api/v1/users?size=100', root)).body as { items: { id: string; email: string }[] }).items.find((candidate) => candidate.email === ADMIN_EMAIL)!.id;
       await addMembership(gatehouse, adminId, 'acme', 'administer-account');
       await page.getByTestId('current-organization').getByText(builtIn.display_name).waitFor();
       await page.getByRole('button', { name: 'Switch organization' }).click();
@@ -255,7 +260,7 @@ describe('the admin console: organizations, projects and users', () => {
       // And back to the user's own account, through the same flow (the Gatehouse session is still there: no password).
       await page.getByRole('button', { name: 'Back to my account' }).click();
       await page.getByTestId('current-organization').getByText(builtIn.display_name).waitFor();
-      await expect(page.getByText(ADMIN_EMAIL).isVisible()).resolves.toBe(true);
+      await expect(page.getByText(OPERATOR.email).isVisible()).resolves.toBe(true);
 
       // Acting for acme again, the administrator turns its OAuth flag off: allowed (they hold all anyone there holds), and from then on acme's tokens, the console's own among them, are refused.
       await page.getByRole('button', { name: 'Switch organization' }).click();
@@ -291,5 +296,79 @@ describe('the admin console: organizations, projects and users', () => {
       await member?.context.close();
       await admin.context.close();
     }
-  }, 180_000);
+    // Some three minutes on a loaded machine: the walk is long.
+  }, 300_000);
+
+  browserTest('lets a platform administrator create an organization, see it listed and delete it, checking each form before sending', async () => {
+    const admin = await ConsoleTab.open(browser!, issuer);
+    const { page } = admin;
+    const root = await tokenFor(gatehouse, ROOT);
+    try {
+      // The bootstrap administrator is a platform administrator (administer-platform).
+      await admin.signIn(issuer, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.getByRole('link', { name: 'Organizations' }).click();
+      await page.getByRole('heading', { name: 'Organizations' }).waitFor();
+      // Its own organization, the built-in one, cannot be deleted: no Delete button there.
+      await page.getByRole('button', { name: /^Settings of / }).first().waitFor();
+      const builtIn = ((await get('/api/v1/organizations/default', root)).body as { display_name: string }).display_name;
+      await expect(page.getByRole('button', { name: `Delete ${builtIn}` }).count()).resolves.toBe(0);
+
+      // Create, from the keyboard: the realm name is checked before anything is sent.
+      await page.getByRole('button', { name: 'Create organization' }).click();
+      const create = page.getByRole('dialog', { name: 'Create organization' });
+      await create.getByRole('textbox', { name: 'Realm name' }).fill('Initech Corp');
+      await create.getByRole('textbox', { name: 'Display name' }).fill('Initech');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Space');
+      await expect(create.getByRole('switch', { name: 'OAuth enabled' }).isChecked()).resolves.toBe(true);
+      await create.getByRole('button', { name: 'Create' }).click();
+      await create.getByText('Lower-case letters, digits and dashes').waitFor();
+      expect((await get('/api/v1/organizations', root)).body).not.toEqual(expect.arrayContaining([expect.objectContaining({ display_name: 'Initech' })]));
+      await create.getByRole('textbox', { name: 'Realm name' }).fill('initech');
+      await admin.audit('Create organization');
+      await create.getByRole('textbox', { name: 'Realm name' }).press('Enter');
+      await page.getByRole('status').filter({ hasText: 'The organization Initech (initech) was created.' }).waitFor();
+      await page.getByRole('cell', { name: 'Initech', exact: true }).waitFor();
+      expect((await get('/api/v1/organizations/initech', root)).body).toMatchObject({ name: 'initech', display_name: 'Initech', oauth_enabled: true });
+
+      // The same name again: the API's refusal is shown by the realm name, and the form keeps what was typed.
+      await page.getByRole('button', { name: 'Create organization' }).click();
+      await create.getByRole('textbox', { name: 'Realm name' }).fill('initech');
+      await create.getByRole('textbox', { name: 'Display name' }).fill('Initech again');
+      await create.getByRole('button', { name: 'Create' }).click();
+      await create.getByText('An organization named initech exists already').waitFor();
+      await expect(create.getByRole('textbox', { name: 'Realm name' }).getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(create.getByRole('textbox', { name: 'Display name' }).inputValue()).resolves.toBe('Initech again');
+      await create.getByRole('button', { name: 'Cancel' }).click();
+
+      // Another organization's settings are its own administrators': shown, not editable.
+      await page.getByRole('button', { name: 'Settings of Initech' }).click();
+      const settings = page.getByRole('dialog', { name: 'Settings of Initech' });
+      await expect(settings.getByRole('button', { name: 'Save settings' }).count()).resolves.toBe(0);
+      await settings.getByRole('button', { name: 'Close' }).click();
+
+      // Delete, confirmed by typing the realm name the dialog names.
+      await page.getByRole('button', { name: 'Delete Initech' }).click();
+      const confirm = page.getByRole('dialog', { name: 'Delete Initech' });
+      await confirm.getByText('Delete the organization Initech (realm initech)?').waitFor();
+      const typed = confirm.getByRole('textbox', { name: 'Type initech to confirm' });
+      await expect(typed.evaluate((element) => element === element.ownerDocument.activeElement)).resolves.toBe(true);
+      await page.keyboard.type('initec');
+      await page.keyboard.press('Enter');
+      await confirm.getByText('Type initech exactly to confirm').waitFor();
+      expect((await get('/api/v1/organizations/initech', root)).status).toBe(200);
+      await admin.audit('Delete organization');
+      await page.keyboard.type('h');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').filter({ hasText: 'The organization Initech was deleted.' }).waitFor();
+      await expect(page.getByRole('cell', { name: 'Initech', exact: true }).count()).resolves.toBe(0);
+      expect((await get('/api/v1/organizations/initech', root)).status).toBe(404);
+      await admin.audit('Organizations, as a platform administrator');
+
+      expect(admin.a11y).toEqual([]);
+      expect(admin.cspViolations()).toEqual([]);
+    } finally {
+      await admin.context.close();
+    }
+  }, 120_000);
 });

@@ -26,7 +26,7 @@ describe('users API', () => {
   it('has the bootstrap administrator, and creates users without ever returning a password or hash', async () => {
     const list = await api(root).list();
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ email: ADMIN_EMAIL, email_verified: true, memberships: [expect.objectContaining({ role: 'administer-account' })] })]));
+    expect(list.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ email: ADMIN_EMAIL, email_verified: true, memberships: [expect.objectContaining({ role: 'administer-platform' })] })]));
     const created = await api(root).post({ email: 'Grace@Example.com', password: 'hopper-1906', name: 'Grace', role: 'administer-clients' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ email: 'grace@example.com', name: 'Grace', disabled: false, memberships: [{ role: 'administer-clients' }] });

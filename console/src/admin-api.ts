@@ -1,4 +1,6 @@
+import { useSyncExternalStore } from 'react';
 import { useQuery } from '@tanstack/react-query';
+import { currentSession, subscribe } from './auth';
 import { api } from './api';
 import { useCan } from './session';
 
@@ -47,11 +49,19 @@ export const REALM_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export const organizationPath = (name: string) => `/api/v1/organizations/${encodeURIComponent(name)}`;
 
-/**
- * The organization the signed-in token acts in. The organizations API lists only the caller's own
- * to anyone but the root client, so the first (and only) entry is it.
- */
+/** The organizations the signed-in token sees: its own, or every one for a platform administrator. */
 export function useOrganizations() {
   const can = useCan();
   return useQuery({ queryKey: ['organizations'], queryFn: () => api<Organization[]>('GET', '/api/v1/organizations'), enabled: can('organization:read') });
+}
+
+/**
+ * The organization the signed-in token acts in: the one its `org_id` names, of those listed (a
+ * platform administrator lists every organization; anyone else, their own only).
+ */
+export function useOwnOrganization() {
+  const organizations = useOrganizations();
+  const organizationId = useSyncExternalStore(subscribe, currentSession)?.organizationId;
+  const organization = organizations.data?.find((candidate) => candidate.id === organizationId) ?? (organizations.data?.length === 1 ? organizations.data[0] : undefined);
+  return { organizations, organization };
 }

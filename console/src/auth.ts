@@ -4,7 +4,7 @@ import * as oauth from 'oauth4webapi';
 export const CLIENT_ID = 'gatehouse-console';
 
 /**
- * Everything the console can use: every scope a built-in role gives, and the signing-key scopes
+ * Everything the console can use: every scope a built-in role gives (the platform administrator's: the signing-key and organization scopes)
  * (the console client's scopes, src/clients/console-client.ts). The authorization endpoint drops what the user's role does not
  * give, and the token response's `scope` says what is left: the console shows only that. All of
  * them, even those no page uses yet: acting on someone (another administrator, or everyone in an
@@ -16,7 +16,7 @@ const SCOPES = [
   'organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete',
   'user:create', 'user:read', 'user:update', 'user:delete', 'role:create', 'role:read', 'role:update', 'role:delete',
   'api:create', 'api:read', 'api:update', 'api:delete', 'audit:read', 'token:personal',
-  'consent:personal', 'key:read', 'key:rotate',
+  'consent:personal', 'key:read', 'key:rotate', 'organization:create', 'organization:delete',
 ];
 
 export interface Session {
@@ -28,6 +28,8 @@ export interface Session {
   readonly email: string | undefined;
   /** Polar's organization token (`sub_type=organization`): the console acts for an organization the user picked, not for the user. */
   readonly forOrganization: boolean;
+  /** The organization the token acts in (its `org_id`), to pick it out of the organizations a platform administrator lists. */
+  readonly organizationId: string | undefined;
 }
 
 /** Whom the console's token speaks for: the user, in the built-in organization; or one of their organizations, picked at Gatehouse's consent page. */
@@ -91,7 +93,20 @@ function toSession(result: oauth.TokenEndpointResponse, previous?: Session, know
     scopes: new Set((result.scope ?? '').split(' ').filter(Boolean)),
     email: claimString(claims, 'email') ?? previous?.email ?? known?.email,
     forOrganization: previous?.forOrganization ?? known?.forOrganization ?? false,
+    organizationId: organizationOf(result.access_token),
   };
+}
+
+/** The `org_id` claim of our own access token (RFC 9068 JWT), read for display only: the API decides what the token may do. */
+function organizationOf(accessToken: string): string | undefined {
+  try {
+    const part = accessToken.split('.')[1] ?? '';
+    const bytes = Uint8Array.from(atob(part.replace(/-/g, '+').replace(/_/g, '/')), (char) => char.charCodeAt(0));
+    const orgId = (JSON.parse(new TextDecoder().decode(bytes)) as { org_id?: unknown }).org_id;
+    return typeof orgId === 'string' ? orgId : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { ForbiddenException, NotFoundException } from '@nestjs/common';
 import { InsufficientScope, InvalidToken } from '../common/errors/oauth-errors.js';
 import { defineScope } from '../scopes/scope-definition.js';
 import { AccessPolicy, type Caller } from './access-policy.js';
+import { PLATFORM_ADMINISTRATOR } from '../scopes/permissions.js';
 
 const policy = new AccessPolicy();
 const caller = (scopes: string[], extra: Partial<Caller> = {}): Caller => ({ isRoot: false, organizationId: 'org-a', projectId: undefined, userId: undefined, scopes: new Set(scopes), ...extra });
@@ -139,5 +140,49 @@ describe('AccessPolicy', () => {
     expect(() => policy.checkGrantPersonalScopes(role, ['user:update'], acme, narrow)).toThrow('You cannot assign scopes you do not hold: user:update');
     expect(() => policy.checkGrantPersonalScopes(role, ['profile'], acme, narrow)).not.toThrow();
     expect(() => policy.checkGrantPersonalScopes(role, ['profile'], { id: 'org-b', name: 'globex' }, narrow)).toThrow('creates personal access tokens for its own organization only');
+  });
+
+  describe('the platform administrator (administer-platform, a role of the built-in organization)', () => {
+    const PLATFORM = PLATFORM_ADMINISTRATOR.scopes;
+    const platformAdmin = caller([...PLATFORM], { organizationId: 'built-in', userId: 'p1' });
+    const builtInAdmin = caller(ADMINISTER_ACCOUNT, { organizationId: 'built-in', userId: 'a1' });
+    const platformMembership = { organizationId: 'built-in', role: 'administer-platform', scopes: [...PLATFORM] };
+
+    it('holds administer-account and the platform scopes people need, not the metrics', () => {
+      expect(PLATFORM).toEqual(expect.arrayContaining([...ADMINISTER_ACCOUNT, 'organization:create', 'organization:delete', 'key:read', 'key:rotate']));
+      expect(PLATFORM).not.toContain('metrics:read');
+    });
+
+    it('cannot be granted, changed, reset or disabled by an administer-account administrator of the built-in organization, itself included', () => {
+      expect(() => policy.checkGrantRole(builtInAdmin, 'administer-platform', PLATFORM)).toThrow('You cannot grant or change the role administer-platform: you do not hold organization:create, organization:delete, key:read, key:rotate');
+      expect(() => policy.checkActOn(builtInAdmin, platformMembership, 'user p1')).toThrow(ForbiddenException);
+      expect(() => policy.checkAccountChange(builtInAdmin, undefined, [platformMembership])).toThrow(ForbiddenException);
+      // Another platform administrator, and the root client, can.
+      expect(() => policy.checkGrantRole(platformAdmin, 'administer-platform', PLATFORM)).not.toThrow();
+      expect(() => policy.checkActOn(platformAdmin, platformMembership, 'user p2')).not.toThrow();
+      expect(() => policy.checkAccountChange(platformAdmin, undefined, [platformMembership])).not.toThrow();
+      expect(() => policy.checkGrantRole(ROOT, 'administer-platform', PLATFORM)).not.toThrow();
+    });
+
+    it('sees every organization, though nothing in another one; nobody else does', () => {
+      expect(policy.seesEveryOrganization(platformAdmin)).toBe(true);
+      expect(policy.seesEveryOrganization(ROOT)).toBe(true);
+      expect(policy.seesEveryOrganization(builtInAdmin)).toBe(false);
+      expect(policy.seesEveryOrganization(caller(['organization:delete'], { projectId: 'p1' }))).toBe(false);
+      expect(policy.checkSeesOrganizationRecord(platformAdmin, { id: 'org-b' }, 'No organization')).toEqual({ id: 'org-b' });
+      expect(() => policy.checkSeesOrganizationRecord(builtInAdmin, { id: 'org-b' }, 'No organization')).toThrow(NotFoundException);
+      expect(() => policy.checkSeesOrganizationRecord(platformAdmin, undefined, 'No organization')).toThrow(NotFoundException);
+      // Rule 2 still holds for what is in another organization.
+      expect(() => policy.checkSees(platformAdmin, { organizationId: 'org-b' }, 'No client')).toThrow(NotFoundException);
+      expect(() => policy.checkSeesOrganization(platformAdmin, { id: 'org-b' }, 'No organization')).toThrow(NotFoundException);
+    });
+
+    it('deletes an organization only when it holds every Gatehouse scope anyone there holds, and never the built-in one', () => {
+      const everyone = (scopes: string[]) => ({ organizationId: 'org-b', scopes, includesRoot: false });
+      expect(() => policy.checkDeleteOrganization(platformAdmin, { builtIn: false }, everyone([...ADMINISTER_ACCOUNT]))).not.toThrow();
+      expect(() => policy.checkDeleteOrganization(platformAdmin, { builtIn: false }, everyone(['client:read', 'metrics:read']))).toThrow('You cannot delete this organization: clients or members there hold scopes you do not hold: metrics:read');
+      expect(() => policy.checkDeleteOrganization(ROOT, { builtIn: false }, everyone(['metrics:read']))).not.toThrow();
+      expect(() => policy.checkDeleteOrganization(ROOT, { builtIn: true }, everyone([]))).toThrow('The built-in organization cannot be deleted');
+    });
   });
 });

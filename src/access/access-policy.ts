@@ -49,6 +49,9 @@ export const PERSONAL_TOKEN_SCOPE = 'token:personal';
 /** The scope an administrator needs in each of a user's organizations to change the user's account. */
 const ACCOUNT_SCOPE = 'user:update';
 
+/** The scopes of creating and deleting organizations (reach `platform`): whoever holds one sees every organization. */
+const ORGANIZATION_LIFECYCLE_SCOPES: readonly string[] = ['organization:create', 'organization:delete'];
+
 /**
  * The one place that answers "may this caller do this to that target". Guards and services ask;
  * none keeps a rule of its own. The rules (README, "Who may do what"):
@@ -58,6 +61,8 @@ const ACCOUNT_SCOPE = 'user:update';
  *    permission or role they do not hold (the root client passes).
  * 4. A change to a user's account (name, password, disabled) needs authority over every
  *    organization the user belongs to, with at least the user's role in each.
+ * 5. What spans organizations (reach `platform`) is held by the root client, by the built-in
+ *    organization's platform administrators, and by nobody else unless one of them gave it.
  * Identity scopes (openid, email, profile) only let a client ask users for consent, so they count
  * for nobody's privileges.
  */
@@ -254,9 +259,30 @@ export class AccessPolicy {
     if (!client.isRoot && tokenClientId !== client.id) throw new UnauthorizedClient('The token was issued to another client: a client can revoke only its own tokens');
   }
 
-  /** Only the root client (creating and deleting organizations). */
-  checkRoot(caller: Caller, what: string): void {
-    if (!caller.isRoot) throw new ForbiddenException(`Only the root client ${what}`);
+  /**
+   * Rule 2 and 5 for organizations themselves: whoever may create or delete organizations (the root
+   * client, a platform administrator) sees every organization's record, though nothing in it: its
+   * clients, users and projects stay behind rule 2, and its settings are its own administrators'.
+   */
+  seesEveryOrganization(caller: Caller): boolean {
+    return caller.isRoot || (caller.projectId === undefined && ORGANIZATION_LIFECYCLE_SCOPES.some((scope) => caller.scopes.has(scope)));
+  }
+
+  /** The same for a found organization: 404 with `notFound`'s message unless the caller sees it. */
+  checkSeesOrganizationRecord<T extends { readonly id: string }>(caller: Caller, organization: T | undefined, notFound: string): T {
+    if (organization && this.seesEveryOrganization(caller)) return organization;
+    return this.checkSeesOrganization(caller, organization, notFound);
+  }
+
+  /**
+   * Rule 3 and 5 for deleting an organization, which deletes everyone in it: the route's scope
+   * (organization:delete) and every Gatehouse scope anyone there holds. `everyone.scopes` are
+   * Gatehouse's own: the organization's API scopes mean nothing outside it and go with it. The
+   * built-in organization, where the root client and the platform administrators live, stays.
+   */
+  checkDeleteOrganization(caller: Caller, organization: { readonly builtIn: boolean }, everyone: Holder & { readonly includesRoot: boolean }): void {
+    if (organization.builtIn) throw new ForbiddenException('The built-in organization cannot be deleted');
+    this.checkActOnEveryone(caller, everyone, 'delete this organization');
   }
 
   private beyondCaller(caller: Caller, scopes: readonly string[]): string[] {

@@ -1,5 +1,4 @@
-import { KeyScopes } from '../scopes/key.scopes.js';
-import { EVERY_USER_SCOPES, PERMISSIONS } from '../scopes/permissions.js';
+import { EVERY_USER_SCOPES, PERMISSIONS, PLATFORM_ADMINISTRATOR } from '../scopes/permissions.js';
 
 /**
  * The admin console (/console) is an OpenID Connect public client of Gatehouse itself, registered
@@ -17,10 +16,10 @@ export function consoleUrls(issuer: string): { readonly home: string; readonly c
 }
 
 /**
- * What the console client may ask for: every scope a built-in role can give a user, and the
- * signing-key scopes, which a role of the built-in organization may give (only the root client can
- * define one) and the console's Signing keys page needs. A user gets only those their role gives
+ * What the console client may ask for: every scope a built-in role can give a user, the platform
+ * administrator's among them (creating and deleting organizations, the signing keys, which a role
+ * the built-in organization defines may give too). A user gets only those their role gives
  * them (the authorization endpoint drops the rest), so the console's token never exceeds what its
  * user could do through the API with a personal access token.
  */
-export const CONSOLE_SCOPES: readonly string[] = [...new Set([...EVERY_USER_SCOPES, ...PERMISSIONS.flatMap((permission) => permission.scopes), KeyScopes.read.name, KeyScopes.rotate.name])];
+export const CONSOLE_SCOPES: readonly string[] = [...new Set([...EVERY_USER_SCOPES, ...PERMISSIONS.flatMap((permission) => permission.scopes), ...PLATFORM_ADMINISTRATOR.scopes])];

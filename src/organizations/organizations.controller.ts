@@ -17,7 +17,7 @@ export class OrganizationsController {
 
   @Post()
   @Authenticated({ scope: OrganizationScopes.create, reach: 'platform' })
-  @ApiOperation({ summary: 'Create an organization (realm); root client only' })
+  @ApiOperation({ summary: 'Create an organization (realm); the root client or a platform administrator' })
   @ApiCreatedResponse({ type: OrganizationDto })
   @ApiConflictResponse({ type: ApiErrorDto })
   create(@Auth() auth: AuthContext, @Body() dto: CreateOrganizationDto): Promise<OrganizationDto> {
@@ -26,7 +26,7 @@ export class OrganizationsController {
 
   @Get()
   @Authenticated({ scope: OrganizationScopes.read, reach: 'organization' })
-  @ApiOperation({ summary: 'List organizations: all for the root client, your own otherwise' })
+  @ApiOperation({ summary: 'List organizations: all for the root client and platform administrators, your own otherwise' })
   @ApiOkResponse({ type: [OrganizationDto] })
   list(@Auth() auth: AuthContext): Promise<OrganizationDto[]> {
     return this.organizations.list(auth);
@@ -60,7 +60,7 @@ export class OrganizationsController {
   @Delete(':org')
   @HttpCode(204)
   @Authenticated({ scope: OrganizationScopes.delete, reach: 'platform' })
-  @ApiOperation({ summary: 'Delete an organization with its clients and projects; root client only' })
+  @ApiOperation({ summary: 'Delete an organization with its clients and projects; the root client or a platform administrator' })
   @ApiNoContentResponse()
   delete(@Auth() auth: AuthContext, @Param('org') name: string): Promise<void> {
     return this.organizations.delete(auth, name);

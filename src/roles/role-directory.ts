@@ -9,8 +9,9 @@ import { ReadThroughDirectory } from '../common/cache/read-through-directory.js'
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
-import { EVERY_USER_SCOPES, isPermission, MEMBER_ROLE, PERMISSIONS, scopesOfPermissions as scopesOfBuiltInPermissions, userScopesOfRole as userScopesOfBuiltInRole } from '../scopes/permissions.js';
+import { EVERY_USER_SCOPES, isPermission, isPlatformAdministratorRole, MEMBER_ROLE, PERMISSIONS, PLATFORM_ADMINISTRATOR, scopesOfPermissions as scopesOfBuiltInPermissions, userScopesOfRole as userScopesOfBuiltInRole } from '../scopes/permissions.js';
 import { expandScopes } from '../scopes/scope-pattern.js';
+import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { RoleEntity } from './entities/role.entity.js';
 
 /** A role an organization defines, as stored: its scopes as written, patterns included. */
@@ -101,8 +102,9 @@ export class RoleDirectory {
     return custom.filter((name) => !byName.has(name));
   }
 
-  /** Whether a user can hold `role` in the organization: `member`, a built-in permission, or one of its roles. */
+  /** Whether a user can hold `role` in the organization: `member`, a built-in permission, one of its roles, or in the built-in organization the platform administrator's. */
   async isRole(organizationId: string, role: string): Promise<boolean> {
+    if (isPlatformAdministratorRole(role)) return organizationId === BUILT_IN_ORGANIZATION_ID;
     return role === MEMBER_ROLE || (await this.unknownPermissions(organizationId, [role])).length === 0;
   }
 
@@ -124,11 +126,14 @@ export class RoleDirectory {
 
   /** The API scopes `role` gives in the organization (none for a plain member): what someone must hold to grant it or act on its holder. */
   async scopesOfRole(organizationId: string, role: string): Promise<string[]> {
+    if (isPlatformAdministratorRole(role)) return organizationId === BUILT_IN_ORGANIZATION_ID ? [...PLATFORM_ADMINISTRATOR.scopes] : [];
     return role === MEMBER_ROLE ? [] : this.scopesOfPermissions(organizationId, [role]);
   }
 
   /** What a user with `role` in the organization may grant a client or a personal access token; a built-in role costs no lookup. */
   async userScopesOfRole(organizationId: string, role: string): Promise<ReadonlySet<string>> {
+    // The platform administrator's role gives nothing outside the built-in organization (isRole keeps it from being given there).
+    if (isPlatformAdministratorRole(role)) return organizationId === BUILT_IN_ORGANIZATION_ID ? userScopesOfBuiltInRole(role) : EVERY_USER;
     if (role === MEMBER_ROLE || isPermission(role)) return userScopesOfBuiltInRole(role);
     return (await this.load(organizationId)).byName.get(role)?.userScopes ?? EVERY_USER;
   }

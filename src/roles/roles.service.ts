@@ -10,7 +10,8 @@ import { insertIfAbsent } from '../database/insert-if-absent.js';
 import { lockingRead } from '../database/row-locks.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
-import { isBuiltInRole, PERMISSIONS } from '../scopes/permissions.js';
+import { isBuiltInRole, PERMISSIONS, PLATFORM_ADMINISTRATOR } from '../scopes/permissions.js';
+import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
 import { expandScopes, isScopePattern, matchesOf } from '../scopes/scope-pattern.js';
 import { type CreateRoleDto, RoleDto, type UpdateRoleDto } from './dto/role.dto.js';
 import { RoleEntity } from './entities/role.entity.js';
@@ -19,6 +20,8 @@ import { RoleHolders } from './role-holders.js';
 
 /** The built-in roles never change while the server runs: built once, not on every listing. */
 const BUILT_IN_ROLES: readonly RoleDto[] = PERMISSIONS.map((permission) => Object.freeze(RoleDto.builtIn(permission)));
+/** The built-in organization's: those, and the platform administrator's, which exists there only. */
+const BUILT_IN_ORGANIZATION_ROLES: readonly RoleDto[] = [...BUILT_IN_ROLES, Object.freeze(RoleDto.builtIn(PLATFORM_ADMINISTRATOR))];
 
 /**
  * The rules of the role API. Roles are each organization's own (another's answer 404, as if
@@ -43,12 +46,12 @@ export class RolesService implements ApiScopeHolder {
   /** The built-in roles, then the organization's own by name. */
   async list(auth: AuthContext, organization: string | undefined): Promise<RoleDto[]> {
     const organizationId = await this.organizationOf(auth, organization);
-    return [...BUILT_IN_ROLES, ...(await this.directory.ofOrganization(organizationId)).map((role) => RoleDto.from(role))];
+    return [...builtInRolesOf(organizationId), ...(await this.directory.ofOrganization(organizationId)).map((role) => RoleDto.from(role))];
   }
 
   async get(auth: AuthContext, name: string, organization: string | undefined): Promise<RoleDto> {
-    const builtIn = PERMISSIONS.find((permission) => permission.name === name);
-    if (builtIn) return RoleDto.builtIn(builtIn);
+    const builtIn = builtInRolesOf(await this.organizationOf(auth, organization)).find((role) => role.name === name);
+    if (builtIn) return builtIn;
     return RoleDto.from(await this.find(auth, name, organization));
   }
 
@@ -142,7 +145,7 @@ export class RolesService implements ApiScopeHolder {
 
   /** A role of the organization the caller holds every scope of; a built-in one is no one's to change. */
   private async findChangeable(auth: AuthContext, name: string, organization: string | undefined): Promise<ResolvedRole> {
-    if (PERMISSIONS.some((permission) => permission.name === name)) throw new ForbiddenException(`${name} is built into Gatehouse: it cannot be changed or deleted`);
+    if ([...PERMISSIONS, PLATFORM_ADMINISTRATOR].some((permission) => permission.name === name)) throw new ForbiddenException(`${name} is built into Gatehouse: it cannot be changed or deleted`);
     const role = await this.find(auth, name, organization);
     this.policy.checkActOn(auth, { organizationId: role.record.organizationId, scopes: role.scopes }, `role ${name}`);
     return role;
@@ -164,4 +167,8 @@ export class RolesService implements ApiScopeHolder {
     if (unmatched.length > 0) throw new BadRequestException(`Patterns that match no scope of the organization: ${unmatched.join(', ')}`);
     return expandScopes(scopes, known);
   }
+}
+
+function builtInRolesOf(organizationId: string): readonly RoleDto[] {
+  return organizationId === BUILT_IN_ORGANIZATION_ID ? BUILT_IN_ORGANIZATION_ROLES : BUILT_IN_ROLES;
 }

@@ -9,11 +9,14 @@ import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { UsersService } from './users.service.js';
 import { AdminPasswordService } from './admin-password.service.js';
+import { PLATFORM_ADMINISTRATOR } from '../scopes/permissions.js';
 
 /**
- * The first person who can sign in: ADMIN_EMAIL / ADMIN_PASSWORD, an administer-account member
- * of the built-in organization. Unset outside production, the account is generated on first
- * start and its password printed once. A configured password that no longer matches replaces the
+ * The first person who can sign in: ADMIN_EMAIL / ADMIN_PASSWORD, a platform administrator
+ * (administer-platform) of the built-in organization, so that the console can create the first
+ * organizations without the root client's secret. Unset outside production, the account is
+ * generated on first start and its password printed once. An account that exists already keeps
+ * its role: a server upgraded from before the role existed raises nobody by itself. A configured password that no longer matches replaces the
  * stored one, so operators can recover the account by configuration.
  */
 @Injectable()
@@ -33,7 +36,7 @@ export class AdminUserBootstrap implements OnApplicationBootstrap {
     const existing = await this.repository.findOneBy({ email });
     if (!existing) {
       const chosen = password ?? randomBytes(18).toString('base64url');
-      await this.users.createAccount(SYSTEM_ACTOR, { email, password: chosen, name: 'Administrator', emailVerified: true }, BUILT_IN_ORGANIZATION_ID, 'administer-account');
+      await this.users.createAccount(SYSTEM_ACTOR, { email, password: chosen, name: 'Administrator', emailVerified: true }, BUILT_IN_ORGANIZATION_ID, PLATFORM_ADMINISTRATOR.name);
       if (password === undefined) this.announce(email, chosen);
       else this.logger.log(`Administrator ${email} created (from ADMIN_EMAIL)`);
       return;

@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { Button, Group, Text } from '@mantine/core';
 import { currentSession, signIn, subscribe } from '../auth';
-import { useOrganizations } from '../admin-api';
+import { useOwnOrganization } from '../admin-api';
 
 /**
  * The organization the console acts in, and the switch to another. The console is an app of the
@@ -11,8 +11,7 @@ import { useOrganizations } from '../admin-api';
  */
 export function OrganizationSwitcher() {
   const session = useSyncExternalStore(subscribe, currentSession);
-  const organizations = useOrganizations();
-  const current = organizations.data?.[0];
+  const current = useOwnOrganization().organization;
   return (
     <Group gap="xs">
       {current && (

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Badge, Button, Code, Divider, Group, Modal, NumberInput, Stack, Switch, Table, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api';
-import { MAX_TOKEN_LIFESPAN_SECONDS, type Organization, organizationPath, REALM_NAME, useOrganizations } from '../admin-api';
+import { MAX_TOKEN_LIFESPAN_SECONDS, type Organization, organizationPath, REALM_NAME, useOwnOrganization } from '../admin-api';
 import { useCan } from '../session';
 import { DIALOG, ErrorAlert } from '../components/common';
 
@@ -20,21 +20,29 @@ const none = (errors: object) => Object.values(errors).every((problem) => proble
 
 /**
  * Organizations (Keycloak's realms) and their settings: Imply Hybrid's OAuth feature flag, the
- * default token lifespan, Polaris's project-scoped token rule, Keycloak's not-before push. Anyone
- * but the root client sees their own organization only; creating one takes `organization:create`.
+ * default token lifespan, Polaris's project-scoped token rule, Keycloak's not-before push. A
+ * platform administrator (`organization:create`, `organization:delete`) sees every organization,
+ * creates and deletes them, and changes the settings of its own only; anyone else sees their own.
  */
 export function OrganizationsPage() {
   const can = useCan();
-  const organizations = useOrganizations();
+  const { organizations, organization: own } = useOwnOrganization();
   const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<Organization>();
+  const [deleted, setDeleted] = useState<string>();
   const [open, setOpen] = useState<string>();
+  const [deleting, setDeleting] = useState<Organization>();
   const selected = organizations.data?.find((organization) => organization.id === open);
+  // The API changes no other organization's settings and deletes neither the built-in organization nor the caller's own.
+  const isOwn = (organization: Organization) => organization.id === own?.id;
   return (
     <Stack>
       <Group justify="space-between">
         <Title order={1}>Organizations</Title>
         {can('organization:create') && <Button onClick={() => setCreating(true)}>Create organization</Button>}
       </Group>
+      {created && <Text size="sm" role="status">The organization {created.display_name} (<Code>{created.name}</Code>) was created.</Text>}
+      {deleted && <Text size="sm" role="status">The organization {deleted} was deleted.</Text>}
       <ErrorAlert error={organizations.error} title="Could not list the organizations" />
       <Table aria-label="Organizations" aria-busy={organizations.isFetching}>
         <Table.Thead>
@@ -56,19 +64,43 @@ export function OrganizationsPage() {
               <Table.Td>{organization.access_token_lifespan === null ? 'Server default' : `${organization.access_token_lifespan} s`}</Table.Td>
               <Table.Td>{organization.require_project_scoped_tokens ? 'Required' : 'Optional'}</Table.Td>
               <Table.Td>
-                <Button size="xs" variant="default" onClick={() => setOpen(organization.id)} aria-label={`Settings of ${organization.display_name}`}>Settings</Button>
+                <Group gap="xs" wrap="nowrap">
+                  <Button size="xs" variant="default" onClick={() => setOpen(organization.id)} aria-label={`Settings of ${organization.display_name}`}>Settings</Button>
+                  {can('organization:delete') && !isOwn(organization) && (
+                    <Button size="xs" variant="outline" color="red" onClick={() => setDeleting(organization)} aria-label={`Delete ${organization.display_name}`}>Delete</Button>
+                  )}
+                </Group>
               </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>
       </Table>
-      {creating && <CreateOrganizationDialog onClose={() => setCreating(false)} />}
-      {selected && <SettingsDialog key={selected.id} organization={selected} onClose={() => setOpen(undefined)} />}
+      {creating && (
+        <CreateOrganizationDialog
+          onClose={() => setCreating(false)}
+          onCreated={(organization) => {
+            setDeleted(undefined);
+            setCreated(organization);
+          }}
+        />
+      )}
+      {selected && <SettingsDialog key={selected.id} organization={selected} editable={can('organization:update') && isOwn(selected)} onClose={() => setOpen(undefined)} />}
+      {deleting && (
+        <DeleteOrganizationDialog
+          organization={deleting}
+          onClose={() => setDeleting(undefined)}
+          onDeleted={() => {
+            setCreated(undefined);
+            setDeleted(deleting.display_name);
+          }}
+        />
+      )}
     </Stack>
   );
 }
 
-function CreateOrganizationDialog({ onClose }: { onClose: () => void }) {
+/** A new organization (realm): its name, checked before sending, and its first settings; a refusal is shown by the field it is about, and the form keeps what was typed. */
+function CreateOrganizationDialog({ onClose, onCreated }: { onClose: () => void; onCreated: (organization: Organization) => void }) {
   const queryClient = useQueryClient();
   const [name, setName] = useState('');
   const [displayName, setDisplayName] = useState('');
@@ -85,11 +117,14 @@ function CreateOrganizationDialog({ onClose }: { onClose: () => void }) {
         require_project_scoped_tokens: projectScoped,
         ...(lifespan !== '' && { access_token_lifespan: Number(lifespan) }),
       }),
-    onSuccess: async () => {
+    onSuccess: async (organization) => {
       await queryClient.invalidateQueries({ queryKey: ['organizations'] });
+      onCreated(organization);
       onClose();
     },
-    onError: (error) => error instanceof ApiError && setErrors({ name: error.about('name'), displayName: error.about('display_name'), lifespan: error.about('access_token_lifespan') }),
+    // A taken name is a 409 whose message is about the name.
+    onError: (error) =>
+      error instanceof ApiError && setErrors({ name: error.status === 409 ? error.message : error.about('name'), displayName: error.about('display_name'), lifespan: error.about('access_token_lifespan') }),
   });
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
@@ -106,7 +141,8 @@ function CreateOrganizationDialog({ onClose }: { onClose: () => void }) {
           <Switch label="OAuth enabled" description="No token is issued or accepted for the organization while this is off" checked={oauthEnabled} onChange={(event) => setOauthEnabled(event.currentTarget.checked)} />
           <NumberInput label="Default access token lifespan (seconds)" description="Empty: the server's default" value={lifespan} onChange={setLifespan} error={errors.lifespan} min={1} max={MAX_TOKEN_LIFESPAN_SECONDS} clampBehavior="none" allowDecimal={false} />
           <Switch label="Require project-scoped tokens" description="Project resources refuse tokens without the project's scope" checked={projectScoped} onChange={(event) => setProjectScoped(event.currentTarget.checked)} />
-          <ErrorAlert error={create.error} title="The organization was not created" />
+          {/* A refusal about a field is shown by that field only. */}
+          {none(errors) && <ErrorAlert error={create.error} title="The organization was not created" />}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>Cancel</Button>
             <Button type="submit" loading={create.isPending}>Create</Button>
@@ -117,10 +153,8 @@ function CreateOrganizationDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-/** One organization's settings; the OAuth flag applies at once, as a switch does, and the not-before push asks first. */
-function SettingsDialog({ organization, onClose }: { organization: Organization; onClose: () => void }) {
-  const can = useCan();
-  const editable = can('organization:update');
+/** One organization's settings (read only but for the caller's own); the OAuth flag applies at once, as a switch does, and the not-before push asks first. */
+function SettingsDialog({ organization, editable, onClose }: { organization: Organization; editable: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [displayName, setDisplayName] = useState(organization.display_name);
   const [lifespan, setLifespan] = useState<string | number>(organization.access_token_lifespan ?? '');
@@ -193,6 +227,51 @@ function SettingsDialog({ organization, onClose }: { organization: Organization;
           </>
         )}
       </Stack>
+    </Modal>
+  );
+}
+
+/**
+ * Deleting an organization takes its clients, projects, roles, APIs and memberships with it: the
+ * dialog names it, and the Delete button waits until its realm name is typed.
+ */
+function DeleteOrganizationDialog({ organization, onClose, onDeleted }: { organization: Organization; onClose: () => void; onDeleted: () => void }) {
+  const queryClient = useQueryClient();
+  const [typed, setTyped] = useState('');
+  const [mismatch, setMismatch] = useState<string>();
+  const remove = useMutation({
+    mutationFn: () => api<void>('DELETE', organizationPath(organization.name)),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['organizations'] });
+      onDeleted();
+      onClose();
+    },
+  });
+  const submit = (event: React.FormEvent) => {
+    event.preventDefault();
+    if (typed.trim() !== organization.name) {
+      setMismatch(`Type ${organization.name} exactly to confirm`);
+      return;
+    }
+    setMismatch(undefined);
+    remove.mutate();
+  };
+  return (
+    <Modal opened onClose={onClose} title={`Delete ${organization.display_name}`} {...DIALOG}>
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          <Text>
+            Delete the organization <strong>{organization.display_name}</strong> (realm <Code>{organization.name}</Code>)? Its clients, projects, roles and APIs are deleted with it, its
+            members lose their place in it, and every one of its tokens is refused. This cannot be undone.
+          </Text>
+          <TextInput label={`Type ${organization.name} to confirm`} value={typed} onChange={(event) => setTyped(event.currentTarget.value)} error={mismatch} autoComplete="off" spellCheck={false} data-autofocus />
+          <ErrorAlert error={remove.error} title="The organization was not deleted" />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>Cancel</Button>
+            <Button type="submit" color="red" loading={remove.isPending}>Delete {organization.name}</Button>
+          </Group>
+        </Stack>
+      </form>
     </Modal>
   );
 }

@@ -2,18 +2,17 @@ import { useState } from 'react';
 import { Alert, Button, Code, Group, Loader, Modal, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api';
-import { type Organization, organizationPath, type Project, useOrganizations } from '../admin-api';
+import { type Organization, organizationPath, type Project, useOwnOrganization } from '../admin-api';
 import { useCan } from '../session';
 import { CopyValue, DIALOG, ErrorAlert } from '../components/common';
 
 /** Polaris's projects: a token asked for with `scope=project-{id}` reaches that project's resources only. */
 export function ProjectsPage() {
-  const organizations = useOrganizations();
+  const { organizations, organization } = useOwnOrganization();
   const can = useCan();
   if (!can('organization:read')) return <Alert color="yellow" title="Projects">Your role does not let you read your organization, which the projects API is addressed by.</Alert>;
   if (organizations.isPending) return <Loader aria-label="Loading the organization" />;
   if (organizations.isError) return <ErrorAlert error={organizations.error} title="Could not read your organization" />;
-  const organization = organizations.data[0];
   if (!organization) return <Alert color="yellow" title="Projects">Your token reaches no organization.</Alert>;
   return <Projects organization={organization} />;
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Anchor, Badge, Button, Divider, Group, Modal, Pagination, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Page, type Role } from '../api';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type Organization, type User, useOrganizations } from '../admin-api';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type Organization, type User, useOwnOrganization } from '../admin-api';
 import { useCan } from '../session';
 import { DIALOG, ErrorAlert } from '../components/common';
 
@@ -26,8 +26,7 @@ function passwordProblem(password: string): string | undefined {
 /** Imply Hybrid's user management: the organization's users, their role here, and their account. */
 export function UsersPage() {
   const can = useCan();
-  const organizations = useOrganizations();
-  const organization = organizations.data?.[0];
+  const { organization } = useOwnOrganization();
   const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
