@@ -79,6 +79,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   ConsentsController_revoke: 'revokeConsent',
   TokenLifecycleController_introspect: 'introspectToken',
   TokenLifecycleController_revoke: 'revokeToken',
+  PushedAuthorizationController_push: 'pushAuthorizationRequest',
   UserinfoController_get: 'getUserinfo',
   UserinfoController_post: 'postUserinfo',
   ApisController_create: 'createApi',

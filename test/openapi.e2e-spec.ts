@@ -149,6 +149,8 @@ describe('API documentation at /docs', () => {
         'POST /api/v1/oauth/revoke',
         'POST /auth/realms/{realm}/protocol/openid-connect/token/introspect',
         'POST /auth/realms/{realm}/protocol/openid-connect/revoke',
+        'POST /api/v1/oauth/par',
+        'POST /auth/realms/{realm}/protocol/openid-connect/ext/par/request',
         'GET /api/v1/policy',
         'POST /api/v1/policy',
         'PATCH /api/v1/policy',

@@ -56,7 +56,7 @@ describe('authorization request conformance: request objects and response modes'
         ['request', 'request_not_supported'],
         ['request_uri', 'request_uri_not_supported'],
       ]) {
-        const response = await new Browser(gatehouse).authorize(request({ [parameter]: parameter === 'request' ? 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.' : 'urn:ietf:params:oauth:request_uri:abc' }));
+        const response = await new Browser(gatehouse).authorize(request({ [parameter]: parameter === 'request' ? 'eyJhbGciOiJub25lIn0.eyJzY29wZSI6Im9wZW5pZCJ9.' : 'https://app.example.com/request.jwt' }));
         expect(response.status).toBe(302);
         const back = location(response);
         expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClientDirectory, type ClientRecord } from '../clients/client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
-import { InvalidRequest, InvalidScope, type OAuthError, RequestNotSupported, RequestUriNotSupported, UnauthorizedClient, UnsupportedResponseType } from '../common/errors/oauth-errors.js';
+import { InvalidRequest, InvalidRequestUri, InvalidScope, type OAuthError, RequestNotSupported, RequestUriNotSupported, UnauthorizedClient, UnsupportedResponseType } from '../common/errors/oauth-errors.js';
 import { isResponseMode, type ResponseMode } from '../common/html/authorization-response.js';
 import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
@@ -12,6 +12,15 @@ import { requestedResource, resolveTarget } from '../token-policy/token-target.j
 import { ApiDirectory } from '../apis/api-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type SubjectType } from './entities/authorization-code.entity.js';
+import { isPushedRequestUri, type PushedRequest, type PushedRequestLookup, PushedAuthorizationRequests } from './pushed-authorization-requests.js';
+import { isFirstPartyRequest } from '../clients/first-party-clients.js';
+import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
+
+/**
+ * Where an authorization request arrived: in the browser's URL or the consent form (`front`), or
+ * at the PAR endpoint (`pushed`, RFC 9126), which checks it by the same rules before storing it.
+ */
+export type AuthorizationChannel = 'front' | 'pushed';
 
 /** The parameters the authorization endpoint reads (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2.1). */
 export const AUTHORIZE_PARAMETERS = ['response_type', 'response_mode', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'sub_type', 'resource', 'audience'] as const;
@@ -39,8 +48,13 @@ export interface AuthorizationRequest {
   readonly resource: string | undefined;
   /** Polar's `sub_type`: a token for the user (default), or for an organization the user picks. */
   readonly subjectType: SubjectType;
-  /** The parameters as received, carried through the sign-in and consent forms and checked again there. */
+  /**
+   * The parameters as received, carried through the sign-in and consent forms and checked again
+   * there; for a pushed request, its `client_id` and `request_uri` (the pushed ones are looked up again).
+   */
   readonly parameters: Readonly<Record<string, string>>;
+  /** The pushed request (RFC 9126) this one came from, to be used up when the code is issued or the user denies. */
+  readonly pushed: PushedRequest | undefined;
 }
 
 /**
@@ -58,10 +72,17 @@ export class AuthorizationRequests {
     private readonly tokenPolicy: TokenPolicy,
     private readonly apis: ApiDirectory,
     private readonly config: GatehouseConfig,
+    private readonly pushedRequests: PushedAuthorizationRequests,
   ) {}
 
-  async parse(raw: unknown, realmName?: string): Promise<AuthorizationRequest> {
-    const source = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  async parse(raw: unknown, realmName?: string, channel: AuthorizationChannel = 'front'): Promise<AuthorizationRequest> {
+    const received = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    // RFC 9126 §4: a request_uri from the PAR endpoint, with the client_id that pushed it, stands
+    // for the pushed parameters, and only those: any other parameter sent beside it is ignored.
+    // An expired or used one still gives its redirect URI and state, for the error to go back to the client.
+    const lookup: PushedRequestLookup | undefined = channel === 'front' && isPushedRequestUri(received.request_uri) ? await this.pushedRequests.open(received.request_uri, received.client_id, realmName) : undefined;
+    const source: Record<string, unknown> = lookup !== undefined && lookup.state !== 'unknown' ? lookup.request.parameters : received;
+    const pushed = lookup?.state === 'usable' ? lookup.request : undefined;
     const repeated = AUTHORIZE_PARAMETERS.filter((name) => Array.isArray(source[name]));
     const parameters: Record<string, string> = {};
     for (const name of AUTHORIZE_PARAMETERS) {
@@ -76,7 +97,7 @@ export class AuthorizationRequests {
     // 1. The client and its redirect URI: shown to the person, never redirected.
     if (repeated.includes('client_id') || repeated.includes('redirect_uri')) throw new PageError(400, 'Invalid request', 'client_id and redirect_uri must each be sent once.');
     const clientId = parameters.client_id;
-    if (clientId === undefined && requestObject !== undefined) throw new PageError(400, 'Invalid request', `This server does not accept request objects (${requestObject}): send the authorization request's parameters themselves.`);
+    if (clientId === undefined && requestObject !== undefined && !isPushedRequestUri(source.request_uri)) throw new PageError(400, 'Invalid request', `This server does not accept request objects (${requestObject}): send the authorization request's parameters themselves.`);
     if (clientId === undefined) throw new PageError(400, 'Invalid request', 'The request names no client (client_id is missing).');
     const client = CLIENT_ID_PATTERN.test(clientId) ? await this.clients.find(clientId) : undefined;
     const realm = realmName === undefined ? undefined : await this.organizations.findByName(realmName);
@@ -103,7 +124,14 @@ export class AuthorizationRequests {
     if (repeated.length > 0) throw refuse(new InvalidRequest(`Repeated parameter: ${repeated.join(', ')}`));
     if (requestedMode !== undefined && !isResponseMode(requestedMode)) throw refuse(new InvalidRequest('response_mode must be query or form_post'));
     if (requestObject === 'request') throw refuse(new RequestNotSupported('Request objects (the request parameter) are not supported: send the parameters themselves'));
-    if (requestObject === 'request_uri') throw refuse(new RequestUriNotSupported('request_uri is not supported: send the parameters themselves'));
+    if (requestObject === 'request_uri' && channel === 'pushed') throw refuse(new InvalidRequest('request_uri cannot be pushed (RFC 9126, section 2.1)'));
+    if (requestObject === 'request_uri' && isPushedRequestUri(source.request_uri)) throw refuse(new InvalidRequestUri('The request_uri is not known for this client at this issuer'));
+    if (requestObject === 'request_uri') throw refuse(new RequestUriNotSupported('Only request_uri values from the pushed authorization request endpoint are accepted: send the parameters themselves, or push them'));
+    if (lookup?.state === 'expired') throw refuse(new InvalidRequestUri('The request_uri expired: push the request again'));
+    if (lookup?.state === 'used') throw refuse(new InvalidRequestUri('The request_uri was used already: push the request again'));
+    // The console and /docs are Gatehouse's own pages: an organization requiring PAR must not lock its administrators out.
+    const pushRequired = (client.requirePushedAuthorizationRequests || organization.requirePushedAuthorizationRequests) && !isFirstPartyRequest({ client, redirectUri }, this.config.issuer, BUILT_IN_ORGANIZATION_ID);
+    if (channel === 'front' && pushed === undefined && pushRequired) throw refuse(new InvalidRequest('This client must push its authorization requests to the pushed authorization request endpoint first (RFC 9126)'));
     const tooLong = Object.entries(parameters).find(([, value]) => value.length > MAX_PARAMETER_LENGTH);
     if (tooLong) throw refuse(new InvalidRequest(`The parameter ${tooLong[0]} is longer than ${MAX_PARAMETER_LENGTH} characters`));
     if (parameters.response_type === undefined) throw refuse(new InvalidRequest('response_type is missing'));
@@ -161,7 +189,8 @@ export class AuthorizationRequests {
       prompt: prompt as AuthorizationRequest['prompt'],
       subjectType,
       resource,
-      parameters: { ...parameters, redirect_uri: redirectUri },
+      parameters: pushed === undefined ? { ...parameters, redirect_uri: redirectUri } : { client_id: client.id, request_uri: received.request_uri as string },
+      pushed,
     };
   }
 }

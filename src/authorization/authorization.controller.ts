@@ -65,7 +65,7 @@ export class AuthorizationController {
     const session = await this.sessions.current(request);
     if (!session) throw new PageError(401, 'Signed out', 'Your session ended before you answered. Go back to the application and start again.');
     if (form.decision === 'allow') return (await this.authorization.approve(authorization, session, form.organization)).send(reply, 303);
-    if (form.decision === 'deny') this.authorization.deny(authorization);
+    if (form.decision === 'deny') await this.authorization.deny(authorization);
     throw new PageError(400, 'Invalid request', 'Choose Allow or Deny.');
   }
 

@@ -21,6 +21,9 @@ import { RefreshTokens } from './refresh-tokens.js';
 import { EndSessionController } from './end-session.controller.js';
 import { EndSessionRequests } from './end-session.js';
 import { KeysModule } from '../keys/keys.module.js';
+import { PushedAuthorizationRequestEntity } from './entities/pushed-authorization-request.entity.js';
+import { PushedAuthorizationRequests } from './pushed-authorization-requests.js';
+import { PushedAuthorizationService } from './pushed-authorization.service.js';
 
 /**
  * What users grant to clients: browser sessions, the sign-in and consent pages, remembered
@@ -28,9 +31,9 @@ import { KeysModule } from '../keys/keys.module.js';
  * endpoint (TokensModule) redeems the codes and refresh tokens.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity]), UsersModule, ScopeCatalogModule, PersonalAccessTokensModule, KeysModule],
+  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity, PushedAuthorizationRequestEntity]), UsersModule, ScopeCatalogModule, PersonalAccessTokensModule, KeysModule],
   controllers: [AuthorizationController, AccountController, ConsentsController, EndSessionController],
-  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation, EndSessionRequests],
-  exports: [AuthorizationCodes, RefreshTokens],
+  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation, EndSessionRequests, PushedAuthorizationRequests, PushedAuthorizationService],
+  exports: [AuthorizationCodes, RefreshTokens, PushedAuthorizationService],
 })
 export class AuthorizationModule {}

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { roleIn, type UserRecord } from '../users/user-directory.js';
 import { PageError, RedirectToClient } from '../common/errors/authorization-errors.js';
-import { AccessDenied, ConsentRequired, LoginRequired } from '../common/errors/oauth-errors.js';
+import { AccessDenied, ConsentRequired, InvalidRequestUri, LoginRequired } from '../common/errors/oauth-errors.js';
 import { AuthorizationResponse } from '../common/html/authorization-response.js';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { type AuthorizationRequest } from './authorization-request.js';
@@ -13,6 +13,7 @@ import { RoleDirectory } from '../roles/role-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { isFirstPartyRequest } from '../clients/first-party-clients.js';
 import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization.entity.js';
+import { PushedAuthorizationRequests } from './pushed-authorization-requests.js';
 
 export type AuthorizationStep =
   | { readonly next: 'sign-in' }
@@ -35,12 +36,18 @@ export class AuthorizationService {
     private readonly policy: AccessPolicy,
     private readonly roles: RoleDirectory,
     private readonly config: GatehouseConfig,
+    private readonly pushedRequests: PushedAuthorizationRequests,
   ) {}
 
-  /** `prompt=login` asks for the password even with a session; the sign-in form drops it from the request it returns to. */
+  /**
+   * `prompt=login` asks for the password even with a session; the sign-in form drops it from the
+   * request it returns to, and a pushed request (whose parameters the URL does not carry) is
+   * satisfied by a sign-in after it was pushed.
+   */
   async next(request: AuthorizationRequest, session: BrowserSession | undefined): Promise<AuthorizationStep> {
     const refuse = (reason: ConstructorParameters<typeof RedirectToClient>[0]) => new RedirectToClient(reason, request.redirectUri, request.state, request.issuer, request.responseMode);
-    if (!session || request.prompt === 'login') {
+    const signedInSincePush = session !== undefined && request.pushed !== undefined && session.authTime.getTime() >= request.pushed.pushedAt.getTime();
+    if (!session || (request.prompt === 'login' && !signedInSincePush)) {
       if (request.prompt === 'none') throw refuse(new LoginRequired('Nobody is signed in'));
       return { next: 'sign-in' };
     }
@@ -70,8 +77,21 @@ export class AuthorizationService {
     return this.issueCode(request, session, scopes);
   }
 
-  deny(request: AuthorizationRequest): never {
+  async deny(request: AuthorizationRequest): Promise<never> {
+    await this.usePushedRequest(request);
     throw new RedirectToClient(new AccessDenied('The user denied the request'), request.redirectUri, request.state, request.issuer, request.responseMode);
+  }
+
+  /**
+   * A pushed request (RFC 9126) is used up when the user's answer goes back to the client (a code,
+   * or access_denied), not when the authorization endpoint first reads it: the sign-in and consent
+   * pages come back to the authorization endpoint with the same request_uri (and a person may
+   * reload them), and RFC 9126 §7.3 allows such repeats. Single use is what matters: one request,
+   * one code. Of two answers racing (two tabs), the second is refused.
+   */
+  private async usePushedRequest(request: AuthorizationRequest): Promise<void> {
+    if (request.pushed === undefined || (await this.pushedRequests.consume(request.pushed))) return;
+    throw new RedirectToClient(new InvalidRequestUri('The request_uri was used already: push the request again'), request.redirectUri, request.state, request.issuer, request.responseMode);
   }
 
   /**
@@ -115,6 +135,7 @@ export class AuthorizationService {
   }
 
   private async issueCode(request: AuthorizationRequest, session: BrowserSession, scopes: readonly string[], tokenOrganizationId = request.organization.id): Promise<AuthorizationResponse> {
+    await this.usePushedRequest(request);
     const code = await this.codes.issue({
       clientId: request.client.id,
       userId: session.user.id,

@@ -24,6 +24,8 @@ export interface RegistrationMetadata {
   readonly postLogoutRedirectUris: string[] | undefined;
   /** OpenID Connect Registration's `id_token_signed_response_alg`. */
   readonly idTokenSignedResponseAlg: unknown;
+  /** RFC 9126 §6's `require_pushed_authorization_requests`. */
+  readonly requirePushedAuthorizationRequests: unknown;
 }
 
 /**
@@ -89,6 +91,7 @@ export function parseRegistrationMetadata(body: unknown, defaultMethod: TokenEnd
     defaultSubType: field('default_sub_type') as RegistrationMetadata['defaultSubType'],
     postLogoutRedirectUris: stringList(field('post_logout_redirect_uris'), 'post_logout_redirect_uris', InvalidClientMetadata),
     idTokenSignedResponseAlg: field('id_token_signed_response_alg'),
+    requirePushedAuthorizationRequests: field('require_pushed_authorization_requests'),
   };
 }
 

@@ -32,6 +32,8 @@ export interface ClientRecord {
   readonly idTokenSignedResponseAlg: SigningAlgorithm;
   /** Polar's `default_sub_type`; null: `user`. */
   readonly defaultSubType: 'user' | 'organization' | null;
+  /** RFC 9126: the authorization endpoint takes its requests only through PAR. */
+  readonly requirePushedAuthorizationRequests: boolean;
   readonly disabled: boolean;
   readonly accessTokenLifespan: number | null;
   /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
@@ -110,6 +112,7 @@ export class ClientDirectory {
         postLogoutRedirectUris: row.postLogoutRedirectUris,
         idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as SigningAlgorithm,
         defaultSubType: row.defaultSubType,
+        requirePushedAuthorizationRequests: row.requirePushedAuthorizationRequests,
         disabled: row.disabled,
         accessTokenLifespan: row.accessTokenLifespan,
         // A client id deleted and created again must not bring the old client's tokens back.

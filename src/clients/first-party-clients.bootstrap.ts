@@ -73,6 +73,7 @@ export class FirstPartyClientsBootstrap implements OnApplicationBootstrap {
       accessTokenLifespan: null,
       idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_ALGORITHM,
       defaultSubType: null,
+      requirePushedAuthorizationRequests: false,
       clientUri: null,
     };
   }
@@ -87,6 +88,7 @@ function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<FirstPa
     current.accessTokenLifespan === wanted.accessTokenLifespan &&
     current.idTokenSignedResponseAlg === wanted.idTokenSignedResponseAlg &&
     current.defaultSubType === wanted.defaultSubType &&
+    current.requirePushedAuthorizationRequests === wanted.requirePushedAuthorizationRequests &&
     current.clientUri === wanted.clientUri &&
     current.logoUri === wanted.logoUri &&
     current.tosUri === wanted.tosUri &&

@@ -27,6 +27,8 @@ export class GatehouseConfig {
   readonly rateLimitPerMinute: number;
   /** Anonymous client registrations per source address per hour (open registration). */
   readonly openRegistrationPerHour: number;
+  /** How long a pushed authorization request's request_uri may be presented (RFC 9126 `expires_in`). */
+  readonly pushedRequestLifetimeSeconds: number;
   /** Browser origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
   /** The bootstrap administrator; the password is generated when not configured (never in production). */
@@ -67,6 +69,7 @@ export class GatehouseConfig {
     };
     this.rateLimitPerMinute = environment.RATE_LIMIT_PER_MINUTE;
     this.openRegistrationPerHour = environment.OPEN_REGISTRATION_PER_HOUR;
+    this.pushedRequestLifetimeSeconds = environment.PAR_REQUEST_URI_LIFETIME_SECONDS;
     this.admin = { email: canonicalEmail(environment.ADMIN_EMAIL ?? 'admin@gatehouse.local'), password: environment.ADMIN_PASSWORD };
     this.sessionLifespanMs = environment.SESSION_LIFESPAN_SECONDS * 1000;
     this.refreshTokenLifespanSeconds = environment.REFRESH_TOKEN_LIFESPAN_SECONDS;

@@ -18,6 +18,8 @@ export interface OrganizationRecord {
   readonly requireProjectScopedTokens: boolean;
   /** Anonymous registration of public clients (RFC 7591) is allowed. */
   readonly openRegistration: boolean;
+  /** Its clients' authorization requests must come through PAR (RFC 9126). */
+  readonly requirePushedAuthorizationRequests: boolean;
   readonly builtIn: boolean;
   /** Epoch ms of the organization's not-before push (0: none): its tokens issued before it are refused. */
   readonly notBefore: number;
@@ -71,6 +73,7 @@ export class OrganizationDirectory {
       accessTokenLifespan: row.accessTokenLifespan,
       requireProjectScopedTokens: row.requireProjectScopedTokens,
       openRegistration: row.openRegistration,
+      requirePushedAuthorizationRequests: row.requirePushedAuthorizationRequests,
       builtIn: row.builtIn,
       notBefore: row.notBefore?.getTime() ?? 0,
       issuer: `${this.config.issuer}/auth/realms/${row.name}`,

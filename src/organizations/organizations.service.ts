@@ -68,6 +68,7 @@ export class OrganizationsService {
       accessTokenLifespan: dto.access_token_lifespan ?? DEFAULT_ORGANIZATION_TOKEN_LIFESPAN_SECONDS,
       requireProjectScopedTokens: dto.require_project_scoped_tokens ?? true,
       openRegistration: dto.open_registration ?? false,
+      requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests ?? false,
       builtIn: false,
       createdAt: now,
       updatedAt: now,
@@ -88,6 +89,7 @@ export class OrganizationsService {
       ...(dto.access_token_lifespan !== undefined && { accessTokenLifespan: dto.access_token_lifespan }),
       ...(dto.require_project_scoped_tokens !== undefined && { requireProjectScopedTokens: dto.require_project_scoped_tokens }),
       ...(dto.open_registration !== undefined && { openRegistration: dto.open_registration }),
+      ...(dto.require_pushed_authorization_requests !== undefined && { requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests }),
       updatedAt: this.clock.date(),
     };
     if (organization.builtIn && changes.oauthEnabled === false) throw new ForbiddenException('OAuth cannot be disabled for the built-in organization: the root client lives there');

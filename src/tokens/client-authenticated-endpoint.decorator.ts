@@ -16,14 +16,14 @@ export { REALM_PATHS } from '../organizations/realm-paths.js';
 
 /**
  * What every endpoint a client calls with its own credentials is (token, introspection,
- * revocation): POST, 200 on success, RFC 6749 errors, never cached, rate-limited per IP, the client
+ * revocation, PAR): POST, 200 on success (or `status`), RFC 6749 errors, never cached, rate-limited per IP, the client
  * authenticated first (form or JSON body or HTTP Basic). `scope`, when given, is one the client
  * itself must hold (the scope registry lists it like any route's).
  */
-export function ClientAuthenticatedEndpoint(path: string | string[], options: { requiredParameter: string; scope?: ScopeDefinition }): MethodDecorator {
+export function ClientAuthenticatedEndpoint(path: string | string[], options: { requiredParameter: string; scope?: ScopeDefinition; status?: 200 | 201 }): MethodDecorator {
   return applyDecorators(
     Post(path),
-    HttpCode(200),
+    HttpCode(options.status ?? 200),
     // Every path of the endpoint (aliases, realm prefixes) counts against one budget: the first path's.
     RouteConfig({ ...OAUTH_ENDPOINT, ...rateLimited(typeof path === 'string' ? path : path[0]!) }),
     Header('Cache-Control', 'no-store'),

@@ -9,6 +9,7 @@ import { AuthorizationServerMetadataDto, JwksDto } from './dto/discovery.dto.js'
 import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
+import { PUSHED_AUTHORIZATION_REQUEST_ENDPOINT_PATH, REALM_PUSHED_AUTHORIZATION_REQUEST_PATH } from './pushed-authorization.controller.js';
 import { TokensService } from './tokens.service.js';
 import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
@@ -75,7 +76,8 @@ export class DiscoveryController {
     const organization = await this.realm(realm);
     const { issuer } = organization;
     const base = `${issuer}/protocol/openid-connect`;
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout`, registration: `${issuer}${REALM_REGISTRATION_PATH}` }, await this.realmScopes(organization));
+    const endpoints = { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout`, registration: `${issuer}${REALM_REGISTRATION_PATH}`, pushedAuthorizationRequest: `${issuer}${REALM_PUSHED_AUTHORIZATION_REQUEST_PATH}` };
+    return this.metadata(issuer, endpoints, await this.realmScopes(organization), organization.requirePushedAuthorizationRequests);
   }
 
   /**
@@ -128,8 +130,12 @@ export class DiscoveryController {
       userinfo: `${this.config.issuer}/oauth2/userinfo`,
       endSession: `${this.config.issuer}/oauth2/logout`,
       registration: `${this.config.issuer}${REGISTRATION_ENDPOINT_PATH}`,
+      pushedAuthorizationRequest: `${this.config.issuer}${PUSHED_AUTHORIZATION_REQUEST_ENDPOINT_PATH}`,
     },
     scopes: readonly string[] = this.scopes.names(),
+    // RFC 9126 §5: true when every request must be pushed. A realm's says its organization's setting; the server-wide
+    // endpoints serve every organization's clients, so theirs is false (a client's own setting is in its registration).
+    requirePushedAuthorizationRequests = false,
   ): AuthorizationServerMetadataDto {
     const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
     return {
@@ -143,6 +149,8 @@ export class DiscoveryController {
       revocation_endpoint: endpoints.revocation,
       end_session_endpoint: endpoints.endSession,
       registration_endpoint: endpoints.registration,
+      pushed_authorization_request_endpoint: endpoints.pushedAuthorizationRequest,
+      require_pushed_authorization_requests: requirePushedAuthorizationRequests,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],

@@ -23,10 +23,11 @@ import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 import { TokenTargets } from './token-targets.js';
 import { UserinfoController } from './userinfo.controller.js';
+import { PushedAuthorizationController } from './pushed-authorization.controller.js';
 
 @Module({
   imports: [KeysModule, ScopesModule, ScopeCatalogModule, ProjectsModule, AuthorizationModule, ClientsModule],
-  controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController],
+  controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController, PushedAuthorizationController],
   providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
   exports: [TokensService, TokenRequestLabels],
 })

@@ -125,6 +125,7 @@ export async function storeOrganization(medium: MediumModule, fields: Partial<Or
     accessTokenLifespan: null,
     requireProjectScopedTokens: false,
     openRegistration: false,
+    requirePushedAuthorizationRequests: false,
     builtIn: false,
     notBefore: null,
     createdAt: now,

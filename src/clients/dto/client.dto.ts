@@ -54,6 +54,9 @@ export class ClientDto {
   @ApiProperty({ type: String, enum: ['user', 'organization'], nullable: true, description: "Polar's `default_sub_type` (null: user)" })
   default_sub_type: 'user' | 'organization' | null;
 
+  @ApiProperty({ description: 'RFC 9126: its authorization requests must come through the PAR endpoint' })
+  require_pushed_authorization_requests: boolean;
+
   @ApiProperty({ description: 'A public client has no secret and uses PKCE' })
   public: boolean;
 
@@ -88,6 +91,7 @@ export class ClientDto {
       policy_uri: client.policyUri,
       grant_types: client.grantTypes,
       default_sub_type: client.defaultSubType,
+      require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
       public: client.isPublic,
       token_endpoint_auth_method: client.isPublic ? 'none' : 'client_secret_basic',
       not_before: client.notBefore?.toISOString() ?? null,

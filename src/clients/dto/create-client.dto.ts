@@ -106,6 +106,11 @@ export class ClientSettingsDto {
   @IsIn(SUB_TYPES)
   default_sub_type?: (typeof SUB_TYPES)[number];
 
+  @ApiPropertyOptional({ default: false, description: 'RFC 9126 `require_pushed_authorization_requests`: the authorization endpoint takes its requests only through the PAR endpoint' })
+  @Omittable()
+  @IsBoolean()
+  require_pushed_authorization_requests?: boolean;
+
   @ApiPropertyOptional({ example: 'https://app.example.com/logo.png', description: 'Shown on the consent page' })
   @Omittable()
   @IsWebUri()

@@ -91,6 +91,10 @@ export class OAuthClientEntity {
   @Column({ name: 'default_sub_type', type: 'varchar', length: 16, nullable: true })
   defaultSubType: 'user' | 'organization' | null;
 
+  /** RFC 9126 `require_pushed_authorization_requests`: the authorization endpoint takes its requests only through PAR. */
+  @Column({ name: 'require_pushed_authorization_requests', type: 'boolean', default: false })
+  requirePushedAuthorizationRequests: boolean;
+
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

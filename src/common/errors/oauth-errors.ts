@@ -219,3 +219,9 @@ export class RequestUriNotSupported extends OAuthError {
   readonly error = 'request_uri_not_supported';
   readonly status = 400;
 }
+
+/** OpenID Connect Core §3.1.2.6: the request_uri (here: one from the PAR endpoint, RFC 9126) is unknown, expired or used. */
+export class InvalidRequestUri extends OAuthError {
+  readonly error = 'invalid_request_uri';
+  readonly status = 400;
+}

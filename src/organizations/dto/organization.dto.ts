@@ -41,6 +41,11 @@ export class CreateOrganizationDto {
   @Omittable()
   @IsBoolean()
   open_registration?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: "Its clients' authorization requests must be pushed to the PAR endpoint first (RFC 9126); the authorization endpoint refuses the others with `invalid_request`" })
+  @Omittable()
+  @IsBoolean()
+  require_pushed_authorization_requests?: boolean;
 }
 
 export class UpdateOrganizationDto extends PartialType(OmitType(CreateOrganizationDto, ['name'] as const), { skipNullProperties: false }) {}
@@ -67,6 +72,9 @@ export class OrganizationDto {
   @ApiProperty({ description: 'Anonymous registration of public clients (RFC 7591) is allowed' })
   open_registration: boolean;
 
+  @ApiProperty({ description: "Its clients' authorization requests must come through PAR (RFC 9126)" })
+  require_pushed_authorization_requests: boolean;
+
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "Keycloak's not-before: the organization's tokens issued earlier are refused" })
   not_before: string | null;
 
@@ -91,6 +99,7 @@ export class OrganizationDto {
       access_token_lifespan: organization.accessTokenLifespan,
       require_project_scoped_tokens: organization.requireProjectScopedTokens,
       open_registration: organization.openRegistration,
+      require_pushed_authorization_requests: organization.requirePushedAuthorizationRequests,
       not_before: organization.notBefore?.toISOString() ?? null,
       issuer: record.issuer,
       token_endpoint: `${record.issuer}/protocol/openid-connect/token`,

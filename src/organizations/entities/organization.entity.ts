@@ -36,6 +36,10 @@ export class OrganizationEntity {
   @Column({ name: 'open_registration', type: 'boolean', default: false })
   openRegistration: boolean;
 
+  /** Its clients' authorization requests must be pushed first (RFC 9126 PAR); off by default. */
+  @Column({ name: 'require_pushed_authorization_requests', type: 'boolean', default: false })
+  requirePushedAuthorizationRequests: boolean;
+
   @Column({ name: 'is_builtin', type: 'boolean', default: false })
   builtIn: boolean;
 

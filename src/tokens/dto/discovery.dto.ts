@@ -34,6 +34,12 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/v1/oauth2/register', description: 'Dynamic Client Registration (RFC 7591)' })
   registration_endpoint: string;
 
+  @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/par', description: 'Pushed Authorization Requests (RFC 9126)' })
+  pushed_authorization_request_endpoint: string;
+
+  @ApiProperty({ description: "RFC 9126: every authorization request must be pushed first. A realm's document says its organization's setting; the server-wide one, which serves every organization's clients, false (a client's own setting is in its registration)" })
+  require_pushed_authorization_requests: boolean;
+
   @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'] })
   grant_types_supported: string[];
 
