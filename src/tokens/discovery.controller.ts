@@ -9,6 +9,7 @@ import { AuthorizationServerMetadataDto, JwksDto } from './dto/discovery.dto.js'
 import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
+import { DEVICE_AUTHORIZATION_ENDPOINT_PATH, REALM_DEVICE_AUTHORIZATION_PATH } from './device-authorization.controller.js';
 import { TokensService } from './tokens.service.js';
 import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
@@ -75,7 +76,7 @@ export class DiscoveryController {
     const organization = await this.realm(realm);
     const { issuer } = organization;
     const base = `${issuer}/protocol/openid-connect`;
-    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout`, registration: `${issuer}${REALM_REGISTRATION_PATH}` }, await this.realmScopes(organization));
+    return this.metadata(issuer, { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout`, registration: `${issuer}${REALM_REGISTRATION_PATH}`, deviceAuthorization: `${issuer}${REALM_DEVICE_AUTHORIZATION_PATH}` }, await this.realmScopes(organization));
   }
 
   /**
@@ -128,6 +129,7 @@ export class DiscoveryController {
       userinfo: `${this.config.issuer}/oauth2/userinfo`,
       endSession: `${this.config.issuer}/oauth2/logout`,
       registration: `${this.config.issuer}${REGISTRATION_ENDPOINT_PATH}`,
+      deviceAuthorization: `${this.config.issuer}${DEVICE_AUTHORIZATION_ENDPOINT_PATH}`,
     },
     scopes: readonly string[] = this.scopes.names(),
   ): AuthorizationServerMetadataDto {
@@ -143,6 +145,7 @@ export class DiscoveryController {
       revocation_endpoint: endpoints.revocation,
       end_session_endpoint: endpoints.endSession,
       registration_endpoint: endpoints.registration,
+      device_authorization_endpoint: endpoints.deviceAuthorization,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],

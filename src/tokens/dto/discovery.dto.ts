@@ -34,6 +34,9 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/v1/oauth2/register', description: 'Dynamic Client Registration (RFC 7591)' })
   registration_endpoint: string;
 
+  @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/device_authorization', description: 'Device Authorization Grant (RFC 8628), for command-line tools' })
+  device_authorization_endpoint: string;
+
   @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'] })
   grant_types_supported: string[];
 
