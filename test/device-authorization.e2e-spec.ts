@@ -56,7 +56,7 @@ describe('device authorization grant (RFC 8628)', () => {
     await createUser(gatehouse, REALM_MEMBER, REALM, 'member');
     as = await oauth.processDiscoveryResponse(new URL(issuer), await oauth.discoveryRequest(new URL(issuer), { algorithm: 'oidc', ...http4 }));
     clock = manualClock(gatehouse);
-  }, 60_000);
+  }, 180_000);
   afterAll(() => gatehouse.close());
 
   /** How far the app's clock is ahead of the real one, in seconds: the libraries check the ID token's iat and exp against it. */
@@ -302,7 +302,7 @@ describe('device code guessing on the /device page', () => {
 
   beforeAll(async () => {
     gatehouse = await startApp({ env: { SIGN_IN_RATE_LIMIT_PER_MINUTE: '3' } });
-  });
+  }, 180_000);
   afterAll(() => gatehouse.close());
 
   it('is rate limited per address, like the sign-in form', async () => {

@@ -15,6 +15,9 @@ import { RoleDirectory } from '../roles/role-directory.js';
 import { roleIn, type UserRecord } from '../users/user-directory.js';
 import { DeviceAuthorizationEntity } from './entities/device-authorization.entity.js';
 
+/** RFC 8628 `verification_uri`'s path: the page where a user enters a device's code, for every issuer. */
+export const DEVICE_PAGE_PATH = '/device';
+
 /** RFC 8628 §6.1: consonants only (no vowels, so no words; no look-alikes such as 0/O or 1/I), in upper case. */
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
 const USER_CODE_LENGTH = 8;

@@ -10,8 +10,7 @@ import { SIGN_IN_RATE_LIMITED } from '../common/http/rate-limit.js';
 import { SIGN_IN_PATH } from './authorization.controller.js';
 import { type BrowserSession, BrowserSessions } from './browser-sessions.js';
 import { ClientPresentation } from './client-presentation.js';
-import { canonicalUserCode, DeviceAuthorizations, displayedUserCode } from './device-authorizations.js';
-import { DEVICE_PAGE_PATH } from './device-page-path.js';
+import { canonicalUserCode, DEVICE_PAGE_PATH, DeviceAuthorizations, displayedUserCode } from './device-authorizations.js';
 import { type DeviceAuthorizationEntity } from './entities/device-authorization.entity.js';
 import { consentPage, deviceCodePage, messagePage } from './pages.js';
 

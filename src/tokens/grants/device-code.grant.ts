@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { type Actor } from '../../audit/actor.js';
 import { UnitOfWork } from '../../audit/unit-of-work.js';
-import { DEVICE_PAGE_PATH } from '../../authorization/device-page-path.js';
-import { DeviceAuthorizations, displayedUserCode } from '../../authorization/device-authorizations.js';
+import { DEVICE_PAGE_PATH, DeviceAuthorizations, displayedUserCode } from '../../authorization/device-authorizations.js';
 import { type ClientRecord } from '../../clients/client-directory.js';
 import { GatehouseConfig } from '../../config/gatehouse-config.js';
 import { type OrganizationRecord } from '../../organizations/organization-directory.js';
