@@ -37,7 +37,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/device_authorization', description: 'Device Authorization Grant (RFC 8628), for command-line tools' })
   device_authorization_endpoint: string;
 
-  @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'] })
+  @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] })
   grant_types_supported: string[];
 
   @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'none'] })
