@@ -285,6 +285,17 @@ describe('device authorization grant (RFC 8628)', () => {
     expect(location(odd).searchParams.get('return_to')).toBe('/device');
   });
 
+  it('ends an approved request not yet redeemed when the user takes the consent back on the account page', async () => {
+    const device = await startDevice(cli);
+    const { browser, form } = await openLink(device.verification_uri_complete!);
+    expect((await decide(browser, (await submitCode(browser, form, device.user_code)).text, 'allow')).status).toBe(200);
+    const account = await browser.agent.get('/oauth2/account');
+    const revoked = await browser.agent.post('/oauth2/account/consents/revoke').type('form').send({ csrf_token: hiddenFields(account.text).csrf_token, client_id: cli, confirm: 'yes' });
+    expect(revoked.status).toBe(303);
+    clock.advance(10_000);
+    expect(await pollError(cli, device.device_code)).toBe('invalid_grant');
+  });
+
   it('purges expired requests from the database', async () => {
     const device = await startDevice(cli);
     const rows = () => gatehouse.app.get(DataSource).query('SELECT COUNT(*) AS count FROM device_authorization') as Promise<{ count: number | string }[]>;
