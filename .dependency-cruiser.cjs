@@ -55,7 +55,7 @@ const LIBRARIES = ['common', 'config', 'database', 'scopes', 'access', 'token-po
 const PUBLIC = {
   audit: ['actor', 'unit-of-work'],
   auth: ['access-token.verifier', 'client-credentials.authenticator', 'access-token-id', 'basic-client.strategy'],
-  authorization: ['authorization-codes', 'refresh-tokens'],
+  authorization: ['authorization-codes', 'refresh-tokens', 'device-authorizations'],
   apis: ['scope-catalog', 'api-scope-holders'],
   'change-feed': ['change-feed'],
   clients: ['client-secret-hasher', 'console-client', 'docs-client', 'first-party-clients'],

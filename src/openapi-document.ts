@@ -29,6 +29,8 @@ export const DOCS_TAGS: readonly { name: string; description: string }[] = [
 export const OPERATION_IDS: Readonly<Record<string, string>> = {
   TokensController_token: 'getToken',
   TokensController_realmToken: 'getRealmToken',
+  DeviceAuthorizationController_authorize: 'startDeviceAuthorization',
+  DeviceAuthorizationController_realmAuthorize: 'startRealmDeviceAuthorization',
   DiscoveryController_authorizationServerMetadata: 'getAuthorizationServerMetadata',
   DiscoveryController_openIdConfiguration: 'getOpenIdConfiguration',
   DiscoveryController_jwks: 'getJwks',

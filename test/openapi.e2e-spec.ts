@@ -144,6 +144,7 @@ describe('API documentation at /docs', () => {
         'GET /api/v1/audit',
         'POST /api/v1/oauth/client/{client_id}/not-before',
         'POST /api/v1/oauth/client/{client_id}/token',
+        'POST /api/v1/oauth/device_authorization',
         'POST /api/v1/organizations/{org}/not-before',
         'POST /api/v1/oauth/introspect',
         'POST /api/v1/oauth/revoke',
@@ -181,6 +182,7 @@ describe('API documentation at /docs', () => {
         'PUT /v1/oauth2/register/{client_id}',
         'DELETE /v1/oauth2/register/{client_id}',
         'POST /auth/realms/{realm}/clients-registrations/openid-connect',
+        'POST /auth/realms/{realm}/protocol/openid-connect/auth/device',
         'GET /auth/realms/{realm}/clients-registrations/openid-connect/{client_id}',
         'PUT /auth/realms/{realm}/clients-registrations/openid-connect/{client_id}',
         'DELETE /auth/realms/{realm}/clients-registrations/openid-connect/{client_id}',
@@ -244,9 +246,9 @@ describe('API documentation at /docs', () => {
 
   it('documents every grant of the token endpoint and the authorization endpoint', () => {
     const request = document.components.schemas.TokenRequest!;
-    expect(Object.keys(request.properties!).sort()).toEqual(['audience', 'client_id', 'client_secret', 'code', 'code_verifier', 'grant_type', 'redirect_uri', 'refresh_token', 'resource', 'scope']);
+    expect(Object.keys(request.properties!).sort()).toEqual(['audience', 'client_id', 'client_secret', 'code', 'code_verifier', 'device_code', 'grant_type', 'redirect_uri', 'refresh_token', 'resource', 'scope']);
     const body = (document.paths['/api/v1/oauth/token'].post as unknown as { requestBody: { content: Record<string, { examples?: Record<string, { value: { grant_type: string } }> }> } }).requestBody;
-    expect(Object.values(body.content['application/x-www-form-urlencoded']!.examples!).map((example) => example.value.grant_type)).toEqual(['client_credentials', 'authorization_code', 'refresh_token']);
+    expect(Object.values(body.content['application/x-www-form-urlencoded']!.examples!).map((example) => example.value.grant_type)).toEqual(['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code']);
     const authorize = document.paths['/oauth2/authorize'].get as unknown as { parameters: { name: string }[] };
     expect(authorize.parameters.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']));
   });

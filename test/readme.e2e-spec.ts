@@ -91,7 +91,7 @@ describe('the shell blocks of the README and docs/', () => {
     };
     const jsonLines = (stdout: string) => stdout.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []));
 
-    it('README.md: the first five minutes verify a token; the API is protected and both snippets verify its token; a client registers; the Fides walkthrough is refused for lack of scope', async () => {
+    it('README.md: the first five minutes verify a token; the API is protected and both snippets verify its token; a client registers; a command-line tool starts the device flow; the Fides walkthrough is refused for lack of scope', async () => {
       const stdout = await runDocument('README.md');
       const claims = jsonLines(stdout);
       // The first five minutes: the reader's token, verified with the server's keys.
@@ -103,6 +103,8 @@ describe('the shell blocks of the README and docs/', () => {
       ]);
       // Dynamic Client Registration with an initial access token, read back with its registration access token.
       expect(claims).toContainEqual(expect.objectContaining({ client_name: 'Partner app' }));
+      // Sign in from a command-line tool: the device flow's first poll, before anyone answered.
+      expect(claims).toContainEqual({ error: 'authorization_pending' });
       // The Fides walkthrough: 403 for lack of client:read.
       expect(stdout).toMatch(/www-authenticate: Bearer [^\n]*error="insufficient_scope"[^\n]*scope="client:read"/i);
     }, 120_000);

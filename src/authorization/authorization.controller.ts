@@ -24,7 +24,7 @@ export const SIGN_IN_PATH = '/oauth2/sign-in';
 const REALM_AUTHORIZATION_PATHS = REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/auth`);
 /** Where a sign-in may send the browser afterwards: our authorization endpoints only (no open redirect). */
 const REALM_OF_PATH = /^\/(?:auth\/)?realms\/([a-z0-9][a-z0-9-]{0,63})\/protocol\/openid-connect\/auth$/;
-const RETURN_TO = /^\/(oauth2\/account$|((v1\/)?oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$)/;
+const RETURN_TO = /^\/(oauth2\/account$|device(\?user_code=[A-Za-z0-9-]{1,32})?$|((v1\/)?oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$)/;
 
 type Form = Record<string, unknown>;
 
@@ -124,7 +124,7 @@ export class AuthorizationController {
       client: await this.clients.describe(authorization.client.id),
       userEmail: session.user.email,
       organizationName: authorization.organization.displayName,
-      redirectUri: authorization.redirectUri,
+      answerGoesTo: { redirectUri: authorization.redirectUri },
       returnTo: request.url,
       // The client's organization defines the API scopes it can hold.
       scopes: await this.scopes.describe(authorization.client.organizationId, scopes),

@@ -16,6 +16,9 @@ import { BrowserSessions } from './browser-sessions.js';
 import { ClientPresentation } from './client-presentation.js';
 import { AuthorizationCodeEntity } from './entities/authorization-code.entity.js';
 import { ConsentEntity } from './entities/consent.entity.js';
+import { DeviceAuthorizationEntity } from './entities/device-authorization.entity.js';
+import { DeviceAuthorizations } from './device-authorizations.js';
+import { DeviceController } from './device.controller.js';
 import { UserSessionEntity } from './entities/user-session.entity.js';
 import { RefreshTokens } from './refresh-tokens.js';
 import { EndSessionController } from './end-session.controller.js';
@@ -31,9 +34,9 @@ import { PushedAuthorizationService } from './pushed-authorization.service.js';
  * endpoint (TokensModule) redeems the codes and refresh tokens.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity, PushedAuthorizationRequestEntity]), UsersModule, ScopeCatalogModule, PersonalAccessTokensModule, KeysModule],
-  controllers: [AuthorizationController, AccountController, ConsentsController, EndSessionController],
-  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation, EndSessionRequests, PushedAuthorizationRequests, PushedAuthorizationService],
-  exports: [AuthorizationCodes, RefreshTokens, PushedAuthorizationService],
+  imports: [TypeOrmModule.forFeature([UserSessionEntity, ConsentEntity, AuthorizationCodeEntity, RefreshTokenEntity, RevokedFamilyEntity, PushedAuthorizationRequestEntity, DeviceAuthorizationEntity]), UsersModule, ScopeCatalogModule, PersonalAccessTokensModule, KeysModule],
+  controllers: [AuthorizationController, AccountController, ConsentsController, EndSessionController, DeviceController],
+  providers: [AuthorizationRequests, AuthorizationService, AuthorizationCodes, RefreshTokens, Consents, BrowserSessions, ClientPresentation, EndSessionRequests, PushedAuthorizationRequests, PushedAuthorizationService, DeviceAuthorizations],
+  exports: [AuthorizationCodes, RefreshTokens, PushedAuthorizationService, DeviceAuthorizations],
 })
 export class AuthorizationModule {}

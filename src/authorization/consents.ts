@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type Repository } from 'typeorm';
+import { IsNull, type Repository } from 'typeorm';
 import { type Actor } from '../audit/actor.js';
-import { UnitOfWork } from '../audit/unit-of-work.js';
+import { type Change, UnitOfWork } from '../audit/unit-of-work.js';
 import { ClientDirectory } from '../clients/client-directory.js';
 import { retryOnDeadlock } from '../database/deadlock-retry.js';
 import { ConsentEntity } from './entities/consent.entity.js';
+import { DeviceAuthorizationEntity } from './entities/device-authorization.entity.js';
 import { AuthorizationCodes } from './authorization-codes.js';
 import { RefreshTokens } from './refresh-tokens.js';
 import { Clock } from '../common/clock.js';
@@ -45,14 +46,18 @@ export class Consents {
   /** The user allowed `clientId` these scopes (on top of those allowed before). */
   async remember(userId: string, clientId: string, scopes: readonly string[]): Promise<void> {
     const organizationId = (await this.clients.find(clientId))?.organizationId ?? null;
-    await this.unitOfWork.run({ type: 'user', id: userId }, async (change) => {
-      const now = this.clock.date();
-      const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
-      const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
-      if (existing) await change.manager.update(ConsentEntity, { userId, clientId }, { scopes: remembered, updatedAt: now });
-      else await change.manager.insert(ConsentEntity, { userId, clientId, scopes: remembered, createdAt: now, updatedAt: now });
-      await change.audit({ action: 'consent.granted', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: remembered } });
-    });
+    await this.unitOfWork.run({ type: 'user', id: userId }, (change) => this.rememberIn(change, { userId, clientId, organizationId }, scopes));
+  }
+
+  /** As `remember`, in the caller's unit of work (the device flow records the consent with its approval). */
+  async rememberIn(change: Change, grant: { userId: string; clientId: string; organizationId: string | null }, scopes: readonly string[]): Promise<void> {
+    const { userId, clientId, organizationId } = grant;
+    const now = this.clock.date();
+    const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
+    const remembered = [...new Set([...(existing?.scopes ?? []), ...scopes])];
+    if (existing) await change.manager.update(ConsentEntity, { userId, clientId }, { scopes: remembered, updatedAt: now });
+    else await change.manager.insert(ConsentEntity, { userId, clientId, scopes: remembered, createdAt: now, updatedAt: now });
+    await change.audit({ action: 'consent.granted', targetType: 'consent', targetId: clientId, organizationId, details: { user_id: userId, scopes: remembered } });
   }
 
   async list(userId: string): Promise<ConsentSummary[]> {
@@ -81,6 +86,8 @@ export class Consents {
         // First, and a locking write: a redemption of one of these codes in progress finishes before
         // the reads below, so that the token family it issues is among those revoked.
         await this.codes.endUnredeemed(change, userId, clientId);
+        // A device approved but not yet redeemed would otherwise bring the access back too.
+        await change.manager.delete(DeviceAuthorizationEntity, { userId, clientId, consumedAt: IsNull() });
         const existing = await change.manager.findOneBy(ConsentEntity, { userId, clientId });
         if (!existing) return false;
         // A concurrent revocation that deleted it first has done (or is doing) the rest.

@@ -49,8 +49,8 @@ export function consentPage(view: {
   userEmail: string;
   /** The client's organization, by its display name. */
   organizationName: string;
-  /** Where the answer goes (the redirect URI). */
-  redirectUri: string;
+  /** Where the answer goes: the redirect URI, or for the device flow the device that shows this user code. */
+  answerGoesTo: { redirectUri: string } | { deviceUserCode: string };
   /** The authorization request to come back to after "not you?" signs the user out. */
   returnTo: string;
   scopes: readonly ScopeDefinition[];
@@ -89,11 +89,32 @@ ${
 <select id="organization" name="organization" required>${view.organizations.map((organization) => html`<option value="${organization.name}">${organization.displayName}</option>`)}</select>`
     : ''
 }
-<p class="fine" id="destination">Whichever you choose, you will then be sent to <strong>${destinationOf(view.redirectUri)}</strong>.</p>
+${
+  'redirectUri' in view.answerGoesTo
+    ? html`<p class="fine" id="destination">Whichever you choose, you will then be sent to <strong>${destinationOf(view.answerGoesTo.redirectUri)}</strong>.</p>`
+    : html`<p class="fine" id="destination">Allow only if you started signing in on a device or command-line tool yourself, and it shows the code <strong><code class="token">${view.answerGoesTo.deviceUserCode}</code></strong>. Your answer goes to that device.</p>`
+}
 <button class="primary" type="submit" name="decision" value="allow" aria-describedby="destination">Allow</button>
 <button class="secondary" type="submit" name="decision" value="deny" aria-describedby="destination">Deny</button>
 </form>
 <p class="fine">You can take this access back at any time on <a href="/oauth2/account">your account page</a>.</p>`,
+  );
+}
+
+/** The device flow's first step (RFC 8628 §3.3): the user types the code their device shows, or confirms the one the link filled in. */
+export function deviceCodePage(view: { csrf: string; userCode: string; userEmail: string; error?: string }): string {
+  const failed = view.error !== undefined;
+  return layout(
+    'Connect a device',
+    html`<h1>Connect a device</h1>
+<p>Enter the code shown by the device or command-line tool you are signing in to. Signed in as <strong>${view.userEmail}</strong>.</p>
+${failed ? html`<p class="error" role="alert" id="user-code-error">${view.error}</p>` : ''}
+<form method="post" action="/device">
+${hidden({ csrf_token: view.csrf })}
+<label for="user_code">Code</label>
+<input id="user_code" name="user_code" type="text" required autofocus autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="32" placeholder="XXXX-XXXX" value="${view.userCode}"${failed ? html` aria-invalid="true" aria-describedby="user-code-error"` : ''}>
+<button class="primary" type="submit">Continue</button>
+</form>`,
   );
 }
 

@@ -54,9 +54,10 @@ export class ClientsService implements ApiScopeHolder {
     await this.checkAssignable(auth, organizationId, dto.scopes);
     await this.checkPermissions(auth, organizationId, dto.permissions ?? []);
     const isPublic = dto.public ?? false;
-    if (isPublic && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client needs at least one redirect URI: the authorization code flow is all it can use');
-    if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
     const grantTypes = dto.grant_types ?? defaultGrantTypes(isPublic);
+    // A command-line tool on the device grant alone has no redirect URI.
+    if (isPublic && grantTypes.includes('authorization_code') && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client using the authorization code flow needs at least one redirect URI');
+    if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
     checkGrantTypes(isPublic, grantTypes);
     const id = dto.client_id ?? newClientId();
     if (await this.repository.existsBy({ id })) throw new ConflictException(`A client with id ${id} exists already`);

@@ -35,8 +35,8 @@ describe('TokenPolicy', () => {
 });
 
 describe('grant types', () => {
-  it('gives a confidential client every grant and a public client the user grants', () => {
-    expect(defaultGrantTypes(false)).toEqual([...GRANT_TYPES]);
+  it("gives a confidential client RFC 6749's grants and a public client the user grants; the device grant only to a client that asks for it", () => {
+    expect(defaultGrantTypes(false)).toEqual(['client_credentials', 'authorization_code', 'refresh_token']);
     expect(defaultGrantTypes(true)).toEqual(['authorization_code', 'refresh_token']);
     expect(GRANT_TYPES.filter(isGrantType)).toEqual([...GRANT_TYPES]);
     expect(isGrantType('password')).toBe(false);

@@ -20,7 +20,7 @@ export { REALM_PATHS } from '../organizations/realm-paths.js';
  * authenticated first (form or JSON body or HTTP Basic). `scope`, when given, is one the client
  * itself must hold (the scope registry lists it like any route's).
  */
-export function ClientAuthenticatedEndpoint(path: string | string[], options: { requiredParameter: string; scope?: ScopeDefinition; status?: 200 | 201 }): MethodDecorator {
+export function ClientAuthenticatedEndpoint(path: string | string[], options: { requiredParameter?: string; scope?: ScopeDefinition; status?: 200 | 201 }): MethodDecorator {
   return applyDecorators(
     Post(path),
     HttpCode(options.status ?? 200),
@@ -28,7 +28,7 @@ export function ClientAuthenticatedEndpoint(path: string | string[], options: { 
     RouteConfig({ ...OAUTH_ENDPOINT, ...rateLimited(typeof path === 'string' ? path : path[0]!) }),
     Header('Cache-Control', 'no-store'),
     Header('Pragma', 'no-cache'),
-    SetMetadata(REQUIRED_PARAMETER, options.requiredParameter),
+    ...(options.requiredParameter !== undefined ? [SetMetadata(REQUIRED_PARAMETER, options.requiredParameter)] : []),
     ...(options.scope ? [SetMetadata(REQUIRED_SCOPE, options.scope), ApiForbiddenResponse({ type: OAuthErrorDto, description: `The client lacks the scope \`${options.scope.name}\`` })] : []),
     declareAccess({ kind: 'client' }),
     UseGuards(ClientAuthenticationGuard),

@@ -10,6 +10,7 @@ import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { PUSHED_AUTHORIZATION_REQUEST_ENDPOINT_PATH, REALM_PUSHED_AUTHORIZATION_REQUEST_PATH } from './pushed-authorization.controller.js';
+import { DEVICE_AUTHORIZATION_ENDPOINT_PATH, REALM_DEVICE_AUTHORIZATION_PATH } from './device-authorization.controller.js';
 import { TokensService } from './tokens.service.js';
 import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
@@ -76,7 +77,7 @@ export class DiscoveryController {
     const organization = await this.realm(realm);
     const { issuer } = organization;
     const base = `${issuer}/protocol/openid-connect`;
-    const endpoints = { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout`, registration: `${issuer}${REALM_REGISTRATION_PATH}`, pushedAuthorizationRequest: `${issuer}${REALM_PUSHED_AUTHORIZATION_REQUEST_PATH}` };
+    const endpoints = { token: `${base}/token`, jwks: `${base}/certs`, introspection: `${base}/token/introspect`, revocation: `${base}/revoke`, authorization: `${base}/auth`, userinfo: `${base}/userinfo`, endSession: `${base}/logout`, registration: `${issuer}${REALM_REGISTRATION_PATH}`, pushedAuthorizationRequest: `${issuer}${REALM_PUSHED_AUTHORIZATION_REQUEST_PATH}`, deviceAuthorization: `${issuer}${REALM_DEVICE_AUTHORIZATION_PATH}` };
     return this.metadata(issuer, endpoints, await this.realmScopes(organization), organization.requirePushedAuthorizationRequests);
   }
 
@@ -131,6 +132,7 @@ export class DiscoveryController {
       endSession: `${this.config.issuer}/oauth2/logout`,
       registration: `${this.config.issuer}${REGISTRATION_ENDPOINT_PATH}`,
       pushedAuthorizationRequest: `${this.config.issuer}${PUSHED_AUTHORIZATION_REQUEST_ENDPOINT_PATH}`,
+      deviceAuthorization: `${this.config.issuer}${DEVICE_AUTHORIZATION_ENDPOINT_PATH}`,
     },
     scopes: readonly string[] = this.scopes.names(),
     // RFC 9126 §5: true when every request must be pushed. A realm's says its organization's setting; the server-wide
@@ -151,6 +153,7 @@ export class DiscoveryController {
       registration_endpoint: endpoints.registration,
       pushed_authorization_request_endpoint: endpoints.pushedAuthorizationRequest,
       require_pushed_authorization_requests: requirePushedAuthorizationRequests,
+      device_authorization_endpoint: endpoints.deviceAuthorization,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],

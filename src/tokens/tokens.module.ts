@@ -9,7 +9,9 @@ import { AccessTokenIssuer } from './access-token.issuer.js';
 import { ClientAuthenticationGuard } from './client-authentication.guard.js';
 import { ClientTokenController } from './client-token.controller.js';
 import { ClientTokens } from './client-tokens.js';
+import { DeviceAuthorizationController } from './device-authorization.controller.js';
 import { DiscoveryController } from './discovery.controller.js';
+import { DeviceCodeGrant } from './grants/device-code.grant.js';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
@@ -27,8 +29,8 @@ import { PushedAuthorizationController } from './pushed-authorization.controller
 
 @Module({
   imports: [KeysModule, ScopesModule, ScopeCatalogModule, ProjectsModule, AuthorizationModule, ClientsModule],
-  controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController, PushedAuthorizationController],
-  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
+  controllers: [TokensController, DeviceAuthorizationController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController, PushedAuthorizationController],
+  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, DeviceCodeGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
   exports: [TokensService, TokenRequestLabels],
 })
 export class TokensModule {}

@@ -5,9 +5,11 @@ import { UnauthorizedClient, UnsupportedGrantType } from '../common/errors/oauth
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
+import { DeviceCodeGrant } from './grants/device-code.grant.js';
 import { type GrantHandler, grantParameters, type IssuedTokens } from './grants/grant-handler.js';
 import { GRANT_TYPES, type GrantType, TokenPolicy } from '../token-policy/token-policy.js';
 import { type TokenRequestParams } from './token-request.js';
+import { type DeviceAuthorizationResponseDto } from './dto/device-authorization-response.dto.js';
 
 /** Sends each token request to the handler of its grant type, with the parameters that grant declares. */
 @Injectable()
@@ -18,10 +20,11 @@ export class TokensService {
     clientCredentials: ClientCredentialsGrant,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
+    private readonly deviceCode: DeviceCodeGrant,
     private readonly organizations: OrganizationDirectory,
     private readonly policy: TokenPolicy,
   ) {
-    const handlers = new Map<GrantType, GrantHandler>([clientCredentials, authorizationCode, refreshToken].map((grant) => [grant.grantType, grant]));
+    const handlers = new Map<GrantType, GrantHandler>([clientCredentials, authorizationCode, refreshToken, deviceCode].map((grant) => [grant.grantType, grant]));
     // Every grant type the server names has its handler, in the order the server names them.
     this.grants = new Map(
       GRANT_TYPES.map((grantType) => {
@@ -44,11 +47,23 @@ export class TokensService {
   async exchange(client: ClientRecord, params: TokenRequestParams, realm?: OrganizationRecord): Promise<IssuedTokens> {
     const grant = this.grants.get(params.grant_type);
     if (!grant) throw new UnsupportedGrantType(`Unsupported grant_type ${JSON.stringify(params.grant_type)}; supported: ${this.grantTypes.join(', ')}`);
-    // RFC 6749 §5.2: a grant type the client is not registered for (a public client has no secret: only the user grants).
-    if (!client.grantTypes.includes(grant.grantType)) throw new UnauthorizedClient(`The client may not use the ${grant.grantType} grant; its grant types: ${client.grantTypes.join(', ') || 'none'}`);
-    const organization = realm ?? (await this.organizations.findById(client.organizationId));
-    if (!organization?.oauthEnabled) throw new UnauthorizedClient(`OAuth is not enabled for the organization ${organization?.name ?? client.organizationId}`);
+    const organization = await this.organizationFor(client, grant.grantType, realm);
     const issuer = this.policy.issuer(organization, realm !== undefined);
     return grant.handle({ client, organization, issuer, params: grantParameters(grant.parameters, params) });
+  }
+
+  /** RFC 8628 §3.1–3.2: a device asks for codes, under the same rules as a token request of the device grant. */
+  async startDeviceAuthorization(client: ClientRecord, params: TokenRequestParams, realm?: OrganizationRecord): Promise<DeviceAuthorizationResponseDto> {
+    const organization = await this.organizationFor(client, this.deviceCode.grantType, realm);
+    return this.deviceCode.authorize(client, organization, params);
+  }
+
+  /** The organization that answers `client` for `grantType`, once the client is found to be allowed it there. */
+  private async organizationFor(client: ClientRecord, grantType: GrantType, realm: OrganizationRecord | undefined): Promise<OrganizationRecord> {
+    // RFC 6749 §5.2: a grant type the client is not registered for (a public client has no secret: only the user grants).
+    if (!client.grantTypes.includes(grantType)) throw new UnauthorizedClient(`The client may not use the ${grantType} grant; its grant types: ${client.grantTypes.join(', ') || 'none'}`);
+    const organization = realm ?? (await this.organizations.findById(client.organizationId));
+    if (!organization?.oauthEnabled) throw new UnauthorizedClient(`OAuth is not enabled for the organization ${organization?.name ?? client.organizationId}`);
+    return organization;
   }
 }

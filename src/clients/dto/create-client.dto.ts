@@ -93,7 +93,7 @@ export class ClientSettingsDto {
     type: [String],
     enum: GRANT_TYPES,
     example: ['authorization_code', 'refresh_token'],
-    description: 'RFC 7591 `grant_types`: the grants this client may use at the token endpoint. Default: all of them for a confidential client, `authorization_code` and `refresh_token` for a public one (which cannot use `client_credentials`)',
+    description: 'RFC 7591 `grant_types`: the grants this client may use at the token endpoint. Default: `client_credentials`, `authorization_code` and `refresh_token` for a confidential client, `authorization_code` and `refresh_token` for a public one (which cannot use `client_credentials`). The device grant (`urn:ietf:params:oauth:grant-type:device_code`, for command-line tools) must be named',
   })
   @Omittable()
   @IsArray()
@@ -134,7 +134,7 @@ export class ClientSettingsDto {
 
 /** Fields fixed at creation. */
 export class CreateClientDto extends ClientSettingsDto {
-  @ApiPropertyOptional({ description: 'A public client (a browser or mobile app) has no secret (`token_endpoint_auth_method: none`): it uses the authorization code flow with PKCE S256 only, and needs at least one redirect URI', default: false })
+  @ApiPropertyOptional({ description: 'A public client (a browser or mobile app) has no secret (`token_endpoint_auth_method: none`): it uses the authorization code flow with PKCE S256, and then needs at least one redirect URI, or the device grant (a command-line tool)', default: false })
   @Omittable()
   @IsBoolean()
   public?: boolean;

@@ -225,3 +225,27 @@ export class InvalidRequestUri extends OAuthError {
   readonly error = 'invalid_request_uri';
   readonly status = 400;
 }
+
+/** RFC 8628 §3.5: the user has not answered yet; the device polls again after its interval. */
+export class AuthorizationPending extends OAuthError {
+  readonly error = 'authorization_pending';
+  readonly status = 400;
+}
+
+/** RFC 8628 §3.5: the device polled before its interval had passed; the interval is now 5 seconds longer. */
+export class SlowDown extends OAuthError {
+  readonly error = 'slow_down';
+  readonly status = 400;
+}
+
+/** RFC 8628 §3.5: the device code expired before the user approved it; the device starts again. */
+export class ExpiredDeviceCode extends OAuthError {
+  readonly error = 'expired_token';
+  readonly status = 400;
+}
+
+/** RFC 8628 §3.5: the user denied the device's request; a token endpoint error, so 400 (RFC 6749 §5.2). */
+export class DeviceAccessDenied extends OAuthError {
+  readonly error = 'access_denied';
+  readonly status = 400;
+}

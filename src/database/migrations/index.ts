@@ -13,6 +13,7 @@ import { ClientLogoutAndIdTokenAlg1764530000000 } from './1764530000000-client-l
 import { ClientRegistration1764540000000 } from './1764540000000-client-registration.js';
 import { UsedTokenIds1764545000000 } from './1764545000000-used-token-ids.js';
 import { PushedAuthorizationRequests1764580000000 } from './1764580000000-pushed-authorization-requests.js';
+import { DeviceAuthorization1764590000000 } from './1764590000000-device-authorization.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   ClientRegistration1764540000000,
   UsedTokenIds1764545000000,
   PushedAuthorizationRequests1764580000000,
+  DeviceAuthorization1764590000000,
 ];

@@ -40,7 +40,10 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ description: "RFC 9126: every authorization request must be pushed first. A realm's document says its organization's setting; the server-wide one, which serves every organization's clients, false (a client's own setting is in its registration)" })
   require_pushed_authorization_requests: boolean;
 
-  @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'] })
+  @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/device_authorization', description: 'Device Authorization Grant (RFC 8628), for command-line tools' })
+  device_authorization_endpoint: string;
+
+  @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] })
   grant_types_supported: string[];
 
   @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'none'] })

@@ -13,10 +13,14 @@ export const TOKEN_REQUEST_EXAMPLES = {
     value: { grant_type: 'authorization_code', client_id: 'my-app', code: 'the code from the redirect', redirect_uri: 'https://app.example.com/callback', code_verifier: 'the PKCE verifier' },
   },
   refresh_token: { summary: 'Refresh token', value: { grant_type: 'refresh_token', client_id: 'my-app', refresh_token: 'gat_rt_…' } },
+  device_code: {
+    summary: 'Device code (RFC 8628: a command-line tool polling after /api/v1/oauth/device_authorization)',
+    value: { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'my-cli', device_code: 'the device_code of the device authorization response' },
+  },
 };
 
 export class TokenRequestDto {
-  @ApiProperty({ enum: GRANT_TYPES, example: 'client_credentials', description: "One of the client's `grant_types`; it decides which of the other fields are read: client_credentials reads `scope`, `resource`, `audience`; authorization_code reads `code` (required), `redirect_uri`, `code_verifier`, `resource`, `audience`; refresh_token reads `refresh_token` (required), `scope`, `resource`, `audience`" })
+  @ApiProperty({ enum: GRANT_TYPES, example: 'client_credentials', description: "One of the client's `grant_types`; it decides which of the other fields are read: client_credentials reads `scope`, `resource`, `audience`; authorization_code reads `code` (required), `redirect_uri`, `code_verifier`, `resource`, `audience`; refresh_token reads `refresh_token` (required), `scope`, `resource`, `audience`; urn:ietf:params:oauth:grant-type:device_code reads `device_code` (required), `resource`, `audience`" })
   grant_type: string;
 
   @ApiPropertyOptional({ description: 'With client_secret_post, or alone for a public client; leave out when using HTTP Basic' })
@@ -39,6 +43,9 @@ export class TokenRequestDto {
 
   @ApiPropertyOptional({ description: 'refresh_token (required): the refresh token to exchange; it is spent, and a new one of its family returned' })
   refresh_token?: string;
+
+  @ApiPropertyOptional({ description: 'urn:ietf:params:oauth:grant-type:device_code (required): the device code of the device authorization response. Until the user answers: `authorization_pending`; polled sooner than `interval` seconds: `slow_down` (the interval grows by 5); then `access_denied`, `expired_token`, or the tokens, once' })
+  device_code?: string;
 
   @ApiPropertyOptional({ description: 'Every grant (RFC 8707): the identifier of one of your APIs (`/api/v1/apis`); the token is for that API (its `aud`), with its scopes only', example: 'https://orders.example.com' })
   resource?: string;
