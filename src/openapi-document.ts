@@ -34,6 +34,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   DiscoveryController_authorizationServerMetadata: 'getAuthorizationServerMetadata',
   DiscoveryController_openIdConfiguration: 'getOpenIdConfiguration',
   DiscoveryController_jwks: 'getJwks',
+  DiscoveryController_protectedResourceMetadata: 'getProtectedResourceMetadata',
   DiscoveryController_realmConfiguration: 'getRealmOpenIdConfiguration',
   DiscoveryController_realmCerts: 'getRealmJwks',
   ClientsController_create: 'createClient',

@@ -235,6 +235,8 @@ const UNGUARDED_ROUTES: string[] = [
   'GET /.well-known/jwks.json public',
   'GET /.well-known/oauth-authorization-server public',
   'GET /.well-known/oauth-authorization-server/auth/realms/:realm public',
+  'GET /.well-known/oauth-protected-resource public',
+  'GET /.well-known/oauth-protected-resource/* public',
   'GET /.well-known/openid-configuration public',
   'GET /.well-known/openid-configuration/auth/realms/:realm public',
   'GET /api/v1/oauth2/register/:client_id public',

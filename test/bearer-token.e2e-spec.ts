@@ -8,6 +8,8 @@ import { createClient, type Credentials, decodeJwt, ROOT, tokenFor } from './sup
 
 const PROTECTED = '/api/v1/oauth/scope';
 const ISSUER = 'http://localhost:8080';
+/** RFC 9728 §5.1: every challenge of Gatehouse's guarded routes names its protected resource metadata. */
+const RESOURCE_METADATA = `resource_metadata="${ISSUER}/.well-known/oauth-protected-resource"`;
 
 describe('bearer token guard', () => {
   let gatehouse: TestApp;
@@ -48,7 +50,7 @@ describe('bearer token guard', () => {
     for (const header of [undefined, `Basic ${Buffer.from('a:b').toString('base64')}`]) {
       const response = await call(header);
       expect(response.status).toBe(401);
-      expect(response.headers['www-authenticate']).toBe('Bearer realm="gatehouse"');
+      expect(response.headers['www-authenticate']).toBe(`Bearer realm="gatehouse", ${RESOURCE_METADATA}`);
     }
   });
 
@@ -57,7 +59,7 @@ describe('bearer token guard', () => {
     const response = await call(`Bearer ${await signed({ iat: now - 301, exp: now - 1 })}`);
     expect(response.status).toBe(401);
     expect(response.text).toBe('{"message":"Token claims invalid: [\\"exp\\"]=\\"token expired\\""}');
-    expect(response.headers['www-authenticate']).toBe('Bearer realm="gatehouse", error="invalid_token", error_description="The access token expired"');
+    expect(response.headers['www-authenticate']).toBe(`Bearer realm="gatehouse", error="invalid_token", error_description="The access token expired", ${RESOURCE_METADATA}`);
   });
 
   it('expires a real token at its exp', async () => {
@@ -145,6 +147,7 @@ describe('bearer token guard', () => {
     expect(response.body).toEqual({ error: 'insufficient_scope', error_description: "This request requires the scope 'scope:read', which the access token does not have", scope: 'scope:read' });
     expect(response.headers['www-authenticate']).toContain('error="insufficient_scope"');
     expect(response.headers['www-authenticate']).toContain('scope="scope:read"');
+    expect(response.headers['www-authenticate']).toContain(RESOURCE_METADATA);
   });
 
   it('stops honouring a scope as soon as it is taken from the client', async () => {

@@ -212,7 +212,7 @@ describe('client API', () => {
     for (const [method, path, scope] of routes) {
       const anonymous = await (gatehouse.http() as unknown as Record<string, (path: string) => Promise<{ status: number; headers: Record<string, string> }>>)[method](path);
       expect([method, path, anonymous.status]).toEqual([method, path, 401]);
-      expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="gatehouse"');
+      expect(anonymous.headers['www-authenticate']).toBe('Bearer realm="gatehouse", resource_metadata="http://localhost:8080/.well-known/oauth-protected-resource"');
       const forbidden = await (as(weak) as Record<string, (path: string) => Promise<{ status: number; body: unknown }>>)[method](path);
       expect([method, path, forbidden.status]).toEqual([method, path, 403]);
       expect(forbidden.body).toMatchObject({ error: 'insufficient_scope', scope });

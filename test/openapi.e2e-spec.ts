@@ -95,6 +95,7 @@ describe('API documentation at /docs', () => {
         'GET /oauth2/authorize',
         'GET /auth/realms/{realm}/protocol/openid-connect/auth',
         'GET /.well-known/oauth-authorization-server',
+        'GET /.well-known/oauth-protected-resource',
         'GET /.well-known/openid-configuration',
         'GET /api/v1/oauth/client',
         'POST /api/v1/oauth/client',

@@ -3,7 +3,9 @@ import { Reflector } from '@nestjs/core';
 import { type FastifyRequest } from 'fastify';
 import { AccessPolicy } from '../access/access-policy.js';
 import { type RouteRule } from '../access/access-rule.js';
-import { ExpiredToken, InsufficientScope, InvalidToken, MissingBearerToken } from '../common/errors/oauth-errors.js';
+import { BearerChallengeError, ExpiredToken, InsufficientScope, InvalidToken, MissingBearerToken } from '../common/errors/oauth-errors.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { protectedResourceMetadataPath } from '../token-policy/protected-resource.js';
 import { type BearerOutcome, MetricsService } from '../metrics/metrics.service.js';
 import { AccessTokenVerifier } from './access-token.verifier.js';
 import { authContextOf, type AuthenticatedRequest } from '../access/auth-context.js';
@@ -19,16 +21,23 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * (403 without the route's scope, or out of a project token's reach). Registered once for the whole
  * app (APP_GUARD), it lets through every route that carries no `@Authenticated` rule: the
  * decorator lives in access/, which no domain depends on, and only this guard knows how to verify.
+ * Its Bearer challenges name Gatehouse's protected resource metadata (RFC 9728 §5.1).
  */
 @Injectable()
 export class BearerTokenGuard implements CanActivate {
+  /** RFC 9728 §5.1 `resource_metadata`: where a client turned away learns how to get a token for Gatehouse's API. */
+  private readonly resourceMetadata: string;
+
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly reflector: Reflector,
     private readonly metrics: MetricsService,
     private readonly policy: AccessPolicy,
     private readonly apis: ApiDirectory,
-  ) {}
+    config: GatehouseConfig,
+  ) {
+    this.resourceMetadata = `${config.issuer}${protectedResourceMetadataPath(config.audience)}`;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.get<RouteRule | undefined>(ROUTE_RULE, context.getHandler());
@@ -42,7 +51,7 @@ export class BearerTokenGuard implements CanActivate {
       return allowed;
     } catch (error) {
       this.metrics.bearerValidation(outcomeOf(error));
-      throw error;
+      throw error instanceof BearerChallengeError ? error.pointTo(this.resourceMetadata) : error;
     }
   }
 

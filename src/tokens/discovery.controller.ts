@@ -5,7 +5,7 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { ScopeRegistry } from '../access/scope-registry.js';
 import { ScopeCatalog } from '../apis/scope-catalog.js';
-import { AuthorizationServerMetadataDto, JwksDto } from './dto/discovery.dto.js';
+import { AuthorizationServerMetadataDto, JwksDto, ProtectedResourceMetadataDto } from './dto/discovery.dto.js';
 import { REALM_PATHS } from './client-authenticated-endpoint.decorator.js';
 import { INTROSPECTION_ENDPOINT_PATH, REVOCATION_ENDPOINT_PATH } from './token-lifecycle.controller.js';
 import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
@@ -16,6 +16,7 @@ import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
 import { BrowserCors } from '../common/http/cors.js';
 import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATH } from '../client-registration/registration-paths.js';
+import { PROTECTED_RESOURCE_METADATA_PATH, protectedResourceMetadataPath } from '../token-policy/protected-resource.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 /** A realm's issuer path (see OrganizationRecord.issuer). */
@@ -49,6 +50,43 @@ export class DiscoveryController {
   @ApiOkResponse({ type: AuthorizationServerMetadataDto })
   openIdConfiguration(): AuthorizationServerMetadataDto {
     return this.metadata();
+  }
+
+  /**
+   * Gatehouse's own API as a protected resource (RFC 9728), at the path its guarded routes' 401s
+   * name: `/.well-known/oauth-protected-resource` followed by the path of its identifier (RFC 9728
+   * §3.1), which is no path at all unless OAUTH_TOKEN_AUDIENCE has one. Realms issue tokens for it
+   * too, but only the server's issuer is listed: the list is public, and realm names need not be.
+   */
+  @Get(PROTECTED_RESOURCE_METADATA_PATH.slice(1))
+  @ApiOperation({
+    summary: "Protected resource metadata (RFC 9728) of Gatehouse's own API",
+    description:
+      "Served at `/.well-known/oauth-protected-resource` followed by the path of the API's identifier (`OAUTH_TOKEN_AUDIENCE`, the issuer by default), " +
+      'which is the URL the `resource_metadata` of every 401 from a guarded route names; any other path is 404.',
+  })
+  @ApiOkResponse({ type: ProtectedResourceMetadataDto })
+  protectedResourceMetadata(): ProtectedResourceMetadataDto {
+    return this.ownResourceMetadata(PROTECTED_RESOURCE_METADATA_PATH);
+  }
+
+  /** The path-inserted variant, for an audience with a path (documented with the route above). */
+  @Get(`${PROTECTED_RESOURCE_METADATA_PATH.slice(1)}/*`)
+  @ApiExcludeEndpoint()
+  protectedResourceMetadataOfPath(@Param('*') suffix: string): ProtectedResourceMetadataDto {
+    return this.ownResourceMetadata(`${PROTECTED_RESOURCE_METADATA_PATH}/${suffix}`);
+  }
+
+  private ownResourceMetadata(path: string): ProtectedResourceMetadataDto {
+    if (path !== protectedResourceMetadataPath(this.config.audience)) throw new NotFoundException(`No protected resource is described at ${path}`);
+    return {
+      resource: this.config.audience,
+      authorization_servers: [this.config.issuer],
+      scopes_supported: this.scopes.names(),
+      bearer_methods_supported: ['header'],
+      resource_name: 'Gatehouse',
+      resource_documentation: `${this.config.issuer}/docs`,
+    };
   }
 
   @Get(JWKS_PATH)

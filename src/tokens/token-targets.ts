@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../access/scope-registry.js';
 import { type AudienceCheck } from '../auth/access-token.verifier.js';
 import { ApiDirectory, type ApiRecord } from '../apis/api-directory.js';
-import { InvalidScope } from '../common/errors/oauth-errors.js';
+import { InvalidScope, InvalidTarget } from '../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { type OrganizationRecord } from '../organizations/organization-directory.js';
@@ -41,6 +41,34 @@ export class TokenTargets {
     if (target.api?.requireProjectScopedTokens && !input.projectScoped) {
       throw new InvalidScope(`${target.api.identifier} accepts project-scoped tokens only: ask for one with scope=project-{id} and the client credentials grant`);
     }
+    return target;
+  }
+
+  /**
+   * The target of a token from a user's grant (authorization code, refresh token). RFC 8707 §2.2:
+   * the token endpoint's `resource` may pick what the grant covers, never more. A grant whose
+   * authorization request named a resource is for it alone; one that named none covers the API its
+   * scopes make a token for by default, and each API it holds a scope of. Anything else would be a
+   * token for an audience the user never consented to (with only identity scopes, but an `aud` the
+   * API checks), so it is `invalid_target`.
+   */
+  async resolveForGrant(input: {
+    readonly organization: OrganizationRecord;
+    /** The resource the authorization request named (kept with the code and the refresh token). */
+    readonly grantResource: string | null;
+    /** The resource the token request names. */
+    readonly resource: string | undefined;
+    readonly requested: readonly string[];
+    readonly held: readonly string[];
+  }): Promise<TokenTarget<ApiRecord>> {
+    const { grantResource, resource } = input;
+    const resolve = (named: string | undefined) => this.resolve({ organization: input.organization, resource: named, requested: input.requested, held: input.held, projectScoped: false });
+    if (resource === undefined || resource === grantResource) return resolve(grantResource ?? undefined);
+    if (grantResource !== null) throw new InvalidTarget(`The grant is for ${grantResource} only; ask the user again, in a new authorization request, for ${resource}`);
+    const target = await resolve(resource);
+    if (target.scopes.some((scope) => !IDENTITY_SCOPE_NAMES.has(scope))) return target;
+    const usual = await resolve(undefined).catch(() => undefined);
+    if (usual?.audience !== target.audience) throw new InvalidTarget(`The grant holds no scope of ${resource}; ask the user again, in a new authorization request, for it`);
     return target;
   }
 

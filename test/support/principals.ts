@@ -25,14 +25,14 @@ export async function addMembership(app: TestApp, userId: string, organization: 
 }
 
 /**
- * The token response a public app of `realm` gets through the authorization code flow with PKCE,
- * `person` signing in and allowing it. `organization` picks the organization of a Polar
- * organization token (`sub_type=organization`).
+ * The code (and its PKCE verifier) a public app of `realm` gets through the authorization code
+ * flow, `person` signing in and allowing it. `organization` picks the organization of a Polar
+ * organization token (`sub_type=organization`); `extra` adds authorization parameters (`resource`).
  */
-export async function userTokens(
+export async function authorizationCode(
   app: TestApp,
-  options: { clientId: string; clientSecret?: string; scope: string; person: Person; realm?: string; organization?: string },
-): Promise<Record<string, string>> {
+  options: { clientId: string; scope: string; person: Person; realm?: string; organization?: string; extra?: Record<string, string> },
+): Promise<{ code: string; verifier: string }> {
   const browser = new Browser(app);
   const { verifier, challenge } = pkce();
   const path = options.realm === undefined ? '/oauth2/authorize' : `/auth/realms/${options.realm}/protocol/openid-connect/auth`;
@@ -44,6 +44,7 @@ export async function userTokens(
     code_challenge: challenge,
     code_challenge_method: 'S256',
     ...(options.organization !== undefined && { sub_type: 'organization' }),
+    ...options.extra,
   };
   let page = await browser.authorize(params, path);
   if (page.status === 302 && location(page).pathname === '/oauth2/sign-in') {
@@ -62,6 +63,15 @@ export async function userTokens(
         .send({ ...hiddenFields(page.text), decision: 'allow', ...(options.organization !== undefined && { organization: options.organization }) });
   const code = location(decided).searchParams.get('code');
   if (!code) throw new Error(`no code: ${decided.status} ${decided.headers.location ?? decided.text}`);
+  return { code, verifier };
+}
+
+/** The token response for authorizationCode()'s code. */
+export async function userTokens(
+  app: TestApp,
+  options: { clientId: string; clientSecret?: string; scope: string; person: Person; realm?: string; organization?: string },
+): Promise<Record<string, string>> {
+  const { code, verifier } = await authorizationCode(app, options);
   const tokenPath = options.realm === undefined ? '/api/v1/oauth/token' : `/auth/realms/${options.realm}/protocol/openid-connect/token`;
   const response = await app.http().post(tokenPath).type('form').send({ grant_type: 'authorization_code', client_id: options.clientId, code, code_verifier: verifier, ...(options.clientSecret !== undefined && { client_secret: options.clientSecret }) });
   if (response.status !== 200) throw new Error(`token: ${response.status} ${JSON.stringify(response.body)}`);

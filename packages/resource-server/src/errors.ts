@@ -38,9 +38,15 @@ export interface ChallengeContext {
   scheme: Scheme;
   /** For a DPoP challenge: the proof algorithms accepted (RFC 9449 §7.1 `algs`). */
   algs?: readonly string[];
+  /** The URL of the API's protected resource metadata (RFC 9728 §5.1 `resource_metadata`), when it publishes one. */
+  resourceMetadata?: string;
 }
 
-const dpopParams = (context: ChallengeContext) => (context.scheme === 'DPoP' && context.algs ? { algs: context.algs.join(' ') } : {});
+/** The parameters every challenge ends with: the DPoP `algs`, and where the resource's metadata is. */
+const dpopParams = (context: ChallengeContext) => ({
+  ...(context.scheme === 'DPoP' && context.algs ? { algs: context.algs.join(' ') } : {}),
+  ...(context.resourceMetadata !== undefined ? { resource_metadata: context.resourceMetadata } : {}),
+});
 
 /** No token at all: RFC 6750 §3.1 says the challenge then carries no error code. */
 export function missingToken(context: ChallengeContext): AccessTokenError {

@@ -1,7 +1,8 @@
 // Express: a middleware that answers 401/403/503 itself and leaves the token for the handler (accessTokenOf).
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import { AccessTokenError } from './errors.js';
 import { rememberAccessToken } from './request-token.js';
+import { RESOURCE_METADATA_HEADERS } from './resource-metadata-headers.js';
 import type { AccessRequirements, ResourceServer } from './resource-server.js';
 
 export interface MiddlewareOptions {
@@ -38,4 +39,17 @@ export function requireAccessToken(
         },
       );
   };
+}
+
+/**
+ * Serves the API's protected resource metadata (RFC 9728) at its well-known path: public, so
+ * readable from any origin and cacheable. The server needs the `resourceMetadata` option.
+ */
+export function publishResourceMetadata(app: Pick<Router, 'get'>, server: ResourceServer): void {
+  const path = server.resourceMetadataPath;
+  if (path === undefined) throw new TypeError('publishResourceMetadata needs a ResourceServer created with the resourceMetadata option');
+  const metadata = server.protectedResourceMetadata();
+  app.get(path, (_request: Request, response: Response) => {
+    response.set(RESOURCE_METADATA_HEADERS).json(metadata);
+  });
 }

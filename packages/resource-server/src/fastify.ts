@@ -1,7 +1,8 @@
 // Fastify: a hook that answers 401/403/503 itself and leaves the token for the handler (accessTokenOf).
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AccessTokenError } from './errors.js';
 import { rememberAccessToken } from './request-token.js';
+import { RESOURCE_METADATA_HEADERS } from './resource-metadata-headers.js';
 import type { AccessRequirements, ResourceServer } from './resource-server.js';
 
 export interface HookOptions {
@@ -36,4 +37,15 @@ export function requireAccessToken(
       await reply.code(error.status).headers(error.headers).send(error.body);
     }
   };
+}
+
+/**
+ * Serves the API's protected resource metadata (RFC 9728) at its well-known path: public, so
+ * readable from any origin and cacheable. The server needs the `resourceMetadata` option.
+ */
+export function publishResourceMetadata(app: FastifyInstance, server: ResourceServer): void {
+  const path = server.resourceMetadataPath;
+  if (path === undefined) throw new TypeError('publishResourceMetadata needs a ResourceServer created with the resourceMetadata option');
+  const metadata = server.protectedResourceMetadata();
+  app.get(path, async (_request, reply) => reply.headers(RESOURCE_METADATA_HEADERS).send(metadata));
 }

@@ -27,8 +27,51 @@ export interface ResourceServerOptions {
   jwks?: { cooldownSeconds?: number; cacheMaxAgeSeconds?: number; timeoutSeconds?: number };
   /** DPoP proofs (RFC 9449) for tokens bound to a key: their maximum age (`iat`, default 60 s), the leeway for a client clock ahead of ours (default 5 s) and algorithms. */
   dpop?: { maxAgeSeconds?: number; clockToleranceSeconds?: number; algorithms?: readonly string[] };
+  /**
+   * Publish this API's protected resource metadata (RFC 9728), and name it in every challenge
+   * (`resource_metadata`), so that a client holding no token learns from the 401 where to get one.
+   * Serve `protectedResourceMetadata()` at `resourceMetadataPath` (the adapters' `publishResourceMetadata` do).
+   */
+  resourceMetadata?: ResourceMetadataOptions;
   /** The clock, in epoch milliseconds (tests inject one). */
   now?: () => number;
+}
+
+/** What the protected resource metadata says besides `resource` (the audience) and `bearer_methods_supported`. */
+export interface ResourceMetadataOptions {
+  /** The scopes clients may ask for, as registered with the API in Gatehouse (`scopes_supported`). */
+  scopes?: readonly string[];
+  /** Issuers whose tokens the API accepts (`authorization_servers`); by default the one issuer. */
+  authorizationServers?: readonly string[];
+  /** A page about the API for developers (`resource_documentation`). */
+  documentation?: string;
+  /** A name for people (`resource_name`). */
+  name?: string;
+  /**
+   * The metadata's absolute URL, for an API whose identifier is not where it is reached. By default
+   * RFC 9728 §3.1's: `/.well-known/oauth-protected-resource` between the host and the path of the audience.
+   */
+  url?: string;
+}
+
+/** RFC 9728 §2: a protected resource's metadata. */
+export interface ProtectedResourceMetadata {
+  resource: string;
+  authorization_servers: string[];
+  bearer_methods_supported: string[];
+  scopes_supported?: string[];
+  resource_documentation?: string;
+  resource_name?: string;
+  dpop_signing_alg_values_supported: string[];
+}
+
+const RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource';
+
+/** RFC 9728 §3.1: the well-known path goes between the host and the resource identifier's path (without a trailing slash). */
+export function protectedResourceMetadataUrl(resource: string): string {
+  const url = new URL(resource);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError(`resourceMetadata needs a url: the audience ${resource} is not an http(s) URL`);
+  return `${url.origin}${RESOURCE_METADATA_PATH}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** What the core needs of a request. */
@@ -134,6 +177,8 @@ export class ResourceServer {
   private readonly dpopAlgorithms: readonly string[];
   private readonly replay = new ReplayCache();
   private keySet: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
+  /** Where the protected resource metadata is (RFC 9728), when the API publishes it. */
+  readonly resourceMetadataUrl: string | undefined;
 
   constructor(private readonly options: ResourceServerOptions) {
     if (!/^https?:\/\/[^/]/.test(options.issuer)) throw new TypeError('issuer must be the realm issuer URL, e.g. https://gatehouse.example.com/auth/realms/acme');
@@ -145,6 +190,28 @@ export class ResourceServer {
     this.now = options.now ?? Date.now;
     this.dpopMaxAge = options.dpop?.maxAgeSeconds ?? 60;
     this.dpopAlgorithms = options.dpop?.algorithms ?? DEFAULT_DPOP_ALGORITHMS;
+    this.resourceMetadataUrl = options.resourceMetadata === undefined ? undefined : (options.resourceMetadata.url ?? protectedResourceMetadataUrl(options.audience));
+  }
+
+  /** The path to serve `protectedResourceMetadata()` at (undefined without the `resourceMetadata` option). */
+  get resourceMetadataPath(): string | undefined {
+    return this.resourceMetadataUrl === undefined ? undefined : new URL(this.resourceMetadataUrl).pathname;
+  }
+
+  /** The API's protected resource metadata (RFC 9728 §2), to serve as JSON at `resourceMetadataPath`. */
+  protectedResourceMetadata(): ProtectedResourceMetadata {
+    const metadata = this.options.resourceMetadata;
+    if (metadata === undefined) throw new TypeError('This ResourceServer was created without the resourceMetadata option');
+    return {
+      resource: this.audience,
+      authorization_servers: [...(metadata.authorizationServers ?? [this.issuer])],
+      // The adapters read the token from the Authorization header only.
+      bearer_methods_supported: ['header'],
+      ...(metadata.scopes !== undefined && { scopes_supported: [...metadata.scopes] }),
+      ...(metadata.documentation !== undefined && { resource_documentation: metadata.documentation }),
+      ...(metadata.name !== undefined && { resource_name: metadata.name }),
+      dpop_signing_alg_values_supported: [...this.dpopAlgorithms],
+    };
   }
 
   /**
@@ -156,7 +223,7 @@ export class ResourceServer {
   async verify(request: AccessRequest, requirements: AccessRequirements = {}): Promise<VerifiedAccessToken> {
     const presented = AUTHORIZATION.exec(request.authorization ?? '');
     const scheme: Scheme = presented?.[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
-    let context: ChallengeContext = { realm: this.realm, scheme, algs: this.dpopAlgorithms };
+    let context: ChallengeContext = { realm: this.realm, scheme, algs: this.dpopAlgorithms, ...(this.resourceMetadataUrl !== undefined && { resourceMetadata: this.resourceMetadataUrl }) };
     if (!presented) {
       if (!request.authorization || !/^(bearer|dpop)(\s|$)/i.test(request.authorization)) throw missingToken(context);
       throw invalidToken(context, 'The Authorization header is not "Bearer <access_token>"');

@@ -254,3 +254,50 @@ describe('ResourceServer.verify: DPoP-bound tokens (RFC 9449)', () => {
     await expect(verifier.verify(dpop(proof), { scopes: ['orders:read'] })).resolves.toBeDefined();
   });
 });
+
+describe('ResourceServer: protected resource metadata (RFC 9728)', () => {
+  const withMetadata = (options: Partial<ResourceServerOptions> = {}) =>
+    server({ audience: 'https://api.example.com/orders/', resourceMetadata: { scopes: ['orders:read', 'orders:write'], documentation: 'https://docs.example.com/orders', name: 'Orders' }, ...options });
+
+  it("describes the API: its identifier, its issuer, its scopes, the header as the one way to send a token", () => {
+    const tokens = withMetadata();
+    expect(tokens.protectedResourceMetadata()).toEqual({
+      resource: 'https://api.example.com/orders/',
+      authorization_servers: [issuer.issuer],
+      bearer_methods_supported: ['header'],
+      scopes_supported: ['orders:read', 'orders:write'],
+      resource_documentation: 'https://docs.example.com/orders',
+      resource_name: 'Orders',
+      dpop_signing_alg_values_supported: expect.arrayContaining(['ES256', 'EdDSA']),
+    });
+    // RFC 9728 §3.1: the well-known path between the host and the identifier's path, without its trailing slash.
+    expect(tokens.resourceMetadataUrl).toBe('https://api.example.com/.well-known/oauth-protected-resource/orders');
+    expect(tokens.resourceMetadataPath).toBe('/.well-known/oauth-protected-resource/orders');
+    expect(withMetadata({ audience: AUDIENCE }).resourceMetadataPath).toBe('/.well-known/oauth-protected-resource');
+    expect(withMetadata({ resourceMetadata: { url: 'https://orders.internal.example.com/meta' } }).resourceMetadataUrl).toBe('https://orders.internal.example.com/meta');
+  });
+
+  it('names the metadata in every challenge, after the error parameters (RFC 9728 §5.1)', async () => {
+    const tokens = withMetadata();
+    const pointer = 'resource_metadata="https://api.example.com/.well-known/oauth-protected-resource/orders"';
+    const missing = await refusal(tokens.verify({ method: 'GET', url: URL_ }));
+    expect(missing.headers['WWW-Authenticate']).toBe(`Bearer realm="https://api.example.com/orders/", ${pointer}`);
+    const wrongAudience = await refusal(tokens.verify(bearer(await issuer.sign(issuer.claims()))));
+    expect(wrongAudience.headers['WWW-Authenticate']).toBe(`Bearer realm="https://api.example.com/orders/", error="invalid_token", error_description="The access token is meant for another audience", ${pointer}`);
+    const narrow = await refusal(tokens.verify(bearer(await issuer.sign(issuer.claims({ aud: 'https://api.example.com/orders/' }))), { scopes: ['orders:write'] }));
+    expect(narrow.status).toBe(403);
+    expect(narrow.headers['WWW-Authenticate']).toMatch(new RegExp(`error="insufficient_scope", .*scope="orders:write", ${pointer}$`));
+  });
+
+  it('without the option: no metadata, and challenges as before', async () => {
+    const tokens = server();
+    expect(tokens.resourceMetadataUrl).toBeUndefined();
+    expect(() => tokens.protectedResourceMetadata()).toThrow(TypeError);
+    expect((await refusal(tokens.verify({ method: 'GET', url: URL_ }))).headers['WWW-Authenticate']).toBe(`Bearer realm="${AUDIENCE}"`);
+  });
+
+  it('needs a url for an audience that is not an http(s) URL', () => {
+    expect(() => withMetadata({ audience: 'urn:example:orders' })).toThrow(/needs a url/);
+    expect(withMetadata({ audience: 'urn:example:orders', resourceMetadata: { url: 'https://orders.example.com/.well-known/oauth-protected-resource' } }).protectedResourceMetadata().resource).toBe('urn:example:orders');
+  });
+});

@@ -82,13 +82,34 @@ export class InvalidTarget extends OAuthError {
 /** The realm named in `WWW-Authenticate` challenges. */
 export const AUTH_REALM = 'gatehouse';
 
-function bearerChallenge(params: Record<string, string>): string {
-  const attributes = Object.entries({ realm: AUTH_REALM, ...params }).map(([key, value]) => `${key}="${value.replace(/["\\]/g, '')}"`);
+function bearerChallenge(params: Record<string, string | undefined>): string {
+  const attributes = Object.entries({ realm: AUTH_REALM, ...params })
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([key, value]) => `${key}="${value.replace(/["\\]/g, '')}"`);
   return `Bearer ${attributes.join(', ')}`;
 }
 
+/**
+ * A refusal that answers with a `Bearer` challenge. The guard of a protected resource names its
+ * metadata there (RFC 9728 §5.1 `resource_metadata`), so that a client holding no token, or the
+ * wrong one, finds where to get the right one from the 401 alone.
+ */
+export abstract class BearerChallengeError extends OAuthError {
+  private resourceMetadata: string | undefined;
+
+  /** Adds `resource_metadata` to the challenge (its `error` and other parameters stay). */
+  pointTo(resourceMetadata: string): this {
+    this.resourceMetadata = resourceMetadata;
+    return this;
+  }
+
+  protected challenge(params: Record<string, string | undefined> = {}): Record<string, string> {
+    return { 'WWW-Authenticate': bearerChallenge({ ...params, resource_metadata: this.resourceMetadata }) };
+  }
+}
+
 /** No bearer token at all: per RFC 6750 §3.1 the challenge carries no error code. */
-export class MissingBearerToken extends OAuthError {
+export class MissingBearerToken extends BearerChallengeError {
   readonly error = 'invalid_request';
   readonly status = 401;
 
@@ -97,16 +118,16 @@ export class MissingBearerToken extends OAuthError {
   }
 
   override headers(): Record<string, string> {
-    return { 'WWW-Authenticate': bearerChallenge({}) };
+    return this.challenge();
   }
 }
 
-export class InvalidToken extends OAuthError {
+export class InvalidToken extends BearerChallengeError {
   readonly error = 'invalid_token';
   readonly status = 401;
 
   override headers(): Record<string, string> {
-    return { 'WWW-Authenticate': bearerChallenge({ error: this.error, error_description: errorDescription(this.description) }) };
+    return this.challenge({ error: this.error, error_description: errorDescription(this.description) });
   }
 }
 
@@ -124,7 +145,7 @@ export class ExpiredToken extends InvalidToken {
   }
 }
 
-export class InsufficientScope extends OAuthError {
+export class InsufficientScope extends BearerChallengeError {
   readonly error = 'insufficient_scope';
   readonly status = 403;
 
@@ -133,7 +154,7 @@ export class InsufficientScope extends OAuthError {
   }
 
   override headers(): Record<string, string> {
-    return { 'WWW-Authenticate': bearerChallenge({ error: this.error, error_description: errorDescription(this.description), scope: this.scope }) };
+    return this.challenge({ error: this.error, error_description: errorDescription(this.description), scope: this.scope });
   }
 
   override body(): Record<string, unknown> {

@@ -123,3 +123,24 @@ export class JwksDto {
   @ApiProperty({ type: [JwkDto], description: 'The public keys that verify tokens: the current ones and those still within a rotation' })
   keys: JwkDto[];
 }
+
+/** RFC 9728 §2: what a client needs to know of a protected resource to get a token for it. */
+export class ProtectedResourceMetadataDto {
+  @ApiProperty({ example: 'http://localhost:8080', description: 'The resource identifier: the `aud` of its tokens, and the `resource` (RFC 8707) that asks for one' })
+  resource: string;
+
+  @ApiProperty({ type: [String], example: ['http://localhost:8080'], description: 'Issuers whose tokens the resource accepts; their RFC 8414 metadata says how to get one' })
+  authorization_servers: string[];
+
+  @ApiProperty({ type: [String], description: "The resource's scopes" })
+  scopes_supported: string[];
+
+  @ApiProperty({ type: [String], example: ['header'], description: 'Tokens are sent in the Authorization header only (RFC 6750 §2.1)' })
+  bearer_methods_supported: string[];
+
+  @ApiProperty({ example: 'Gatehouse' })
+  resource_name: string;
+
+  @ApiProperty({ example: 'http://localhost:8080/docs' })
+  resource_documentation: string;
+}

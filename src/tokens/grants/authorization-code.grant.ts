@@ -59,8 +59,8 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
     this.checkVerifier(code.codeChallenge, params.code_verifier);
     const subject = await this.userTokens.subjectOf(code, organization);
     const scopes = this.userTokens.scopesFor(subject, code.scopes, client);
-    // RFC 8707 §2.2: the client may name the API here, else the one its authorization request named.
-    const target = await this.targets.resolve({ organization: subject.organization, resource: requestedResource(params) ?? code.resource ?? undefined, requested: [], held: scopes, projectScoped: false });
+    // RFC 8707 §2.2: the client may name the API here, within what its authorization request covers.
+    const target = await this.targets.resolveForGrant({ organization: subject.organization, grantResource: code.resource, resource: requestedResource(params), requested: [], held: scopes });
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async ({ manager }) => {
         // Lost the race to a concurrent redemption: issue nothing, and revoke what the winner got (below, once this has ended).

@@ -19,8 +19,8 @@ type Optional = 'scope' | 'resource' | 'audience';
 /**
  * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): each refresh token works once and is replaced by
  * a new one of its family; a spent one presented again revokes the family. `scope` may narrow,
- * never widen; `resource` (RFC 8707) picks which of the grant's APIs the access token is for,
- * while the new refresh token keeps the whole grant. Not-before pushes for the client or organization, and a user's password change,
+ * never widen; `resource` (RFC 8707) picks which of the grant's APIs the access token is for
+ * (never one outside the grant: see resolveForGrant), while the new refresh token keeps the whole grant. Not-before pushes for the client or organization, and a user's password change,
  * end the family too.
  */
 @Injectable()
@@ -47,7 +47,7 @@ export class RefreshTokenGrant implements GrantHandler<'refresh_token', Optional
     if (token.createdAt.getTime() < this.policy.notBefore(client, organization, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const requested = parseScopeParameter(params.scope);
     const scopes = this.userTokens.scopesFor(subject, narrowScopes(token.scopes, requested), client);
-    const target = await this.targets.resolve({ organization: subject.organization, resource: requestedResource(params) ?? token.resource ?? undefined, requested, held: scopes, projectScoped: false });
+    const target = await this.targets.resolveForGrant({ organization: subject.organization, grantResource: token.resource, resource: requestedResource(params), requested, held: scopes });
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async ({ manager }) => {
         // Spent by a concurrent request between the check and now: that is a reuse as well (below, once this has ended).
