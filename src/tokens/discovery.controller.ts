@@ -12,6 +12,7 @@ import { TOKEN_ENDPOINT_PATH } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../clients/client-auth-methods.js';
 import { BrowserCors } from '../common/http/cors.js';
 import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATH } from '../client-registration/registration-paths.js';
 
@@ -131,7 +132,9 @@ export class DiscoveryController {
     },
     scopes: readonly string[] = this.scopes.names(),
   ): AuthorizationServerMetadataDto {
-    const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
+    // Every client-authenticated endpoint takes every method through one guard (ClientAuthenticationGuard);
+    // `none` (a public client) is refused at introspection, which is for resource servers.
+    const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'];
     return {
       issuer,
       authorization_endpoint: endpoints.authorization,
@@ -140,12 +143,15 @@ export class DiscoveryController {
       jwks_uri: endpoints.jwks,
       introspection_endpoint: endpoints.introspection,
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
+      introspection_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGORITHMS],
       revocation_endpoint: endpoints.revocation,
       end_session_endpoint: endpoints.endSession,
       registration_endpoint: endpoints.registration,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGORITHMS],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGORITHMS],
       scopes_supported: [...scopes],
       response_types_supported: ['code'],
       response_modes_supported: [...RESPONSE_MODES],

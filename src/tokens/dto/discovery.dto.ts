@@ -22,11 +22,17 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
   introspection_endpoint_auth_methods_supported: string[];
 
+  @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
+  introspection_endpoint_auth_signing_alg_values_supported: string[];
+
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/revoke' })
   revocation_endpoint: string;
 
   @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'none'] })
   revocation_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
+  revocation_endpoint_auth_signing_alg_values_supported: string[];
 
   @ApiProperty({ example: 'http://localhost:8080/oauth2/logout', description: 'OpenID Connect RP-Initiated Logout' })
   end_session_endpoint: string;
@@ -39,6 +45,9 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'none'] })
   token_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
+  token_endpoint_auth_signing_alg_values_supported: string[];
 
   @ApiProperty({ type: [String] })
   scopes_supported: string[];
