@@ -74,12 +74,14 @@ describe('client authentication with JWT assertions', () => {
     await app.app.listen({ port, host: '127.0.0.1' });
     root = await tokenFor(app, ROOT);
     await createOrganization(app, { name: REALM, oauth_enabled: true });
-  });
+  }, 120_000);
   afterAll(async () => {
     await app?.close();
     await jwks.close();
   });
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    jest.restoreAllMocks();
+  });
 
   const createClient = async (body: Record<string, unknown>) => app.http().post('/api/v1/oauth/client').set('Authorization', `Bearer ${root}`).send({ scopes: ['token:introspect', 'scope:read'], grant_types: ['client_credentials'], ...body });
   async function created(body: Record<string, unknown>): Promise<{ client_id: string; client_secret?: string }> {
@@ -111,7 +113,7 @@ describe('client authentication with JWT assertions', () => {
     } finally {
       await keyless.close();
     }
-  });
+  }, 120_000);
 
   describe('through the client libraries', () => {
     it('openid-client 6: private_key_jwt (inline jwks) gets a token, introspects it and revokes it', async () => {
@@ -138,7 +140,7 @@ describe('client authentication with JWT assertions', () => {
       await oidc.tokenRevocation(config, tokens.access_token);
       expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
       // The secret itself is no password for this client: only assertions signed with it are.
-      expect((await tokenRequest(client, `/auth/realms/${REALM}/protocol/openid-connect/token`)).status).toBe(401);
+      expect((await tokenRequest({ ...client }, `/auth/realms/${REALM}/protocol/openid-connect/token`)).status).toBe(401);
     });
 
     it('oauth4webapi 3: private_key_jwt with a jwks_uri (RS256) at the token, introspection and revocation endpoints', async () => {
@@ -366,7 +368,7 @@ describe('client authentication with JWT assertions', () => {
     } finally {
       await second.close();
     }
-  });
+  }, 120_000);
 
   it('without JWKS_URI_ALLOW_PRIVATE_ADDRESSES, a jwks_uri on a loopback address or a name resolving to one is never connected to', async () => {
     const guarded = await startApp({ env: { CLIENT_SECRET_ENCRYPTION_KEY: ENCRYPTION_KEY, PUBLIC_URL: issuer }, databaseUrl: app.databaseUrl });
@@ -388,12 +390,12 @@ describe('client authentication with JWT assertions', () => {
     } finally {
       await guarded.close();
     }
-  });
+  }, 120_000);
 
 
   it('the server will not start without CLIENT_SECRET_ENCRYPTION_KEY while a client_secret_jwt client exists', async () => {
     const server = runServer({ DATABASE_URL: app.databaseUrl, OAUTH_ROOT_CLIENT_ID: ROOT.client_id, OAUTH_ROOT_CLIENT_SECRET: ROOT.client_secret });
     expect(await server.exited).toBe(1);
     expect(server.stderr() + server.stdout()).toContain('CLIENT_SECRET_ENCRYPTION_KEY must be set');
-  });
+  }, 120_000);
 });

@@ -9,6 +9,8 @@ import { ClientSecretHasher } from '../clients/client-secret-hasher.js';
 import { ASSERTION_METHODS } from '../clients/client-auth-methods.js';
 import { AssertionRefused, ClientAssertionVerifier } from './client-assertion.verifier.js';
 
+export { JWT_BEARER_ASSERTION_TYPE } from './client-assertion.verifier.js';
+
 /** Hashed for unknown client ids, so that they take as long to refuse as a wrong secret. */
 const DECOY_HASH = new ClientSecretHasher().hash('decoy');
 
