@@ -340,6 +340,27 @@ describe('client authentication with JWT assertions', () => {
     expect((await withAssertion(await assertion(csj.client_id, secretKey(regenerated.client_secret), { alg: 'HS256' }))).status).toBe(200);
   });
 
+  it('dynamic client registration (RFC 7591) registers a private_key_jwt client with its jwks, and refuses a private key', async () => {
+    const key = await keyPair('PS256', 'dcr-1');
+    const register = (body: Record<string, unknown>) => app.http().post('/v1/oauth2/register').set('Authorization', `Bearer ${root}`).send({ grant_types: ['client_credentials'], scope: 'scope:read', ...body });
+    const registered = await register({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] }, token_endpoint_auth_signing_alg: 'PS256' });
+    expect(registered.status).toBe(201);
+    expect(registered.body).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [key.jwk] }, token_endpoint_auth_signing_alg: 'PS256' });
+    expect(registered.body.client_secret).toBeUndefined();
+    const clientId = (registered.body as Credentials).client_id;
+    expect((await withAssertion(await assertion(clientId, key.privateKey, { alg: 'PS256', kid: 'dcr-1' }))).status).toBe(200);
+    // Its method is fixed: an RFC 7592 update cannot turn it into a secret-based client.
+    const update = await app.http().put(`/v1/oauth2/register/${clientId}`).set('Authorization', `Bearer ${String(registered.body.registration_access_token)}`).send({ client_id: clientId, grant_types: ['client_credentials'], scope: 'scope:read', token_endpoint_auth_method: 'client_secret_basic' });
+    expect(update.status).toBe(400);
+    expect(update.body.error).toBe('invalid_client_metadata');
+
+    const privateJwk = await exportJWK((await generateKeyPair('ES256', { extractable: true })).privateKey);
+    const refusedRegistration = await register({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [privateJwk] } });
+    expect(refusedRegistration.status).toBe(400);
+    expect(refusedRegistration.body).toMatchObject({ error: 'invalid_client_metadata' });
+    expect(refusedRegistration.body.error_description).toContain('public keys only');
+  });
+
   it('discovery lists what is accepted, for the server and a realm alike', async () => {
     for (const path of ['/.well-known/openid-configuration', `/auth/realms/${REALM}/.well-known/openid-configuration`]) {
       const metadata = (await app.http().get(path)).body as Record<string, string[]>;

@@ -19,7 +19,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/introspect' })
   introspection_endpoint: string;
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] })
   introspection_endpoint_auth_methods_supported: string[];
 
   @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
@@ -28,7 +28,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/revoke' })
   revocation_endpoint: string;
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] })
   revocation_endpoint_auth_methods_supported: string[];
 
   @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
@@ -43,7 +43,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'] })
   grant_types_supported: string[];
 
-  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] })
   token_endpoint_auth_methods_supported: string[];
 
   @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
