@@ -28,13 +28,18 @@ interface FetchedSet {
   readonly fetchedAt: number;
 }
 
-/** Addresses that are not the public internet: loopback, private, link-local, shared, multicast, reserved. */
-const NON_PUBLIC = new BlockList();
+/**
+ * Addresses that are not the public internet: loopback, private, link-local, shared, multicast,
+ * reserved. One list per family: a BlockList matches IPv4 addresses against IPv6 rules in their
+ * mapped form, so `::ffff:0:0/96` would block every IPv4 address.
+ */
+const NON_PUBLIC_IPV4 = new BlockList();
 for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 3]] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv4');
+  NON_PUBLIC_IPV4.addSubnet(network, prefix, 'ipv4');
 }
+const NON_PUBLIC_IPV6 = new BlockList();
 for (const [network, prefix] of [['::', 127], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
-  NON_PUBLIC.addSubnet(network, prefix, 'ipv6');
+  NON_PUBLIC_IPV6.addSubnet(network, prefix, 'ipv6');
 }
 
 export function isPublicAddress(address: string): boolean {
@@ -42,8 +47,8 @@ export function isPublicAddress(address: string): boolean {
   if (family === 0) return false;
   // An IPv4-mapped IPv6 address is the IPv4 address it carries.
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return !NON_PUBLIC.check(mapped[1]!, 'ipv4');
-  return !NON_PUBLIC.check(address, family === 4 ? 'ipv4' : 'ipv6');
+  if (mapped) return !NON_PUBLIC_IPV4.check(mapped[1]!, 'ipv4');
+  return family === 4 ? !NON_PUBLIC_IPV4.check(address, 'ipv4') : !NON_PUBLIC_IPV6.check(address, 'ipv6');
 }
 
 /**

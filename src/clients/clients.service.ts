@@ -26,7 +26,7 @@ import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { Clock } from '../common/clock.js';
 import { DEFAULT_ID_TOKEN_ALGORITHM } from '../config/environment.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
-import { importJWK, type JSONWebKeySet } from 'jose';
+import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { assertionAlgorithms, defaultAuthMethod, jwksUriProblem, type TokenEndpointAuthMethod } from './client-auth-methods.js';
 import { ClientSecretCipher } from './client-secret-cipher.js';
 
@@ -308,7 +308,7 @@ export class ClientsService implements ApiScopeHolder {
       }
       for (const [index, key] of (jwks?.keys ?? []).entries()) {
         try {
-          await importJWK(key, typeof key.alg === 'string' ? key.alg : key.kty === 'EC' ? 'ES256' : key.kty === 'OKP' ? 'EdDSA' : 'RS256');
+          await importJWK(key, typeof key.alg === 'string' ? key.alg : importAlgorithm(key));
         } catch (error) {
           throw new BadRequestException(`jwks.keys[${index}] is not a usable public key: ${(error as Error).message}`);
         }
@@ -367,4 +367,10 @@ export class ClientsService implements ApiScopeHolder {
 /** A public client has no secret: a grant in which it acts for itself would let anyone act as it. */
 function checkGrantTypes(isPublic: boolean, grantTypes: readonly string[]): void {
   if (isPublic && grantTypes.includes('client_credentials')) throw new BadRequestException('A public client cannot use the client_credentials grant: it has no secret');
+}
+
+/** An algorithm to import a JWK without `alg` with: any the key's type and curve allow (each key is checked again against the assertion's `alg` when used). */
+function importAlgorithm(key: JWK): string {
+  if (key.kty === 'EC') return ({ 'P-384': 'ES384', 'P-521': 'ES512' } as Record<string, string>)[key.crv ?? ''] ?? 'ES256';
+  return key.kty === 'OKP' ? 'EdDSA' : 'RS256';
 }
