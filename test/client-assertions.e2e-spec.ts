@@ -139,6 +139,13 @@ describe('client authentication with JWT assertions', () => {
       expect(await oidc.tokenIntrospection(config, tokens.access_token)).toMatchObject({ active: true, client_id: client.client_id });
       await oidc.tokenRevocation(config, tokens.access_token);
       expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+      // Another realm's path does not take it, and does not use up the assertion's jti there.
+      const secretKey = new TextEncoder().encode(client.client_secret);
+      const jti = randomUUID();
+      const elsewhere = await app.http().post('/auth/realms/default/protocol/openid-connect/token').type('form').send({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion(client.client_id, secretKey, { alg: 'HS256', claims: { jti, aud: `${issuer}/auth/realms/default` } }) });
+      expect(elsewhere.body).toEqual(refused);
+      const home = await app.http().post(`/auth/realms/${REALM}/protocol/openid-connect/token`).type('form').send({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: await assertion(client.client_id, secretKey, { alg: 'HS256', claims: { jti, aud: realmIssuer.href } }) });
+      expect(home.status).toBe(200);
       // The secret itself is no password for this client: only assertions signed with it are.
       expect((await tokenRequest({ ...client }, `/auth/realms/${REALM}/protocol/openid-connect/token`)).status).toBe(401);
     });

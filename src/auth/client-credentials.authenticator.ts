@@ -57,9 +57,10 @@ export class ClientCredentialsAuthenticator {
    * A client assertion (RFC 7523 §2.2): `audiences` are the values of `aud` that name this server
    * where it was called. The reason of a refusal is logged (never the assertion); the caller is
    * told `invalid_client` only, and the failure counts towards the client's lockout. A `client_id`
-   * sent along must name the client the assertion is from (RFC 7521 §4.2).
+   * sent along must name the client the assertion is from (RFC 7521 §4.2). `organizationId`: on a
+   * realm's path, the realm the client must belong to, checked before the `jti` is claimed.
    */
-  async authenticateAssertion(assertion: string, audiences: readonly string[], address: string, clientIdParameter: string | undefined): Promise<ClientRecord> {
+  async authenticateAssertion(assertion: string, audiences: readonly string[], address: string, clientIdParameter: string | undefined, organizationId?: string): Promise<ClientRecord> {
     let clientId = UNNAMED_CLIENT;
     try {
       clientId = this.assertions.claimedClient(assertion);
@@ -69,6 +70,7 @@ export class ClientCredentialsAuthenticator {
       const client = CLIENT_ID_PATTERN.test(clientId) ? await this.clients.find(clientId) : undefined;
       if (!client) throw new AssertionRefused('no such client');
       if (client.disabled) throw new AssertionRefused('the client is disabled');
+      if (organizationId !== undefined && client.organizationId !== organizationId) throw new AssertionRefused("the client belongs to another realm than the path's");
       await this.assertions.verify(assertion, client, audiences);
       this.lockout.recordSuccess(clientId, address);
       return client;

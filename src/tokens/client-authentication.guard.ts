@@ -97,7 +97,7 @@ export class ClientAuthenticationGuard implements CanActivate {
     }
     if (params.client_assertion_type !== JWT_BEARER_ASSERTION_TYPE) throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER_ASSERTION_TYPE}`);
     if (params.client_assertion === undefined || params.client_assertion === '') throw new InvalidClient('client_assertion is missing');
-    return this.authenticator.authenticateAssertion(params.client_assertion, this.audiences(request, realm), request.ip, params.client_id);
+    return this.authenticator.authenticateAssertion(params.client_assertion, this.audiences(request, realm), request.ip, params.client_id, realm?.id);
   }
 
   /**
