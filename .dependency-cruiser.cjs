@@ -58,7 +58,7 @@ const PUBLIC = {
   authorization: ['authorization-codes', 'refresh-tokens', 'device-authorizations'],
   apis: ['scope-catalog', 'api-scope-holders'],
   'change-feed': ['change-feed'],
-  clients: ['client-secret-hasher', 'console-client', 'docs-client', 'first-party-clients'],
+  clients: ['client-secret-hasher', 'client-secret-cipher', 'client-auth-methods', 'console-client', 'docs-client', 'first-party-clients'],
   'client-registration': ['registration-paths'],
   keys: ['compact-jws'],
   lockout: ['client-lockout'],

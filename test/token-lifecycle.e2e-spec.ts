@@ -114,7 +114,7 @@ describe('token lifecycle: introspection, revocation, not-before, admin-issued t
       expect(discovery).toMatchObject({
         introspection_endpoint: 'http://localhost:8080/api/v1/oauth/introspect',
         revocation_endpoint: 'http://localhost:8080/api/v1/oauth/revoke',
-        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+        introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'],
       });
       expect(discovery.scopes_supported).toEqual(expect.arrayContaining(['token:introspect', 'audit:read']));
       const realm = (await gatehouse.http().get('/auth/realms/default/.well-known/openid-configuration')).body as Record<string, unknown>;

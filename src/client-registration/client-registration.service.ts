@@ -9,6 +9,8 @@ import { type Change } from '../audit/unit-of-work.js';
 import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
 import { ClientDirectory } from '../clients/client-directory.js';
 import { ClientSecretHasher } from '../clients/client-secret-hasher.js';
+import { ASSERTION_METHODS } from '../clients/client-auth-methods.js';
+import { type JSONWebKeySet } from 'jose';
 import { ClientsService } from '../clients/clients.service.js';
 import { type ClientDto } from '../clients/dto/client.dto.js';
 import { type CreateClientDto } from '../clients/dto/create-client.dto.js';
@@ -86,7 +88,7 @@ export class ClientRegistrationService {
       throw new InvalidClientMetadata('Open registration registers public clients only (token_endpoint_auth_method none); a confidential client needs an access token or an initial access token');
     }
     const scopes = metadata.scopes ?? defaultScopes(metadata);
-    const dto: CreateClientDto = { ...settingsOf(metadata), scopes, public: metadata.tokenEndpointAuthMethod === 'none', ...(registrant.organizationName !== undefined && { organization: registrant.organizationName }) };
+    const dto: CreateClientDto = { ...settingsOf(metadata), scopes, public: metadata.tokenEndpointAuthMethod === 'none', token_endpoint_auth_method: metadata.tokenEndpointAuthMethod, ...(registrant.organizationName !== undefined && { organization: registrant.organizationName }) };
     await checkClientRules(dto);
     const registrationToken = newToken(REGISTRATION_ACCESS_TOKEN_PREFIX);
     const now = this.clock.date();
@@ -141,6 +143,9 @@ export class ClientRegistrationService {
     const metadata = parseRegistrationMetadata(body, registration.tokenEndpointAuthMethod as TokenEndpointAuthMethod);
     if ((metadata.tokenEndpointAuthMethod === 'none') !== (registration.tokenEndpointAuthMethod === 'none')) {
       throw new InvalidClientMetadata('token_endpoint_auth_method cannot change between none and a secret: register a new client');
+    }
+    if (metadata.tokenEndpointAuthMethod !== registration.tokenEndpointAuthMethod && [metadata.tokenEndpointAuthMethod, registration.tokenEndpointAuthMethod].some((method) => ASSERTION_METHODS.includes(method as TokenEndpointAuthMethod))) {
+      throw new InvalidClientMetadata('token_endpoint_auth_method cannot change to or from private_key_jwt or client_secret_jwt: register a new client');
     }
     const current = await this.clients.get(this.registrationAuth(clientId, organizationId, registration.maxScopes, request), clientId);
     // What the registration may grant: what it was granted, and what the client holds now.
@@ -267,6 +272,9 @@ export class ClientRegistrationService {
       post_logout_redirect_uris: client.post_logout_redirect_uris,
       id_token_signed_response_alg: client.id_token_signed_response_alg,
       require_pushed_authorization_requests: client.require_pushed_authorization_requests,
+      jwks: client.jwks,
+      jwks_uri: client.jwks_uri,
+      token_endpoint_auth_signing_alg: client.token_endpoint_auth_signing_alg,
     };
     return Object.fromEntries(Object.entries(information).filter(([, value]) => value !== null && value !== undefined));
   }
@@ -300,6 +308,9 @@ function settingsOf(metadata: RegistrationMetadata): Omit<CreateClientDto, 'scop
     ...(metadata.postLogoutRedirectUris !== undefined && { post_logout_redirect_uris: metadata.postLogoutRedirectUris }),
     ...(metadata.idTokenSignedResponseAlg !== undefined && { id_token_signed_response_alg: metadata.idTokenSignedResponseAlg as SigningAlgorithm }),
     ...(metadata.requirePushedAuthorizationRequests !== undefined && { require_pushed_authorization_requests: metadata.requirePushedAuthorizationRequests as boolean }),
+    ...(metadata.jwks !== undefined && { jwks: metadata.jwks as JSONWebKeySet }),
+    ...(metadata.jwksUri !== undefined && { jwks_uri: metadata.jwksUri as string }),
+    ...(metadata.tokenEndpointAuthSigningAlg !== undefined && { token_endpoint_auth_signing_alg: metadata.tokenEndpointAuthSigningAlg as string }),
   };
 }
 

@@ -4,8 +4,9 @@ import { CreateClientDto, type SUB_TYPES } from '../clients/dto/create-client.dt
 import { GRANT_TYPES, type GrantType } from '../token-policy/token-policy.js';
 import { InvalidClientMetadata, InvalidRedirectUri } from './registration-errors.js';
 
-export const TOKEN_ENDPOINT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
-export type TokenEndpointAuthMethod = (typeof TOKEN_ENDPOINT_AUTH_METHODS)[number];
+import { TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../clients/client-auth-methods.js';
+
+export { TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod };
 
 /** RFC 7591 §2 client metadata, checked and with the server's defaults filled in. */
 export interface RegistrationMetadata {
@@ -26,6 +27,10 @@ export interface RegistrationMetadata {
   readonly idTokenSignedResponseAlg: unknown;
   /** RFC 9126 §6's `require_pushed_authorization_requests`. */
   readonly requirePushedAuthorizationRequests: unknown;
+  /** private_key_jwt's keys (RFC 7591 `jwks`, `jwks_uri`) and OpenID Connect Registration's `token_endpoint_auth_signing_alg`. */
+  readonly jwks: unknown;
+  readonly jwksUri: unknown;
+  readonly tokenEndpointAuthSigningAlg: unknown;
 }
 
 /**
@@ -92,6 +97,9 @@ export function parseRegistrationMetadata(body: unknown, defaultMethod: TokenEnd
     postLogoutRedirectUris: stringList(field('post_logout_redirect_uris'), 'post_logout_redirect_uris', InvalidClientMetadata),
     idTokenSignedResponseAlg: field('id_token_signed_response_alg'),
     requirePushedAuthorizationRequests: field('require_pushed_authorization_requests'),
+    jwks: field('jwks'),
+    jwksUri: field('jwks_uri'),
+    tokenEndpointAuthSigningAlg: field('token_endpoint_auth_signing_alg'),
   };
 }
 

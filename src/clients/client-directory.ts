@@ -11,6 +11,8 @@ import { type HeldInOrganization, OrganizationHolders } from '../organizations/o
 import { RoleDirectory } from '../roles/role-directory.js';
 import { RoleHolders } from '../roles/role-holders.js';
 import { Clock } from '../common/clock.js';
+import { type JSONWebKeySet } from 'jose';
+import { type TokenEndpointAuthMethod } from './client-auth-methods.js';
 
 /** What authentication needs to know of a client, as read from the database. */
 export interface ClientRecord {
@@ -35,6 +37,16 @@ export interface ClientRecord {
   /** RFC 9126: the authorization endpoint takes its requests only through PAR. */
   readonly requirePushedAuthorizationRequests: boolean;
   readonly disabled: boolean;
+  /** How it authenticates (RFC 7591 `token_endpoint_auth_method`); see ClientAuthenticationGuard. */
+  readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** private_key_jwt: its inline JWK Set, parsed, or null. */
+  readonly jwks: JSONWebKeySet | null;
+  /** private_key_jwt: where its JWK Set is fetched from, or null. */
+  readonly jwksUri: string | null;
+  /** The one algorithm its assertions may use, or null for any fitting its method. */
+  readonly tokenEndpointAuthSigningAlg: string | null;
+  /** client_secret_jwt: its secret, encrypted (ClientSecretCipher). */
+  readonly secretCiphertext: string | null;
   readonly accessTokenLifespan: number | null;
   /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
   readonly notBefore: number;
@@ -114,6 +126,11 @@ export class ClientDirectory {
         defaultSubType: row.defaultSubType,
         requirePushedAuthorizationRequests: row.requirePushedAuthorizationRequests,
         disabled: row.disabled,
+        tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as TokenEndpointAuthMethod,
+        jwks: row.jwks === null ? null : (JSON.parse(row.jwks) as JSONWebKeySet),
+        jwksUri: row.jwksUri,
+        tokenEndpointAuthSigningAlg: row.tokenEndpointAuthSigningAlg,
+        secretCiphertext: row.secretCiphertext,
         accessTokenLifespan: row.accessTokenLifespan,
         // A client id deleted and created again must not bring the old client's tokens back.
         notBefore: Math.max(row.createdAt.getTime(), row.notBefore?.getTime() ?? 0),

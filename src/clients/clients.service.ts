@@ -25,6 +25,17 @@ import { type UpdateClientDto } from './dto/update-client.dto.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { Clock } from '../common/clock.js';
 import { DEFAULT_ID_TOKEN_ALGORITHM } from '../config/environment.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
+import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
+import { assertionAlgorithms, defaultAuthMethod, jwksUriProblem, type TokenEndpointAuthMethod } from './client-auth-methods.js';
+import { ClientSecretCipher } from './client-secret-cipher.js';
+
+/** What a client's authentication method needs besides its secret, as stored. */
+interface AuthMethodSettings {
+  readonly jwks: string | null;
+  readonly jwksUri: string | null;
+  readonly tokenEndpointAuthSigningAlg: string | null;
+}
 
 /** The rules of the client API. */
 @Injectable()
@@ -40,6 +51,8 @@ export class ClientsService implements ApiScopeHolder {
     private readonly policy: AccessPolicy,
     private readonly clock: Clock,
     private readonly roles: RoleDirectory,
+    private readonly cipher: ClientSecretCipher,
+    private readonly config: GatehouseConfig,
     apiScopeHolders: ApiScopeHolders,
   ) {
     apiScopeHolders.register(this);
@@ -53,7 +66,10 @@ export class ClientsService implements ApiScopeHolder {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     await this.checkAssignable(auth, organizationId, dto.scopes);
     await this.checkPermissions(auth, organizationId, dto.permissions ?? []);
-    const isPublic = dto.public ?? false;
+    const isPublic = dto.public ?? dto.token_endpoint_auth_method === 'none';
+    const method = dto.token_endpoint_auth_method ?? defaultAuthMethod(isPublic);
+    if (isPublic !== (method === 'none')) throw new BadRequestException('A public client is one with token_endpoint_auth_method none, and only it');
+    const authSettings = await this.authMethodSettings(method, dto.jwks ?? null, dto.jwks_uri ?? null, dto.token_endpoint_auth_signing_alg ?? null);
     const grantTypes = dto.grant_types ?? defaultGrantTypes(isPublic);
     // A command-line tool on the device grant alone has no redirect URI.
     if (isPublic && grantTypes.includes('authorization_code') && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client using the authorization code flow needs at least one redirect URI');
@@ -61,8 +77,8 @@ export class ClientsService implements ApiScopeHolder {
     checkGrantTypes(isPublic, grantTypes);
     const id = dto.client_id ?? newClientId();
     if (await this.repository.existsBy({ id })) throw new ConflictException(`A client with id ${id} exists already`);
-    // A public client's empty hash matches no secret (see ClientSecretHasher.verify).
-    const { secret, hash } = isPublic ? { secret: undefined, hash: '' } : this.hasher.generate();
+    // A public client's empty hash matches no secret (see ClientSecretHasher.verify); a private_key_jwt client has keys instead.
+    const { secret, hash } = isPublic || method === 'private_key_jwt' ? { secret: undefined, hash: '' } : this.hasher.generate();
     const now = this.clock.date();
     const client = this.repository.create({
       id,
@@ -84,6 +100,9 @@ export class ClientsService implements ApiScopeHolder {
       tosUri: dto.tos_uri ?? null,
       policyUri: dto.policy_uri ?? null,
       isPublic,
+      tokenEndpointAuthMethod: method,
+      ...authSettings,
+      secretCiphertext: method === 'client_secret_jwt' ? this.cipher.encrypt(id, secret!) : null,
       isRoot: false,
       disabled: false,
       createdAt: now,
@@ -92,7 +111,7 @@ export class ClientsService implements ApiScopeHolder {
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
-      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, id_token_signed_response_alg: client.idTokenSignedResponseAlg, grant_types: grantTypes });
+      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, id_token_signed_response_alg: client.idTokenSignedResponseAlg, grant_types: grantTypes, token_endpoint_auth_method: method, jwks_uri: client.jwksUri, jwks: client.jwks !== null });
       await alongside?.(change, client);
     });
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
@@ -160,7 +179,9 @@ export class ClientsService implements ApiScopeHolder {
     if (dto.grant_types !== undefined) checkGrantTypes(client.isPublic, dto.grant_types);
     if (dto.scopes !== undefined) await this.checkAssignable(auth, client.organizationId, dto.scopes);
     if (dto.permissions !== undefined) await this.checkPermissions(auth, client.organizationId, dto.permissions);
+    const authSettings = await this.updatedAuthSettings(client, dto);
     const changes: Partial<OAuthClientEntity> = {
+      ...authSettings,
       ...(dto.name !== undefined && { name: dto.name }),
       ...(dto.description !== undefined && { description: dto.description }),
       ...(dto.scopes !== undefined && { scopes: dto.scopes }),
@@ -197,8 +218,10 @@ export class ClientsService implements ApiScopeHolder {
   async regenerateSecret(auth: AuthContext, id: string, revokeTokens: boolean): Promise<ClientCredentialsDto> {
     const client = await this.findChangeable(auth, id);
     if (client.isPublic) throw new ConflictException(`Client ${id} is public: it has no secret to regenerate`);
+    if (client.tokenEndpointAuthMethod === 'private_key_jwt') throw new ConflictException(`Client ${id} authenticates with private_key_jwt: it has keys (jwks or jwks_uri), not a secret`);
     const { secret, hash } = this.hasher.generate();
-    await this.save(auth, client, { secretHash: hash, ...(revokeTokens && { notBefore: this.clock.date() }) }, 'client.secret_regenerated', { revoke_tokens: revokeTokens });
+    const secretCiphertext = client.tokenEndpointAuthMethod === 'client_secret_jwt' ? this.cipher.encrypt(client.id, secret) : null;
+    await this.save(auth, client, { secretHash: hash, secretCiphertext, ...(revokeTokens && { notBefore: this.clock.date() }) }, 'client.secret_regenerated', { revoke_tokens: revokeTokens });
     return { client_id: client.id, client_secret: secret };
   }
 
@@ -273,6 +296,41 @@ export class ClientsService implements ApiScopeHolder {
     this.policy.checkGrantPermissions(auth, await this.roles.bundles(organizationId, permissions));
   }
 
+  /**
+   * What `method` needs, checked: private_key_jwt its public keys (inline, each one a key jose
+   * imports, or an https jwks_uri), client_secret_jwt the key that encrypts its secret's copy;
+   * keys belong to private_key_jwt only, and a signing algorithm must be one the method allows.
+   */
+  private async authMethodSettings(method: TokenEndpointAuthMethod, jwks: JSONWebKeySet | null, jwksUri: string | null, signingAlg: string | null): Promise<AuthMethodSettings> {
+    if (method !== 'private_key_jwt' && (jwks !== null || jwksUri !== null)) throw new BadRequestException('jwks and jwks_uri are for clients with token_endpoint_auth_method private_key_jwt');
+    if (method === 'private_key_jwt') {
+      if ((jwks === null) === (jwksUri === null)) throw new BadRequestException('A private_key_jwt client needs its public keys: jwks or jwks_uri, one of the two');
+      if (jwksUri !== null) {
+        const problem = jwksUriProblem(jwksUri, this.config.clientAssertions.jwksUriAllowPrivateAddresses);
+        if (problem) throw new BadRequestException(problem);
+      }
+      for (const [index, key] of (jwks?.keys ?? []).entries()) {
+        try {
+          await importJWK(key, typeof key.alg === 'string' ? key.alg : importAlgorithm(key));
+        } catch (error) {
+          throw new BadRequestException(`jwks.keys[${index}] is not a usable public key: ${(error as Error).message}`);
+        }
+      }
+    }
+    if (method === 'client_secret_jwt' && !this.cipher.configured) throw new BadRequestException('client_secret_jwt needs CLIENT_SECRET_ENCRYPTION_KEY set on the server, to keep the secret that checks its assertions');
+    if (signingAlg !== null && assertionAlgorithms(method, signingAlg).length === 0) throw new BadRequestException(`token_endpoint_auth_signing_alg ${signingAlg} does not fit token_endpoint_auth_method ${method}`);
+    return { jwks: jwks === null ? null : JSON.stringify(jwks), jwksUri, tokenEndpointAuthSigningAlg: signingAlg };
+  }
+
+  /** An update's keys: one of jwks and jwks_uri replaces both (a rotation); the method stays what it was registered with. */
+  private async updatedAuthSettings(client: OAuthClientEntity, dto: UpdateClientDto): Promise<Partial<AuthMethodSettings>> {
+    if (dto.jwks === undefined && dto.jwks_uri === undefined && dto.token_endpoint_auth_signing_alg === undefined) return {};
+    const replacesKeys = dto.jwks !== undefined || dto.jwks_uri !== undefined;
+    const jwks = replacesKeys ? (dto.jwks ?? null) : client.jwks === null ? null : (JSON.parse(client.jwks) as JSONWebKeySet);
+    const jwksUri = replacesKeys ? (dto.jwks_uri ?? null) : client.jwksUri;
+    return this.authMethodSettings(client.tokenEndpointAuthMethod as TokenEndpointAuthMethod, jwks, jwksUri, dto.token_endpoint_auth_signing_alg ?? client.tokenEndpointAuthSigningAlg);
+  }
+
   /** Which of `scopes` (an API's, going away) some client of the organization holds. */
   async heldOf(change: Change, organizationId: string, scopes: readonly string[]): Promise<string[]> {
     const wanted = new Set(scopes);
@@ -312,4 +370,10 @@ export class ClientsService implements ApiScopeHolder {
 /** A public client has no secret: a grant in which it acts for itself would let anyone act as it. */
 function checkGrantTypes(isPublic: boolean, grantTypes: readonly string[]): void {
   if (isPublic && grantTypes.includes('client_credentials')) throw new BadRequestException('A public client cannot use the client_credentials grant: it has no secret');
+}
+
+/** An algorithm to import a JWK without `alg` with: any the key's type and curve allow (each key is checked again against the assertion's `alg` when used). */
+function importAlgorithm(key: JWK): string {
+  if (key.kty === 'EC') return ({ 'P-384': 'ES384', 'P-521': 'ES512' } as Record<string, string>)[key.crv ?? ''] ?? 'ES256';
+  return key.kty === 'OKP' ? 'EdDSA' : 'RS256';
 }

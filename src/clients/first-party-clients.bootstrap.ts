@@ -75,6 +75,11 @@ export class FirstPartyClientsBootstrap implements OnApplicationBootstrap {
       defaultSubType: null,
       requirePushedAuthorizationRequests: false,
       clientUri: null,
+      tokenEndpointAuthMethod: 'none',
+      jwks: null,
+      jwksUri: null,
+      tokenEndpointAuthSigningAlg: null,
+      secretCiphertext: null,
     };
   }
 }
@@ -95,6 +100,11 @@ function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<FirstPa
     current.policyUri === wanted.policyUri &&
     !current.disabled &&
     current.secretHash === '' &&
+    current.tokenEndpointAuthMethod === wanted.tokenEndpointAuthMethod &&
+    current.jwks === null &&
+    current.jwksUri === null &&
+    current.tokenEndpointAuthSigningAlg === null &&
+    current.secretCiphertext === null &&
     same(current.scopes, wanted.scopes) &&
     same(current.permissions, wanted.permissions) &&
     same(current.redirectUris, wanted.redirectUris) &&

@@ -262,12 +262,33 @@ export class Environment {
   @Min(10)
   @Max(17)
   PASSWORD_HASH_COST: number = DEFAULT_PASSWORD_HASH_COST;
+
+  // The longest a client assertion (private_key_jwt, client_secret_jwt) may be valid for, from
+  // now to its exp: a short life bounds how long its jti must be remembered.
+  @IsInt()
+  @Min(10)
+  @Max(3600)
+  CLIENT_ASSERTION_MAX_LIFETIME_SECONDS: number = 300;
+
+  // Lets Gatehouse fetch a client's jwks_uri from loopback, private and link-local addresses, and
+  // over http from loopback: for tests and closed networks only. Off, such a jwks_uri is refused
+  // when it is fetched (the addresses actually connected to are checked, not only the name).
+  @IsIn(['true', 'false'])
+  JWKS_URI_ALLOW_PRIVATE_ADDRESSES: 'true' | 'false' = 'false';
+
+  // 32 random bytes (base64 or base64url, 43-44 characters): the AES-256-GCM key of the copies of
+  // client_secret_jwt clients' secrets, which Gatehouse needs to check their HMAC assertions. Only
+  // those clients' secrets are kept this way; without the key such clients cannot be created, and
+  // the server refuses to start while one exists.
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/_-]{43}=?$/, { message: 'CLIENT_SECRET_ENCRYPTION_KEY must be 32 random bytes in base64 or base64url (e.g. openssl rand -base64 32)' })
+  CLIENT_SECRET_ENCRYPTION_KEY?: string;
 }
 
-const NUMERIC_KEYS = ['PORT', 'METRICS_PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'OPEN_REGISTRATION_PER_HOUR', 'PAR_REQUEST_URI_LIFETIME_SECONDS', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE', 'PASSWORD_HASH_COST'];
+const NUMERIC_KEYS = ['PORT', 'METRICS_PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'OPEN_REGISTRATION_PER_HOUR', 'PAR_REQUEST_URI_LIFETIME_SECONDS', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE', 'PASSWORD_HASH_COST', 'CLIENT_ASSERTION_MAX_LIFETIME_SECONDS'];
 
 /** Variables without a default (not own properties of a new Environment). */
-export const OPTIONAL_KEYS = ['METRICS_PORT', 'PUBLIC_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'LOG_FORMAT'] as const;
+export const OPTIONAL_KEYS = ['METRICS_PORT', 'PUBLIC_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'LOG_FORMAT', 'CLIENT_SECRET_ENCRYPTION_KEY'] as const;
 
 /** Every variable Gatehouse reads. */
 export const ENVIRONMENT_KEYS = [...Object.keys(new Environment()), ...OPTIONAL_KEYS] as (keyof Environment)[];

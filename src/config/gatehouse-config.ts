@@ -40,6 +40,10 @@ export class GatehouseConfig {
   readonly passwordHashCost: number;
   /** Cookies get `Secure` in production and whenever the public URL is https. */
   readonly secureCookies: boolean;
+  /** Client assertions (private_key_jwt, client_secret_jwt): their longest validity, and where their keys may be fetched from. */
+  readonly clientAssertions: { readonly maxLifetimeSeconds: number; readonly jwksUriAllowPrivateAddresses: boolean };
+  /** The AES-256-GCM key of client_secret_jwt clients' secret copies, when configured. */
+  readonly clientSecretEncryptionKey: Buffer | undefined;
 
   constructor(environment: Environment) {
     this.production = environment.NODE_ENV === 'production';
@@ -75,6 +79,8 @@ export class GatehouseConfig {
     this.refreshTokenLifespanSeconds = environment.REFRESH_TOKEN_LIFESPAN_SECONDS;
     this.signInRateLimitPerMinute = environment.SIGN_IN_RATE_LIMIT_PER_MINUTE;
     this.passwordHashCost = environment.PASSWORD_HASH_COST;
+    this.clientAssertions = { maxLifetimeSeconds: environment.CLIENT_ASSERTION_MAX_LIFETIME_SECONDS, jwksUriAllowPrivateAddresses: environment.JWKS_URI_ALLOW_PRIVATE_ADDRESSES === 'true' };
+    this.clientSecretEncryptionKey = environment.CLIENT_SECRET_ENCRYPTION_KEY === undefined ? undefined : Buffer.from(environment.CLIENT_SECRET_ENCRYPTION_KEY, 'base64');
     this.secureCookies = this.production || this.issuer.startsWith('https:');
     this.corsOrigins = environment.CORS_ORIGINS ? environment.CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/+$/, '')) : [];
   }

@@ -14,6 +14,7 @@ import { DEVICE_AUTHORIZATION_ENDPOINT_PATH, REALM_DEVICE_AUTHORIZATION_PATH } f
 import { TokensService } from './tokens.service.js';
 import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
+import { ASSERTION_SIGNING_ALGORITHMS } from '../clients/client-auth-methods.js';
 import { BrowserCors } from '../common/http/cors.js';
 import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATH } from '../client-registration/registration-paths.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, protectedResourceMetadataPath } from '../token-policy/protected-resource.js';
@@ -177,7 +178,9 @@ export class DiscoveryController {
     // endpoints serve every organization's clients, so theirs is false (a client's own setting is in its registration).
     requirePushedAuthorizationRequests = false,
   ): AuthorizationServerMetadataDto {
-    const clientAuthMethods = ['client_secret_basic', 'client_secret_post'];
+    // Every client-authenticated endpoint takes every method through one guard (ClientAuthenticationGuard);
+    // `none` (a public client) is refused at introspection, which is for resource servers.
+    const clientAuthMethods = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'];
     return {
       issuer,
       authorization_endpoint: endpoints.authorization,
@@ -186,6 +189,7 @@ export class DiscoveryController {
       jwks_uri: endpoints.jwks,
       introspection_endpoint: endpoints.introspection,
       introspection_endpoint_auth_methods_supported: clientAuthMethods,
+      introspection_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGORITHMS],
       revocation_endpoint: endpoints.revocation,
       end_session_endpoint: endpoints.endSession,
       registration_endpoint: endpoints.registration,
@@ -193,8 +197,10 @@ export class DiscoveryController {
       require_pushed_authorization_requests: requirePushedAuthorizationRequests,
       device_authorization_endpoint: endpoints.deviceAuthorization,
       revocation_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGORITHMS],
       grant_types_supported: this.tokens.grantTypes,
       token_endpoint_auth_methods_supported: [...clientAuthMethods, 'none'],
+      token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_SIGNING_ALGORITHMS],
       scopes_supported: [...scopes],
       response_types_supported: ['code'],
       response_modes_supported: [...RESPONSE_MODES],

@@ -11,7 +11,8 @@ import { type TokenRequestParams } from './token-request.js';
 import { TokensService } from './tokens.service.js';
 import { BrowserCors } from '../common/http/cors.js';
 
-export const TOKEN_ENDPOINT_PATH = '/api/v1/oauth/token';
+export { TOKEN_ENDPOINT_PATH } from './token-endpoint-path.js';
+import { TOKEN_ENDPOINT_PATH } from './token-endpoint-path.js';
 /** Polar's paths for the same endpoint (its seed's curl lines), left out of /docs: the canonical operation names them. */
 export const TOKEN_ENDPOINT_ALIASES = ['/api/v1/oauth2/token', '/v1/oauth2/token'];
 function TokenEndpoint(path: string | string[]): MethodDecorator {
@@ -27,7 +28,7 @@ export class TokensController {
   @TokenEndpoint([TOKEN_ENDPOINT_PATH, ...TOKEN_ENDPOINT_ALIASES])
   @ApiOperation({
     summary: 'Get an access token (client credentials, authorization code with PKCE, refresh token)',
-    description: `\`grant_type\` picks the grant and the fields it reads (see the schema). Client authentication (client_secret_basic, client_secret_post, or \`client_id\` alone for a public client) goes in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2. Also at Polar's paths ${TOKEN_ENDPOINT_ALIASES.map((path) => `\`${path}\``).join(' and ')}.`,
+    description: `\`grant_type\` picks the grant and the fields it reads (see the schema). Client authentication (client_secret_basic, client_secret_post, private_key_jwt, client_secret_jwt, or \`client_id\` alone for a public client) goes in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2. Also at Polar's paths ${TOKEN_ENDPOINT_ALIASES.map((path) => `\`${path}\``).join(' and ')}.`,
   })
   @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type`, `invalid_scope`, or `unauthorized_client` (a grant type not among the client\'s `grant_types`)' })
   async token(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams): Promise<TokenResponseDto> {

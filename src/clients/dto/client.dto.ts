@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { type JSONWebKeySet } from 'jose';
 import { type OAuthClientEntity } from '../entities/oauth-client.entity.js';
+import { TOKEN_ENDPOINT_AUTH_METHODS } from '../client-auth-methods.js';
 
 /** A client as the API shows it: never its secret or the secret's hash. */
 export class ClientDto {
@@ -60,8 +62,17 @@ export class ClientDto {
   @ApiProperty({ description: 'A public client has no secret and uses PKCE' })
   public: boolean;
 
-  @ApiProperty({ enum: ['client_secret_basic', 'none'], description: '`none` for a public client; a confidential client may also use client_secret_post' })
+  @ApiProperty({ enum: TOKEN_ENDPOINT_AUTH_METHODS, description: '`none` for a public client; client_secret_basic also takes client_secret_post; a client of a JWT method can use no other' })
   token_endpoint_auth_method: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'private_key_jwt: its public keys, when given inline' })
+  jwks: JSONWebKeySet | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'private_key_jwt: where its public keys are fetched from' })
+  jwks_uri: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The one algorithm its client assertions may use (null: any its method allows)' })
+  token_endpoint_auth_signing_alg: string | null;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: "Keycloak's not-before: tokens issued earlier are refused" })
   not_before: string | null;
@@ -93,7 +104,10 @@ export class ClientDto {
       default_sub_type: client.defaultSubType,
       require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
       public: client.isPublic,
-      token_endpoint_auth_method: client.isPublic ? 'none' : 'client_secret_basic',
+      token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+      jwks: client.jwks === null ? null : (JSON.parse(client.jwks) as JSONWebKeySet),
+      jwks_uri: client.jwksUri,
+      token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg,
       not_before: client.notBefore?.toISOString() ?? null,
       created_at: client.createdAt.toISOString(),
       updated_at: client.updatedAt.toISOString(),

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { type JSONWebKeySet } from 'jose';
+import { ASSERTION_SIGNING_ALGORITHMS, publicJwksProblem, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client-auth-methods.js';
 import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../config/environment.js';
 import { ROLE_NAME_PATTERN } from '../../scopes/permissions.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
@@ -130,6 +132,27 @@ export class ClientSettingsDto {
   @Omittable()
   @IsWebUri()
   policy_uri?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { keys: [{ kty: 'EC', crv: 'P-256', kid: 'k1', x: 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU', y: 'x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0' }] },
+    description: 'private_key_jwt: the public keys (a JWK Set) that verify its client assertions; private keys are refused. Setting it clears jwks_uri',
+  })
+  @Omittable()
+  @ValidateBy({ name: 'isPublicJwks', validator: { validate: (value: unknown) => publicJwksProblem(value) === undefined, defaultMessage: (arguments_) => publicJwksProblem(arguments_?.value) ?? 'jwks is invalid' } })
+  jwks?: JSONWebKeySet;
+
+  @ApiPropertyOptional({ example: 'https://app.example.com/jwks.json', description: 'private_key_jwt: where its public keys are fetched from (https; cached, refetched when an assertion names an unknown kid). Setting it clears jwks' })
+  @Omittable()
+  @IsString()
+  @MaxLength(2000)
+  jwks_uri?: string;
+
+  @ApiPropertyOptional({ enum: ASSERTION_SIGNING_ALGORITHMS, description: 'The one algorithm its client assertions may use (OpenID Connect Registration); left out, any that its method allows' })
+  @Omittable()
+  @IsIn(ASSERTION_SIGNING_ALGORITHMS, { message: `token_endpoint_auth_signing_alg must be one of: ${ASSERTION_SIGNING_ALGORITHMS.join(', ')}` })
+  token_endpoint_auth_signing_alg?: string;
 }
 
 /** Fields fixed at creation. */
@@ -138,4 +161,14 @@ export class CreateClientDto extends ClientSettingsDto {
   @Omittable()
   @IsBoolean()
   public?: boolean;
+
+  @ApiPropertyOptional({
+    enum: TOKEN_ENDPOINT_AUTH_METHODS,
+    description:
+      'How it authenticates at the token, introspection and revocation endpoints (RFC 7591). Default: client_secret_basic (which also takes client_secret_post), `none` for a public client. ' +
+      'private_key_jwt needs jwks or jwks_uri and gets no secret; client_secret_jwt gets a secret that it may use only to sign assertions (the server needs CLIENT_SECRET_ENCRYPTION_KEY). A client of either JWT method can use no other method',
+  })
+  @Omittable()
+  @IsIn(TOKEN_ENDPOINT_AUTH_METHODS, { message: `token_endpoint_auth_method must be one of: ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}` })
+  token_endpoint_auth_method?: TokenEndpointAuthMethod;
 }

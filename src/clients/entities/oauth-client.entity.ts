@@ -95,6 +95,26 @@ export class OAuthClientEntity {
   @Column({ name: 'require_pushed_authorization_requests', type: 'boolean', default: false })
   requirePushedAuthorizationRequests: boolean;
 
+  /** RFC 7591 `token_endpoint_auth_method`: how it authenticates (see ClientAuthenticationGuard). */
+  @Column({ name: 'token_endpoint_auth_method', type: 'varchar', length: 32, default: 'client_secret_basic' })
+  tokenEndpointAuthMethod: string;
+
+  /** RFC 7591 `jwks`: its public keys as a JWK Set, JSON (private_key_jwt), or null. */
+  @Column({ type: 'text', nullable: true })
+  jwks: string | null;
+
+  /** RFC 7591 `jwks_uri`: where its public keys are fetched from (private_key_jwt), or null. */
+  @Column({ name: 'jwks_uri', type: 'text', nullable: true })
+  jwksUri: string | null;
+
+  /** OpenID Connect Registration's `token_endpoint_auth_signing_alg`: the one algorithm its assertions may use; null: any fitting its method. */
+  @Column({ name: 'token_endpoint_auth_signing_alg', type: 'varchar', length: 16, nullable: true })
+  tokenEndpointAuthSigningAlg: string | null;
+
+  /** client_secret_jwt only: its secret, encrypted (see ClientSecretCipher), to check HMAC assertions with. */
+  @Column({ name: 'secret_ciphertext', type: 'text', nullable: true })
+  secretCiphertext: string | null;
+
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

@@ -19,14 +19,20 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/introspect' })
   introspection_endpoint: string;
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post'] })
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt'] })
   introspection_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
+  introspection_endpoint_auth_signing_alg_values_supported: string[];
 
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/revoke' })
   revocation_endpoint: string;
 
-  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  @ApiProperty({ example: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] })
   revocation_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
+  revocation_endpoint_auth_signing_alg_values_supported: string[];
 
   @ApiProperty({ example: 'http://localhost:8080/oauth2/logout', description: 'OpenID Connect RP-Initiated Logout' })
   end_session_endpoint: string;
@@ -46,8 +52,11 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] })
   grant_types_supported: string[];
 
-  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'none'] })
+  @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] })
   token_endpoint_auth_methods_supported: string[];
+
+  @ApiProperty({ type: [String], description: 'The JWS algorithms of private_key_jwt and client_secret_jwt assertions' })
+  token_endpoint_auth_signing_alg_values_supported: string[];
 
   @ApiProperty({ type: [String] })
   scopes_supported: string[];

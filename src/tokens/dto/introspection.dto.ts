@@ -13,6 +13,12 @@ export class TokenParameterDto {
 
   @ApiPropertyOptional({ description: 'With client_secret_post; leave out when using HTTP Basic' })
   client_secret?: string;
+
+  @ApiPropertyOptional({ enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'], description: 'With private_key_jwt or client_secret_jwt (RFC 7523 §2.2), together with client_assertion' })
+  client_assertion_type?: string;
+
+  @ApiPropertyOptional({ description: "With private_key_jwt or client_secret_jwt: a JWT signed by the client (iss and sub its client_id, aud this server's issuer or token endpoint, exp, jti used once)" })
+  client_assertion?: string;
 }
 
 /** RFC 7662 §2.2. An inactive token gets `{ "active": false }` and nothing else. */

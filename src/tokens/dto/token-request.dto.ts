@@ -29,6 +29,12 @@ export class TokenRequestDto {
   @ApiPropertyOptional({ description: 'With client_secret_post; leave out when using HTTP Basic' })
   client_secret?: string;
 
+  @ApiPropertyOptional({ enum: ['urn:ietf:params:oauth:client-assertion-type:jwt-bearer'], description: 'With private_key_jwt or client_secret_jwt (RFC 7523 §2.2), together with client_assertion' })
+  client_assertion_type?: string;
+
+  @ApiPropertyOptional({ description: "With private_key_jwt or client_secret_jwt: a JWT signed by the client (iss and sub its client_id, aud this server's issuer or token endpoint, exp, jti used once)" })
+  client_assertion?: string;
+
   @ApiPropertyOptional({ description: "client_credentials and refresh_token: a space-separated subset of the client's (or the refresh token's) scopes; all of them when left out", example: 'client:read' })
   scope?: string;
 
