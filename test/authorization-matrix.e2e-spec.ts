@@ -142,6 +142,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/users/me/consents': { target: 'none', expect: statuses('403', { member: '200', administrator: '200' }) },
   // A user's own consents only: no target client is one they allowed.
   'DELETE /api/v1/users/me/consents/:client_id': { target: 'client', expect: statuses('403 403 403 403', { member: '404 404 404 404', administrator: '404 404 404 404' }) },
+  'GET /api/v1/users/me/invitations': { target: 'none', expect: statuses('403', { member: '200', administrator: '200' }) },
+  // A user's own invitations only: neither acme nor globex invited the member or the administrator.
+  'POST /api/v1/users/me/invitations/:org/accept': { target: 'organization', expect: statuses('403 403 403', { member: '404 404 404', administrator: '404 404 404' }) },
+  'DELETE /api/v1/users/me/invitations/:org': { target: 'organization', expect: statuses('403 403 403', { member: '404 404 404', administrator: '404 404 404' }) },
 
   'POST /api/v1/organizations/:org/projects': { target: 'organization', body: (n) => ({ name: `project ${n}` }), expect: ORGANIZATION_READERS('201 201 404', '201 404 404') },
   // A project-scoped token lists its own project (and cannot see globex at all).
@@ -256,6 +260,7 @@ const UNGUARDED_ROUTES: string[] = [
   'POST /auth/realms/:realm/protocol/openid-connect/token client',
   'POST /auth/realms/:realm/protocol/openid-connect/token/introspect client',
   'POST /oauth2/account/consents/revoke session',
+  'POST /oauth2/account/invitations/:answer session',
   'POST /oauth2/account/tokens session',
   'POST /oauth2/account/tokens/revoke session',
   'POST /oauth2/authorize session',
@@ -300,8 +305,8 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
     root = tokens.root;
     tokens.accountClient = await realmToken(gatehouse, 'acme', accountClient);
     tokens.clientsClient = await realmToken(gatehouse, 'acme', clientsClient);
-    tokens.member = (await userTokens(gatehouse, { clientId: portal, scope: 'openid profile email token:personal consent:personal', person: member, realm: 'acme' })).access_token!;
-    tokens.administrator = (await userTokens(gatehouse, { clientId: portal, scope: ['openid', 'profile', 'token:personal', 'consent:personal', ...ADMINISTER_ACCOUNT].join(' '), person: administrator, realm: 'acme' })).access_token!;
+    tokens.member = (await userTokens(gatehouse, { clientId: portal, scope: 'openid profile email token:personal consent:personal invitation:personal', person: member, realm: 'acme' })).access_token!;
+    tokens.administrator = (await userTokens(gatehouse, { clientId: portal, scope: ['openid', 'profile', 'token:personal', 'consent:personal', 'invitation:personal', ...ADMINISTER_ACCOUNT].join(' '), person: administrator, realm: 'acme' })).access_token!;
     tokens.organizationToken = (
       await userTokens(gatehouse, { clientId: integrations.client_id, clientSecret: integrations.client_secret, scope: ADMINISTER_ACCOUNT.join(' '), person: administrator, organization: 'acme' })
     ).access_token!;
@@ -393,7 +398,7 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
     accountClient = await createClientIn(gatehouse, 'acme', { name: 'account admin', permissions: ['administer-account'], scopes: [...POLICY_SCOPES, 'table:read', 'table:write'] });
     clientsClient = await createClientIn(gatehouse, 'acme', { name: 'client admin', permissions: ['administer-clients'] });
     const globexPolicies = await createClientIn(gatehouse, 'globex', { name: 'globex policies', scopes: POLICY_SCOPES });
-    portal = (await createClientIn(gatehouse, 'acme', { name: 'Portal', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'profile', 'email', 'token:personal', 'consent:personal', ...ADMINISTER_ACCOUNT] })).client_id;
+    portal = (await createClientIn(gatehouse, 'acme', { name: 'Portal', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'profile', 'email', 'token:personal', 'consent:personal', 'invitation:personal', ...ADMINISTER_ACCOUNT] })).client_id;
     integrations = await createClient(gatehouse, { name: 'Integrations', redirect_uris: [APP_REDIRECT], permissions: ['administer-account'], scopes: [] });
     await createUser(gatehouse, member, 'acme', 'member');
     await createUser(gatehouse, administrator, 'acme', 'administer-account');

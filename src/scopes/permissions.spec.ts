@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkPermissionScopes, PERMISSIONS, scopesOfPermissions, userScopesOfRole } from './permissions.js';
 
-const everyScope = new Set([...PERMISSIONS.flatMap((permission) => permission.scopes), 'openid', 'profile', 'email', 'token:personal', 'consent:personal']);
+const everyScope = new Set([...PERMISSIONS.flatMap((permission) => permission.scopes), 'openid', 'profile', 'email', 'token:personal', 'consent:personal', 'invitation:personal']);
 
 describe('permission bundles', () => {
   it('are the scope names of the modules that define them', () => {
     expect(scopesOfPermissions(['administer-clients'])).toEqual(['client:create', 'client:read', 'client:update', 'client:delete', 'scope:read']);
     expect(scopesOfPermissions(['administer-account'])).toEqual(expect.arrayContaining(['organization:read', 'project:delete', 'user:update', 'audit:read']));
-    expect([...userScopesOfRole('member')]).toEqual(['openid', 'profile', 'email', 'token:personal', 'consent:personal']);
+    expect([...userScopesOfRole('member')]).toEqual(['openid', 'profile', 'email', 'token:personal', 'consent:personal', 'invitation:personal']);
   });
 
   it('pass the start-up check when every scope they name is defined', () => {

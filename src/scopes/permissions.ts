@@ -85,8 +85,8 @@ export function permissionsOfRole(role: string): string[] {
   return BY_NAME.has(role) ? [role] : [];
 }
 
-/** Scopes every user holds whatever their role: their identity, their own personal access tokens, and the apps they allowed. */
-export const EVERY_USER_SCOPES: readonly string[] = [IdentityScopes.openid, IdentityScopes.profile, IdentityScopes.email, PersonalAccessTokenScopes.manage, ConsentScopes.manage].map((scope) => scope.name);
+/** Scopes every user holds whatever their role: their identity, their own personal access tokens, the apps they allowed, and the invitations they received. */
+export const EVERY_USER_SCOPES: readonly string[] = [IdentityScopes.openid, IdentityScopes.profile, IdentityScopes.email, PersonalAccessTokenScopes.manage, ConsentScopes.manage, UserScopes.invitations].map((scope) => scope.name);
 
 const USER_SCOPES_BY_ROLE = new Map(ROLES.map((role) => [role, new Set([...EVERY_USER_SCOPES, ...scopesOfPermissions(permissionsOfRole(role))])]));
 
