@@ -3,7 +3,7 @@ import { type MembershipEntity, MEMBERSHIP_ACTIVE, MEMBERSHIP_INVITED } from '..
 
 /** An organization's invitation to the calling user (`invited`), or the membership it became once accepted (`active`). */
 export class InvitationDto {
-  @ApiProperty({ example: 'acme', description: 'The organization that invited the user' })
+  @ApiProperty({ example: 'default', description: 'The organization that invited the user' })
   organization: string;
 
   @ApiProperty({ format: 'uuid' })
