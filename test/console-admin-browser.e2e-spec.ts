@@ -288,7 +288,7 @@ describe('the admin console: organizations, projects and users', () => {
       await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${root}`).send({ name: 'initech', display_name: 'Initech', oauth_enabled: true }).expect(201);
       const initechAdmin = await realmToken(gatehouse, 'initech', await createClientIn(gatehouse, 'initech', { name: 'initech users', permissions: ['administer-account'] }));
       const invited = await gatehouse.http().post('/api/v1/users').set('Authorization', `Bearer ${initechAdmin}`).send({ email: 'grace@example.com', password: 'ignored for an existing account', role: 'member' }).expect(201);
-      await member.page.getByRole('link', { name: 'Your settings' }).click();
+      await member.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Your settings' }).click();
       await member.page.getByRole('table', { name: 'Invitations' }).getByRole('cell', { name: 'initech', exact: true }).waitFor();
       await member.audit('Your settings with an invitation');
       await member.page.getByRole('button', { name: 'Accept the invitation of initech' }).click();
