@@ -115,7 +115,7 @@ describe('the access policy against the reviewed attacks', () => {
     it("the organization's role of the user stays the organization's: A's administrator may change it in A", async () => {
       const response = await gatehouse.http().patch(`/api/v1/users/${sharedId}`).set(bearer(acmeAdmin)).send({ role: 'administer-clients' });
       expect(response.status).toBe(200);
-      expect(response.body.memberships).toEqual([{ organization_id: acme.id, role: 'administer-clients' }]);
+      expect(response.body.memberships).toEqual([{ organization_id: acme.id, role: 'administer-clients', status: 'active' }]);
     });
   });
 

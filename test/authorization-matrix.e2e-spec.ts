@@ -154,6 +154,10 @@ const MATRIX: Record<string, Row> = {
   'GET /api/v1/users/me/consents': { target: 'none', expect: statuses('403', { member: '200', administrator: '200', platformAdministrator: '200' }) },
   // A user's own consents only: no target client is one they allowed.
   'DELETE /api/v1/users/me/consents/:client_id': { target: 'client', expect: statuses('403 403 403 403', { member: '404 404 404 404', administrator: '404 404 404 404', platformAdministrator: '404 404 404 404' }) },
+  'GET /api/v1/users/me/invitations': { target: 'none', expect: statuses('403', { member: '200', administrator: '200', platformAdministrator: '200' }) },
+  // A user's own invitations only: neither acme nor globex invited the member, the administrator or the platform administrator.
+  'POST /api/v1/users/me/invitations/:org/accept': { target: 'organization', expect: statuses('403 403 403', { member: '404 404 404', administrator: '404 404 404', platformAdministrator: '404 404 404' }) },
+  'DELETE /api/v1/users/me/invitations/:org': { target: 'organization', expect: statuses('403 403 403', { member: '404 404 404', administrator: '404 404 404', platformAdministrator: '404 404 404' }) },
 
   'POST /api/v1/organizations/:org/projects': { target: 'organization', body: (n) => ({ name: `project ${n}` }), expect: ORGANIZATION_READERS('201 201 404', '201 404 404') },
   // A project-scoped token lists its own project (and cannot see globex at all).
@@ -279,6 +283,7 @@ const UNGUARDED_ROUTES: string[] = [
   'POST /auth/realms/:realm/protocol/openid-connect/token/introspect client',
   'POST /device session',
   'POST /oauth2/account/consents/revoke session',
+  'POST /oauth2/account/invitations/:answer session',
   'POST /oauth2/account/tokens session',
   'POST /oauth2/account/tokens/revoke session',
   'POST /oauth2/authorize session',
@@ -327,14 +332,14 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
     root = tokens.root;
     tokens.accountClient = await realmToken(gatehouse, 'acme', accountClient);
     tokens.clientsClient = await realmToken(gatehouse, 'acme', clientsClient);
-    tokens.member = (await userTokens(gatehouse, { clientId: portal, scope: 'openid profile email token:personal consent:personal', person: member, realm: 'acme' })).access_token!;
-    tokens.administrator = (await userTokens(gatehouse, { clientId: portal, scope: ['openid', 'profile', 'token:personal', 'consent:personal', ...ADMINISTER_ACCOUNT].join(' '), person: administrator, realm: 'acme' })).access_token!;
+    tokens.member = (await userTokens(gatehouse, { clientId: portal, scope: 'openid profile email token:personal consent:personal invitation:personal', person: member, realm: 'acme' })).access_token!;
+    tokens.administrator = (await userTokens(gatehouse, { clientId: portal, scope: ['openid', 'profile', 'token:personal', 'consent:personal', 'invitation:personal', ...ADMINISTER_ACCOUNT].join(' '), person: administrator, realm: 'acme' })).access_token!;
     tokens.organizationToken = (
       await userTokens(gatehouse, { clientId: integrations.client_id, clientSecret: integrations.client_secret, scope: ADMINISTER_ACCOUNT.join(' '), person: administrator, organization: 'acme' })
     ).access_token!;
     tokens.projectToken = await realmToken(gatehouse, 'acme', accountClient, `project-${projects.own} ${PROJECT_TOKEN_SCOPES.join(' ')}`);
     tokens.personalToken = (await personalToken(tokens.administrator, ADMINISTER_ACCOUNT)).token;
-    tokens.platformAdministrator = (await userTokens(gatehouse, { clientId: platformApp, scope: ['openid', 'profile', 'token:personal', 'consent:personal', ...PLATFORM_ADMINISTRATOR.scopes].join(' '), person: platformAdministrator })).access_token!;
+    tokens.platformAdministrator = (await userTokens(gatehouse, { clientId: platformApp, scope: ['openid', 'profile', 'token:personal', 'consent:personal', 'invitation:personal', ...PLATFORM_ADMINISTRATOR.scopes].join(' '), person: platformAdministrator })).access_token!;
   }
 
   async function personalToken(userToken: string, scopes: readonly string[]): Promise<{ id: string; token: string }> {
@@ -421,12 +426,12 @@ describe('the authorization matrix: every guarded route, every kind of caller, e
     accountClient = await createClientIn(gatehouse, 'acme', { name: 'account admin', permissions: ['administer-account'], scopes: [...POLICY_SCOPES, 'table:read', 'table:write'] });
     clientsClient = await createClientIn(gatehouse, 'acme', { name: 'client admin', permissions: ['administer-clients'] });
     const globexPolicies = await createClientIn(gatehouse, 'globex', { name: 'globex policies', scopes: POLICY_SCOPES });
-    portal = (await createClientIn(gatehouse, 'acme', { name: 'Portal', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'profile', 'email', 'token:personal', 'consent:personal', ...ADMINISTER_ACCOUNT] })).client_id;
+    portal = (await createClientIn(gatehouse, 'acme', { name: 'Portal', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'profile', 'email', 'token:personal', 'consent:personal', 'invitation:personal', ...ADMINISTER_ACCOUNT] })).client_id;
     integrations = await createClient(gatehouse, { name: 'Integrations', redirect_uris: [APP_REDIRECT], permissions: ['administer-account'], scopes: [] });
     await createUser(gatehouse, member, 'acme', 'member');
     await createUser(gatehouse, administrator, 'acme', 'administer-account');
     // An app of the built-in organization (the root client's), and a platform administrator there.
-    platformApp = (await createClient(gatehouse, { name: 'Operations', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'profile', 'token:personal', 'consent:personal', ...PLATFORM_ADMINISTRATOR.scopes] })).client_id;
+    platformApp = (await createClient(gatehouse, { name: 'Operations', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'profile', 'token:personal', 'consent:personal', 'invitation:personal', ...PLATFORM_ADMINISTRATOR.scopes] })).client_id;
     await createUser(gatehouse, platformAdministrator, 'default', 'administer-platform');
     // The policies the policy rows name: 'shared' in the built-in organization and acme, and one of each organization's own.
     const policy = async (token: string, key: string) => expect((await gatehouse.http().post('/api/v1/policy').set(bearer(token)).send({ key, name: key })).status).toBe(201);

@@ -5,7 +5,8 @@ import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
 import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
 import { freePort } from './support/server-process.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
-import { addMembership, createUser, type Person } from './support/principals.js';
+import { acceptInvitation, addMembership, createUser, type Person } from './support/principals.js';
+import { createClientIn, realmToken } from './support/tenants.js';
 
 const browserTest = hasChromium ? it : it.skip;
 if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
@@ -198,9 +199,16 @@ describe('the admin console: organizations, projects and users', () => {
       await newUser.getByLabel(/^First password/).fill('first passphrase');
       await newUser.getByRole('button', { name: 'Create' }).click();
       // The server's refusal, in words, and the form as it was.
-      await newUser.getByText(`A user with email ${ADMIN_EMAIL} exists already`).waitFor();
+      await newUser.getByText(`${ADMIN_EMAIL} is a member of this organization already, or invited to it`).waitFor();
       await newUser.getByLabel(/^Email/).fill('grace@example.com');
       await newUser.getByRole('button', { name: 'Create' }).click();
+      // An administrator invites: the user is listed as invited until they accept (through the API here, as the console's settings page does).
+      await page.getByRole('row', { name: /grace@example\.com/ }).getByText('Invited').waitFor();
+      await acceptInvitation(gatehouse, { email: 'grace@example.com', password: 'first passphrase' }, builtIn.name);
+      await page.getByRole('link', { name: 'Projects' }).click();
+      await page.getByRole('heading', { name: 'Projects' }).waitFor();
+      await page.getByRole('link', { name: 'Users' }).click();
+      await page.getByRole('row', { name: /grace@example\.com/ }).getByText('Active').waitFor();
       await page.getByRole('button', { name: 'grace@example.com' }).click();
       const user = page.getByRole('dialog', { name: 'User grace@example.com' });
       await admin.audit('Users');
@@ -281,6 +289,16 @@ describe('the admin console: organizations, projects and users', () => {
       await member.page.getByText('Your role in this organization gives you no administration rights here.').waitFor();
       for (const menu of ['OAuth clients', 'Organizations', 'Projects', 'Users']) await expect(member.page.getByRole('link', { name: menu }).count()).resolves.toBe(0);
       await member.audit('Member home');
+      // Another organization's administrator invites the member: Your settings lists the invitation, and accepting it makes the membership active.
+      await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${root}`).send({ name: 'initech', display_name: 'Initech', oauth_enabled: true }).expect(201);
+      const initechAdmin = await realmToken(gatehouse, 'initech', await createClientIn(gatehouse, 'initech', { name: 'initech users', permissions: ['administer-account'] }));
+      const invited = await gatehouse.http().post('/api/v1/users').set('Authorization', `Bearer ${initechAdmin}`).send({ email: 'grace@example.com', password: 'ignored for an existing account', role: 'member' }).expect(201);
+      await member.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Your settings' }).click();
+      await member.page.getByRole('table', { name: 'Invitations' }).getByRole('cell', { name: 'initech', exact: true }).waitFor();
+      await member.audit('Your settings with an invitation');
+      await member.page.getByRole('button', { name: 'Accept the invitation of initech' }).click();
+      await member.page.getByRole('heading', { name: 'Invitations' }).waitFor({ state: 'detached' });
+      expect(((await get(`/api/v1/users/${invited.body.id}`, initechAdmin)).body as { memberships: { status: string }[] }).memberships).toEqual([expect.objectContaining({ status: 'active' })]);
       // Their own console token (taken from a console request) is refused by every admin API.
       await member.page.goto(`${issuer}/console/users`);
       await member.page.getByRole('alert').getByText('Could not list the users').waitFor();

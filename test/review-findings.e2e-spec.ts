@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { type TestApp, startApp } from './support/test-app.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { addMembership, APP_REDIRECT, createUser, userTokens } from './support/principals.js';
 import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
 import { from } from './support/source-address.js';
 import { ClientLockout } from '../src/lockout/client-lockout.js';
+import { PasswordHasher } from '../src/users/password-hasher.js';
 
 /** Defects the re-run of the outside review found after the fixes of issue 14: each test fails while the defect is there. */
 describe('review findings after issue 14', () => {
@@ -88,16 +89,38 @@ describe('review findings after issue 14', () => {
     expect((await gatehouse.http().get('/api/v1/organizations').set(bearer(rootToken))).status).toBe(200);
   });
 
-  // Left open (issue 14, section 5): with accounts shared across organizations, any answer other
-  // than a new user's tells the caller the email is taken, and a new user's answer cannot be given
-  // for an account the caller may not see or change. It needs invitations or per-organization
-  // accounts; until then this reproduction stays here, skipped, so the defect is not forgotten.
-  it.skip("creating a user whose email exists only in another organization does not reveal that it exists", async () => {
+  // Issue 14, section 5: accounts are shared across organizations, so an administrator adds people
+  // by invitation, and an existing account and a new one get the same answer.
+  it("creating a user whose email exists only in another organization does not reveal that it exists", async () => {
     await createUser(gatehouse, { email: 'globex-only@example.com', password: 'globex user passphrase' }, 'globex', 'member');
     const acmeAdmin = await realmToken(gatehouse, 'acme', await createClientIn(gatehouse, 'acme', { name: 'acme users', permissions: ['administer-account'] }));
-    const response = await gatehouse.http().post('/api/v1/users').set(bearer(acmeAdmin)).send({ email: 'globex-only@example.com', password: 'some passphrase' });
-    expect(response.status).not.toBe(409);
-    expect(JSON.stringify(response.body)).not.toContain('exists');
+    const hashes = jest.spyOn(gatehouse.app.get(PasswordHasher), 'hash');
+    const create = (email: string) => gatehouse.http().post('/api/v1/users').set(bearer(acmeAdmin)).send({ email, password: 'some passphrase', name: 'Someone' });
+    const fresh = await create('nowhere-yet@example.com');
+    const hashedForFresh = hashes.mock.calls.length;
+    const existing = await create('globex-only@example.com');
+    const hashedForExisting = hashes.mock.calls.length - hashedForFresh;
+    hashes.mockRestore();
+    expect(existing.status).not.toBe(409);
+    expect(JSON.stringify(existing.body)).not.toContain('exists');
+    // The same status, fields, values and membership status, after the same scrypt work.
+    expect(existing.status).toBe(fresh.status);
+    const shape = (body: Record<string, unknown>) => ({ ...body, id: typeof body.id, email: typeof body.email, created_at: typeof body.created_at, updated_at: typeof body.updated_at });
+    expect(shape(existing.body)).toEqual(shape(fresh.body));
+    expect(existing.body.memberships).toEqual([{ organization_id: expect.any(String), role: 'member', status: 'invited' }]);
+    expect(hashedForExisting).toBe(1);
+    expect(hashedForFresh).toBe(1);
+    // The organization's list and the user's own entry tell no more.
+    const listed = (await gatehouse.http().get('/api/v1/users').set(bearer(acmeAdmin))).body.items as Record<string, unknown>[];
+    const entry = (email: string) => shape(listed.find((user) => user.email === email)!);
+    expect(entry('globex-only@example.com')).toEqual(entry('nowhere-yet@example.com'));
+    // Newest invitation first, whatever the account's age.
+    expect(listed.map((user) => user.email).slice(0, 2)).toEqual(['globex-only@example.com', 'nowhere-yet@example.com']);
+    expect(shape((await gatehouse.http().get(`/api/v1/users/${existing.body.id}`).set(bearer(acmeAdmin))).body)).toEqual(shape(fresh.body));
+    // The password in the body changed nothing: the account holder signs in with their own.
+    const portal = (await createClientIn(gatehouse, 'globex', { name: 'globex portal', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid'] })).client_id;
+    await expect(userTokens(gatehouse, { clientId: portal, scope: 'openid', person: { email: 'globex-only@example.com', password: 'globex user passphrase' }, realm: 'globex' })).resolves.toHaveProperty('access_token');
+    await expect(userTokens(gatehouse, { clientId: portal, scope: 'openid', person: { email: 'globex-only@example.com', password: 'some passphrase' }, realm: 'globex' })).rejects.toThrow(/sign-in/);
   });
 
   it('the overall lockout bound of a client cannot be flushed by failures against many unknown client ids', async () => {

@@ -240,7 +240,7 @@ describe('roles an organization defines', () => {
       expect((refused.body as { message: string }).message).toContain(`You cannot grant or change the role ${editor}: you do not hold user:update`);
       const created = await gatehouse.http().post('/api/v1/users').set(bearer(token)).send({ email: `reader-${++serial}@acme.test`, password: 'a long passphrase', role: reader });
       expect(created.status).toBe(201);
-      expect((created.body as { memberships: unknown[] }).memberships).toEqual([{ organization_id: expect.any(String), role: reader }]);
+      expect((created.body as { memberships: unknown[] }).memberships).toEqual([{ organization_id: expect.any(String), role: reader, status: 'invited' }]);
 
       // Membership changes accept the organization's roles too (the root client here, which holds all).
       const id = (created.body as { id: string }).id;

@@ -36,7 +36,8 @@ export interface User {
   name: string | null;
   email_verified: boolean;
   disabled: boolean;
-  memberships: { organization_id: string; role: string }[];
+  /** `invited` until the user accepts: an invitation gives nothing here meanwhile. */
+  memberships: { organization_id: string; role: string; status: 'active' | 'invited' }[];
   created_at: string;
   updated_at: string;
 }

@@ -139,6 +139,15 @@ export interface CreatedPersonalAccessToken extends PersonalAccessToken {
   token: string;
 }
 
+/** An organization's invitation to the signed-in user (GET /api/v1/users/me/invitations). */
+export interface Invitation {
+  organization: string;
+  organization_id: string;
+  role: string;
+  status: 'invited' | 'active';
+  invited_at: string;
+}
+
 /** An app the signed-in user allowed (GET /api/v1/users/me/consents). */
 export interface Consent {
   client_id: string;

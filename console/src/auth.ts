@@ -16,7 +16,7 @@ const SCOPES = [
   'organization:read', 'organization:update', 'project:create', 'project:read', 'project:update', 'project:delete',
   'user:create', 'user:read', 'user:update', 'user:delete', 'role:create', 'role:read', 'role:update', 'role:delete',
   'api:create', 'api:read', 'api:update', 'api:delete', 'audit:read', 'token:personal',
-  'consent:personal', 'key:read', 'key:rotate', 'organization:create', 'organization:delete',
+  'consent:personal', 'invitation:personal', 'key:read', 'key:rotate', 'organization:create', 'organization:delete',
 ];
 
 export interface Session {

@@ -109,6 +109,9 @@ describe('AccessPolicy', () => {
     // A client's own organization is the only one it acts in, whatever roles map it is handed.
     expect(() => policy.checkAccountChange(admin, roles, [member('org-b')])).toThrow(ForbiddenException);
     expect(() => policy.checkAccountChange(ROOT, undefined, [accountAdmin('org-b')])).not.toThrow();
+    // An account in no organization yet (invited only) is the root client's alone.
+    expect(() => policy.checkAccountChange(admin, undefined, [])).toThrow(ForbiddenException);
+    expect(() => policy.checkAccountChange(ROOT, undefined, [])).not.toThrow();
   });
 
   it("keeps a project-scoped token to its project, and organization tokens off projects that require project tokens", () => {

@@ -60,7 +60,9 @@ const ORGANIZATION_LIFECYCLE_SCOPES: readonly string[] = ['organization:create',
  * 3. Nobody acts on a client or a user that holds more than they do, and nobody grants a scope,
  *    permission or role they do not hold (the root client passes).
  * 4. A change to a user's account (name, password, disabled) needs authority over every
- *    organization the user belongs to, with at least the user's role in each.
+ *    organization the user belongs to, with at least the user's role in each. `memberships` are
+ *    the ones the user accepted: an invitation neither gives its inviter authority nor takes it
+ *    from the others; an account with none is the root client's alone.
  * 5. What spans organizations (reach `platform`) is held by the root client, by the built-in
  *    organization's platform administrators, and by nobody else unless one of them gave it.
  * Identity scopes (openid, email, profile) only let a client ask users for consent, so they count
@@ -188,21 +190,23 @@ export class AccessPolicy {
   }
 
   /**
-   * Rule 4. `callerRoles` are the API scopes of the calling user's own roles, by organization
+   * Rule 4 (`memberships` accepted ones only). `callerRoles` are the API scopes of the calling user's own roles, by organization
    * (for a user token or a personal access token): a user who administers several organizations
    * may act in each, but only with scopes their token carries. A client acts in its own
    * organization only.
    */
   checkAccountChange(caller: Caller, callerRoles: ReadonlyMap<string, readonly string[]> | undefined, memberships: readonly Membership[]): void {
     if (caller.isRoot) return;
+    const refused = () =>
+      new ForbiddenException(
+        "You cannot change this user's account: they belong to an organization where you do not hold every scope of their role. Only the root client, or someone administering each of their organizations, can",
+      );
+    // An account in no organization yet (only invited) is administered by nobody but the root client, and refused in the same words.
+    if (memberships.length === 0) throw refused();
     for (const membership of memberships) {
       const authority = this.authorityIn(caller, callerRoles, membership.organizationId);
       const needed = [ACCOUNT_SCOPE, ...membership.scopes];
-      if (needed.some((scope) => !authority.has(scope))) {
-        throw new ForbiddenException(
-          "You cannot change this user's account: they belong to an organization where you do not hold every scope of their role. Only the root client, or someone administering each of their organizations, can",
-        );
-      }
+      if (needed.some((scope) => !authority.has(scope))) throw refused();
     }
   }
 

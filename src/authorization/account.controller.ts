@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
@@ -17,6 +17,7 @@ import { type AccountConsentView, type AccountTokenView, accountPage, COPY_TOKEN
 import { ScopeCatalog } from '../apis/scope-catalog.js';
 import { OrganizationDirectory } from '../organizations/organization-directory.js';
 import { SessionRoute } from '../access/route-access.js';
+import { UsersService } from '../users/users.service.js';
 
 const ACCOUNT_PATH = '/oauth2/account';
 /** The name prefix of the token form's scope checkboxes. */
@@ -34,6 +35,7 @@ export class AccountController {
     private readonly tokens: PersonalAccessTokensService,
     private readonly scopes: ScopeCatalog,
     private readonly organizations: OrganizationDirectory,
+    private readonly users: UsersService,
   ) {}
 
   @Get(ACCOUNT_PATH)
@@ -116,6 +118,22 @@ export class AccountController {
     reply.header('Cache-Control', 'no-store').redirect(ACCOUNT_PATH, 303);
   }
 
+  /** Accepts (`accept`) or declines (`decline`) an organization's invitation: the same rules as the API's. */
+  @Post(`${ACCOUNT_PATH}/invitations/:answer`)
+  @RouteConfig(PAGE_ENDPOINT)
+  async answerInvitation(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form, @Param('answer') answer: string): Promise<void> {
+    const session = await this.signedIn(request, form);
+    if ((answer !== 'accept' && answer !== 'decline') || typeof form.organization !== 'string') throw new PageError(400, 'Invalid request', 'No invitation named.');
+    try {
+      if (answer === 'accept') await this.users.acceptInvitation(this.actor(request, session), session.user.id, form.organization);
+      else await this.users.declineInvitation(this.actor(request, session), session.user.id, form.organization);
+    } catch (error) {
+      if (error instanceof NotFoundException) throw new PageError(404, 'No such invitation', 'This organization has not invited you, or you answered already.');
+      throw error;
+    }
+    reply.header('Cache-Control', 'no-store').redirect(ACCOUNT_PATH, 303);
+  }
+
   private async render(request: FastifyRequest, reply: FastifyReply, session: BrowserSession, outcome: { status?: number; created?: { name: string; token: string }; form?: TokenForm } = {}): Promise<void> {
     const grantable = await this.tokens.grantableScopes(session.user.id);
     sendPage(
@@ -126,6 +144,13 @@ export class AccountController {
         email: session.user.email,
         consents: await this.describeConsents(await this.consents.list(session.user.id)),
         tokens: await this.describeTokens(await this.tokens.list(session.user.id)),
+        invitations: await Promise.all(
+          (await this.users.invitations(session.user.id)).map(async (invitation) => ({
+            organization: invitation.organization,
+            displayName: (await this.organizations.findById(invitation.organization_id))?.displayName ?? invitation.organization,
+            role: invitation.role,
+          })),
+        ),
         organizations: await Promise.all(
           grantable.map(async ({ organization, scopes }) => ({ name: organization.name, displayName: organization.displayName, scopes: await this.scopes.describe(organization.id, scopes) })),
         ),

@@ -173,6 +173,8 @@ export interface AccountView {
   email: string;
   consents: readonly AccountConsentView[];
   tokens: readonly AccountTokenView[];
+  /** Organizations that invited the user and wait for an answer. */
+  invitations: readonly { organization: string; displayName: string; role: string }[];
   /** The user's organizations, each with the scopes a token there may hold. */
   organizations: readonly { name: string; displayName: string; scopes: readonly DescribedScope[] }[];
   created?: { name: string; token: string };
@@ -220,6 +222,18 @@ export function accountPage(view: AccountView): string {
     html`<h1>Your account</h1>
 <p>Signed in as <strong>${view.email}</strong>.</p>
 <form method="post" action="/oauth2/sign-out">${csrf}<button class="secondary" type="submit">Sign out</button></form>
+${
+  view.invitations.length > 0
+    ? html`<section aria-labelledby="invitations-heading">
+<h2 id="invitations-heading">Invitations</h2>
+<ul class="items">${view.invitations.map(
+        (invitation) => html`<li><strong>${invitation.displayName}</strong> invited you as <code class="token">${invitation.role}</code>
+<form method="post" action="/oauth2/account/invitations/accept">${csrf}<input type="hidden" name="organization" value="${invitation.organization}"><button class="primary" type="submit" aria-label="Accept the invitation of ${invitation.displayName}">Accept</button></form>
+<form method="post" action="/oauth2/account/invitations/decline">${csrf}<input type="hidden" name="organization" value="${invitation.organization}"><button class="secondary" type="submit" aria-label="Decline the invitation of ${invitation.displayName}">Decline</button></form></li>`,
+      )}</ul>
+</section>`
+    : ''
+}
 ${
   view.created
     ? html`<section aria-labelledby="created-heading" class="notice">

@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { checkPermissionScopes, isBuiltInRole, PERMISSIONS, PLATFORM_ADMINISTRATOR, scopesOfPermissions, userScopesOfRole } from './permissions.js';
 
-const everyScope = new Set([...PERMISSIONS.flatMap((permission) => permission.scopes), ...PLATFORM_ADMINISTRATOR.scopes, 'openid', 'profile', 'email', 'token:personal', 'consent:personal']);
+const everyScope = new Set([...PERMISSIONS.flatMap((permission) => permission.scopes), ...PLATFORM_ADMINISTRATOR.scopes, 'openid', 'profile', 'email', 'token:personal', 'consent:personal', 'invitation:personal']);
 
 describe('permission bundles', () => {
   it('are the scope names of the modules that define them', () => {
     expect(scopesOfPermissions(['administer-clients'])).toEqual(['client:create', 'client:read', 'client:update', 'client:delete', 'scope:read']);
     expect(scopesOfPermissions(['administer-account'])).toEqual(expect.arrayContaining(['organization:read', 'project:delete', 'user:update', 'audit:read']));
-    expect([...userScopesOfRole('member')]).toEqual(['openid', 'profile', 'email', 'token:personal', 'consent:personal']);
+    expect([...userScopesOfRole('member')]).toEqual(['openid', 'profile', 'email', 'token:personal', 'consent:personal', 'invitation:personal']);
   });
 
   it("give the platform administrator's role administer-account and the platform scopes, as a user role and no client permission", () => {

@@ -113,8 +113,8 @@ function scopesOfBuiltInRole(role: string): readonly string[] {
   return isPlatformAdministratorRole(role) ? PLATFORM_ADMINISTRATOR.scopes : scopesOfPermissions(permissionsOfRole(role));
 }
 
-/** Scopes every user holds whatever their role: their identity, their own personal access tokens, and the apps they allowed. */
-export const EVERY_USER_SCOPES: readonly string[] = [IdentityScopes.openid, IdentityScopes.profile, IdentityScopes.email, PersonalAccessTokenScopes.manage, ConsentScopes.manage].map((scope) => scope.name);
+/** Scopes every user holds whatever their role: their identity, their own personal access tokens, the apps they allowed, and the invitations they received. */
+export const EVERY_USER_SCOPES: readonly string[] = [IdentityScopes.openid, IdentityScopes.profile, IdentityScopes.email, PersonalAccessTokenScopes.manage, ConsentScopes.manage, UserScopes.invitations].map((scope) => scope.name);
 
 const USER_SCOPES_BY_ROLE = new Map(ROLES.map((role) => [role, new Set([...EVERY_USER_SCOPES, ...scopesOfBuiltInRole(role)])]));
 

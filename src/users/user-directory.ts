@@ -9,7 +9,7 @@ import { type HeldInOrganization, OrganizationHolders } from '../organizations/o
 import { MEMBER_ROLE } from '../scopes/permissions.js';
 import { RoleDirectory } from '../roles/role-directory.js';
 import { RoleHolders } from '../roles/role-holders.js';
-import { MembershipEntity } from './entities/membership.entity.js';
+import { MEMBERSHIP_ACTIVE, MembershipEntity } from './entities/membership.entity.js';
 import { UserEntity } from './entities/user.entity.js';
 import { Clock } from '../common/clock.js';
 
@@ -22,7 +22,7 @@ export interface UserRecord {
   readonly disabled: boolean;
   /** Epoch ms: tokens issued to this user before it are refused (creation, password change, disabling). */
   readonly notBefore: number;
-  /** The user's role in each organization they belong to, by organization id (what it grants is RoleDirectory's to resolve, so a changed role needs no user reloaded). */
+  /** The user's role in each organization they belong to (invitations they have not accepted left out), by organization id (what it grants is RoleDirectory's to resolve, so a changed role needs no user reloaded). */
   readonly roles: ReadonlyMap<string, string>;
 }
 
@@ -67,7 +67,8 @@ export class UserDirectory {
     return this.cache.get(id, async () => {
       const user = await this.users.findOneBy({ id });
       if (!user) return undefined;
-      const memberships = await this.memberships.findBy({ userId: id });
+      // An invitation not yet accepted gives nothing: no role, no sign-in, no tokens there.
+      const memberships = await this.memberships.findBy({ userId: id, status: MEMBERSHIP_ACTIVE });
       return {
         id: user.id,
         email: user.email,
@@ -80,14 +81,17 @@ export class UserDirectory {
     });
   }
 
-  /** What the organization's members hold through their roles, all together (for OrganizationHolders). */
+  /**
+   * What the organization's members hold through their roles, all together (for OrganizationHolders).
+   * Invitations count as well: they give the inviter no more than it holds, and once accepted they are held.
+   */
   async heldIn(organizationId: string): Promise<HeldInOrganization> {
     const roles = await this.memberships.createQueryBuilder('membership').select('DISTINCT membership.role', 'role').where('membership.organization_id = :organizationId', { organizationId }).getRawMany<{ role: string }>();
     const held = await Promise.all(roles.map(({ role }) => this.roleDirectory.scopesOfRole(organizationId, role)));
     return { scopes: [...new Set(held.flat())], includesRoot: false };
   }
 
-  /** How many of the organization's members have the role `name` (for RoleHolders). */
+  /** How many of the organization's members (invited ones too: accepting must find the role) have the role `name` (for RoleHolders). */
   holdersOf(organizationId: string, name: string): Promise<number> {
     return this.memberships.countBy({ organizationId, role: name });
   }

@@ -19,9 +19,13 @@ export class UsersController {
 
   @Post()
   @Authenticated({ scope: UserScopes.create, reach: 'organization' })
-  @ApiOperation({ summary: 'Create a user in an organization' })
+  @ApiOperation({
+    summary: 'Create a user in an organization, or invite them',
+    description:
+      'The root client creates the account with an active membership. Anyone else invites: the membership is `invited`, and gives nothing, until the account holder accepts it (POST /api/v1/users/me/invitations/{organization}/accept). The answer is the same whether the email had an account or not; an existing account keeps its password.',
+  })
   @ApiCreatedResponse({ type: UserDto })
-  @ApiConflictResponse({ type: ApiErrorDto, description: 'The email is taken' })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The email is in the organization already, invited or not (for the root client: the email has an account)' })
   @ApiForbiddenResponse({ type: ApiErrorDto, description: 'The role is one the caller does not hold' })
   create(@Auth() auth: AuthContext, @Body() dto: CreateUserDto): Promise<UserDto> {
     return this.users.create(auth, dto);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import { In, QueryFailedError, type Repository } from 'typeorm';
 import { actorOf, type Actor } from '../audit/actor.js';
 import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
@@ -14,7 +14,9 @@ import { UserDirectory } from './user-directory.js';
 import { MEMBER_ROLE } from '../scopes/permissions.js';
 import { RoleDirectory } from '../roles/role-directory.js';
 import { type CreateUserDto, type UpdateUserDto, UserDto } from './dto/user.dto.js';
-import { MembershipEntity } from './entities/membership.entity.js';
+import { MEMBERSHIP_ACTIVE, MEMBERSHIP_INVITED, MembershipEntity } from './entities/membership.entity.js';
+import { OrganizationDirectory } from '../organizations/organization-directory.js';
+import { InvitationDto } from './dto/invitation.dto.js';
 import { UserEntity } from './entities/user.entity.js';
 import { PasswordHasher } from './password-hasher.js';
 import { Clock } from '../common/clock.js';
@@ -42,16 +44,57 @@ export class UsersService {
     private readonly directory: UserDirectory,
     private readonly clock: Clock,
     private readonly roles: RoleDirectory,
+    private readonly organizationDirectory: OrganizationDirectory,
   ) {}
 
+  /**
+   * The root client creates an account with an active membership (409 if the email is taken: it
+   * sees every organization). Anyone else invites: see invite.
+   */
   async create(auth: AuthContext, dto: CreateUserDto): Promise<UserDto> {
     const organizationId = dto.organization === undefined ? auth.organizationId : (await this.organizations.resolve(auth, dto.organization)).id;
     const role = dto.role ?? MEMBER_ROLE;
     await this.checkGrantRole(auth, organizationId, role);
     const email = normalizeEmail(dto.email);
+    if (!auth.isRoot) return this.invite(auth, organizationId, role, email, dto);
     if (await this.users.existsBy({ email })) throw new ConflictException(`A user with email ${email} exists already`);
     const user = await this.createAccount(actorOf(auth), { email, password: dto.password, name: dto.name ?? null, emailVerified: false }, organizationId, role);
     return UserDto.from(user.account, [user.membership]);
+  }
+
+  /**
+   * An administrator adds someone by invitation: a membership that gives nothing until the
+   * account holder accepts it. Accounts are shared across organizations, so the answer must not
+   * tell the caller whether the email already has an account elsewhere: a new account (with the
+   * password given) and an existing one (whose password stays as it is) get the same invitation,
+   * the same answer and the same audit event, after the same scrypt work. Only an email already
+   * in the caller's organization, which the caller sees anyway, answers 409.
+   */
+  private async invite(auth: AuthContext, organizationId: string, role: string, email: string, dto: CreateUserDto): Promise<UserDto> {
+    const passwordHash = await this.hasher.hash(dto.password);
+    const now = this.clock.date();
+    // Twice at most: an account made for this email meanwhile (another organization's invitation) is invited the second time.
+    for (let attempt = 1; ; attempt += 1) {
+      const existing = await this.users.findOneBy({ email });
+      if (existing && (await this.memberships.existsBy({ userId: existing.id, organizationId }))) {
+        throw new ConflictException(`${email} is a member of this organization already, or invited to it`);
+      }
+      const userId = existing?.id ?? randomUUID();
+      const membership = this.memberships.create({ userId, organizationId, role, status: MEMBERSHIP_INVITED, createdAt: now });
+      try {
+        await this.unitOfWork.run(actorOf(auth), async (change) => {
+          if (!existing) {
+            await change.manager.insert(UserEntity, { id: userId, email, name: dto.name ?? null, passwordHash, emailVerified: false, disabled: false, notBefore: null, createdAt: now, updatedAt: now });
+          }
+          await change.manager.insert(MembershipEntity, { ...membership });
+          await this.record(change, userId, organizationId, 'user.invited', { email, role });
+        });
+      } catch (error) {
+        if (existing || attempt > 1 || !(error instanceof QueryFailedError)) throw error;
+        continue;
+      }
+      return UserDto.invited(userId, email, [membership]);
+    }
   }
 
   /**
@@ -76,7 +119,7 @@ export class UsersService {
       createdAt: now,
       updatedAt: now,
     });
-    const membership = this.memberships.create({ userId: account.id, organizationId, role, createdAt: now });
+    const membership = this.memberships.create({ userId: account.id, organizationId, role, status: MEMBERSHIP_ACTIVE, createdAt: now });
     await this.unitOfWork.run(actor, async (change) => {
       await change.manager.insert(UserEntity, { ...account });
       await change.manager.insert(MembershipEntity, { ...membership });
@@ -114,15 +157,20 @@ export class UsersService {
   }
 
   async list(auth: AuthContext, query: PageQueryDto): Promise<PageDto<UserDto>> {
-    const builder = this.users.createQueryBuilder('user').orderBy('user.created_at', 'DESC').addOrderBy('user.id', 'ASC').skip((query.page - 1) * query.size).take(query.size);
+    const builder = this.users.createQueryBuilder('user');
     const listed = this.policy.listFilter(auth);
     if (listed.organizationId !== undefined) {
-      builder.where('user.id IN (SELECT m.user_id FROM organization_membership m WHERE m.organization_id = :organizationId)', listed);
+      // Newest member first, by when they joined or were invited: the account's own age would tell of an account older than its invitation.
+      builder.innerJoin(MembershipEntity, 'membership', 'membership.user_id = user.id AND membership.organization_id = :organizationId', listed).orderBy('membership.created_at', 'DESC');
+    } else {
+      builder.orderBy('user.created_at', 'DESC');
     }
+    // One membership per user and organization: the join repeats no row, so plain LIMIT and OFFSET page it.
+    builder.addOrderBy('user.id', 'ASC').offset((query.page - 1) * query.size).limit(query.size);
     const [users, total] = await builder.getManyAndCount();
     const memberships = users.length === 0 ? [] : await this.memberships.findBy({ userId: In(users.map((user) => user.id)), ...listed });
     return PageDto.of(
-      users.map((user) => UserDto.from(user, memberships.filter((membership) => membership.userId === user.id))),
+      users.map((user) => this.view(auth, user, memberships.filter((membership) => membership.userId === user.id))),
       total,
       query,
     );
@@ -130,7 +178,17 @@ export class UsersService {
 
   async get(auth: AuthContext, id: string): Promise<UserDto> {
     const { user, memberships } = await this.findVisible(auth, id);
-    return UserDto.from(user, memberships);
+    return this.view(auth, user, memberships);
+  }
+
+  /**
+   * What the caller sees of a user: all of it, unless the caller knows them only by its own
+   * invitation, which tells it nothing of the account (not its name, its age, or whether it is
+   * disabled) until the account holder accepts.
+   */
+  private view(auth: AuthContext, user: UserEntity, memberships: MembershipEntity[]): UserDto {
+    const invitedOnly = !auth.isRoot && memberships.length > 0 && memberships.every((membership) => membership.status === MEMBERSHIP_INVITED);
+    return invitedOnly ? UserDto.invited(user.id, user.email, memberships) : UserDto.from(user, memberships);
   }
 
   async update(auth: AuthContext, id: string, dto: UpdateUserDto): Promise<UserDto> {
@@ -171,28 +229,74 @@ export class UsersService {
     if (existing) await this.checkActOn(auth, existing);
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       if (existing) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: organization.id }, { role });
-      else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, createdAt: this.clock.date() });
+      // Only the root client can reach a user outside its organization; anyone else would be inviting.
+      else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, status: auth.isRoot ? MEMBERSHIP_ACTIVE : MEMBERSHIP_INVITED, createdAt: this.clock.date() });
       await this.record(change, user.id, organization.id, existing ? 'user.role_changed' : 'user.membership_added', { organization: organization.name, role, ...(existing && { previous_role: existing.role }) });
     });
     return this.get(auth, id);
   }
 
   /**
-   * Takes the user out of the caller's organization; a user left in no organization (or any user,
-   * for the root client) is deleted with their sessions, consents and refresh tokens.
+   * Takes the user out of the caller's organization; a user left in no organization they accepted
+   * (or any user, for the root client) is deleted with their sessions, consents and refresh tokens.
+   * Withdrawing an invitation takes the invitation only, and deletes the account only when nothing
+   * else holds it (the account this invitation made), so that it neither reaches an account of
+   * another organization nor tells whether one exists.
    */
   async delete(auth: AuthContext, id: string): Promise<void> {
     const { user, memberships } = await this.findVisible(auth, id);
     const all = await this.memberships.findBy({ userId: user.id });
     const own = auth.isRoot ? all : all.filter((membership) => membership.organizationId === auth.organizationId);
     for (const membership of own) await this.checkActOn(auth, membership);
-    const deletesAccount = own.length === all.length;
-    if (deletesAccount) await this.checkAccountChange(auth, user.id);
+    const withdrawal = !auth.isRoot && own.every((membership) => membership.status === MEMBERSHIP_INVITED);
+    const rest = all.filter((membership) => !own.includes(membership));
+    const deletesAccount = withdrawal ? rest.length === 0 : !rest.some((membership) => membership.status === MEMBERSHIP_ACTIVE);
+    if (deletesAccount && !withdrawal) await this.checkAccountChange(auth, user.id);
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       if (deletesAccount) await change.manager.delete(UserEntity, { id: user.id });
       else await change.manager.delete(MembershipEntity, { userId: user.id, organizationId: auth.organizationId });
-      await this.record(change, user.id, auth.isRoot ? (memberships[0]?.organizationId ?? null) : auth.organizationId, deletesAccount ? 'user.deleted' : 'user.removed', { email: user.email });
+      const action = withdrawal ? 'user.invitation_withdrawn' : deletesAccount ? 'user.deleted' : 'user.removed';
+      await this.record(change, user.id, auth.isRoot ? (memberships[0]?.organizationId ?? null) : auth.organizationId, action, { email: user.email });
     });
+  }
+
+  /** The organizations that invited the calling user, oldest invitation first. */
+  async invitations(userId: string): Promise<InvitationDto[]> {
+    const invited = await this.memberships.find({ where: { userId, status: MEMBERSHIP_INVITED }, order: { createdAt: 'ASC', organizationId: 'ASC' } });
+    const organizations = await Promise.all(invited.map((membership) => this.organizationDirectory.findById(membership.organizationId)));
+    return invited.flatMap((membership, index) => {
+      const organization = organizations[index];
+      return organization ? [InvitationDto.from(membership, organization)] : [];
+    });
+  }
+
+  /** The calling user accepts an organization's invitation: from now on its role there counts. */
+  async acceptInvitation(actor: Actor, userId: string, organizationName: string): Promise<InvitationDto> {
+    const { membership, organization } = await this.findInvitation(userId, organizationName);
+    await this.unitOfWork.run(actor, async (change) => {
+      await change.manager.update(MembershipEntity, { userId, organizationId: organization.id }, { status: MEMBERSHIP_ACTIVE });
+      await this.record(change, userId, organization.id, 'user.invitation_accepted', { organization: organization.name, role: membership.role });
+    });
+    return InvitationDto.from({ ...membership, status: MEMBERSHIP_ACTIVE }, organization);
+  }
+
+  /** The calling user declines an invitation; an account then in no organization at all is deleted, as when its last membership is removed. */
+  async declineInvitation(actor: Actor, userId: string, organizationName: string): Promise<void> {
+    const { organization } = await this.findInvitation(userId, organizationName);
+    const others = await this.memberships.countBy({ userId });
+    await this.unitOfWork.run(actor, async (change) => {
+      if (others <= 1) await change.manager.delete(UserEntity, { id: userId });
+      else await change.manager.delete(MembershipEntity, { userId, organizationId: organization.id });
+      await this.record(change, userId, organization.id, 'user.invitation_declined', { organization: organization.name });
+    });
+  }
+
+  /** The user's pending invitation from the organization named so; an unknown organization answers like one that did not invite them. */
+  private async findInvitation(userId: string, organizationName: string) {
+    const organization = await this.organizationDirectory.findByName(organizationName);
+    const membership = organization && (await this.memberships.findOneBy({ userId, organizationId: organization.id, status: MEMBERSHIP_INVITED }));
+    if (!organization || !membership) throw new NotFoundException(`No invitation from an organization named ${organizationName}`);
+    return { membership, organization };
   }
 
   private async record(change: Change, userId: string, organizationId: string | null, action: string, details: Record<string, unknown>): Promise<void> {
@@ -221,11 +325,15 @@ export class UsersService {
     this.policy.checkGrantRole(auth, role, await this.roles.scopesOfRole(organizationId, role));
   }
 
-  /** A change to the account itself needs authority over every organization the user belongs to (rule 4). */
+  /**
+   * A change to the account itself needs authority over every organization the user belongs to
+   * (rule 4). Invitations not yet accepted do not count: the inviter gains no authority over the
+   * account by inviting it, and the organizations it belongs to keep theirs.
+   */
   private async checkAccountChange(auth: AuthContext, userId: string): Promise<void> {
     if (auth.isRoot) return;
     const memberships = await Promise.all(
-      (await this.memberships.findBy({ userId })).map(async ({ organizationId, role }) => ({ organizationId, role, scopes: await this.roles.scopesOfRole(organizationId, role) })),
+      (await this.memberships.findBy({ userId, status: MEMBERSHIP_ACTIVE })).map(async ({ organizationId, role }) => ({ organizationId, role, scopes: await this.roles.scopesOfRole(organizationId, role) })),
     );
     const caller = auth.userId === undefined ? undefined : await this.directory.find(auth.userId);
     const callerRoles = caller && new Map(await Promise.all([...caller.roles].map(async ([organizationId, role]) => [organizationId, await this.roles.scopesOfRole(organizationId, role)] as const)));

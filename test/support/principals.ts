@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Browser, hiddenFields, location, pkce } from './browser.js';
 import { type TestApp } from './test-app.js';
-import { ROOT, tokenFor } from './oauth.js';
+import { createClient, ROOT, tokenFor } from './oauth.js';
 
 export const APP_REDIRECT = 'https://app.example.com/callback';
 
@@ -76,4 +77,16 @@ export async function userTokens(
   const response = await app.http().post(tokenPath).type('form').send({ grant_type: 'authorization_code', client_id: options.clientId, code, code_verifier: verifier, ...(options.clientSecret !== undefined && { client_secret: options.clientSecret }) });
   if (response.status !== 200) throw new Error(`token: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body as Record<string, string>;
+}
+
+/**
+ * The person accepts `organization`'s invitation through the real API, as the console does: a
+ * token of the built-in organization with `invitation:personal`, then POST …/accept. An
+ * organization's administrator (anyone but the root client) adds people by invitation.
+ */
+export async function acceptInvitation(app: TestApp, person: Person, organization: string): Promise<void> {
+  const invitations = await createClient(app, { name: `invitations ${randomUUID()}`, public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'invitation:personal'] });
+  const { access_token: token } = await userTokens(app, { clientId: invitations.client_id, scope: 'openid invitation:personal', person });
+  const response = await app.http().post(`/api/v1/users/me/invitations/${organization}/accept`).set('Authorization', `Bearer ${token}`);
+  if (response.status !== 200) throw new Error(`accepting the invitation: ${response.status} ${JSON.stringify(response.body)}`);
 }

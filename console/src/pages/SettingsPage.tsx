@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Alert, Anchor, Button, Checkbox, Code, Group, Modal, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'wouter';
-import { api, ApiError, type CatalogScope, type Consent, type CreatedPersonalAccessToken, type PersonalAccessToken } from '../api';
+import { api, ApiError, type CatalogScope, type Consent, type CreatedPersonalAccessToken, type Invitation, type PersonalAccessToken } from '../api';
 import { useActsForOrganization, useCan, useScopes } from '../session';
 import { CopyValue, DIALOG, ErrorAlert } from '../components/common';
 
@@ -30,6 +30,7 @@ export function SettingsPage() {
   return (
     <Stack gap="xl">
       <Title order={1}>Your settings</Title>
+      {can('invitation:personal') && <Invitations />}
       {can('token:personal') && <PersonalTokens />}
       {can('consent:personal') && <AllowedApps />}
       <section aria-labelledby="own-apps">
@@ -245,6 +246,50 @@ function AllowedApps() {
           </Group>
         </Stack>
       </Modal>
+    </section>
+  );
+}
+
+/** Organizations that invited the user: nothing there is theirs until they accept. Shown only when there are some. */
+function Invitations() {
+  const queryClient = useQueryClient();
+  const invitations = useQuery({ queryKey: ['invitations'], queryFn: () => api<Invitation[]>('GET', '/api/v1/users/me/invitations') });
+  const answer = useMutation({
+    mutationFn: ({ organization, accept }: { organization: string; accept: boolean }) =>
+      accept ? api<unknown>('POST', `/api/v1/users/me/invitations/${encodeURIComponent(organization)}/accept`) : api<unknown>('DELETE', `/api/v1/users/me/invitations/${encodeURIComponent(organization)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['invitations'] }),
+  });
+  if (!invitations.error && (invitations.data?.length ?? 0) === 0) return null;
+  return (
+    <section aria-labelledby="invitations">
+      <Title order={2} id="invitations" mb="xs">Invitations</Title>
+      <Text size="sm" mb="sm">Organizations that invited you. Accepting gives you the role in that organization; declining takes the invitation away.</Text>
+      <ErrorAlert error={invitations.error ?? answer.error} title="Could not answer the invitation" />
+      <Table striped aria-label="Invitations">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Organization</Table.Th>
+            <Table.Th>Role</Table.Th>
+            <Table.Th>Invited on</Table.Th>
+            <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {invitations.data?.map((invitation) => (
+            <Table.Tr key={invitation.organization_id}>
+              <Table.Td>{invitation.organization}</Table.Td>
+              <Table.Td><Code>{invitation.role}</Code></Table.Td>
+              <Table.Td>{date(invitation.invited_at)}</Table.Td>
+              <Table.Td>
+                <Group gap="xs">
+                  <Button size="xs" loading={answer.isPending} onClick={() => answer.mutate({ organization: invitation.organization, accept: true })} aria-label={`Accept the invitation of ${invitation.organization}`}>Accept</Button>
+                  <Button size="xs" variant="outline" color="red" loading={answer.isPending} onClick={() => answer.mutate({ organization: invitation.organization, accept: false })} aria-label={`Decline the invitation of ${invitation.organization}`}>Decline</Button>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
     </section>
   );
 }

@@ -31,7 +31,9 @@ export function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [open, setOpen] = useState<string>();
   const users = useQuery({ queryKey: ['users', page], queryFn: () => api<Page<User>>('GET', `/api/v1/users?page=${page}&size=${PAGE_SIZE}`), placeholderData: keepPreviousData });
-  const roleHere = (user: User) => (organization ? user.memberships.find((membership) => membership.organization_id === organization.id) : user.memberships[0])?.role;
+  const membershipHere = (user: User) => (organization ? user.memberships.find((membership) => membership.organization_id === organization.id) : user.memberships[0]);
+  const roleHere = (user: User) => membershipHere(user)?.role;
+  const statusOf = (user: User) => (membershipHere(user)?.status === 'invited' ? { label: 'Invited', color: 'yellow' } : user.disabled ? { label: 'Disabled', color: 'gray' } : { label: 'Active', color: 'green' });
   const selected = users.data?.items.find((user) => user.id === open);
   return (
     <Stack>
@@ -62,7 +64,7 @@ export function UsersPage() {
               </Table.Td>
               <Table.Td>{user.name ?? ''}</Table.Td>
               <Table.Td>{roleHere(user) ?? ''}</Table.Td>
-              <Table.Td><Badge color={user.disabled ? 'gray' : 'green'} variant="light">{user.disabled ? 'Disabled' : 'Active'}</Badge></Table.Td>
+              <Table.Td><Badge color={statusOf(user).color} variant="light">{statusOf(user).label}</Badge></Table.Td>
               <Table.Td>{new Date(user.created_at).toLocaleString()}</Table.Td>
             </Table.Tr>
           ))}

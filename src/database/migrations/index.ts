@@ -15,6 +15,7 @@ import { UsedTokenIds1764545000000 } from './1764545000000-used-token-ids.js';
 import { ClientJwtAuthentication1764560000000 } from './1764560000000-client-jwt-authentication.js';
 import { PushedAuthorizationRequests1764580000000 } from './1764580000000-pushed-authorization-requests.js';
 import { DeviceAuthorization1764590000000 } from './1764590000000-device-authorization.js';
+import { MembershipInvitations1764550000000 } from './1764550000000-membership-invitations.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   ClientJwtAuthentication1764560000000,
   PushedAuthorizationRequests1764580000000,
   DeviceAuthorization1764590000000,
+  MembershipInvitations1764550000000,
 ];

@@ -3,7 +3,7 @@ import { IsBoolean, IsEmail, IsString, Matches, MaxLength, MinLength } from 'cla
 import { PageDto } from '../../common/dto/page.dto.js';
 import { REALM_NAME_PATTERN } from '../../config/environment.js';
 import { ROLE_NAME_PATTERN, ROLES } from '../../scopes/permissions.js';
-import { type MembershipEntity } from '../entities/membership.entity.js';
+import { type MembershipEntity, MEMBERSHIP_ACTIVE, MEMBERSHIP_INVITED } from '../entities/membership.entity.js';
 import { type UserEntity } from '../entities/user.entity.js';
 import { Omittable } from '../../common/dto/omittable.decorator.js';
 
@@ -63,6 +63,13 @@ export class MembershipDto {
 
   @ApiProperty({ example: 'member', description: `member, a built-in role (${ROLES.join(', ')}) or one the organization defines` })
   role: string;
+
+  @ApiProperty({ enum: [MEMBERSHIP_ACTIVE, MEMBERSHIP_INVITED], description: '`invited` until the user accepts: an invitation gives nothing in the organization' })
+  status: string;
+
+  static from(this: void, membership: MembershipEntity): MembershipDto {
+    return { organization_id: membership.organizationId, role: membership.role, status: membership.status };
+  }
 }
 
 /** A user as the API shows them: never the password or its hash. */
@@ -98,10 +105,20 @@ export class UserDto {
       name: user.name,
       email_verified: user.emailVerified,
       disabled: user.disabled,
-      memberships: memberships.map((membership) => ({ organization_id: membership.organizationId, role: membership.role })),
+      memberships: memberships.map(MembershipDto.from),
       created_at: user.createdAt.toISOString(),
       updated_at: user.updatedAt.toISOString(),
     };
+  }
+
+  /**
+   * A user an organization knows only by its own invitation: the email and the invitation, and
+   * nothing of the account (whether it is new or was there before, its name, age or state) until
+   * the user accepts.
+   */
+  static invited(id: string, email: string, memberships: MembershipEntity[]): UserDto {
+    const invitedAt = new Date(Math.min(...memberships.map((membership) => membership.createdAt.getTime()))).toISOString();
+    return { id, email, name: null, email_verified: false, disabled: false, memberships: memberships.map(MembershipDto.from), created_at: invitedAt, updated_at: invitedAt };
   }
 }
 

@@ -2,6 +2,10 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relat
 import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
 import { UserEntity } from './user.entity.js';
 
+export const MEMBERSHIP_ACTIVE = 'active';
+export const MEMBERSHIP_INVITED = 'invited';
+export type MembershipStatus = typeof MEMBERSHIP_ACTIVE | typeof MEMBERSHIP_INVITED;
+
 /** A user's place in an organization: `member`, one of the permissions clients also hold, or a role the organization defines. */
 @Entity('organization_membership')
 export class MembershipEntity {
@@ -23,6 +27,10 @@ export class MembershipEntity {
   /** `member`, a built-in permission, or the name of one of the organization's own roles. */
   @Column({ type: 'varchar', length: 64 })
   role: string;
+
+  /** `invited` until the account holder accepts (an invitation gives nothing: see UserDirectory), then `active`. */
+  @Column({ type: 'varchar', length: 16, default: MEMBERSHIP_ACTIVE })
+  status: MembershipStatus;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
