@@ -11,6 +11,7 @@ import { type HeldInOrganization, OrganizationHolders } from '../organizations/o
 import { RoleDirectory } from '../roles/role-directory.js';
 import { RoleHolders } from '../roles/role-holders.js';
 import { Clock } from '../common/clock.js';
+import { type TokenExchangePolicy } from '../token-policy/token-exchange-policy.js';
 
 /** What authentication needs to know of a client, as read from the database. */
 export interface ClientRecord {
@@ -32,6 +33,8 @@ export interface ClientRecord {
   readonly idTokenSignedResponseAlg: SigningAlgorithm;
   /** Polar's `default_sub_type`; null: `user`. */
   readonly defaultSubType: 'user' | 'organization' | null;
+  /** RFC 8693: what it may exchange tokens for; null: nothing. */
+  readonly tokenExchange: TokenExchangePolicy | null;
   readonly disabled: boolean;
   readonly accessTokenLifespan: number | null;
   /** Epoch ms: tokens issued before it are refused (its creation, or a later not-before push). */
@@ -110,6 +113,7 @@ export class ClientDirectory {
         postLogoutRedirectUris: row.postLogoutRedirectUris,
         idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as SigningAlgorithm,
         defaultSubType: row.defaultSubType,
+        tokenExchange: row.tokenExchange,
         disabled: row.disabled,
         accessTokenLifespan: row.accessTokenLifespan,
         // A client id deleted and created again must not bring the old client's tokens back.

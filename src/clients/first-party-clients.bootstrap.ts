@@ -74,6 +74,7 @@ export class FirstPartyClientsBootstrap implements OnApplicationBootstrap {
       idTokenSignedResponseAlg: DEFAULT_ID_TOKEN_ALGORITHM,
       defaultSubType: null,
       clientUri: null,
+      tokenExchange: null,
     };
   }
 }
@@ -87,6 +88,7 @@ function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<FirstPa
     current.accessTokenLifespan === wanted.accessTokenLifespan &&
     current.idTokenSignedResponseAlg === wanted.idTokenSignedResponseAlg &&
     current.defaultSubType === wanted.defaultSubType &&
+    current.tokenExchange === wanted.tokenExchange &&
     current.clientUri === wanted.clientUri &&
     current.logoUri === wanted.logoUri &&
     current.tosUri === wanted.tosUri &&

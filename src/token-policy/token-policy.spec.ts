@@ -35,8 +35,10 @@ describe('TokenPolicy', () => {
 });
 
 describe('grant types', () => {
-  it('gives a confidential client every grant and a public client the user grants', () => {
-    expect(defaultGrantTypes(false)).toEqual([...GRANT_TYPES]);
+  it('gives a confidential client every grant (token exchange only with an exchange policy) and a public client the user grants', () => {
+    expect(defaultGrantTypes(false)).toEqual(['client_credentials', 'authorization_code', 'refresh_token']);
+    expect(defaultGrantTypes(false, true)).toEqual([...GRANT_TYPES]);
+    expect(defaultGrantTypes(true, true)).toEqual(['authorization_code', 'refresh_token']);
     expect(defaultGrantTypes(true)).toEqual(['authorization_code', 'refresh_token']);
     expect(GRANT_TYPES.filter(isGrantType)).toEqual([...GRANT_TYPES]);
     expect(isGrantType('password')).toBe(false);

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 
-/** Every grant type the token endpoint knows (RFC 6749 §4.1, §4.4, §6), in the order discovery lists them. */
-export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
+/** RFC 8693 token exchange: a service trades a token it received for one aimed at another API. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** Every grant type the token endpoint knows (RFC 6749 §4.1, §4.4, §6, RFC 8693), in the order discovery lists them. */
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', TOKEN_EXCHANGE_GRANT] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 const SUPPORTED: ReadonlySet<string> = new Set(GRANT_TYPES);
@@ -13,11 +16,13 @@ export function isGrantType(name: string): name is GrantType {
 
 /**
  * The grant types a client may use when none were chosen for it (RFC 7591 `grant_types`): a
- * confidential client all of them; a public client (no secret) only those that act for a user
- * who signed in, with PKCE.
+ * confidential client all of them but token exchange, which it gets only with an exchange policy
+ * (`withTokenExchange`); a public client (no secret) only those that act for a user who signed
+ * in, with PKCE.
  */
-export function defaultGrantTypes(isPublic: boolean): GrantType[] {
-  return isPublic ? ['authorization_code', 'refresh_token'] : [...GRANT_TYPES];
+export function defaultGrantTypes(isPublic: boolean, withTokenExchange = false): GrantType[] {
+  if (isPublic) return ['authorization_code', 'refresh_token'];
+  return GRANT_TYPES.filter((grant) => grant !== TOKEN_EXCHANGE_GRANT || withTokenExchange);
 }
 
 /** What a token's lifespan, not-before and issuer are read from. */

@@ -13,6 +13,7 @@ import { DiscoveryController } from './discovery.controller.js';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
+import { TokenExchangeGrant } from './grants/token-exchange.grant.js';
 import { IdTokenIssuer } from './id-token.issuer.js';
 import { TokenRequestLabels } from './token-request-labels.js';
 import { UserTokens } from './user-tokens.js';
@@ -27,7 +28,7 @@ import { UserinfoController } from './userinfo.controller.js';
 @Module({
   imports: [KeysModule, ScopesModule, ScopeCatalogModule, ProjectsModule, AuthorizationModule, ClientsModule],
   controllers: [TokensController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController],
-  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
+  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, TokenExchangeGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
   exports: [TokensService, TokenRequestLabels],
 })
 export class TokensModule {}

@@ -5,6 +5,7 @@ import { UnauthorizedClient, UnsupportedGrantType } from '../common/errors/oauth
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
+import { TokenExchangeGrant } from './grants/token-exchange.grant.js';
 import { type GrantHandler, grantParameters, type IssuedTokens } from './grants/grant-handler.js';
 import { GRANT_TYPES, type GrantType, TokenPolicy } from '../token-policy/token-policy.js';
 import { type TokenRequestParams } from './token-request.js';
@@ -18,10 +19,11 @@ export class TokensService {
     clientCredentials: ClientCredentialsGrant,
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
+    tokenExchange: TokenExchangeGrant,
     private readonly organizations: OrganizationDirectory,
     private readonly policy: TokenPolicy,
   ) {
-    const handlers = new Map<GrantType, GrantHandler>([clientCredentials, authorizationCode, refreshToken].map((grant) => [grant.grantType, grant]));
+    const handlers = new Map<GrantType, GrantHandler>([clientCredentials, authorizationCode, refreshToken, tokenExchange].map((grant) => [grant.grantType, grant]));
     // Every grant type the server names has its handler, in the order the server names them.
     this.grants = new Map(
       GRANT_TYPES.map((grantType) => {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type OAuthClientEntity } from '../entities/oauth-client.entity.js';
+import { TokenExchangePolicyDto } from './create-client.dto.js';
 
 /** A client as the API shows it: never its secret or the secret's hash. */
 export class ClientDto {
@@ -54,6 +55,9 @@ export class ClientDto {
   @ApiProperty({ type: String, enum: ['user', 'organization'], nullable: true, description: "Polar's `default_sub_type` (null: user)" })
   default_sub_type: 'user' | 'organization' | null;
 
+  @ApiProperty({ type: TokenExchangePolicyDto, nullable: true, description: 'RFC 8693: what it may exchange tokens for (null: nothing)' })
+  token_exchange: TokenExchangePolicyDto | null;
+
   @ApiProperty({ description: 'A public client has no secret and uses PKCE' })
   public: boolean;
 
@@ -88,6 +92,7 @@ export class ClientDto {
       policy_uri: client.policyUri,
       grant_types: client.grantTypes,
       default_sub_type: client.defaultSubType,
+      token_exchange: client.tokenExchange === null ? null : { audiences: [...client.tokenExchange.audiences], delegation: client.tokenExchange.delegation, impersonation: client.tokenExchange.impersonation },
       public: client.isPublic,
       token_endpoint_auth_method: client.isPublic ? 'none' : 'client_secret_basic',
       not_before: client.notBefore?.toISOString() ?? null,

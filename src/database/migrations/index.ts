@@ -11,6 +11,7 @@ import { OrganizationRoles1764510000000 } from './1764510000000-organization-rol
 import { GrantResource1764520000000 } from './1764520000000-grant-resource.js';
 import { ClientLogoutAndIdTokenAlg1764530000000 } from './1764530000000-client-logout-and-id-token-alg.js';
 import { ClientRegistration1764540000000 } from './1764540000000-client-registration.js';
+import { ClientTokenExchange1764610000000 } from './1764610000000-client-token-exchange.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   GrantResource1764520000000,
   ClientLogoutAndIdTokenAlg1764530000000,
   ClientRegistration1764540000000,
+  ClientTokenExchange1764610000000,
 ];
