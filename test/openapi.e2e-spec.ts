@@ -242,9 +242,25 @@ describe('API documentation at /docs', () => {
 
   it('documents every grant of the token endpoint and the authorization endpoint', () => {
     const request = document.components.schemas.TokenRequest!;
-    expect(Object.keys(request.properties!).sort()).toEqual(['audience', 'client_id', 'client_secret', 'code', 'code_verifier', 'grant_type', 'redirect_uri', 'refresh_token', 'resource', 'scope']);
+    expect(Object.keys(request.properties!).sort()).toEqual([
+      'actor_token',
+      'actor_token_type',
+      'audience',
+      'client_id',
+      'client_secret',
+      'code',
+      'code_verifier',
+      'grant_type',
+      'redirect_uri',
+      'refresh_token',
+      'requested_token_type',
+      'resource',
+      'scope',
+      'subject_token',
+      'subject_token_type',
+    ]);
     const body = (document.paths['/api/v1/oauth/token'].post as unknown as { requestBody: { content: Record<string, { examples?: Record<string, { value: { grant_type: string } }> }> } }).requestBody;
-    expect(Object.values(body.content['application/x-www-form-urlencoded']!.examples!).map((example) => example.value.grant_type)).toEqual(['client_credentials', 'authorization_code', 'refresh_token']);
+    expect(Object.values(body.content['application/x-www-form-urlencoded']!.examples!).map((example) => example.value.grant_type)).toEqual(['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
     const authorize = document.paths['/oauth2/authorize'].get as unknown as { parameters: { name: string }[] };
     expect(authorize.parameters.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']));
   });

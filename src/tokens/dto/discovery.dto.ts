@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { GRANT_TYPES } from '../../token-policy/token-policy.js';
 
 export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080' })
@@ -34,7 +35,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/v1/oauth2/register', description: 'Dynamic Client Registration (RFC 7591)' })
   registration_endpoint: string;
 
-  @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token'] })
+  @ApiProperty({ type: [String], example: [...GRANT_TYPES] })
   grant_types_supported: string[];
 
   @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'none'] })
