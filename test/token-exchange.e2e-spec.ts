@@ -73,10 +73,10 @@ describe('token exchange (RFC 8693)', () => {
       const response = await gatehouse.http().post('/api/v1/apis').set(await asRoot()).send({ organization: REALM, identifier, name, scopes: scopes.map((scope) => ({ name: scope, description: scope })) });
       expect(response.status).toBe(201);
     }
-    const role = await gatehouse.http().post('/api/v1/oauth/role').set(await asRoot()).send({ organization: REALM, name: 'shopper', scopes: ['orders:read', 'orders:write', 'billing:read', 'ledger:read'] });
+    const role = await gatehouse.http().post('/api/v1/oauth/role').set(await asRoot()).send({ organization: REALM, name: 'shopper', scopes: ['orders:read', 'orders:write', 'billing:read', 'ledger:read', 'token:personal', 'client:read'] });
     expect(role.status).toBe(201);
     aliceId = await createUser(gatehouse, alice, REALM, 'shopper');
-    shop = (await createClientIn(gatehouse, REALM, { name: 'Shop', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'orders:read', 'orders:write'] })).client_id;
+    shop = (await createClientIn(gatehouse, REALM, { name: 'Shop', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'orders:read', 'orders:write', 'token:personal', 'client:read'] })).client_id;
     gateway = await createClientIn(gatehouse, REALM, { client_id: 'gateway', scopes: ['orders:read', 'billing:read'] });
     ordersService = await createClientIn(gatehouse, REALM, {
       client_id: 'orders-service',
@@ -323,6 +323,14 @@ describe('token exchange (RFC 8693)', () => {
       }
       const badActor = await exchange(ordersService, { subject_token: subject, subject_token_type: ACCESS_TOKEN, actor_token: revoked, actor_token_type: ACCESS_TOKEN, audience: BILLING });
       expect(badActor.body).toMatchObject({ error: 'invalid_request' });
+    });
+
+    it("a personal access token is the user's own credential, not a token to exchange: invalid_request", async () => {
+      const created = await gatehouse.http().post('/api/v1/users/me/tokens').set(bearer(await aliceToken('token:personal client:read'))).send({ name: 'mine', scopes: ['client:read'], expires_in_days: 1 });
+      expect(created.status).toBe(201);
+      const response = await exchange(ordersService, { subject_token: (created.body as { token: string }).token, subject_token_type: ACCESS_TOKEN, audience: BILLING });
+      expect(response.status).toBe(400);
+      expect(response.body).toMatchObject({ error: 'invalid_request' });
     });
 
     it('a token exchanged by a client disabled since is refused like any of its tokens', async () => {
