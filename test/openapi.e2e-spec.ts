@@ -250,9 +250,28 @@ describe('API documentation at /docs', () => {
 
   it('documents every grant of the token endpoint and the authorization endpoint', () => {
     const request = document.components.schemas.TokenRequest!;
-    expect(Object.keys(request.properties!).sort()).toEqual(['audience', 'client_assertion', 'client_assertion_type', 'client_id', 'client_secret', 'code', 'code_verifier', 'device_code', 'grant_type', 'redirect_uri', 'refresh_token', 'resource', 'scope']);
+    expect(Object.keys(request.properties!).sort()).toEqual([
+      'actor_token',
+      'actor_token_type',
+      'audience',
+      'client_assertion',
+      'client_assertion_type',
+      'client_id',
+      'client_secret',
+      'code',
+      'code_verifier',
+      'device_code',
+      'grant_type',
+      'redirect_uri',
+      'refresh_token',
+      'requested_token_type',
+      'resource',
+      'scope',
+      'subject_token',
+      'subject_token_type',
+    ]);
     const body = (document.paths['/api/v1/oauth/token'].post as unknown as { requestBody: { content: Record<string, { examples?: Record<string, { value: { grant_type: string } }> }> } }).requestBody;
-    expect(Object.values(body.content['application/x-www-form-urlencoded']!.examples!).map((example) => example.value.grant_type)).toEqual(['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code']);
+    expect(Object.values(body.content['application/x-www-form-urlencoded']!.examples!).map((example) => example.value.grant_type)).toEqual(['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange']);
     const authorize = document.paths['/oauth2/authorize'].get as unknown as { parameters: { name: string }[] };
     expect(authorize.parameters.map((parameter) => parameter.name)).toEqual(expect.arrayContaining(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method']));
   });

@@ -148,6 +148,16 @@ export class AccessPolicy {
   }
 
   /**
+   * Rule 3 for a client's token exchange policy (RFC 8693): it lets the client turn tokens it
+   * receives into tokens for each of `audiences`, speaking for their users, with any scope of
+   * that audience they carry; whoever allows it holds every scope of each audience (`scopes`).
+   */
+  checkGrantTokenExchange(caller: Caller, audiences: readonly { readonly audience: string; readonly scopes: readonly string[] }[]): void {
+    const refused = audiences.filter((target) => this.beyondCaller(caller, target.scopes).length > 0).map((target) => target.audience);
+    if (refused.length > 0) throw new ForbiddenException(`You cannot allow token exchange for audiences whose scopes you do not all hold: ${refused.join(', ')}`);
+  }
+
+  /**
    * Rule 3 for a role an organization defines (created, or given new scopes): nobody defines one
    * granting a scope they do not hold. `scopes` are what it grants now, patterns expanded.
    */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../access/scope-registry.js';
 import { ApiDirectory, type ApiRecord } from './api-directory.js';
+import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 
 /** A scope as the catalog lists it: Gatehouse's own have no `api`; an API's carry its identifier. */
 export interface CatalogScope {
@@ -57,6 +58,16 @@ export class ScopeCatalog {
       const found = apiScopes.get(name);
       return found ? { name, description: found.description, api: found.api.identifier } : { name, description: name };
     });
+  }
+
+  /**
+   * The scopes of the API that `audience` names: Gatehouse's own (identity scopes aside) when it
+   * is `ownAudience`, else the organization's API of that identifier; undefined when there is none.
+   */
+  async scopesOfAudience(organizationId: string, audience: string, ownAudience: string): Promise<string[] | undefined> {
+    if (audience === ownAudience) return this.registry.names().filter((name) => !IDENTITY_SCOPE_NAMES.has(name));
+    const api = (await this.apis.ofOrganization(organizationId)).find((candidate) => candidate.identifier === audience);
+    return api?.scopes.map((scope) => scope.name);
   }
 
   /** The organization's API that defines `name` (undefined for Gatehouse's scopes and unknown names). */

@@ -13,6 +13,7 @@ import { RoleHolders } from '../roles/role-holders.js';
 import { Clock } from '../common/clock.js';
 import { type JSONWebKeySet } from 'jose';
 import { type TokenEndpointAuthMethod } from './client-auth-methods.js';
+import { type TokenExchangePolicy } from '../token-policy/token-exchange-policy.js';
 
 /** What authentication needs to know of a client, as read from the database. */
 export interface ClientRecord {
@@ -36,6 +37,8 @@ export interface ClientRecord {
   readonly defaultSubType: 'user' | 'organization' | null;
   /** RFC 9126: the authorization endpoint takes its requests only through PAR. */
   readonly requirePushedAuthorizationRequests: boolean;
+  /** RFC 8693: what it may exchange tokens for; null: nothing. */
+  readonly tokenExchange: TokenExchangePolicy | null;
   readonly disabled: boolean;
   /** How it authenticates (RFC 7591 `token_endpoint_auth_method`); see ClientAuthenticationGuard. */
   readonly tokenEndpointAuthMethod: TokenEndpointAuthMethod;
@@ -125,6 +128,7 @@ export class ClientDirectory {
         idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as SigningAlgorithm,
         defaultSubType: row.defaultSubType,
         requirePushedAuthorizationRequests: row.requirePushedAuthorizationRequests,
+        tokenExchange: row.tokenExchange,
         disabled: row.disabled,
         tokenEndpointAuthMethod: row.tokenEndpointAuthMethod as TokenEndpointAuthMethod,
         jwks: row.jwks === null ? null : (JSON.parse(row.jwks) as JSONWebKeySet),

@@ -17,15 +17,16 @@ import { OrganizationsService } from '../organizations/organizations.service.js'
 import { ScopeCatalog } from '../apis/scope-catalog.js';
 import { type ApiScopeHolder, ApiScopeHolders } from '../apis/api-scope-holders.js';
 import { lockingRead } from '../database/row-locks.js';
-import { defaultGrantTypes } from '../token-policy/token-policy.js';
+import { defaultGrantTypes, TOKEN_EXCHANGE_GRANT } from '../token-policy/token-policy.js';
+import { type TokenExchangePolicy } from '../token-policy/token-exchange-policy.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { ClientCredentialsDto, ClientDto } from './dto/client.dto.js';
 import { NotBeforeDto } from '../common/dto/not-before.dto.js';
-import { type CreateClientDto } from './dto/create-client.dto.js';
+import { type CreateClientDto, type TokenExchangePolicyDto } from './dto/create-client.dto.js';
 import { type UpdateClientDto } from './dto/update-client.dto.js';
 import { OAuthClientEntity } from './entities/oauth-client.entity.js';
 import { Clock } from '../common/clock.js';
 import { DEFAULT_ID_TOKEN_ALGORITHM } from '../config/environment.js';
-import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { assertionAlgorithms, defaultAuthMethod, jwksUriProblem, type TokenEndpointAuthMethod } from './client-auth-methods.js';
 import { ClientSecretCipher } from './client-secret-cipher.js';
@@ -70,7 +71,8 @@ export class ClientsService implements ApiScopeHolder {
     const method = dto.token_endpoint_auth_method ?? defaultAuthMethod(isPublic);
     if (isPublic !== (method === 'none')) throw new BadRequestException('A public client is one with token_endpoint_auth_method none, and only it');
     const authSettings = await this.authMethodSettings(method, dto.jwks ?? null, dto.jwks_uri ?? null, dto.token_endpoint_auth_signing_alg ?? null);
-    const grantTypes = dto.grant_types ?? defaultGrantTypes(isPublic);
+    const tokenExchange = await this.checkTokenExchange(auth, organizationId, isPublic, dto.token_exchange ?? null);
+    const grantTypes = dto.grant_types ?? defaultGrantTypes(isPublic, tokenExchange !== null);
     // A command-line tool on the device grant alone has no redirect URI.
     if (isPublic && grantTypes.includes('authorization_code') && (dto.redirect_uris ?? []).length === 0) throw new BadRequestException('A public client using the authorization code flow needs at least one redirect URI');
     if (isPublic && (dto.permissions ?? []).length > 0) throw new BadRequestException('A public client cannot hold permissions: it has no secret to act on its own');
@@ -97,6 +99,7 @@ export class ClientsService implements ApiScopeHolder {
       clientUri: dto.client_uri ?? null,
       defaultSubType: dto.default_sub_type ?? null,
       requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests ?? false,
+      tokenExchange,
       tosUri: dto.tos_uri ?? null,
       policyUri: dto.policy_uri ?? null,
       isPublic,
@@ -111,7 +114,7 @@ export class ClientsService implements ApiScopeHolder {
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
-      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, id_token_signed_response_alg: client.idTokenSignedResponseAlg, grant_types: grantTypes, token_endpoint_auth_method: method, jwks_uri: client.jwksUri, jwks: client.jwks !== null });
+      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, id_token_signed_response_alg: client.idTokenSignedResponseAlg, grant_types: grantTypes, token_endpoint_auth_method: method, jwks_uri: client.jwksUri, jwks: client.jwks !== null, token_exchange: tokenExchange });
       await alongside?.(change, client);
     });
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
@@ -180,6 +183,7 @@ export class ClientsService implements ApiScopeHolder {
     if (dto.scopes !== undefined) await this.checkAssignable(auth, client.organizationId, dto.scopes);
     if (dto.permissions !== undefined) await this.checkPermissions(auth, client.organizationId, dto.permissions);
     const authSettings = await this.updatedAuthSettings(client, dto);
+    const tokenExchange = dto.token_exchange === undefined ? undefined : await this.checkTokenExchange(auth, client.organizationId, client.isPublic, dto.token_exchange);
     const changes: Partial<OAuthClientEntity> = {
       ...authSettings,
       ...(dto.name !== undefined && { name: dto.name }),
@@ -195,6 +199,7 @@ export class ClientsService implements ApiScopeHolder {
       ...(dto.client_uri !== undefined && { clientUri: dto.client_uri }),
       ...(dto.default_sub_type !== undefined && { defaultSubType: dto.default_sub_type }),
       ...(dto.require_pushed_authorization_requests !== undefined && { requirePushedAuthorizationRequests: dto.require_pushed_authorization_requests }),
+      ...(tokenExchange !== undefined && { tokenExchange }),
       ...(dto.tos_uri !== undefined && { tosUri: dto.tos_uri }),
       ...(dto.policy_uri !== undefined && { policyUri: dto.policy_uri }),
       ...(dto.disabled !== undefined && { disabled: dto.disabled }),
@@ -359,6 +364,21 @@ export class ClientsService implements ApiScopeHolder {
     return clients.filter((client) => client.scopes.some((scope) => scopes.has(scope)));
   }
 
+  /**
+   * A token exchange policy names audiences of the client's organization (its APIs, or
+   * Gatehouse's own), is for a confidential client only, and is set only by a caller holding
+   * every scope of each audience (see AccessPolicy.checkGrantTokenExchange).
+   */
+  private async checkTokenExchange(auth: AuthContext, organizationId: string, isPublic: boolean, dto: TokenExchangePolicyDto | null): Promise<TokenExchangePolicy | null> {
+    if (dto === null) return null;
+    if (isPublic) throw new BadRequestException('A public client cannot exchange tokens: it has no secret to authenticate with');
+    const audiences = await Promise.all(dto.audiences.map(async (audience) => ({ audience, scopes: await this.catalog.scopesOfAudience(organizationId, audience, this.config.audience) })));
+    const unknown = audiences.filter((target) => target.scopes === undefined).map((target) => target.audience);
+    if (unknown.length > 0) throw new BadRequestException(`Unknown audiences (not an API of the organization, nor Gatehouse's own ${this.config.audience}): ${unknown.join(', ')}`);
+    this.policy.checkGrantTokenExchange(auth, audiences.map(({ audience, scopes }) => ({ audience, scopes: scopes ?? [] })));
+    return { audiences: [...dto.audiences], delegation: dto.delegation, impersonation: dto.impersonation };
+  }
+
   /** Scopes must exist in the client's organization (Gatehouse's or its APIs'); whether the caller may hand them out is the access policy's call. */
   private async checkAssignable(auth: AuthContext, organizationId: string, scopes: string[]): Promise<void> {
     const unknown = await this.catalog.unknown(organizationId, scopes);
@@ -370,6 +390,7 @@ export class ClientsService implements ApiScopeHolder {
 /** A public client has no secret: a grant in which it acts for itself would let anyone act as it. */
 function checkGrantTypes(isPublic: boolean, grantTypes: readonly string[]): void {
   if (isPublic && grantTypes.includes('client_credentials')) throw new BadRequestException('A public client cannot use the client_credentials grant: it has no secret');
+  if (isPublic && grantTypes.includes(TOKEN_EXCHANGE_GRANT)) throw new BadRequestException('A public client cannot use token exchange: it has no secret');
 }
 
 /** An algorithm to import a JWK without `alg` with: any the key's type and curve allow (each key is checked again against the assertion's `alg` when used). */

@@ -80,6 +80,7 @@ export class FirstPartyClientsBootstrap implements OnApplicationBootstrap {
       jwksUri: null,
       tokenEndpointAuthSigningAlg: null,
       secretCiphertext: null,
+      tokenExchange: null,
     };
   }
 }
@@ -94,6 +95,7 @@ function sameRegistration(current: OAuthClientEntity, wanted: ReturnType<FirstPa
     current.idTokenSignedResponseAlg === wanted.idTokenSignedResponseAlg &&
     current.defaultSubType === wanted.defaultSubType &&
     current.requirePushedAuthorizationRequests === wanted.requirePushedAuthorizationRequests &&
+    current.tokenExchange === wanted.tokenExchange &&
     current.clientUri === wanted.clientUri &&
     current.logoUri === wanted.logoUri &&
     current.tosUri === wanted.tosUri &&

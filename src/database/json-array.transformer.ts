@@ -13,3 +13,9 @@ export function jsonArrayOf<T>(): ValueTransformer {
     from: (value: string) => JSON.parse(value) as T[],
   };
 }
+
+/** A small record, or null, in one column. */
+export const jsonValue: ValueTransformer = {
+  to: (value: unknown) => (value === null || value === undefined ? value : JSON.stringify(value)),
+  from: (value: string | null) => (value === null ? null : (JSON.parse(value) as unknown)),
+};

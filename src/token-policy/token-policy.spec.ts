@@ -35,8 +35,10 @@ describe('TokenPolicy', () => {
 });
 
 describe('grant types', () => {
-  it("gives a confidential client RFC 6749's grants and a public client the user grants; the device grant only to a client that asks for it", () => {
+  it("gives a confidential client RFC 6749's grants (token exchange only with an exchange policy) and a public client the user grants; the device grant only to a client that asks for it", () => {
     expect(defaultGrantTypes(false)).toEqual(['client_credentials', 'authorization_code', 'refresh_token']);
+    expect(defaultGrantTypes(false, true)).toEqual(['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange']);
+    expect(defaultGrantTypes(true, true)).toEqual(['authorization_code', 'refresh_token']);
     expect(defaultGrantTypes(true)).toEqual(['authorization_code', 'refresh_token']);
     expect(GRANT_TYPES.filter(isGrantType)).toEqual([...GRANT_TYPES]);
     expect(isGrantType('password')).toBe(false);

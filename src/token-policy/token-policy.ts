@@ -4,8 +4,11 @@ import { GatehouseConfig } from '../config/gatehouse-config.js';
 /** RFC 8628 §3.4: the device authorization grant, for devices and command-line tools without a browser of their own. */
 export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
-/** Every grant type the token endpoint knows (RFC 6749 §4.1, §4.4, §6, RFC 8628), in the order discovery lists them. */
-export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', DEVICE_CODE_GRANT_TYPE] as const;
+/** RFC 8693 token exchange: a service trades a token it received for one aimed at another API. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
+
+/** Every grant type the token endpoint knows (RFC 6749 §4.1, §4.4, §6, RFC 8628, RFC 8693), in the order discovery lists them. */
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token', DEVICE_CODE_GRANT_TYPE, TOKEN_EXCHANGE_GRANT] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
 const SUPPORTED: ReadonlySet<string> = new Set(GRANT_TYPES);
@@ -16,12 +19,14 @@ export function isGrantType(name: string): name is GrantType {
 
 /**
  * The grant types a client may use when none were chosen for it (RFC 7591 `grant_types`): a
- * confidential client the grants of RFC 6749; a public client (no secret) only those that act for
- * a user who signed in, with PKCE. The device grant is asked for by name: a user code typed on
- * another screen is a phishing lure for any client that does not need it (RFC 8628 §5.4).
+ * confidential client the grants of RFC 6749, and token exchange only with an exchange policy
+ * (`withTokenExchange`); a public client (no secret) only those that act for a user who signed
+ * in, with PKCE. The device grant is asked for by name: a user code typed on another screen is a
+ * phishing lure for any client that does not need it (RFC 8628 §5.4).
  */
-export function defaultGrantTypes(isPublic: boolean): GrantType[] {
-  return isPublic ? ['authorization_code', 'refresh_token'] : ['client_credentials', 'authorization_code', 'refresh_token'];
+export function defaultGrantTypes(isPublic: boolean, withTokenExchange = false): GrantType[] {
+  if (isPublic) return ['authorization_code', 'refresh_token'];
+  return ['client_credentials', 'authorization_code', 'refresh_token', ...(withTokenExchange ? [TOKEN_EXCHANGE_GRANT] as const : [])];
 }
 
 /** What a token's lifespan, not-before and issuer are read from. */

@@ -5,6 +5,12 @@ import { type OrganizationRecord } from '../organizations/organization-directory
 import { SigningKeyService } from '../keys/signing-key.service.js';
 import { Clock } from '../common/clock.js';
 
+/** RFC 8693 §4.1 `act`: the current actor, with the one before it nested, and so on. */
+export interface ActorClaim {
+  readonly sub: string;
+  readonly act?: ActorClaim;
+}
+
 export interface IssuedAccessToken {
   token: string;
   jti: string;
@@ -36,6 +42,8 @@ export class AccessTokenIssuer {
     lifespanSeconds: number;
     /** Epoch ms before which this token would count as revoked (its client's and organization's not-before). */
     notBefore: number;
+    /** RFC 8693 §4.1: who acts for the subject (token exchange by delegation), prior actors nested. */
+    actor?: ActorClaim;
   }): Promise<IssuedAccessToken> {
     const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
@@ -59,6 +67,7 @@ export class AccessTokenIssuer {
         org: grant.organization.name,
         ...(grant.projectId !== undefined && { project_id: grant.projectId }),
         ...(grant.grantedBy !== undefined && { [GRANTED_BY_CLAIM]: grant.grantedBy }),
+        ...(grant.actor !== undefined && { act: grant.actor }),
       },
       ACCESS_TOKEN_TYPE,
     );

@@ -40,6 +40,11 @@ export class TokenIntrospection {
       org_id: principal.organizationId,
       org: claims.org as string,
       ...(principal.projectId !== undefined && { project_id: principal.projectId }),
+      ...(isActClaim(claims.act) && { act: claims.act }),
     };
   }
+}
+
+function isActClaim(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

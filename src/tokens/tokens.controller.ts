@@ -27,10 +27,10 @@ export class TokensController {
 
   @TokenEndpoint([TOKEN_ENDPOINT_PATH, ...TOKEN_ENDPOINT_ALIASES])
   @ApiOperation({
-    summary: 'Get an access token (client credentials, authorization code with PKCE, refresh token)',
+    summary: 'Get an access token (client credentials, authorization code with PKCE, refresh token, device code, token exchange)',
     description: `\`grant_type\` picks the grant and the fields it reads (see the schema). Client authentication (client_secret_basic, client_secret_post, private_key_jwt, client_secret_jwt, or \`client_id\` alone for a public client) goes in the body (form or JSON) or in HTTP Basic. Errors follow RFC 6749 §5.2. Also at Polar's paths ${TOKEN_ENDPOINT_ALIASES.map((path) => `\`${path}\``).join(' and ')}.`,
   })
-  @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type`, `invalid_scope`, or `unauthorized_client` (a grant type not among the client\'s `grant_types`)' })
+  @ApiBadRequestResponse({ type: OAuthErrorDto, description: '`invalid_request`, `unsupported_grant_type`, `invalid_scope`, `invalid_target`, or `unauthorized_client` (a grant type not among the client\'s `grant_types`, or a token exchange beyond its policy)' })
   async token(@AuthenticatedClient() client: ClientRecord, @ClientCallParameters() params: TokenRequestParams): Promise<TokenResponseDto> {
     return (await this.tokens.exchange(client, params)).response;
   }

@@ -15,6 +15,7 @@ import { DeviceCodeGrant } from './grants/device-code.grant.js';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
+import { TokenExchangeGrant } from './grants/token-exchange.grant.js';
 import { IdTokenIssuer } from './id-token.issuer.js';
 import { TokenRequestLabels } from './token-request-labels.js';
 import { UserTokens } from './user-tokens.js';
@@ -30,7 +31,7 @@ import { PushedAuthorizationController } from './pushed-authorization.controller
 @Module({
   imports: [KeysModule, ScopesModule, ScopeCatalogModule, ProjectsModule, AuthorizationModule, ClientsModule],
   controllers: [TokensController, DeviceAuthorizationController, TokenLifecycleController, DiscoveryController, UserinfoController, ClientTokenController, PushedAuthorizationController],
-  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, DeviceCodeGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
+  providers: [TokensService, TokenRequestLabels, ClientTokens, AccessTokenIssuer, IdTokenIssuer, UserTokens, ClientCredentialsGrant, AuthorizationCodeGrant, RefreshTokenGrant, DeviceCodeGrant, TokenExchangeGrant, ClientAuthenticationGuard, TokenIntrospection, TokenRevocation, TokenTargets],
   exports: [TokensService, TokenRequestLabels],
 })
 export class TokensModule {}

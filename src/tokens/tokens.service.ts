@@ -6,6 +6,7 @@ import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
 import { DeviceCodeGrant } from './grants/device-code.grant.js';
+import { TokenExchangeGrant } from './grants/token-exchange.grant.js';
 import { type GrantHandler, grantParameters, type IssuedTokens } from './grants/grant-handler.js';
 import { GRANT_TYPES, type GrantType, TokenPolicy } from '../token-policy/token-policy.js';
 import { type TokenRequestParams } from './token-request.js';
@@ -21,10 +22,11 @@ export class TokensService {
     authorizationCode: AuthorizationCodeGrant,
     refreshToken: RefreshTokenGrant,
     private readonly deviceCode: DeviceCodeGrant,
+    tokenExchange: TokenExchangeGrant,
     private readonly organizations: OrganizationDirectory,
     private readonly policy: TokenPolicy,
   ) {
-    const handlers = new Map<GrantType, GrantHandler>([clientCredentials, authorizationCode, refreshToken, deviceCode].map((grant) => [grant.grantType, grant]));
+    const handlers = new Map<GrantType, GrantHandler>([clientCredentials, authorizationCode, refreshToken, deviceCode, tokenExchange].map((grant) => [grant.grantType, grant]));
     // Every grant type the server names has its handler, in the order the server names them.
     this.grants = new Map(
       GRANT_TYPES.map((grantType) => {

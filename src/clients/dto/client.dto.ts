@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { type JSONWebKeySet } from 'jose';
 import { type OAuthClientEntity } from '../entities/oauth-client.entity.js';
 import { TOKEN_ENDPOINT_AUTH_METHODS } from '../client-auth-methods.js';
+import { TokenExchangePolicyDto } from './create-client.dto.js';
 
 /** A client as the API shows it: never its secret or the secret's hash. */
 export class ClientDto {
@@ -58,6 +59,8 @@ export class ClientDto {
 
   @ApiProperty({ description: 'RFC 9126: its authorization requests must come through the PAR endpoint' })
   require_pushed_authorization_requests: boolean;
+  @ApiProperty({ type: TokenExchangePolicyDto, nullable: true, description: 'RFC 8693: what it may exchange tokens for (null: nothing)' })
+  token_exchange: TokenExchangePolicyDto | null;
 
   @ApiProperty({ description: 'A public client has no secret and uses PKCE' })
   public: boolean;
@@ -103,6 +106,7 @@ export class ClientDto {
       grant_types: client.grantTypes,
       default_sub_type: client.defaultSubType,
       require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+      token_exchange: client.tokenExchange === null ? null : { audiences: [...client.tokenExchange.audiences], delegation: client.tokenExchange.delegation, impersonation: client.tokenExchange.impersonation },
       public: client.isPublic,
       token_endpoint_auth_method: client.tokenEndpointAuthMethod,
       jwks: client.jwks === null ? null : (JSON.parse(client.jwks) as JSONWebKeySet),

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
 import { type JSONWebKeySet } from 'jose';
 import { ASSERTION_SIGNING_ALGORITHMS, publicJwksProblem, TOKEN_ENDPOINT_AUTH_METHODS, type TokenEndpointAuthMethod } from '../client-auth-methods.js';
 import { CLIENT_ID_PATTERN, REALM_NAME_PATTERN, SIGNING_ALGORITHMS, type SigningAlgorithm } from '../../config/environment.js';
 import { ROLE_NAME_PATTERN } from '../../scopes/permissions.js';
 import { MAX_CLIENT_ACCESS_TOKEN_LIFESPAN_SECONDS } from '../../config/gatehouse-config.js';
 import { SCOPE_TOKEN } from '../../scopes/scope-definition.js';
-import { GRANT_TYPES } from '../../token-policy/token-policy.js';
+import { GRANT_TYPES, TOKEN_EXCHANGE_GRANT } from '../../token-policy/token-policy.js';
 import { IsWebUri } from './web-uri.validator.js';
 import { Omittable } from '../../common/dto/omittable.decorator.js';
 
@@ -15,6 +16,29 @@ export const MAX_SCOPES_PER_CLIENT = 100;
 export const SUB_TYPES = ['user', 'organization'] as const;
 /** What the permissions column holds room for. */
 export const MAX_PERMISSIONS_PER_CLIENT = 10;
+
+/** How many audiences one exchange policy may name. */
+export const MAX_TOKEN_EXCHANGE_AUDIENCES = 20;
+
+/** RFC 8693: what a client may exchange tokens for (see TokenExchangePolicy). */
+export class TokenExchangePolicyDto {
+  @ApiProperty({ type: [String], example: ['https://orders.example.com'], description: "The audiences the client may exchange tokens for: identifiers of the organization's APIs, or Gatehouse's own audience" })
+  @IsArray()
+  @ArrayMaxSize(MAX_TOKEN_EXCHANGE_AUDIENCES)
+  @ArrayUnique()
+  @IsString({ each: true })
+  @MinLength(1, { each: true })
+  @MaxLength(255, { each: true })
+  audiences: string[];
+
+  @ApiProperty({ description: 'Delegation: with an `actor_token`, the new token names the actor in its `act` claim' })
+  @IsBoolean()
+  delegation: boolean;
+
+  @ApiProperty({ description: "Impersonation: without an actor, the new token speaks for the subject token's subject alone" })
+  @IsBoolean()
+  impersonation: boolean;
+}
 
 /** Everything about a client that can be set at creation and changed later. */
 export class ClientSettingsDto {
@@ -102,6 +126,17 @@ export class ClientSettingsDto {
   @ArrayUnique()
   @IsIn(GRANT_TYPES, { each: true, message: `each grant type must be one of: ${GRANT_TYPES.join(', ')}` })
   grant_types?: string[];
+
+  @ApiPropertyOptional({
+    type: TokenExchangePolicyDto,
+    nullable: true,
+    description: `RFC 8693 token exchange: the audiences this confidential client may exchange tokens it received for, and whether by delegation or impersonation; null: none (the default). Whoever sets it must hold every scope of each audience. The client also needs the \`${TOKEN_EXCHANGE_GRANT}\` grant type (given by default when created with a policy)`,
+  })
+  // null clears the policy; anything else must be a whole policy.
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @ValidateNested()
+  @Type(() => TokenExchangePolicyDto)
+  token_exchange?: TokenExchangePolicyDto | null;
 
   @ApiPropertyOptional({ enum: SUB_TYPES, description: "Polar's `default_sub_type`: the token's subject when an authorization request sends no `sub_type` (default: user)" })
   @Omittable()

@@ -1,5 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { jsonArray } from '../../database/json-array.transformer.js';
+import { jsonArray, jsonValue } from '../../database/json-array.transformer.js';
+import { type TokenExchangePolicy } from '../../token-policy/token-exchange-policy.js';
 import { OrganizationEntity } from '../../organizations/entities/organization.entity.js';
 
 @Entity('oauth_client')
@@ -114,6 +115,10 @@ export class OAuthClientEntity {
   /** client_secret_jwt only: its secret, encrypted (see ClientSecretCipher), to check HMAC assertions with. */
   @Column({ name: 'secret_ciphertext', type: 'text', nullable: true })
   secretCiphertext: string | null;
+
+  /** RFC 8693: the audiences this client may exchange tokens for, and whether by delegation or impersonation (null: no exchange). */
+  @Column({ name: 'token_exchange', type: 'text', nullable: true, transformer: jsonValue })
+  tokenExchange: TokenExchangePolicy | null;
 
   @Index('idx_oauth_client_created_at')
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })

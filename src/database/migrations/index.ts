@@ -12,10 +12,11 @@ import { GrantResource1764520000000 } from './1764520000000-grant-resource.js';
 import { ClientLogoutAndIdTokenAlg1764530000000 } from './1764530000000-client-logout-and-id-token-alg.js';
 import { ClientRegistration1764540000000 } from './1764540000000-client-registration.js';
 import { UsedTokenIds1764545000000 } from './1764545000000-used-token-ids.js';
+import { MembershipInvitations1764550000000 } from './1764550000000-membership-invitations.js';
 import { ClientJwtAuthentication1764560000000 } from './1764560000000-client-jwt-authentication.js';
 import { PushedAuthorizationRequests1764580000000 } from './1764580000000-pushed-authorization-requests.js';
 import { DeviceAuthorization1764590000000 } from './1764590000000-device-authorization.js';
-import { MembershipInvitations1764550000000 } from './1764550000000-membership-invitations.js';
+import { ClientTokenExchange1764610000000 } from './1764610000000-client-token-exchange.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -33,8 +34,9 @@ export const migrations = [
   ClientLogoutAndIdTokenAlg1764530000000,
   ClientRegistration1764540000000,
   UsedTokenIds1764545000000,
+  MembershipInvitations1764550000000,
   ClientJwtAuthentication1764560000000,
   PushedAuthorizationRequests1764580000000,
   DeviceAuthorization1764590000000,
-  MembershipInvitations1764550000000,
+  ClientTokenExchange1764610000000,
 ];

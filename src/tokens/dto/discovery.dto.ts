@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { GRANT_TYPES } from '../../token-policy/token-policy.js';
 
 export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080' })
@@ -49,7 +50,7 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080/api/v1/oauth/device_authorization', description: 'Device Authorization Grant (RFC 8628), for command-line tools' })
   device_authorization_endpoint: string;
 
-  @ApiProperty({ type: [String], example: ['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] })
+  @ApiProperty({ type: [String], example: [...GRANT_TYPES] })
   grant_types_supported: string[];
 
   @ApiProperty({ type: [String], example: ['client_secret_basic', 'client_secret_post', 'client_secret_jwt', 'private_key_jwt', 'none'] })

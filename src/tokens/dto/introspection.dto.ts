@@ -61,4 +61,7 @@ export class IntrospectionResponseDto {
 
   @ApiPropertyOptional({ description: 'Set for a project-scoped token' })
   project_id?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { sub: 'orders-service', act: { sub: 'frontend' } }, description: 'RFC 8693 §4.1, for a token issued by token exchange with an actor: who acts for `sub`, earlier actors nested in its own `act`' })
+  act?: Record<string, unknown>;
 }

@@ -17,10 +17,22 @@ export const TOKEN_REQUEST_EXAMPLES = {
     summary: 'Device code (RFC 8628: a command-line tool polling after /api/v1/oauth/device_authorization)',
     value: { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'my-cli', device_code: 'the device_code of the device authorization response' },
   },
+  token_exchange: {
+    summary: 'Token exchange (RFC 8693: a service trades a token it received for one aimed at another API)',
+    value: {
+      grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+      client_id: 'orders-service',
+      client_secret: 'its secret',
+      subject_token: 'the access token the service received',
+      subject_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+      audience: 'https://billing.example.com',
+      scope: 'billing:read',
+    },
+  },
 };
 
 export class TokenRequestDto {
-  @ApiProperty({ enum: GRANT_TYPES, example: 'client_credentials', description: "One of the client's `grant_types`; it decides which of the other fields are read: client_credentials reads `scope`, `resource`, `audience`; authorization_code reads `code` (required), `redirect_uri`, `code_verifier`, `resource`, `audience`; refresh_token reads `refresh_token` (required), `scope`, `resource`, `audience`; urn:ietf:params:oauth:grant-type:device_code reads `device_code` (required), `resource`, `audience`" })
+  @ApiProperty({ enum: GRANT_TYPES, example: 'client_credentials', description: "One of the client's `grant_types`; it decides which of the other fields are read: client_credentials reads `scope`, `resource`, `audience`; authorization_code reads `code` (required), `redirect_uri`, `code_verifier`, `resource`, `audience`; refresh_token reads `refresh_token` (required), `scope`, `resource`, `audience`; urn:ietf:params:oauth:grant-type:device_code reads `device_code` (required), `resource`, `audience`; token exchange reads `subject_token` and `subject_token_type` (required), `actor_token`, `actor_token_type`, `scope`, `resource`, `audience`, `requested_token_type`" })
   grant_type: string;
 
   @ApiPropertyOptional({ description: 'With client_secret_post, or alone for a public client; leave out when using HTTP Basic' })
@@ -35,7 +47,22 @@ export class TokenRequestDto {
   @ApiPropertyOptional({ description: "With private_key_jwt or client_secret_jwt: a JWT signed by the client (iss and sub its client_id, aud this server's issuer or token endpoint, exp, jti used once)" })
   client_assertion?: string;
 
-  @ApiPropertyOptional({ description: "client_credentials and refresh_token: a space-separated subset of the client's (or the refresh token's) scopes; all of them when left out", example: 'client:read' })
+  @ApiPropertyOptional({ description: 'Token exchange (required, RFC 8693): the Gatehouse access token to exchange' })
+  subject_token?: string;
+
+  @ApiPropertyOptional({ enum: ['urn:ietf:params:oauth:token-type:access_token'], description: 'Token exchange (required): the type of `subject_token`; access tokens only' })
+  subject_token_type?: string;
+
+  @ApiPropertyOptional({ description: "Token exchange, delegation: an access token of the party acting for the subject, named in the new token's `act`" })
+  actor_token?: string;
+
+  @ApiPropertyOptional({ enum: ['urn:ietf:params:oauth:token-type:access_token'], description: 'Token exchange: the type of `actor_token`, required with it' })
+  actor_token_type?: string;
+
+  @ApiPropertyOptional({ enum: ['urn:ietf:params:oauth:token-type:access_token'], description: 'Token exchange: the type of token wanted; only an access token is issued' })
+  requested_token_type?: string;
+
+  @ApiPropertyOptional({ description: "client_credentials, refresh_token and token exchange: a space-separated subset of the client's (or the refresh token's) scopes; all of them when left out", example: 'client:read' })
   scope?: string;
 
   @ApiPropertyOptional({ description: 'authorization_code (required): the code from the authorization response' })

@@ -32,6 +32,9 @@ export class TokenResponseDto {
   @ApiPropertyOptional({ description: 'OpenID Connect ID token, when the scope includes `openid`' })
   id_token?: string;
 
+  @ApiPropertyOptional({ example: 'urn:ietf:params:oauth:token-type:access_token', description: 'Token exchange only (RFC 8693 §2.2.1): the type of the token issued' })
+  issued_token_type?: string;
+
   @ApiProperty({ name: 'not-before-policy', example: 0 })
   'not-before-policy': number;
 }
