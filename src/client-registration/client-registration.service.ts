@@ -150,7 +150,7 @@ export class ClientRegistrationService {
     const scopes = metadata.scopes ?? defaultScopes(metadata);
     await checkClientRules({ ...settings, scopes });
     // RFC 7592 §2.2: an omitted field is cleared, which the client API spells null.
-    const dto = { ...settings, name: settings.name ?? null, default_sub_type: settings.default_sub_type ?? null, client_uri: settings.client_uri ?? null, logo_uri: settings.logo_uri ?? null, tos_uri: settings.tos_uri ?? null, policy_uri: settings.policy_uri ?? null, post_logout_redirect_uris: settings.post_logout_redirect_uris ?? [], id_token_signed_response_alg: settings.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALGORITHM, scopes } as unknown as UpdateClientDto;
+    const dto = { ...settings, name: settings.name ?? null, default_sub_type: settings.default_sub_type ?? null, client_uri: settings.client_uri ?? null, logo_uri: settings.logo_uri ?? null, tos_uri: settings.tos_uri ?? null, policy_uri: settings.policy_uri ?? null, post_logout_redirect_uris: settings.post_logout_redirect_uris ?? [], id_token_signed_response_alg: settings.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALGORITHM, dpop_bound_access_tokens: settings.dpop_bound_access_tokens ?? false, scopes } as unknown as UpdateClientDto;
     const registrationToken = newToken(REGISTRATION_ACCESS_TOKEN_PREFIX);
     const updated = await asRegistrationError(() =>
       this.clients.update(auth, clientId, dto, async (change) => {
@@ -266,6 +266,7 @@ export class ClientRegistrationService {
       default_sub_type: client.default_sub_type,
       post_logout_redirect_uris: client.post_logout_redirect_uris,
       id_token_signed_response_alg: client.id_token_signed_response_alg,
+      dpop_bound_access_tokens: client.dpop_bound_access_tokens,
     };
     return Object.fromEntries(Object.entries(information).filter(([, value]) => value !== null && value !== undefined));
   }
@@ -298,6 +299,7 @@ function settingsOf(metadata: RegistrationMetadata): Omit<CreateClientDto, 'scop
     ...(metadata.defaultSubType !== undefined && { default_sub_type: metadata.defaultSubType }),
     ...(metadata.postLogoutRedirectUris !== undefined && { post_logout_redirect_uris: metadata.postLogoutRedirectUris }),
     ...(metadata.idTokenSignedResponseAlg !== undefined && { id_token_signed_response_alg: metadata.idTokenSignedResponseAlg as SigningAlgorithm }),
+    ...(metadata.dpopBoundAccessTokens !== undefined && { dpop_bound_access_tokens: metadata.dpopBoundAccessTokens as boolean }),
   };
 }
 

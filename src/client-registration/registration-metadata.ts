@@ -24,6 +24,8 @@ export interface RegistrationMetadata {
   readonly postLogoutRedirectUris: string[] | undefined;
   /** OpenID Connect Registration's `id_token_signed_response_alg`. */
   readonly idTokenSignedResponseAlg: unknown;
+  /** RFC 9449 §5.2's `dpop_bound_access_tokens`. */
+  readonly dpopBoundAccessTokens: unknown;
 }
 
 /**
@@ -89,6 +91,7 @@ export function parseRegistrationMetadata(body: unknown, defaultMethod: TokenEnd
     defaultSubType: field('default_sub_type') as RegistrationMetadata['defaultSubType'],
     postLogoutRedirectUris: stringList(field('post_logout_redirect_uris'), 'post_logout_redirect_uris', InvalidClientMetadata),
     idTokenSignedResponseAlg: field('id_token_signed_response_alg'),
+    dpopBoundAccessTokens: field('dpop_bound_access_tokens'),
   };
 }
 

@@ -38,6 +38,8 @@ export class GatehouseConfig {
   readonly passwordHashCost: number;
   /** Cookies get `Secure` in production and whenever the public URL is https. */
   readonly secureCookies: boolean;
+  /** DPoP proofs (RFC 9449): how far `iat` may be off, and whether a server nonce is required. */
+  readonly dpop: { readonly proofMaxAgeSeconds: number; readonly nonceRequired: boolean };
 
   constructor(environment: Environment) {
     this.production = environment.NODE_ENV === 'production';
@@ -73,6 +75,7 @@ export class GatehouseConfig {
     this.signInRateLimitPerMinute = environment.SIGN_IN_RATE_LIMIT_PER_MINUTE;
     this.passwordHashCost = environment.PASSWORD_HASH_COST;
     this.secureCookies = this.production || this.issuer.startsWith('https:');
+    this.dpop = { proofMaxAgeSeconds: environment.DPOP_PROOF_MAX_AGE_SECONDS, nonceRequired: environment.DPOP_NONCE === 'required' };
     this.corsOrigins = environment.CORS_ORIGINS ? environment.CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/+$/, '')) : [];
   }
 

@@ -36,6 +36,8 @@ export class AccessTokenIssuer {
     lifespanSeconds: number;
     /** Epoch ms before which this token would count as revoked (its client's and organization's not-before). */
     notBefore: number;
+    /** The thumbprint of the DPoP key the token is bound to (RFC 9449 §6), when the request proved one. */
+    jkt?: string;
   }): Promise<IssuedAccessToken> {
     const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
@@ -59,6 +61,7 @@ export class AccessTokenIssuer {
         org: grant.organization.name,
         ...(grant.projectId !== undefined && { project_id: grant.projectId }),
         ...(grant.grantedBy !== undefined && { [GRANTED_BY_CLAIM]: grant.grantedBy }),
+        ...(grant.jkt !== undefined && { cnf: { jkt: grant.jkt } }),
       },
       ACCESS_TOKEN_TYPE,
     );

@@ -13,6 +13,7 @@ import { TokensService } from './tokens.service.js';
 import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
 import { BrowserCors } from '../common/http/cors.js';
+import { DPOP_ALGORITHMS } from '../auth/dpop-proofs.js';
 import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATH } from '../client-registration/registration-paths.js';
 
 export const JWKS_PATH = '/.well-known/jwks.json';
@@ -160,6 +161,8 @@ export class DiscoveryController {
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       access_token_signing_alg_values_supported: this.keys.accessTokenAlgorithms(),
+      // RFC 9449 §5.1: DPoP proofs are taken at the token endpoint and on Gatehouse's own API.
+      dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
       service_documentation: `${this.config.issuer}/docs`,
     };
   }

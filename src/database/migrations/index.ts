@@ -12,6 +12,7 @@ import { GrantResource1764520000000 } from './1764520000000-grant-resource.js';
 import { ClientLogoutAndIdTokenAlg1764530000000 } from './1764530000000-client-logout-and-id-token-alg.js';
 import { ClientRegistration1764540000000 } from './1764540000000-client-registration.js';
 import { UsedTokenIds1764545000000 } from './1764545000000-used-token-ids.js';
+import { Dpop1764570000000 } from './1764570000000-dpop.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   ClientLogoutAndIdTokenAlg1764530000000,
   ClientRegistration1764540000000,
   UsedTokenIds1764545000000,
+  Dpop1764570000000,
 ];

@@ -76,6 +76,9 @@ export class AuthorizationServerMetadataDto {
   @ApiProperty({ type: [String], example: ['ES256'] })
   access_token_signing_alg_values_supported: string[];
 
+  @ApiProperty({ description: 'RFC 9449 §5.1: the algorithms DPoP proofs may be signed with', example: ['ES256', 'EdDSA', 'RS256'] })
+  dpop_signing_alg_values_supported: string[];
+
   @ApiProperty()
   service_documentation: string;
 }
