@@ -104,6 +104,7 @@ describe('dynamic client registration', () => {
       default_sub_type: 'organization',
       post_logout_redirect_uris: [],
       id_token_signed_response_alg: 'RS256',
+      dpop_bound_access_tokens: false,
     });
     expect(Math.abs(Number(body.client_id_issued_at) - clock.now() / 1000)).toBeLessThan(2);
 
