@@ -50,7 +50,7 @@ describe('DPoP (RFC 9449)', () => {
     await gatehouse.app.listen({ port, host: '127.0.0.1' });
     service = await createClient(gatehouse, { scopes: ['scope:read'] });
     as = await oauth.processDiscoveryResponse(new URL(issuer), await oauth.discoveryRequest(new URL(issuer), insecure));
-  });
+  }, 120_000);
   afterAll(() => gatehouse.close());
 
   /** A client-credentials token request with a DPoP header, through supertest (whose Host header is not the public URL). */
@@ -315,7 +315,7 @@ describe('DPoP nonces and replay across instances', () => {
     second = await startApp({ env, databaseUrl: first.databaseUrl });
     await first.app.listen({ port, host: '127.0.0.1' });
     service = await createClient(first, { scopes: ['scope:read'] });
-  });
+  }, 180_000);
   afterAll(async () => {
     await second?.close();
     await first?.close();
