@@ -11,7 +11,7 @@ export class Dpop1764570000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.addColumn('refresh_token', new TableColumn({ name: 'dpop_jkt', type: 'varchar', length: '43', isNullable: true }));
     await queryRunner.addColumn('authorization_code', new TableColumn({ name: 'dpop_jkt', type: 'varchar', length: '43', isNullable: true }));
-    await queryRunner.addColumn('oauth_client', new TableColumn({ name: 'dpop_bound_access_tokens', type: 'boolean', default: false }));
+    await queryRunner.addColumn('oauth_client', new TableColumn({ name: 'dpop_bound_access_tokens', type: 'boolean', default: 0 }));
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
