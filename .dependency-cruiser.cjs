@@ -54,7 +54,7 @@ const LIBRARIES = ['common', 'config', 'database', 'scopes', 'access', 'token-po
 /** Per domain folder, the files besides the conventional ones (see rule 3) that others may import. */
 const PUBLIC = {
   audit: ['actor', 'unit-of-work'],
-  auth: ['access-token.verifier', 'client-credentials.authenticator', 'access-token-id', 'basic-client.strategy'],
+  auth: ['access-token.verifier', 'client-credentials.authenticator', 'access-token-id', 'basic-client.strategy', 'dpop-proofs'],
   authorization: ['authorization-codes', 'refresh-tokens', 'device-authorizations'],
   apis: ['scope-catalog', 'api-scope-holders'],
   'change-feed': ['change-feed'],

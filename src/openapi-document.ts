@@ -145,6 +145,7 @@ const AUTHORIZE_PARAMETERS = [
   query('prompt', '`none`, `login` or `consent`', false, { type: 'string', enum: ['none', 'login', 'consent'] }),
   query('response_mode', '`query` (default) or `form_post`', false, { type: 'string', enum: ['query', 'form_post'] }),
   query('resource', 'RFC 8707: the identifier of the API the token is for'),
+  query('dpop_jkt', 'RFC 9449 §10: the thumbprint of the DPoP key the code is bound to; its redemption must carry a proof signed with that key'),
 ];
 const AUTHORIZE_RESPONSES = {
   '302': { description: 'To sign in (`/oauth2/sign-in`) without a session; otherwise back to `redirect_uri` with `code`, `state` and `iss`, or with `error`' },

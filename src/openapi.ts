@@ -68,7 +68,8 @@ export function setupOpenApi(app: NestFastifyApplication): void {
           type: 'oauth2',
           description:
             "**clientCredentials**: a client's id and secret; the token gets every scope the client holds. " +
-            `**authorizationCode**: sign in as a user (client_id \`${DOCS_CLIENT_ID}\`, already filled in, PKCE, no secret); the token gets the scopes your role gives you, \`openid\` included, for the userinfo routes.`,
+            `**authorizationCode**: sign in as a user (client_id \`${DOCS_CLIENT_ID}\`, already filled in, PKCE, no secret); the token gets the scopes your role gives you, \`openid\` included, for the userinfo routes. ` +
+            'A token bound to a DPoP key (RFC 9449: requested with a `DPoP` proof header, `token_type` `DPoP`) is sent as `Authorization: DPoP <access_token>` with a fresh `DPoP` proof for each request (its `ath` the token\'s hash); sent as `Bearer` it is refused.',
           // No scope checkboxes: "select all" asks for scopes only the root client holds (invalid_scope); the list is in the introduction.
           flows: {
             clientCredentials: { tokenUrl: TOKEN_ENDPOINT_PATH, scopes: {} },

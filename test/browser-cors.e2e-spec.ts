@@ -66,6 +66,8 @@ describe('CORS for the origins of registered redirect URIs', () => {
     expect(acao(allowed)).toBe(SPA);
     expect(allowed.headers['access-control-allow-methods']).toBe('POST');
     expect(allowed.headers['access-control-allow-headers']).toMatch(/content-type/i);
+    // A browser app sends its DPoP proof in the DPoP header (RFC 9449).
+    expect(allowed.headers['access-control-allow-headers']).toMatch(/\bDPoP\b/);
     expect(varies(allowed)).toBe(true);
     const userinfo = await preflight('/oauth2/userinfo', SPA, 'GET');
     expect([userinfo.status, acao(userinfo)]).toEqual([204, SPA]);
@@ -92,6 +94,8 @@ describe('CORS for the origins of registered redirect URIs', () => {
       const own = await token(path, SPA, bogusCode);
       expect([path, own.status, (own.body as { error: string }).error, acao(own), varies(own)]).toEqual([path, 400, 'invalid_grant', SPA, true]);
       expect(own.headers['access-control-expose-headers']).toMatch(/WWW-Authenticate/);
+      // ...and reads the nonce its next proof must carry.
+      expect(own.headers['access-control-expose-headers']).toMatch(/DPoP-Nonce/);
       // Another client's origin, of the same realm: a preflight would pass, the response is not readable.
       const foreign = await token(path, OTHER, bogusCode);
       expect([path, foreign.status, acao(foreign), varies(foreign)]).toEqual([path, 400, undefined, true]);

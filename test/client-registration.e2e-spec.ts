@@ -105,6 +105,7 @@ describe('dynamic client registration', () => {
       post_logout_redirect_uris: [],
       id_token_signed_response_alg: 'RS256',
       require_pushed_authorization_requests: false,
+      dpop_bound_access_tokens: false,
     });
     expect(Math.abs(Number(body.client_id_issued_at) - clock.now() / 1000)).toBeLessThan(2);
 

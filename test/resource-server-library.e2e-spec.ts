@@ -9,6 +9,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import express from 'express';
 import Fastify from 'fastify';
+import * as oauth from 'oauth4webapi';
 import { accessTokenOf, EXPIRED_TOKEN_BODY, ResourceServer, type ResourceServerOptions, type VerifiedAccessToken } from '../packages/resource-server/src/index.js';
 import { requireAccessToken as expressHook } from '../packages/resource-server/src/express.js';
 import { requireAccessToken as fastifyHook } from '../packages/resource-server/src/fastify.js';
@@ -181,6 +182,21 @@ describe.each([
     expect((await call('GET', '/v1/organization', projectToken)).status).toBe(403);
   });
 
+  it('a DPoP-bound token of the realm, as oauth4webapi requests and sends it: accepted with its proof, refused as a bearer token', async () => {
+    const insecure = { [oauth.allowInsecureRequests]: true };
+    const as = await oauth.processDiscoveryResponse(new URL(issuer), await oauth.discoveryRequest(new URL(issuer), insecure));
+    const dpopClient: oauth.Client = { client_id: client.client_id };
+    const DPoP = oauth.DPoP(dpopClient, await oauth.generateKeyPair('ES256'));
+    const grant = await oauth.clientCredentialsGrantRequest(as, dpopClient, oauth.ClientSecretPost(client.client_secret), new URLSearchParams({ scope: `table:read ${project.scope}` }), { DPoP, ...insecure });
+    const { access_token: token, token_type: type } = await oauth.processClientCredentialsResponse(as, dpopClient, grant);
+    expect(type).toBe('dpop');
+    const response = await oauth.protectedResourceRequest(token, 'GET', new URL(`${api.url}${tables(project)}`), undefined, undefined, { DPoP, ...insecure });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ actor: 'MPS-test', project: project.id });
+    const asBearer = await call('GET', tables(project), token);
+    expect(asBearer).toMatchObject({ status: 401, body: { error: 'invalid_token' }, challenge: expect.stringMatching(/^DPoP /) });
+  });
+
   it("another realm's token: 401 invalid_token", async () => {
     const foreign = await realmToken(gatehouse, 'initech', foreignClient, 'table:read');
     expect(await call('GET', '/v1/organization', foreign)).toEqual({
@@ -215,9 +231,10 @@ describe.each([
 });
 
 /**
- * DPoP-bound tokens through each adapter: Gatehouse does not issue them yet, so a stand-in issuer
- * (the library's own test support) signs them. What this checks beyond the core's unit tests is
- * the URL each adapter hands the core for the proof's `htu`.
+ * DPoP-bound tokens through each adapter, signed by a stand-in issuer (the library's own test
+ * support) so that the proofs can be made by hand (Gatehouse's own DPoP-bound tokens are used
+ * above). What this checks beyond the core's unit tests is the URL each adapter hands the core for
+ * the proof's `htu`.
  */
 describe.each([
   ['Fastify', fastifyApp],

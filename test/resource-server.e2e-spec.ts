@@ -9,6 +9,7 @@ import { type CryptoKey, exportJWK, generateKeyPair, type JWK, type JWTPayload, 
 import { SigningKeyService } from '../src/keys/signing-key.service.js';
 import { type Credentials, decodeJwt } from './support/oauth.js';
 import { freePort, runNodeProcess, type ServerProcess } from './support/server-process.js';
+import { dpopClient } from '../packages/resource-server/test/support.js';
 import { createClientIn, createOrganization, createProject, type Project, realmToken } from './support/tenants.js';
 import { type TestApp, startApp } from './support/test-app.js';
 
@@ -317,6 +318,21 @@ describe('the example resource server (a separate process) with tokens of a stan
 
   it('reads only the discovery document and the JWKS from the issuer (no introspection)', () => {
     expect(new Set(realm.requested)).toEqual(new Set(['/auth/realms/imply/.well-known/openid-configuration', '/auth/realms/imply/protocol/openid-connect/certs']));
+  });
+
+  it('with API_ORIGIN, takes a DPoP proof for its public URL and refuses one for the address the caller chose (Host)', async () => {
+    const origin = 'https://orders.example.com';
+    const started = await startResourceServer({ GATEHOUSE_ISSUER: realm.issuer, API_IDENTIFIER: ORDERS_API, API_ORIGIN: origin });
+    servers.push(started.process);
+    const client = await dpopClient();
+    const token = await realm.sign(claims({ cnf: { jkt: client.jkt } }));
+    const iat = Math.floor(Date.now() / 1000);
+    const dpopCall = async (proofUrl: string) =>
+      answer(await fetch(`${started.url}/v1/orders`, { headers: { Authorization: `DPoP ${token}`, DPoP: await client.proof({ method: 'GET', url: proofUrl, accessToken: token, iat }) } }));
+    expect(await dpopCall(`${origin}/v1/orders`)).toMatchObject({ status: 200, body: { values: [] } });
+    expect(await dpopCall(`${started.url}/v1/orders`)).toMatchObject({ status: 401, body: { error: 'invalid_dpop_proof', error_description: 'The DPoP proof is for another URL (htu)' } });
+    // Sent as a bearer token, a bound token is refused.
+    expect((await answer(await call(started.url, 'GET', '/v1/orders', token))).status).toBe(401);
   });
 
   it('answers 503 while the issuer cannot be reached, and works once it can (it may start before Gatehouse)', async () => {

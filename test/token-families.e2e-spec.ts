@@ -36,6 +36,7 @@ describe('revoking a token family while a token of it is being issued', () => {
     subjectType: 'user',
     scopes: ['openid'],
     nonce: null,
+    dpopJkt: null,
     resource: null,
     authTime: new Date(),
     accessTokenJti: randomBytes(16).toString('hex'),

@@ -17,6 +17,7 @@ import { registerTables } from './tables.mjs';
  * @property {string} apiIdentifier This API's identifier: the `aud` its tokens must carry.
  * @property {boolean} requireProjectScopedTokens Whether project routes refuse organization tokens (Polaris's rule for projects created after its cut-off).
  * @property {{ tablesRead: string, tablesWrite: string, ordersRead: string, ordersWrite: string }} scopes The scope each route requires.
+ * @property {string} [origin] This API's public origin (`https://api.example.com`): the URL a DPoP proof's `htu` must name. Without it, the request's protocol and Host header, which the caller chooses.
  * @property {string | false} [logLevel]
  */
 
@@ -39,7 +40,7 @@ export function buildApp(config) {
   });
   const server = new ResourceServer({ issuer: config.issuer, audience: config.apiIdentifier, requireProjectScopedTokens: config.requireProjectScopedTokens });
   /** @type {Guard} */
-  const guard = { require: (requirements) => requireAccessToken(server, requirements), tokenOf: accessTokenOf };
+  const guard = { require: (requirements) => requireAccessToken(server, requirements, { origin: config.origin }), tokenOf: accessTokenOf };
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof HttpError) return reply.status(error.status).send(error.body);

@@ -18,6 +18,8 @@ function configFrom(env) {
   if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT must be a port number (0 picks a free one)');
   const required = (env.REQUIRE_PROJECT_SCOPED_TOKENS ?? 'true').toLowerCase();
   if (!['true', 'false'].includes(required)) problems.push('REQUIRE_PROJECT_SCOPED_TOKENS must be true or false');
+  const origin = env.API_ORIGIN?.replace(/\/+$/, '');
+  if (origin !== undefined && !/^https?:\/\/[^/?#]+$/.test(origin)) problems.push('API_ORIGIN must be an origin, e.g. https://orders.example.com');
   if (problems.length > 0) {
     for (const problem of problems) console.error(problem);
     process.exit(1);
@@ -29,6 +31,7 @@ function configFrom(env) {
       issuer,
       apiIdentifier,
       requireProjectScopedTokens: required === 'true',
+      ...(origin !== undefined && { origin }),
       scopes: {
         tablesRead: env.TABLES_READ_SCOPE ?? 'table:read',
         tablesWrite: env.TABLES_WRITE_SCOPE ?? 'table:write',

@@ -72,6 +72,15 @@ interface CheckedClaims {
   principal?: { readonly client: ClientRecord; readonly organization: OrganizationRecord; readonly grantor: UserRecord | undefined; readonly bound: ReadonlySet<string> | undefined; readonly value: TokenPrincipal };
 }
 
+/** The thumbprint of the DPoP key a token is bound to (its `cnf.jkt`, RFC 9449 §6.1); undefined for an unbound token. */
+export function boundKeyOf(claims: Readonly<Record<string, unknown>>): string | undefined {
+  const { cnf } = claims;
+  if (cnf === undefined) return undefined;
+  const jkt = typeof cnf === 'object' && cnf !== null ? (cnf as Record<string, unknown>).jkt : undefined;
+  // A `cnf` we cannot read binds the token to nothing it could prove: never taken as unbound.
+  return typeof jkt === 'string' ? jkt : '';
+}
+
 /** Whether a token with these audiences, tied to that organization, is good where it is presented. */
 export type AudienceCheck = (audiences: readonly string[], organizationId: string, issuedAtMs: number) => boolean | Promise<boolean>;
 

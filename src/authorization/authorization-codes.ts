@@ -38,6 +38,8 @@ export class AuthorizationCodes {
     nonce: string | undefined;
     authTime: Date;
     resource: string | undefined;
+    /** RFC 9449 §10: the DPoP key its redemption must prove. */
+    dpopJkt?: string;
   }): Promise<string> {
     const code = randomBytes(32).toString('base64url');
     const now = this.clock.date();
@@ -54,6 +56,7 @@ export class AuthorizationCodes {
         codeChallenge: grant.codeChallenge ?? null,
         nonce: grant.nonce ?? null,
         resource: grant.resource ?? null,
+        dpopJkt: grant.dpopJkt ?? null,
         authTime: grant.authTime,
         expiresAt: new Date(now.getTime() + AUTHORIZATION_CODE_LIFETIME_MS),
         consumedAt: null,

@@ -23,11 +23,13 @@ import { BUILT_IN_ORGANIZATION_ID } from '../organizations/entities/organization
 export type AuthorizationChannel = 'front' | 'pushed';
 
 /** The parameters the authorization endpoint reads (RFC 6749 §4.1.1, RFC 7636, OpenID Connect Core §3.1.2.1). */
-export const AUTHORIZE_PARAMETERS = ['response_type', 'response_mode', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'sub_type', 'resource', 'audience'] as const;
+export const AUTHORIZE_PARAMETERS = ['response_type', 'response_mode', 'client_id', 'redirect_uri', 'scope', 'state', 'code_challenge', 'code_challenge_method', 'nonce', 'prompt', 'sub_type', 'resource', 'audience', 'dpop_jkt'] as const;
 
 /** RFC 7636 §4.1: BASE64URL(SHA256(verifier)) is 43 characters; the alphabet allows up to 128. */
 const CODE_CHALLENGE = /^[A-Za-z0-9._~-]{43,128}$/;
 const PROMPTS = new Set(['none', 'login', 'consent']);
+/** A JWK SHA-256 thumbprint (RFC 7638), base64url: RFC 9449 §10's `dpop_jkt`. */
+const JWK_THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 const MAX_PARAMETER_LENGTH = 2048;
 
 /** A checked authorization request: who asks, where the answer goes, and for what. */
@@ -48,6 +50,8 @@ export interface AuthorizationRequest {
   readonly resource: string | undefined;
   /** Polar's `sub_type`: a token for the user (default), or for an organization the user picks. */
   readonly subjectType: SubjectType;
+  /** RFC 9449 §10: the DPoP key the code is bound to, when the request names one. */
+  readonly dpopJkt: string | undefined;
   /**
    * The parameters as received, carried through the sign-in and consent forms and checked again
    * there; for a pushed request, its `client_id` and `request_uri` (the pushed ones are looked up again).
@@ -168,6 +172,7 @@ export class AuthorizationRequests {
     }
     if (scopes.length === 0) throw refuse(new InvalidScope(`The client holds no scope of ${resource} to ask for`));
 
+    if (parameters.dpop_jkt !== undefined && !JWK_THUMBPRINT.test(parameters.dpop_jkt)) throw refuse(new InvalidRequest('dpop_jkt must be a JWK SHA-256 thumbprint: 43 characters of base64url'));
     const prompt = parameters.prompt;
     if (prompt !== undefined && !PROMPTS.has(prompt)) throw refuse(new InvalidRequest('prompt must be none, login or consent'));
     const subjectType = parameters.sub_type ?? client.defaultSubType ?? 'user';
@@ -189,6 +194,7 @@ export class AuthorizationRequests {
       prompt: prompt as AuthorizationRequest['prompt'],
       subjectType,
       resource,
+      dpopJkt: parameters.dpop_jkt,
       parameters: pushed === undefined ? { ...parameters, redirect_uri: redirectUri } : { client_id: client.id, request_uri: received.request_uri as string },
       pushed,
     };

@@ -147,6 +147,7 @@ export class AuthorizationService {
       nonce: request.nonce,
       authTime: session.authTime,
       resource: request.resource,
+      dpopJkt: request.dpopJkt,
     });
     // RFC 9207's iss tells the client which server answered (mix-up attacks).
     return new AuthorizationResponse(request.redirectUri, { code, ...(request.state !== undefined && { state: request.state }), iss: request.issuer }, request.responseMode);

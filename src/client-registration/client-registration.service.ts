@@ -155,7 +155,7 @@ export class ClientRegistrationService {
     const scopes = metadata.scopes ?? defaultScopes(metadata);
     await checkClientRules({ ...settings, scopes });
     // RFC 7592 §2.2: an omitted field is cleared, which the client API spells null.
-    const dto = { ...settings, name: settings.name ?? null, default_sub_type: settings.default_sub_type ?? null, client_uri: settings.client_uri ?? null, logo_uri: settings.logo_uri ?? null, tos_uri: settings.tos_uri ?? null, policy_uri: settings.policy_uri ?? null, post_logout_redirect_uris: settings.post_logout_redirect_uris ?? [], id_token_signed_response_alg: settings.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALGORITHM, require_pushed_authorization_requests: settings.require_pushed_authorization_requests ?? false, scopes } as unknown as UpdateClientDto;
+    const dto = { ...settings, name: settings.name ?? null, default_sub_type: settings.default_sub_type ?? null, client_uri: settings.client_uri ?? null, logo_uri: settings.logo_uri ?? null, tos_uri: settings.tos_uri ?? null, policy_uri: settings.policy_uri ?? null, post_logout_redirect_uris: settings.post_logout_redirect_uris ?? [], id_token_signed_response_alg: settings.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALGORITHM, require_pushed_authorization_requests: settings.require_pushed_authorization_requests ?? false, dpop_bound_access_tokens: settings.dpop_bound_access_tokens ?? false, scopes } as unknown as UpdateClientDto;
     const registrationToken = newToken(REGISTRATION_ACCESS_TOKEN_PREFIX);
     const updated = await asRegistrationError(() =>
       this.clients.update(auth, clientId, dto, async (change) => {
@@ -275,6 +275,7 @@ export class ClientRegistrationService {
       jwks: client.jwks,
       jwks_uri: client.jwks_uri,
       token_endpoint_auth_signing_alg: client.token_endpoint_auth_signing_alg,
+      dpop_bound_access_tokens: client.dpop_bound_access_tokens,
     };
     return Object.fromEntries(Object.entries(information).filter(([, value]) => value !== null && value !== undefined));
   }
@@ -311,6 +312,7 @@ function settingsOf(metadata: RegistrationMetadata): Omit<CreateClientDto, 'scop
     ...(metadata.jwks !== undefined && { jwks: metadata.jwks as JSONWebKeySet }),
     ...(metadata.jwksUri !== undefined && { jwks_uri: metadata.jwksUri as string }),
     ...(metadata.tokenEndpointAuthSigningAlg !== undefined && { token_endpoint_auth_signing_alg: metadata.tokenEndpointAuthSigningAlg as string }),
+    ...(metadata.dpopBoundAccessTokens !== undefined && { dpop_bound_access_tokens: metadata.dpopBoundAccessTokens as boolean }),
   };
 }
 

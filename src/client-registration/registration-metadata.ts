@@ -31,6 +31,8 @@ export interface RegistrationMetadata {
   readonly jwks: unknown;
   readonly jwksUri: unknown;
   readonly tokenEndpointAuthSigningAlg: unknown;
+  /** RFC 9449 §5.2's `dpop_bound_access_tokens`. */
+  readonly dpopBoundAccessTokens: unknown;
 }
 
 /**
@@ -100,6 +102,7 @@ export function parseRegistrationMetadata(body: unknown, defaultMethod: TokenEnd
     jwks: field('jwks'),
     jwksUri: field('jwks_uri'),
     tokenEndpointAuthSigningAlg: field('token_endpoint_auth_signing_alg'),
+    dpopBoundAccessTokens: field('dpop_bound_access_tokens'),
   };
 }
 

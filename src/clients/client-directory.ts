@@ -29,6 +29,8 @@ export interface ClientRecord {
   readonly redirectUris: readonly string[];
   /** RFC 7591 `grant_types`: the grants it may use at the token endpoint. */
   readonly grantTypes: readonly string[];
+  /** RFC 9449 §5.2: its token requests must carry a DPoP proof. */
+  readonly dpopBoundAccessTokens: boolean;
   /** Where RP-Initiated Logout may send users back, matched exactly. */
   readonly postLogoutRedirectUris: readonly string[];
   /** The algorithm its ID tokens are signed with. */
@@ -124,6 +126,7 @@ export class ClientDirectory {
         isPublic: row.isPublic,
         redirectUris: row.redirectUris,
         grantTypes: row.grantTypes,
+        dpopBoundAccessTokens: row.dpopBoundAccessTokens,
         postLogoutRedirectUris: row.postLogoutRedirectUris,
         idTokenSignedResponseAlg: row.idTokenSignedResponseAlg as SigningAlgorithm,
         defaultSubType: row.defaultSubType,

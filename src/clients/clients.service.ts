@@ -94,6 +94,7 @@ export class ClientsService implements ApiScopeHolder {
       redirectUris: dto.redirect_uris ?? [],
       postLogoutRedirectUris: dto.post_logout_redirect_uris ?? [],
       idTokenSignedResponseAlg: dto.id_token_signed_response_alg ?? DEFAULT_ID_TOKEN_ALGORITHM,
+      dpopBoundAccessTokens: dto.dpop_bound_access_tokens ?? false,
       grantTypes,
       logoUri: dto.logo_uri ?? null,
       clientUri: dto.client_uri ?? null,
@@ -114,7 +115,7 @@ export class ClientsService implements ApiScopeHolder {
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       // A copy: on MariaDB, insert() writes the raw column defaults back into its argument.
       await change.manager.insert(OAuthClientEntity, { ...client });
-      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, id_token_signed_response_alg: client.idTokenSignedResponseAlg, grant_types: grantTypes, token_endpoint_auth_method: method, jwks_uri: client.jwksUri, jwks: client.jwks !== null, token_exchange: tokenExchange });
+      await this.record(change, client, 'client.created', { name: client.name, scopes: client.scopes, permissions: client.permissions, public: isPublic, redirect_uris: client.redirectUris, post_logout_redirect_uris: client.postLogoutRedirectUris, id_token_signed_response_alg: client.idTokenSignedResponseAlg, dpop_bound_access_tokens: client.dpopBoundAccessTokens, grant_types: grantTypes, token_endpoint_auth_method: method, jwks_uri: client.jwksUri, jwks: client.jwks !== null, token_exchange: tokenExchange });
       await alongside?.(change, client);
     });
     return { client_id: client.id, ...(secret !== undefined && { client_secret: secret }) };
@@ -194,6 +195,7 @@ export class ClientsService implements ApiScopeHolder {
       ...(dto.redirect_uris !== undefined && { redirectUris: dto.redirect_uris }),
       ...(dto.post_logout_redirect_uris !== undefined && { postLogoutRedirectUris: dto.post_logout_redirect_uris }),
       ...(dto.id_token_signed_response_alg !== undefined && { idTokenSignedResponseAlg: dto.id_token_signed_response_alg }),
+      ...(dto.dpop_bound_access_tokens !== undefined && { dpopBoundAccessTokens: dto.dpop_bound_access_tokens }),
       ...(dto.grant_types !== undefined && { grantTypes: dto.grant_types }),
       ...(dto.logo_uri !== undefined && { logoUri: dto.logo_uri }),
       ...(dto.client_uri !== undefined && { clientUri: dto.client_uri }),

@@ -217,6 +217,18 @@ export class Environment {
   @Max(86400)
   SIGNING_KEY_RELOAD_SECONDS: number = 60;
 
+  // How far a DPoP proof's `iat` may be from this server's time, either way (RFC 9449 §11.1): also
+  // how long its `jti` is remembered.
+  @IsInt()
+  @Min(5)
+  @Max(600)
+  DPOP_PROOF_MAX_AGE_SECONDS: number = 60;
+
+  // `required`: every DPoP proof must carry a nonce this server issued (RFC 9449 §8), given in the
+  // `DPoP-Nonce` header; `optional`: a nonce is checked when a proof carries one.
+  @IsIn(['optional', 'required'])
+  DPOP_NONCE: 'optional' | 'required' = 'optional';
+
   // How often each process reads the change feed (revocations, not-before pushes, client and
   // organization changes made by other processes): the bound on how stale its memory can be.
   @IsInt()

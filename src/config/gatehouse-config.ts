@@ -44,6 +44,8 @@ export class GatehouseConfig {
   readonly clientAssertions: { readonly maxLifetimeSeconds: number; readonly jwksUriAllowPrivateAddresses: boolean };
   /** The AES-256-GCM key of client_secret_jwt clients' secret copies, when configured. */
   readonly clientSecretEncryptionKey: Buffer | undefined;
+  /** DPoP proofs (RFC 9449): how far `iat` may be off, and whether a server nonce is required. */
+  readonly dpop: { readonly proofMaxAgeSeconds: number; readonly nonceRequired: boolean };
 
   constructor(environment: Environment) {
     this.production = environment.NODE_ENV === 'production';
@@ -82,6 +84,7 @@ export class GatehouseConfig {
     this.clientAssertions = { maxLifetimeSeconds: environment.CLIENT_ASSERTION_MAX_LIFETIME_SECONDS, jwksUriAllowPrivateAddresses: environment.JWKS_URI_ALLOW_PRIVATE_ADDRESSES === 'true' };
     this.clientSecretEncryptionKey = environment.CLIENT_SECRET_ENCRYPTION_KEY === undefined ? undefined : Buffer.from(environment.CLIENT_SECRET_ENCRYPTION_KEY, 'base64');
     this.secureCookies = this.production || this.issuer.startsWith('https:');
+    this.dpop = { proofMaxAgeSeconds: environment.DPOP_PROOF_MAX_AGE_SECONDS, nonceRequired: environment.DPOP_NONCE === 'required' };
     this.corsOrigins = environment.CORS_ORIGINS ? environment.CORS_ORIGINS.split(',').map((origin) => origin.trim().replace(/\/+$/, '')) : [];
   }
 

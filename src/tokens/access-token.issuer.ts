@@ -44,6 +44,8 @@ export class AccessTokenIssuer {
     notBefore: number;
     /** RFC 8693 §4.1: who acts for the subject (token exchange by delegation), prior actors nested. */
     actor?: ActorClaim;
+    /** The thumbprint of the DPoP key the token is bound to (RFC 9449 §6), when the request proved one. */
+    jkt?: string;
   }): Promise<IssuedAccessToken> {
     const nowMs = this.clock.now();
     const now = Math.floor(nowMs / 1000);
@@ -68,6 +70,7 @@ export class AccessTokenIssuer {
         ...(grant.projectId !== undefined && { project_id: grant.projectId }),
         ...(grant.grantedBy !== undefined && { [GRANTED_BY_CLAIM]: grant.grantedBy }),
         ...(grant.actor !== undefined && { act: grant.actor }),
+        ...(grant.jkt !== undefined && { cnf: { jkt: grant.jkt } }),
       },
       ACCESS_TOKEN_TYPE,
     );

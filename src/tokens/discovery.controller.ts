@@ -16,6 +16,7 @@ import { RESPONSE_MODES } from '../common/html/authorization-response.js';
 import { PublicRoute } from '../access/route-access.js';
 import { ASSERTION_SIGNING_ALGORITHMS } from '../clients/client-auth-methods.js';
 import { BrowserCors } from '../common/http/cors.js';
+import { DPOP_ALGORITHMS } from '../auth/dpop-proofs.js';
 import { REALM_REGISTRATION_PATH, REGISTRATION_ENDPOINT_PATH } from '../client-registration/registration-paths.js';
 import { PROTECTED_RESOURCE_METADATA_PATH, protectedResourceMetadataPath } from '../token-policy/protected-resource.js';
 
@@ -215,6 +216,8 @@ export class DiscoveryController {
       request_parameter_supported: false,
       request_uri_parameter_supported: false,
       access_token_signing_alg_values_supported: this.keys.accessTokenAlgorithms(),
+      // RFC 9449 §5.1: DPoP proofs are taken at the token endpoint and on Gatehouse's own API.
+      dpop_signing_alg_values_supported: [...DPOP_ALGORITHMS],
       service_documentation: `${this.config.issuer}/docs`,
     };
   }

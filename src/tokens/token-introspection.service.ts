@@ -1,6 +1,6 @@
 import { AccessPolicy } from '../access/access-policy.js';
 import { Injectable } from '@nestjs/common';
-import { AccessTokenVerifier } from '../auth/access-token.verifier.js';
+import { AccessTokenVerifier, boundKeyOf } from '../auth/access-token.verifier.js';
 import { type ClientRecord } from '../clients/client-directory.js';
 import { type IntrospectionResponseDto } from './dto/introspection.dto.js';
 import { TokenTargets } from './token-targets.js';
@@ -26,6 +26,7 @@ export class TokenIntrospection {
     if (!verified) return INACTIVE;
     const { principal, claims } = verified;
     if (!this.policy.mayIntrospect(caller, principal.organizationId)) return INACTIVE;
+    const jkt = boundKeyOf(claims);
     return {
       active: true,
       scope: [...principal.scopes].join(' '),
@@ -36,7 +37,9 @@ export class TokenIntrospection {
       iss: claims.iss as string,
       aud: claims.aud as string | string[],
       jti: principal.tokenId,
-      token_type: 'Bearer',
+      // RFC 9449 §6.2: a bound token's key, for a resource server to check the proof against.
+      token_type: jkt === undefined ? 'Bearer' : 'DPoP',
+      ...(jkt !== undefined && { cnf: { jkt } }),
       org_id: principal.organizationId,
       org: claims.org as string,
       ...(principal.projectId !== undefined && { project_id: principal.projectId }),

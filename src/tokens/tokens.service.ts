@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type ClientRecord } from '../clients/client-directory.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
-import { UnauthorizedClient, UnsupportedGrantType } from '../common/errors/oauth-errors.js';
+import { InvalidDpopProof, UnauthorizedClient, UnsupportedGrantType } from '../common/errors/oauth-errors.js';
+import { type DpopRequest, DpopProofs } from '../auth/dpop-proofs.js';
 import { AuthorizationCodeGrant } from './grants/authorization-code.grant.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.grant.js';
 import { RefreshTokenGrant } from './grants/refresh-token.grant.js';
@@ -25,6 +26,7 @@ export class TokensService {
     tokenExchange: TokenExchangeGrant,
     private readonly organizations: OrganizationDirectory,
     private readonly policy: TokenPolicy,
+    private readonly proofs: DpopProofs,
   ) {
     const handlers = new Map<GrantType, GrantHandler>([clientCredentials, authorizationCode, refreshToken, deviceCode, tokenExchange].map((grant) => [grant.grantType, grant]));
     // Every grant type the server names has its handler, in the order the server names them.
@@ -44,14 +46,20 @@ export class TokensService {
   /**
    * `realm` is the organization whose endpoint was called (already checked to be the client's);
    * without one (the Fides path) the client's own organization answers. The grant sees only the
-   * parameters it declares: the others are ignored (RFC 6749 §3.2).
+   * parameters it declares: the others are ignored (RFC 6749 §3.2). `dpop`, the request's DPoP
+   * header with its method and URL, binds the tokens to the proof's key (RFC 9449 §5).
    */
-  async exchange(client: ClientRecord, params: TokenRequestParams, realm?: OrganizationRecord): Promise<IssuedTokens> {
+  async exchange(client: ClientRecord, params: TokenRequestParams, realm?: OrganizationRecord, dpop?: DpopRequest): Promise<IssuedTokens> {
     const grant = this.grants.get(params.grant_type);
     if (!grant) throw new UnsupportedGrantType(`Unsupported grant_type ${JSON.stringify(params.grant_type)}; supported: ${this.grantTypes.join(', ')}`);
     const organization = await this.organizationFor(client, grant.grantType, realm);
     const issuer = this.policy.issuer(organization, realm !== undefined);
-    return grant.handle({ client, organization, issuer, params: grantParameters(grant.parameters, params) });
+    const grantParams = grantParameters(grant.parameters, params);
+    // The proof is checked (and its jti spent) once the request is otherwise well-formed.
+    const proved = dpop && DpopProofs.presented(dpop.proof) ? await this.proofs.verify(dpop, { at: 'token' }) : undefined;
+    // RFC 9449 §5.2: such a client's tokens are always bound.
+    if (!proved && client.dpopBoundAccessTokens) throw new InvalidDpopProof('This client must send a DPoP proof with its token requests (dpop_bound_access_tokens)');
+    return grant.handle({ client, organization, issuer, params: grantParams, dpopJkt: proved?.jkt });
   }
 
   /** RFC 8628 §3.1–3.2: a device asks for codes, under the same rules as a token request of the device grant. */

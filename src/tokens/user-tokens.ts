@@ -100,6 +100,8 @@ export class UserTokens {
       nonce: string | null;
       authTime: Date;
       familyId: string;
+      /** The DPoP key the request proved: binds the access token, and a public client's refresh token (RFC 9449 §5). */
+      dpopJkt: string | undefined;
     },
   ): Promise<IssuedTokens> {
     const { client, subject, target } = grant;
@@ -120,6 +122,7 @@ export class UserTokens {
       scopes,
       lifespanSeconds,
       notBefore: this.policy.notBefore(client, organization, person.notBefore),
+      jkt: grant.dpopJkt,
     });
     const refresh = await this.refreshTokens.issue(manager, {
       familyId: grant.familyId,
@@ -133,6 +136,8 @@ export class UserTokens {
       authTime: grant.authTime,
       accessTokenJti: access.jti,
       accessTokenExpiresAt: access.expiresAt,
+      // A confidential client's refresh token is bound by its credentials already; a public client's only by the key (§5).
+      dpopJkt: client.isPublic ? (grant.dpopJkt ?? null) : null,
     });
     const idToken =
       user && scopes.includes('openid')
@@ -140,7 +145,7 @@ export class UserTokens {
         : undefined;
     const response: TokenResponseDto = {
       access_token: access.token,
-      token_type: 'Bearer',
+      token_type: grant.dpopJkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: access.expiresIn,
       expires_at: epochSeconds(access.expiresAt),
       scope: scopes.join(' '),

@@ -139,8 +139,10 @@ describe('finding F4 (open): without the origin option, htu is checked against t
   // aud names both APIs, passes here when the replayer sends `Host: billing.example.com`: htu
   // binds nothing the sender cannot choose, and this server's replay cache never saw the proof.
   // Fixing it means requiring `origin` (or an allow-list of hosts) in the adapters, an API change
-  // for the lead to decide; the README should say meanwhile that `origin` is needed for htu to
-  // mean anything.
+  // that would break every adapter user without `origin`. Decided for now: documented instead. The
+  // README says to set `origin` wherever DPoP-bound tokens are accepted, as docs/dpop.md does, and
+  // the example resource server takes it (API_ORIGIN, tested in test/resource-server.e2e-spec.ts).
+  // This stays skipped until the adapters refuse DPoP without `origin`.
   it.skip('refuses a proof made for another host, whatever Host the request carries', async () => {
     const client = await dpopClient();
     const token = await issuer.sign(issuer.claims({ aud: ['https://billing.example.com', AUDIENCE], cnf: { jkt: client.jkt } }));

@@ -54,6 +54,10 @@ export class AuthorizationCodeEntity {
   @Column({ type: 'varchar', length: 512, nullable: true })
   nonce: string | null;
 
+  /** RFC 9449 §10's `dpop_jkt`: the DPoP key its redemption must prove; null when the authorization request named none. */
+  @Column({ name: 'dpop_jkt', type: 'varchar', length: 43, nullable: true })
+  dpopJkt: string | null;
+
   @Column({ name: 'auth_time', type: 'datetime', precision: 3 })
   authTime: Date;
 

@@ -49,6 +49,10 @@ export class RefreshTokenEntity {
   @Column({ type: 'varchar', length: 512, nullable: true })
   nonce: string | null;
 
+  /** The thumbprint of the DPoP key (RFC 9449 §5) a refresh of this token must prove; null when unbound. */
+  @Column({ name: 'dpop_jkt', type: 'varchar', length: 43, nullable: true })
+  dpopJkt: string | null;
+
   @Column({ name: 'auth_time', type: 'datetime', precision: 3 })
   authTime: Date;
 

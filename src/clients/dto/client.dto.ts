@@ -39,6 +39,9 @@ export class ClientDto {
   @ApiProperty({ enum: ['RS256', 'ES256', 'EdDSA'], description: 'The algorithm of its ID tokens' })
   id_token_signed_response_alg: string;
 
+  @ApiProperty({ description: 'RFC 9449 §5.2: its token requests must carry a DPoP proof' })
+  dpop_bound_access_tokens: boolean;
+
   @ApiProperty({ type: String, nullable: true })
   logo_uri: string | null;
 
@@ -99,6 +102,7 @@ export class ClientDto {
       redirect_uris: client.redirectUris,
       post_logout_redirect_uris: client.postLogoutRedirectUris,
       id_token_signed_response_alg: client.idTokenSignedResponseAlg,
+      dpop_bound_access_tokens: client.dpopBoundAccessTokens,
       logo_uri: client.logoUri,
       client_uri: client.clientUri,
       tos_uri: client.tosUri,

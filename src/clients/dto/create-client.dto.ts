@@ -115,6 +115,11 @@ export class ClientSettingsDto {
   @IsIn(SIGNING_ALGORITHMS, { message: `id_token_signed_response_alg must be one of: ${SIGNING_ALGORITHMS.join(', ')}` })
   id_token_signed_response_alg?: SigningAlgorithm;
 
+  @ApiPropertyOptional({ default: false, description: 'RFC 9449 §5.2 `dpop_bound_access_tokens`: its token requests must carry a DPoP proof, so that every token it gets is bound to a key (refused with `invalid_dpop_proof` otherwise)' })
+  @Omittable()
+  @IsBoolean()
+  dpop_bound_access_tokens?: boolean;
+
   @ApiPropertyOptional({
     type: [String],
     enum: GRANT_TYPES,

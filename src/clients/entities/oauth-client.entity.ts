@@ -76,6 +76,10 @@ export class OAuthClientEntity {
   @Column({ name: 'is_public', type: 'boolean', default: false })
   isPublic: boolean;
 
+  /** RFC 9449 §5.2 `dpop_bound_access_tokens`: its token requests must carry a DPoP proof. */
+  @Column({ name: 'dpop_bound_access_tokens', type: 'boolean', default: false })
+  dpopBoundAccessTokens: boolean;
+
   /** RFC 7591 `grant_types`: the grants the token endpoint lets this client use. */
   @Column({ name: 'grant_types', type: 'varchar', length: 200, default: '[]', transformer: jsonArray })
   grantTypes: string[];

@@ -270,3 +270,65 @@ export class DeviceAccessDenied extends OAuthError {
   readonly error = 'access_denied';
   readonly status = 400;
 }
+
+/** RFC 9449 §7.1's challenge on a resource route: the scheme, the proof algorithms taken, and the error. */
+function dpopChallenge(algorithms: readonly string[], params: Record<string, string>): string {
+  const attributes = Object.entries({ algs: algorithms.join(' '), ...params }).map(([key, value]) => `${key}="${value.replace(/["\\]/g, '')}"`);
+  return `DPoP ${attributes.join(', ')}`;
+}
+
+/**
+ * RFC 9449 §5 and §7.1: a DPoP proof that is missing where one is required, malformed, or fails
+ * a check. 400 at the token endpoint; 401 with a `WWW-Authenticate: DPoP` challenge on a resource route.
+ */
+export class InvalidDpopProof extends OAuthError {
+  readonly error = 'invalid_dpop_proof';
+  readonly status: number;
+
+  constructor(
+    description: string,
+    private readonly challenge?: { readonly algorithms: readonly string[] },
+  ) {
+    super(description);
+    this.status = challenge ? 401 : 400;
+  }
+
+  override headers(): Record<string, string> {
+    return this.challenge ? { 'WWW-Authenticate': dpopChallenge(this.challenge.algorithms, { error: this.error, error_description: errorDescription(this.description) }) } : {};
+  }
+}
+
+/** RFC 9449 §8 and §9: the proof must carry the server's nonce, which the `DPoP-Nonce` header gives. */
+export class UseDpopNonce extends OAuthError {
+  readonly error = 'use_dpop_nonce';
+  readonly status: number;
+
+  constructor(
+    readonly nonce: string,
+    private readonly challenge?: { readonly algorithms: readonly string[] },
+  ) {
+    super('The DPoP proof must carry the nonce of the DPoP-Nonce header');
+    this.status = challenge ? 401 : 400;
+  }
+
+  override headers(): Record<string, string> {
+    return {
+      'DPoP-Nonce': this.nonce,
+      ...(this.challenge && { 'WWW-Authenticate': dpopChallenge(this.challenge.algorithms, { error: this.error, error_description: errorDescription(this.description) }) }),
+    };
+  }
+}
+
+/** A DPoP-bound token (`cnf.jkt`) without its proof, or presented as a bearer token (RFC 9449 §7.1). */
+export class InvalidDpopToken extends InvalidToken {
+  constructor(
+    description: string,
+    private readonly algorithms: readonly string[],
+  ) {
+    super(description);
+  }
+
+  override headers(): Record<string, string> {
+    return { 'WWW-Authenticate': dpopChallenge(this.algorithms, { error: this.error, error_description: errorDescription(this.description) }) };
+  }
+}

@@ -66,9 +66,10 @@ export function canonicalOrigin(uri: string): string | undefined {
 }
 
 const GLOBAL_METHODS = 'GET, POST, PUT, PATCH, DELETE';
-const ALLOWED_HEADERS = 'Authorization, Content-Type';
-/** What a browser app reads of an error: userinfo's `WWW-Authenticate` (RFC 6750 §3), a rate limit's `Retry-After`. */
-const EXPOSED_HEADERS = 'WWW-Authenticate, Retry-After';
+/** `DPoP`: a browser app's proof (RFC 9449 §4), the main use of DPoP by public clients. */
+const ALLOWED_HEADERS = 'Authorization, Content-Type, DPoP';
+/** What a browser app reads of an error: userinfo's `WWW-Authenticate` (RFC 6750 §3), a rate limit's `Retry-After`, the nonce a DPoP proof must carry (`DPoP-Nonce`, RFC 9449 §8). */
+const EXPOSED_HEADERS = 'WWW-Authenticate, Retry-After, DPoP-Nonce';
 const MAX_AGE_SECONDS = '600';
 
 interface CompiledRoute {

@@ -14,6 +14,7 @@ import { ClientRegistration1764540000000 } from './1764540000000-client-registra
 import { UsedTokenIds1764545000000 } from './1764545000000-used-token-ids.js';
 import { MembershipInvitations1764550000000 } from './1764550000000-membership-invitations.js';
 import { ClientJwtAuthentication1764560000000 } from './1764560000000-client-jwt-authentication.js';
+import { Dpop1764570000000 } from './1764570000000-dpop.js';
 import { PushedAuthorizationRequests1764580000000 } from './1764580000000-pushed-authorization-requests.js';
 import { DeviceAuthorization1764590000000 } from './1764590000000-device-authorization.js';
 import { ClientTokenExchange1764610000000 } from './1764610000000-client-token-exchange.js';
@@ -36,6 +37,7 @@ export const migrations = [
   UsedTokenIds1764545000000,
   MembershipInvitations1764550000000,
   ClientJwtAuthentication1764560000000,
+  Dpop1764570000000,
   PushedAuthorizationRequests1764580000000,
   DeviceAuthorization1764590000000,
   ClientTokenExchange1764610000000,

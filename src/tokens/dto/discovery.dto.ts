@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { GRANT_TYPES } from '../../token-policy/token-policy.js';
+import { DPOP_ALGORITHMS } from '../../auth/dpop-proofs.js';
 
 export class AuthorizationServerMetadataDto {
   @ApiProperty({ example: 'http://localhost:8080' })
@@ -94,6 +95,9 @@ export class AuthorizationServerMetadataDto {
 
   @ApiProperty({ type: [String], example: ['ES256'] })
   access_token_signing_alg_values_supported: string[];
+
+  @ApiProperty({ description: 'RFC 9449 §5.1: the algorithms DPoP proofs may be signed with', example: [...DPOP_ALGORITHMS] })
+  dpop_signing_alg_values_supported: string[];
 
   @ApiProperty()
   service_documentation: string;

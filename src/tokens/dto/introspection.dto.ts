@@ -50,8 +50,11 @@ export class IntrospectionResponseDto {
   @ApiPropertyOptional()
   jti?: string;
 
-  @ApiPropertyOptional({ example: 'Bearer' })
+  @ApiPropertyOptional({ enum: ['Bearer', 'DPoP'], example: 'Bearer' })
   token_type?: string;
+
+  @ApiPropertyOptional({ description: 'RFC 9449 §6.2: the thumbprint of the DPoP key the token is bound to', example: { jkt: '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I' } })
+  cnf?: { jkt: string };
 
   @ApiPropertyOptional({ description: 'The organization the token belongs to' })
   org_id?: string;

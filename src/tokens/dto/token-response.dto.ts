@@ -11,8 +11,8 @@ export class TokenResponseDto {
   @ApiProperty({ description: 'RFC 9068 JWT access token' })
   access_token: string;
 
-  @ApiProperty({ example: 'Bearer' })
-  token_type: 'Bearer';
+  @ApiProperty({ enum: ['Bearer', 'DPoP'], example: 'Bearer', description: '`DPoP` when the request carried a DPoP proof: the token is bound to its key (RFC 9449 §5)' })
+  token_type: 'Bearer' | 'DPoP';
 
   @ApiProperty({ example: 3600, description: 'Seconds until the token expires' })
   expires_in: number;

@@ -9,7 +9,7 @@ import { InvalidGrant } from '../../common/errors/oauth-errors.js';
 import { UserTokens } from '../user-tokens.js';
 import { requestedResource } from '../../token-policy/token-target.js';
 import { TokenTargets } from '../token-targets.js';
-import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
+import { checkBoundKey, type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
 
 type Optional = 'redirect_uri' | 'code_verifier' | 'resource' | 'audience';
 import { Clock } from '../../common/clock.js';
@@ -44,7 +44,7 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
     private readonly targets: TokenTargets,
   ) {}
 
-  async handle({ client, organization, issuer, params }: GrantContext<'code', Optional>): Promise<IssuedTokens> {
+  async handle({ client, organization, issuer, params, dpopJkt }: GrantContext<'code', Optional>): Promise<IssuedTokens> {
     const code = await this.codes.find(params.code);
     if (!code) throw new InvalidGrant('The authorization code is invalid or has expired');
     if (code.clientId !== client.id) throw new InvalidGrant('The authorization code was issued to another client');
@@ -57,6 +57,7 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
     const redirectUri = params.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
     if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
     this.checkVerifier(code.codeChallenge, params.code_verifier);
+    checkBoundKey(code.dpopJkt, dpopJkt, 'authorization code');
     const subject = await this.userTokens.subjectOf(code, organization);
     const scopes = this.userTokens.scopesFor(subject, code.scopes, client);
     // RFC 8707 §2.2: the client may name the API here, within what its authorization request covers.
@@ -65,7 +66,7 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
       this.unitOfWork.run(actor, async ({ manager }) => {
         // Lost the race to a concurrent redemption: issue nothing, and revoke what the winner got (below, once this has ended).
         if (!(await this.codes.consume(manager, code))) return undefined;
-        return this.userTokens.issue(manager, { client, issuer, subject, scopes, target, resource: code.resource, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash });
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes, target, resource: code.resource, nonce: code.nonce, authTime: code.authTime, familyId: code.codeHash, dpopJkt });
       }),
     );
     if (issued) return issued;

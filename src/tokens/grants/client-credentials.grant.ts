@@ -37,7 +37,7 @@ export class ClientCredentialsGrant implements GrantHandler<never, Optional> {
     private readonly targets: TokenTargets,
   ) {}
 
-  async handle({ client, organization, issuer, params }: GrantContext<never, Optional>): Promise<IssuedTokens> {
+  async handle({ client, organization, issuer, params, dpopJkt }: GrantContext<never, Optional>): Promise<IssuedTokens> {
     const resource = requestedResource(params);
     const requested = parseScopeParameter(params.scope);
     const projectIds = requested.flatMap((scope) => PROJECT_SCOPE.exec(scope)?.[1] ?? []);
@@ -57,10 +57,10 @@ export class ClientCredentialsGrant implements GrantHandler<never, Optional> {
 
     const lifespanSeconds = this.targets.lifespanSeconds(target, this.policy.lifespanSeconds(client, organization));
     const notBefore = this.policy.notBefore(client, organization);
-    const issued = await this.issuer.issue({ issuer, clientId: client.id, subject: client.id, organization, projectId, audience: target.audience, scopes, lifespanSeconds, notBefore });
+    const issued = await this.issuer.issue({ issuer, clientId: client.id, subject: client.id, organization, projectId, audience: target.audience, scopes, lifespanSeconds, notBefore, jkt: dpopJkt });
     const response: TokenResponseDto = {
       access_token: issued.token,
-      token_type: 'Bearer',
+      token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: issued.expiresIn,
       expires_at: epochSeconds(issued.expiresAt),
       scope: scopes.join(' '),

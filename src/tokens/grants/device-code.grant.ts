@@ -76,7 +76,7 @@ export class DeviceCodeGrant implements GrantHandler<'device_code', Optional> {
     };
   }
 
-  private async redeem(request: DeviceAuthorizationEntity, { client, organization, issuer, params }: GrantContext<'device_code', Optional>): Promise<IssuedTokens> {
+  private async redeem(request: DeviceAuthorizationEntity, { client, organization, issuer, params, dpopJkt }: GrantContext<'device_code', Optional>): Promise<IssuedTokens> {
     const grant = { subjectType: 'user' as const, userId: request.userId!, organizationId: request.organizationId, authTime: request.authTime! };
     const subject = await this.userTokens.subjectOf(grant, organization);
     const scopes = this.userTokens.scopesFor(subject, request.scopes, client);
@@ -85,7 +85,7 @@ export class DeviceCodeGrant implements GrantHandler<'device_code', Optional> {
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async (change) => {
         if (!(await this.devices.consume(change.manager, request))) return undefined;
-        const tokens = await this.userTokens.issue(change.manager, { client, issuer, subject, scopes, target, resource: null, nonce: null, authTime: grant.authTime, familyId: request.deviceCodeHash });
+        const tokens = await this.userTokens.issue(change.manager, { client, issuer, subject, scopes, target, resource: null, nonce: null, authTime: grant.authTime, familyId: request.deviceCodeHash, dpopJkt });
         await this.devices.audit(change, 'device_authorization.tokens_issued', { ...grant, clientId: client.id }, tokens.scopes, { jti: tokens.jti, refresh_token: tokens.response.refresh_token !== undefined, id_token: tokens.response.id_token !== undefined });
         return tokens;
       }),

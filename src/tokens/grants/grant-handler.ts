@@ -1,6 +1,6 @@
 import { type ClientRecord } from '../../clients/client-directory.js';
 import { type OrganizationRecord } from '../../organizations/organization-directory.js';
-import { InvalidRequest } from '../../common/errors/oauth-errors.js';
+import { InvalidDpopProof, InvalidGrant, InvalidRequest } from '../../common/errors/oauth-errors.js';
 import { type TokenResponseDto } from '../dto/token-response.dto.js';
 import { type GrantType } from '../../token-policy/token-policy.js';
 import { type TokenRequestParams } from '../token-request.js';
@@ -20,6 +20,8 @@ export interface GrantContext<Required extends string = string, Optional extends
   readonly organization: OrganizationRecord;
   readonly issuer: string;
   readonly params: GrantParams<Required, Optional>;
+  /** The thumbprint of the key the request's DPoP proof was signed with (checked already); undefined without a proof. */
+  readonly dpopJkt?: string;
 }
 
 /** What a grant issued: the response for the client, and the facts of its access token for whoever records it. */
@@ -54,4 +56,15 @@ export function grantParameters<Required extends string, Optional extends string
     if (value !== undefined) picked[name] = value;
   }
   return picked as GrantParams<Required, Optional>;
+}
+
+/**
+ * A code or refresh token bound to a DPoP key (RFC 9449 §5, §10) is redeemed only with a proof
+ * signed by that key: none is `invalid_dpop_proof`, another key's `invalid_grant` (the grant is
+ * not that key's). Checked before the code or token is consumed, so a thief's attempt burns nothing.
+ */
+export function checkBoundKey(boundJkt: string | null, provedJkt: string | undefined, what: string): void {
+  if (boundJkt === null) return;
+  if (provedJkt === undefined) throw new InvalidDpopProof(`The ${what} is bound to a DPoP key: send a DPoP proof signed with it`);
+  if (provedJkt !== boundJkt) throw new InvalidGrant(`The ${what} is bound to another DPoP key than the one this proof is signed with`);
 }

@@ -9,7 +9,7 @@ import { narrowScopes, parseScopeParameter } from '../token-request.js';
 import { UserTokens } from '../user-tokens.js';
 import { requestedResource } from '../../token-policy/token-target.js';
 import { TokenTargets } from '../token-targets.js';
-import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
+import { checkBoundKey, type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
 
 /** The parameters this grant reads besides client authentication (RFC 6749 §6). */
 export const parameters: GrantParameters<'refresh_token', Optional> = { required: ['refresh_token'], optional: ['scope', 'resource', 'audience'] };
@@ -36,13 +36,14 @@ export class RefreshTokenGrant implements GrantHandler<'refresh_token', Optional
     private readonly targets: TokenTargets,
   ) {}
 
-  async handle({ client, organization, issuer, params }: GrantContext<'refresh_token', Optional>): Promise<IssuedTokens> {
+  async handle({ client, organization, issuer, params, dpopJkt }: GrantContext<'refresh_token', Optional>): Promise<IssuedTokens> {
     await this.refreshTokens.pruneExpired();
     const checked = await this.refreshTokens.check(params.refresh_token, client.id);
     if (checked.outcome === 'invalid') throw new InvalidGrant(checked.reason);
     const actor: Actor = { type: 'client', id: client.id };
     if (checked.outcome === 'reused') return this.reuseDetected(checked.token.familyId, actor);
     const { token } = checked;
+    checkBoundKey(token.dpopJkt, dpopJkt, 'refresh token');
     const subject = await this.userTokens.subjectOf(token, organization);
     if (token.createdAt.getTime() < this.policy.notBefore(client, organization, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const requested = parseScopeParameter(params.scope);
@@ -52,7 +53,7 @@ export class RefreshTokenGrant implements GrantHandler<'refresh_token', Optional
       this.unitOfWork.run(actor, async ({ manager }) => {
         // Spent by a concurrent request between the check and now: that is a reuse as well (below, once this has ended).
         if (!(await this.refreshTokens.spend(manager, token))) return undefined;
-        return this.userTokens.issue(manager, { client, issuer, subject, scopes, target, resource: token.resource, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId });
+        return this.userTokens.issue(manager, { client, issuer, subject, scopes, target, resource: token.resource, nonce: token.nonce, authTime: token.authTime, familyId: token.familyId, dpopJkt });
       }),
     );
     return issued ?? this.reuseDetected(token.familyId, actor);

@@ -106,7 +106,7 @@ export class TokenExchangeGrant implements GrantHandler<Required, Optional> {
     return issued;
   }
 
-  private async exchange({ client, organization, issuer, params }: GrantContext<Required, Optional>, facts: ExchangeFacts): Promise<IssuedTokens> {
+  private async exchange({ client, organization, issuer, params, dpopJkt }: GrantContext<Required, Optional>, facts: ExchangeFacts): Promise<IssuedTokens> {
     const exchangePolicy = client.tokenExchange;
     if (client.isPublic || exchangePolicy === null) throw new UnauthorizedClient('The client has no token exchange policy: an administrator must allow it the audiences it may exchange tokens for');
     if (params.requested_token_type !== undefined && params.requested_token_type !== ACCESS_TOKEN_TYPE_URI) {
@@ -167,11 +167,13 @@ export class TokenExchangeGrant implements GrantHandler<Required, Optional> {
       lifespanSeconds,
       notBefore: this.policy.notBefore(client, organization),
       ...(act !== undefined && { actor: act }),
+      // RFC 9449: an exchange made with a DPoP proof gets a token bound to the proof's key.
+      jkt: dpopJkt,
     });
     const response: TokenResponseDto = {
       access_token: token.token,
       issued_token_type: ACCESS_TOKEN_TYPE_URI,
-      token_type: 'Bearer',
+      token_type: dpopJkt === undefined ? 'Bearer' : 'DPoP',
       expires_in: token.expiresIn,
       expires_at: epochSeconds(token.expiresAt),
       scope: scopes.join(' '),
