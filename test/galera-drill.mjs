@@ -39,6 +39,10 @@ const ENV = {
 const ROOT = { client_id: ENV.OAUTH_ROOT_CLIENT_ID, client_secret: ENV.OAUTH_ROOT_CLIENT_SECRET };
 /** A revocation must reach every instance within this (CHANGE_FEED_POLL_MS plus one poll, and the request itself). */
 const REVOCATION_BOUND_MS = 1000;
+/** How long the load runs in a steady state (before any fault, and with an instance down). */
+const LOAD_WINDOW_MS = 3000;
+/** HAProxy routes to a restarted instance after two good checks (rise 2, inter 500 ms). */
+const HAPROXY_RISE_MS = 1500;
 
 const failures = [];
 function check(condition, what) {
@@ -46,6 +50,15 @@ function check(condition, what) {
   if (!condition) failures.push(what);
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls `condition` every 100 ms until it holds (true) or `timeoutMs` passes (false). */
+async function waitUntil(condition, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await sleep(100);
+  }
+  return false;
+}
 const form = (fields) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields) });
 const json = (method, token, body) => ({ method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, ...(body !== undefined && { body: JSON.stringify(body) }) });
 
@@ -161,7 +174,7 @@ async function main() {
     process.stdout.write('Steady load through HAProxy\n');
     const load = startLoad(base, client, rootToken);
     let from = Date.now();
-    await sleep(3000);
+    await sleep(LOAD_WINDOW_MS);
     const warm = load.failuresSince(from);
     report('before any fault', warm);
     check(warm.failed === 0 && warm.total > 0, 'no request fails before any fault');
@@ -204,12 +217,45 @@ async function main() {
     }
     check(slowest <= REVOCATION_BOUND_MS, `every instance refused each revoked token within ${slowest} ms (bound ${REVOCATION_BOUND_MS} ms)`);
 
+    process.stdout.write('A client disabled through one instance is refused by every instance\n');
+    {
+      const spare = (await call(`${base}/api/v1/oauth/client`, json('POST', rootToken, { name: 'to disable', scopes: ['scope:read'] }))).body;
+      const token = await tokenFrom(layout.instances[0].url, spare);
+      const disabled = await call(`${layout.instances[2].url}/api/v1/oauth/client/${spare.client_id}`, json('PUT', rootToken, { disabled: true }));
+      check(disabled.status === 200, `disabled through gatehouse3 (${disabled.status})`);
+      const disabledAt = Date.now();
+      const delays = await Promise.all(
+        layout.instances.map(async (instance) => {
+          for (;;) {
+            const asked = Date.now();
+            const status = (await call(`${instance.url}/api/v1/oauth/scope`, { headers: { authorization: `Bearer ${token}` } })).status;
+            if (status === 401 || Date.now() - disabledAt > 10_000) return asked - disabledAt;
+            await sleep(20);
+          }
+        }),
+      );
+      check(Math.max(...delays) <= REVOCATION_BOUND_MS, `every instance refused the disabled client's token within ${Math.max(...delays)} ms (bound ${REVOCATION_BOUND_MS} ms)`);
+    }
+
+    process.stdout.write('Readiness reports each instance\'s Galera node\n');
+    const readiness = await Promise.all(layout.instances.map(async (instance) => (await call(`${instance.url}/health/ready`)).body?.details?.galera));
+    check(
+      readiness.every((galera) => galera?.status === 'up' && galera.wsrep_local_state_comment === 'Synced' && galera.wsrep_cluster_size === 3),
+      `every instance is ready on a Synced node of a three-node cluster (${readiness.map((galera) => `${galera?.wsrep_local_state_comment}/${galera?.wsrep_cluster_size}`).join(', ')})`,
+    );
+
     process.stdout.write('kill -9 Galera node 3, then bring it back\n');
     from = Date.now();
     await cluster.killNode(3);
-    await sleep(8000);
+    const orphanOut = await waitUntil(async () => (await call(`${layout.instances[2].url}/health/ready`)).status === 503, 5_000);
+    check(orphanOut, 'the instance on the killed node answers /health/ready 503, so HAProxy takes it out');
+    const sizeOf = async (instance) => (await call(`${instance.url}/health/ready`)).body?.details?.galera?.wsrep_cluster_size;
+    const evicted = await waitUntil(async () => (await Promise.all(layout.instances.slice(0, 2).map(sizeOf))).every((size) => size === 2), 20_000);
+    check(evicted, 'the survivors report a two-node cluster once the dead node is evicted');
     await cluster.restartNode(3);
-    await sleep(2000);
+    const rejoined = await waitUntil(async () => (await call(`${layout.instances[2].url}/health/ready`)).status === 200, 20_000);
+    check(rejoined, 'the instance on the rejoined node is ready again');
+    await sleep(HAPROXY_RISE_MS);
     const nodeKill = load.failuresSince(from);
     report('node kill and rejoin', nodeKill);
     check(nodeKill.spanMs <= 10_000, `failures during the node kill last at most 10 s (${(nodeKill.spanMs / 1000).toFixed(1)} s)`);
@@ -217,9 +263,10 @@ async function main() {
     process.stdout.write('kill -9 Gatehouse instance 2, then restart it\n');
     from = Date.now();
     await cluster.killInstance(2);
-    await sleep(3000);
+    // The load runs on the two others meanwhile.
+    await sleep(LOAD_WINDOW_MS);
     await cluster.startInstance(2);
-    await sleep(2000);
+    await sleep(HAPROXY_RISE_MS);
     const instanceKill = load.failuresSince(from);
     report('instance kill and restart', instanceKill);
     check(instanceKill.spanMs <= 5_000, `failures during the instance kill last at most 5 s (${(instanceKill.spanMs / 1000).toFixed(1)} s)`);
@@ -229,11 +276,10 @@ async function main() {
     for (const instance of layout.instances) {
       await cluster.stopInstance(instance.n);
       await cluster.startInstance(instance.n);
-      // HAProxy needs two good checks (rise 2) before it routes to the restarted instance again.
-      await sleep(1500);
+      await sleep(HAPROXY_RISE_MS);
       if (instance.n === 2) {
         const rotation = await call(`${base}/api/v1/oauth/keys/rotate`, json('POST', await tokenFrom(base, ROOT)));
-        check(rotation.status === 200 || rotation.status === 201, `the signing key is rotated mid-restart (${rotation.status})`);
+        check(rotation.status === 200, `the signing key is rotated mid-restart (${rotation.status})`);
       }
     }
     const rolling = load.failuresSince(from);
