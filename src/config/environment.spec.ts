@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { validateEnvironment } from './environment.js';
+import { Environment, validateEnvironment } from './environment.js';
 import { GatehouseConfig } from './gatehouse-config.js';
 
 describe('validateEnvironment', () => {
@@ -113,6 +113,15 @@ describe('validateEnvironment', () => {
     expect(problems({ PORT: '70000' })).toEqual(['PORT must not be greater than 65535']);
     expect(problems({ SHUTDOWN_GRACE_SECONDS: '-1' })).toEqual(['SHUTDOWN_GRACE_SECONDS must not be less than 0']);
     expect(problems({ SHUTDOWN_GRACE_SECONDS: '1.5', PORT: '-80' })).toEqual(['PORT must not be less than 0', 'SHUTDOWN_GRACE_SECONDS must be an integer number']);
+  });
+
+  it('reads every numeric setting given as text (as the environment gives it) as its number', () => {
+    const defaults = new Environment() as unknown as Record<string, unknown>;
+    const numeric = Object.keys(defaults).filter((key) => typeof defaults[key] === 'number');
+    expect(numeric).toEqual(expect.arrayContaining(['PORT', 'DPOP_PROOF_MAX_AGE_SECONDS', 'PAR_REQUEST_URI_LIFETIME_SECONDS', 'CLIENT_ASSERTION_MAX_LIFETIME_SECONDS']));
+    const asText = Object.fromEntries(numeric.map((key) => [key, String(defaults[key])]));
+    const read = validateEnvironment({ ...asText, METRICS_PORT: '9464' }) as unknown as Record<string, unknown>;
+    for (const key of [...numeric, 'METRICS_PORT']) expect([key, typeof read[key]]).toEqual([key, 'number']);
   });
 
   it('takes ADMIN_PASSWORD alone outside production, for the default email; production asks for both', () => {

@@ -297,7 +297,12 @@ export class Environment {
   CLIENT_SECRET_ENCRYPTION_KEY?: string;
 }
 
-const NUMERIC_KEYS = ['PORT', 'METRICS_PORT', 'OAUTH_ACCESS_TOKEN_EXPIRE_MINUTES', 'CLIENT_CACHE_TTL_SECONDS', 'SIGNING_KEY_RELOAD_SECONDS', 'GATEHOUSE_WORKERS', 'SHUTDOWN_GRACE_SECONDS', 'BRUTE_FORCE_MAX_FAILURES', 'BRUTE_FORCE_MAX_FAILURES_OVERALL', 'BRUTE_FORCE_MAX_FAILURES_PER_ADDRESS', 'BRUTE_FORCE_WINDOW_SECONDS', 'BRUTE_FORCE_LOCKOUT_SECONDS', 'RATE_LIMIT_PER_MINUTE', 'OPEN_REGISTRATION_PER_HOUR', 'PAR_REQUEST_URI_LIFETIME_SECONDS', 'CHANGE_FEED_POLL_MS', 'SESSION_LIFESPAN_SECONDS', 'REFRESH_TOKEN_LIFESPAN_SECONDS', 'SIGN_IN_RATE_LIMIT_PER_MINUTE', 'PASSWORD_HASH_COST', 'CLIENT_ASSERTION_MAX_LIFETIME_SECONDS'];
+/**
+ * The variables read as integers: every one whose default is a number, and the optional METRICS_PORT.
+ * Derived rather than listed, so a new numeric setting cannot be left out (and then refused as "not
+ * an integer" whenever it comes from the environment as text).
+ */
+const NUMERIC_KEYS: readonly string[] = [...Object.entries(new Environment()).flatMap(([key, value]) => (typeof value === 'number' ? [key] : [])), 'METRICS_PORT'];
 
 /** Variables without a default (not own properties of a new Environment). */
 export const OPTIONAL_KEYS = ['METRICS_PORT', 'PUBLIC_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME', 'OAUTH_ROOT_CLIENT_ID', 'OAUTH_ROOT_CLIENT_SECRET', 'OAUTH_TOKEN_AUDIENCE', 'TRUST_PROXY', 'CORS_ORIGINS', 'ADMIN_EMAIL', 'ADMIN_PASSWORD', 'LOG_FORMAT', 'CLIENT_SECRET_ENCRYPTION_KEY'] as const;
