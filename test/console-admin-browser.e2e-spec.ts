@@ -290,15 +290,15 @@ describe('the admin console: organizations, projects and users', () => {
       for (const menu of ['OAuth clients', 'Organizations', 'Projects', 'Users']) await expect(member.page.getByRole('link', { name: menu }).count()).resolves.toBe(0);
       await member.audit('Member home');
       // Another organization's administrator invites the member: Your settings lists the invitation, and accepting it makes the membership active.
-      await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${root}`).send({ name: 'initech', display_name: 'Initech', oauth_enabled: true }).expect(201);
-      const initechAdmin = await realmToken(gatehouse, 'initech', await createClientIn(gatehouse, 'initech', { name: 'initech users', permissions: ['administer-account'] }));
-      const invited = await gatehouse.http().post('/api/v1/users').set('Authorization', `Bearer ${initechAdmin}`).send({ email: 'grace@example.com', password: 'ignored for an existing account', role: 'member' }).expect(201);
+      await gatehouse.http().post('/api/v1/organizations').set('Authorization', `Bearer ${root}`).send({ name: 'umbrella', display_name: 'Umbrella', oauth_enabled: true }).expect(201);
+      const umbrellaAdmin = await realmToken(gatehouse, 'umbrella', await createClientIn(gatehouse, 'umbrella', { name: 'umbrella users', permissions: ['administer-account'] }));
+      const invited = await gatehouse.http().post('/api/v1/users').set('Authorization', `Bearer ${umbrellaAdmin}`).send({ email: 'grace@example.com', password: 'ignored for an existing account', role: 'member' }).expect(201);
       await member.page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Your settings' }).click();
-      await member.page.getByRole('table', { name: 'Invitations' }).getByRole('cell', { name: 'initech', exact: true }).waitFor();
+      await member.page.getByRole('table', { name: 'Invitations' }).getByRole('cell', { name: 'umbrella', exact: true }).waitFor();
       await member.audit('Your settings with an invitation');
-      await member.page.getByRole('button', { name: 'Accept the invitation of initech' }).click();
+      await member.page.getByRole('button', { name: 'Accept the invitation of umbrella' }).click();
       await member.page.getByRole('heading', { name: 'Invitations' }).waitFor({ state: 'detached' });
-      expect(((await get(`/api/v1/users/${invited.body.id}`, initechAdmin)).body as { memberships: { status: string }[] }).memberships).toEqual([expect.objectContaining({ status: 'active' })]);
+      expect(((await get(`/api/v1/users/${invited.body.id}`, umbrellaAdmin)).body as { memberships: { status: string }[] }).memberships).toEqual([expect.objectContaining({ status: 'active' })]);
       // Their own console token (taken from a console request) is refused by every admin API.
       await member.page.goto(`${issuer}/console/users`);
       await member.page.getByRole('alert').getByText('Could not list the users').waitFor();
