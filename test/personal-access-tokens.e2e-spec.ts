@@ -133,10 +133,10 @@ describe('the account page and personal access tokens', () => {
     expect(tooLong.text).toContain('<p class="error" role="alert" id="token-error">expires_in_days must not be greater than 366</p>');
     expectKept(tooLong.text, 'ci', '9999');
 
-    // A scope the role does not give (sent by hand: the list offers none), and one no token may hold.
-    const notHeld = await send({ name: 'deploys', scopes: ['client:read', 'organization:create'], expires_in_days: '5', organization: 'default' });
+    // A scope the role does not give (sent by hand: the list offers none; even the administrator, a platform administrator, lacks metrics:read), and one no token may hold.
+    const notHeld = await send({ name: 'deploys', scopes: ['client:read', 'metrics:read'], expires_in_days: '5', organization: 'default' });
     expect(notHeld.status).toBe(403);
-    expect(notHeld.text).toContain('You do not hold these scopes in default: organization:create');
+    expect(notHeld.text).toContain('You do not hold these scopes in default: metrics:read');
     expectKept(notHeld.text, 'deploys', '5');
     const chained = await send({ name: 'chain', scopes: ['client:read', 'token:personal'], expires_in_days: '5', organization: 'default' });
     expect(chained.status).toBe(400);
