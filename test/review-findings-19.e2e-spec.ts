@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
+import { createClient, decodeJwt } from './support/oauth.js';
 import { Browser, hiddenFields, location } from './support/browser.js';
 import { createUser, type Person } from './support/principals.js';
 import { createClientIn, createOrganization } from './support/tenants.js';
@@ -7,6 +10,9 @@ import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/t
 
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 const REALM = 'review19-realm';
+const TOKEN_PATH = '/api/v1/oauth/token';
+const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
+const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 const OUTSIDER: Person = { email: ADMIN_EMAIL, password: ADMIN_PASSWORD };
 
 /**
@@ -59,6 +65,33 @@ describe('security review 19', () => {
       expect(consent.status).toBe(200);
       const memberDenied = await own.browser.agent.post('/device').type('form').send({ ...hiddenFields(consent.text), decision: 'deny' });
       expect(memberDenied.status).toBe(200);
+    });
+  });
+  describe('F2 (design decision, not fixed): a DPoP-bound subject token is exchanged for a bearer token', () => {
+    // Token exchange verifies the subject token as the bearer guard does, except for its cnf.jkt:
+    // a DPoP-bound token (RFC 9449) is taken without any proof of its key, and the exchange gives
+    // an unbound bearer token for the same subject whenever the exchanging client sends no proof
+    // of its own. The sender constraint ends at the first exchange. The exchanging client (a
+    // resource server that received the token) cannot prove the caller's key, so requiring that
+    // proof would end the use case; the likely rule is "a bound subject token is exchanged only
+    // for a bound token" (the exchanging client's own DPoP proof required). That choice (and
+    // whether it belongs in the per-client exchange policy) is the maintainers' to make.
+    it.skip('refuses to turn a DPoP-bound subject token into an unbound one', async () => {
+      const issuer = ((await gatehouse.http().get('/.well-known/oauth-authorization-server')).body as { issuer: string }).issuer;
+      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+      const jwk = await exportJWK(publicKey);
+      const dpop = await new SignJWT({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), htm: 'POST', htu: `${issuer}${TOKEN_PATH}` }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(privateKey);
+      const service = await createClient(gatehouse, { name: 'Bound caller', scopes: ['client:read'] });
+      const bound = await gatehouse.http().post(TOKEN_PATH).type('form').set('DPoP', dpop).send({ grant_type: 'client_credentials', ...service });
+      expect(bound.status).toBe(200);
+      const subjectToken = (bound.body as { access_token: string }).access_token;
+      expect(decodeJwt(subjectToken).payload.cnf).toBeDefined();
+
+      const audience = decodeJwt(subjectToken).payload.aud as string;
+      const exchanger = await createClient(gatehouse, { name: 'Exchanger', scopes: ['client:read'], token_exchange: { audiences: [audience], delegation: false, impersonation: true } });
+      const exchanged = await gatehouse.http().post(TOKEN_PATH).type('form').send({ grant_type: EXCHANGE, ...exchanger, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN, audience });
+      // Today: 200 with a bearer token (no cnf) for the bound token's subject.
+      expect(exchanged.status === 200 ? decodeJwt((exchanged.body as { access_token: string }).access_token).payload.cnf : 'refused').toBeDefined();
     });
   });
 });
