@@ -12,6 +12,16 @@ describe('where a jwks_uri may be fetched from', () => {
     }
   });
 
+  it('counts IPv6 forms that carry an IPv4 address by the address they carry (review 19, F3)', () => {
+    // IPv4-compatible (::a.b.c.d), SIIT IPv4-translated (::ffff:0:a.b.c.d), local-use NAT64 (64:ff9b:1::/48) and 6to4 (2002::/16)
+    // reach an IPv4 host through a translator or a tunnel this host may have: a loopback or private one must not pass.
+    for (const address of ['::127.0.0.1', '::7f00:1', '::a00:1', '::ffff:0:a00:1', '::ffff:0:127.0.0.1', '64:ff9b:1::a00:1', '2002:7f00:1::1', '2002:a00:1::1', '2002:a9fe:a9fe::1', 'fec0::1']) {
+      expect({ address, public: isPublicAddress(address) }).toEqual({ address, public: false });
+    }
+    // 6to4 of a public IPv4 address stays public.
+    expect(isPublicAddress('2002:808:808::1')).toBe(true);
+  });
+
   it('takes https, and http only to a loopback host where private addresses are allowed', () => {
     expect(jwksUriProblem('https://keys.example.com/jwks.json', false)).toBeUndefined();
     expect(jwksUriProblem('http://keys.example.com/jwks.json', true)).toMatch(/https/);

@@ -38,7 +38,8 @@ for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0',
   NON_PUBLIC_IPV4.addSubnet(network, prefix, 'ipv4');
 }
 const NON_PUBLIC_IPV6 = new BlockList();
-for (const [network, prefix] of [['::', 127], ['::ffff:0:0', 96], ['64:ff9b::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) {
+// ::/96 (IPv4-compatible, with :: and ::1), ::ffff:0:0:0/96 (SIIT) and the NAT64 prefixes carry an IPv4 address a translator may reach; fec0::/10 is the old site-local.
+for (const [network, prefix] of [['::', 96], ['::ffff:0:0', 96], ['::ffff:0:0:0', 96], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8]] as const) {
   NON_PUBLIC_IPV6.addSubnet(network, prefix, 'ipv6');
 }
 
@@ -48,7 +49,20 @@ export function isPublicAddress(address: string): boolean {
   // An IPv4-mapped IPv6 address is the IPv4 address it carries.
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
   if (mapped) return !NON_PUBLIC_IPV4.check(mapped[1]!, 'ipv4');
-  return family === 4 ? !NON_PUBLIC_IPV4.check(address, 'ipv4') : !NON_PUBLIC_IPV6.check(address, 'ipv6');
+  if (family === 4) return !NON_PUBLIC_IPV4.check(address, 'ipv4');
+  // 6to4 (2002::/16) goes to the IPv4 address in its next 32 bits, through a tunnel this host may have.
+  const sixToFour = sixToFourAddress(address);
+  if (sixToFour !== undefined && NON_PUBLIC_IPV4.check(sixToFour, 'ipv4')) return false;
+  return !NON_PUBLIC_IPV6.check(address, 'ipv6');
+}
+
+/** The IPv4 address a 6to4 address (2002:AABB:CCDD::/48) stands for; undefined for any other address. */
+function sixToFourAddress(address: string): string | undefined {
+  const [first, second = '0', third = '0'] = address.toLowerCase().split(':');
+  if (first !== '2002' || address.startsWith('2002::')) return first === '2002' ? '0.0.0.0' : undefined;
+  const high = Number.parseInt(second || '0', 16);
+  const low = Number.parseInt(third || '0', 16);
+  return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 
 /**

@@ -58,10 +58,12 @@ export class DeviceController {
     if (!pending) return this.wrongCode(request, reply, session, form.user_code);
     if (form.decision === undefined) return this.showConsent(request, reply, session, pending);
     if (form.decision !== 'allow' && form.decision !== 'deny') return this.showConsent(request, reply, session, pending);
+    // Whoever may not be shown the consent page answers nothing, a denial included: a code read off another's screen gives an outsider no say.
+    const { scopes } = await this.devices.grantable(pending, session.user);
     const actor = { type: 'user' as const, id: session.user.id, sourceIp: request.ip, requestId: String(request.id) };
     const answered =
       form.decision === 'allow'
-        ? await this.devices.answer(pending, { approve: true, userId: session.user.id, authTime: session.authTime, scopes: (await this.devices.grantable(pending, session.user)).scopes }, actor)
+        ? await this.devices.answer(pending, { approve: true, userId: session.user.id, authTime: session.authTime, scopes }, actor)
         : await this.devices.answer(pending, { approve: false, userId: session.user.id }, actor);
     if (!answered) return this.wrongCode(request, reply, session, form.user_code);
     if (form.decision === 'allow') return sendPage(reply, 200, messagePage('Device connected', 'You have allowed the device. Go back to it: it continues on its own. You can close this window.'));
