@@ -29,7 +29,7 @@ export async function mariadbPid(databaseUrl) {
 /**
  * Starts the cluster from empty data with `gatehouseEnv` for every instance. The handle's
  * `target(name)` is a bench target for HAProxy whose CPU is that of the instances running now and
- * of the three Galera nodes; `scaleDown(n)` stops instance n and waits until HAProxy has dropped it.
+ * of the three Galera nodes, also reported apart; `scaleDown(n)` stops instance n and waits until HAProxy has dropped it.
  */
 export async function startBenchCluster(gatehouseEnv) {
   const env = { PATH: process.env.PATH, ...gatehouseEnv, ...CLUSTER_ENV };
@@ -40,7 +40,7 @@ export async function startBenchCluster(gatehouseEnv) {
   return {
     url: cluster.url,
     running: () => instancePids().length,
-    target: (name) => ({ name, url: cluster.url, pids: () => [...instancePids(), ...nodePids()] }),
+    target: (name) => ({ name, url: cluster.url, pids: () => [...instancePids(), ...nodePids()], parts: () => ({ instances: instancePids(), galera: nodePids() }) }),
     async scaleDown(n) {
       await cluster.stopInstance(n);
       // HAProxy checks every 500 ms and drops an instance after two failures; it saw /health/ready

@@ -82,8 +82,8 @@ const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toStr
  * milliseconds. CPU time per request is the steadier reading on a shared machine: requests per
  * second also move with whatever else the two cores are doing, CPU per request much less.
  */
-function cpuMs(server) {
-  return targetPids(server).reduce((sum, each) => {
+function cpuMs(server, pids = targetPids(server)) {
+  return pids.reduce((sum, each) => {
     try {
       const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1].split(' ');
       return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
@@ -95,9 +95,14 @@ function cpuMs(server) {
 
 /** One autocannon run, with the server's CPU time per request (µs) over it. */
 async function run(server, request, duration) {
+  // A target made of parts (the cluster: instances, database nodes) also gets each part's share.
+  const partPids = Object.entries(server.parts?.() ?? {}).map(([part, pids]) => [part, pids.flatMap(processTree)]);
   const before = cpuMs(server);
+  const partsBefore = partPids.map(([, pids]) => cpuMs(server, pids));
   const result = await autocannon({ ...options(server, request), duration });
-  result.cpuMicrosPerRequest = ((cpuMs(server) - before) * 1000) / Math.max(1, result.requests.total);
+  const perRequest = (ms) => (ms * 1000) / Math.max(1, result.requests.total);
+  result.cpuMicrosPerRequest = perRequest(cpuMs(server) - before);
+  result.cpuPartsMicros = Object.fromEntries(partPids.map(([part, pids], index) => [part, perRequest(cpuMs(server, pids) - partsBefore[index])]));
   return result;
 }
 
@@ -125,10 +130,12 @@ async function measure(label, targets) {
       non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
       errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
       rssMb: rssMb(server),
+      cpuPartsMicrosPerRequest: Object.fromEntries(Object.keys(runs[0].cpuPartsMicros).map((part) => [part, Math.round(median(runs.map((r) => r.cpuPartsMicros[part])))])),
     };
+    const parts = Object.entries(result.cpuPartsMicrosPerRequest).map(([part, micros]) => `${part} ${micros}`);
     // A target that answers with errors is not being measured at all: say so loudly.
     const invalid = result.non2xx + result.errors > 0 ? '  <-- INVALID: not all 2xx' : '';
-    process.stdout.write(`  ${label.padEnd(40)} ${server.name.padEnd(30)} ${String(result.requestsPerSecond).padStart(7)} req/s  cpu ${String(result.cpuMicrosPerRequest).padStart(4)} µs/req  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}  rss ${result.rssMb} MB${invalid}\n`);
+    process.stdout.write(`  ${label.padEnd(40)} ${server.name.padEnd(30)} ${String(result.requestsPerSecond).padStart(7)} req/s  cpu ${String(result.cpuMicrosPerRequest).padStart(4)} µs/req  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}  rss ${result.rssMb} MB${parts.length ? ` (cpu µs/req: ${parts.join(', ')})` : ''}${invalid}\n`);
     return result;
   });
 }
@@ -340,7 +347,7 @@ async function main() {
     try {
       const clusterPrepared = await prepareGatehouse(cluster.target('cluster'));
       const databasePid = await mariadbPid(MARIADB_URL);
-      const single = { ...servers.mariadb, name: 'gatehouse (MariaDB) + its mariadbd', pids: () => [servers.mariadb.child.pid, databasePid] };
+      const single = { ...servers.mariadb, name: 'gatehouse (MariaDB) + its mariadbd', pids: () => [servers.mariadb.child.pid, databasePid], parts: () => ({ instance: [servers.mariadb.child.pid], mariadbd: [databasePid] }) };
       for (const instances of [3, 2, 1]) {
         if (instances < cluster.running()) await cluster.scaleDown(instances + 1);
         const target = cluster.target(`HAProxy, ${instances} instance(s) + 3 Galera nodes`);
