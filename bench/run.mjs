@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import mysql from 'mysql2/promise';
+import { mariadbPid, startBenchCluster } from './cluster.mjs';
 import { renderChart } from './chart.mjs';
+import { assertionTokenRequest, dpopGet, dpopProof, dpopTokenRequest, es256Key } from './signed-requests.mjs';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -19,6 +21,10 @@ const EXTRA_CLIENTS = Number(process.env.BENCH_EXTRA_CLIENTS ?? 100_000);
 const REVOKED_TOKENS = Number(process.env.BENCH_REVOKED_TOKENS ?? 10_000);
 const ROOT = { id: 'bench-root', secret: randomBytes(32).toString('base64url') };
 const SECRET = randomBytes(32).toString('base64url');
+const CLUSTER = process.env.BENCH_CLUSTER === '1';
+/** The private_key_jwt client's key (registered at every server) and the DPoP key of the bound tokens. */
+const CLIENT_KEY = es256Key('bench-pkjwt');
+const DPOP_KEY = es256Key();
 let nextPort = 9400;
 
 const children = [];
@@ -53,9 +59,12 @@ function start(name, args, env) {
 /** A server's process and its children (cluster workers). */
 const processTree = (pid) => [pid, ...execFileSync('sh', ['-c', `pgrep -P ${pid} || true`]).toString().split('\n').filter(Boolean).map(Number)];
 
-/** Resident memory of a server and its children (cluster workers), in MB. */
-function rssMb(pid) {
-  const pids = processTree(pid);
+/** The processes whose CPU and memory a target counts: its own, or those its `pids()` names (a cluster). */
+const targetPids = (server) => (server.pids?.() ?? [server.child.pid]).flatMap(processTree);
+
+/** Resident memory of a target's processes, in MB. */
+function rssMb(server) {
+  const pids = targetPids(server);
   const kb = pids.reduce((sum, each) => {
     try {
       return sum + Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${each}/status`, 'utf8'))?.[1] ?? 0);
@@ -73,8 +82,8 @@ const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK']).toStr
  * milliseconds. CPU time per request is the steadier reading on a shared machine: requests per
  * second also move with whatever else the two cores are doing, CPU per request much less.
  */
-function cpuMs(pid) {
-  return processTree(pid).reduce((sum, each) => {
+function cpuMs(server, pids = targetPids(server)) {
+  return pids.reduce((sum, each) => {
     try {
       const fields = readFileSync(`/proc/${each}/stat`, 'utf8').split(') ')[1].split(' ');
       return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
@@ -86,9 +95,14 @@ function cpuMs(pid) {
 
 /** One autocannon run, with the server's CPU time per request (µs) over it. */
 async function run(server, request, duration) {
-  const before = cpuMs(server.child.pid);
+  // A target made of parts (the cluster: instances, database nodes) also gets each part's share.
+  const partPids = Object.entries(server.parts?.() ?? {}).map(([part, pids]) => [part, pids.flatMap(processTree)]);
+  const before = cpuMs(server);
+  const partsBefore = partPids.map(([, pids]) => cpuMs(server, pids));
   const result = await autocannon({ ...options(server, request), duration });
-  result.cpuMicrosPerRequest = ((cpuMs(server.child.pid) - before) * 1000) / Math.max(1, result.requests.total);
+  const perRequest = (ms) => (ms * 1000) / Math.max(1, result.requests.total);
+  result.cpuMicrosPerRequest = perRequest(cpuMs(server) - before);
+  result.cpuPartsMicros = Object.fromEntries(partPids.map(([part, pids], index) => [part, perRequest(cpuMs(server, pids) - partsBefore[index])]));
   return result;
 }
 
@@ -115,17 +129,21 @@ async function measure(label, targets) {
       cpuMicrosPerRequest: Math.round(median(runs.map((r) => r.cpuMicrosPerRequest))),
       non2xx: runs.reduce((sum, r) => sum + r.non2xx, 0),
       errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts, 0),
-      rssMb: rssMb(server.child.pid),
+      rssMb: rssMb(server),
+      cpuPartsMicrosPerRequest: Object.fromEntries(Object.keys(runs[0].cpuPartsMicros).map((part) => [part, Math.round(median(runs.map((r) => r.cpuPartsMicros[part])))])),
     };
+    const parts = Object.entries(result.cpuPartsMicrosPerRequest).map(([part, micros]) => `${part} ${micros}`);
     // A target that answers with errors is not being measured at all: say so loudly.
     const invalid = result.non2xx + result.errors > 0 ? '  <-- INVALID: not all 2xx' : '';
-    process.stdout.write(`  ${label.padEnd(40)} ${server.name.padEnd(30)} ${String(result.requestsPerSecond).padStart(7)} req/s  cpu ${String(result.cpuMicrosPerRequest).padStart(4)} µs/req  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}  rss ${result.rssMb} MB${invalid}\n`);
+    process.stdout.write(`  ${label.padEnd(40)} ${server.name.padEnd(30)} ${String(result.requestsPerSecond).padStart(7)} req/s  cpu ${String(result.cpuMicrosPerRequest).padStart(4)} µs/req  p50 ${result.p50} ms  p99 ${result.p99} ms  non-2xx ${result.non2xx}  errors ${result.errors}  rss ${result.rssMb} MB${parts.length ? ` (cpu µs/req: ${parts.join(', ')})` : ''}${invalid}\n`);
     return result;
   });
 }
 
 function options(server, request) {
-  return { url: server.url + request.path, method: request.method, headers: request.headers, body: request.body, connections: CONNECTIONS };
+  // A request that signs something anew each time (bench/signed-requests.mjs) goes through setupRequest.
+  const requests = request.setupRequest && [request];
+  return { url: server.url + request.path, method: request.method, headers: request.headers, body: request.body, requests, connections: CONNECTIONS };
 }
 
 async function resetMariaDb(databaseUrl = MARIADB_URL) {
@@ -176,7 +194,15 @@ async function prepareGatehouse(server) {
   // A resource server that introspects (scenario d).
   const rsCreated = await fetch(`${server.url}/api/v1/oauth/client`, { method: 'POST', headers: { authorization: `Bearer ${root.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ scopes: ['token:introspect'] }) });
   const resourceServer = await rsCreated.json();
-  return { client, bearer: token.access_token, resourceServer };
+  // A private_key_jwt client (scenario g); 409 when a restarted server finds it registered already.
+  const keyClient = await fetch(`${server.url}/api/v1/oauth/client`, { method: 'POST', headers: { authorization: `Bearer ${root.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify({ client_id: 'bench-pkjwt', scopes: ['scope:read'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [{ ...CLIENT_KEY.jwk, kid: CLIENT_KEY.kid, alg: 'ES256', use: 'sig' }] } }) });
+  if (keyClient.status !== 201 && keyClient.status !== 409) throw new Error(`registering bench-pkjwt: ${keyClient.status} ${await keyClient.text()}`);
+  // The issuer (the assertions' audience and the base of a DPoP proof's htu) as the server names it.
+  const { issuer, token_endpoint: tokenUrl } = await (await fetch(`${server.url}/.well-known/openid-configuration`)).json();
+  // A DPoP-bound token for the guarded route (scenario i).
+  const bound = await (await fetch(`${server.url}${new URL(tokenUrl).pathname}`, { ...form({ grant_type: 'client_credentials' }), headers: { ...FORM, authorization: basicAuth(client.client_id, client.client_secret), dpop: dpopProof(DPOP_KEY, 'POST', tokenUrl) } })).json();
+  if (bound.token_type !== 'DPoP') throw new Error(`no DPoP-bound token: ${JSON.stringify(bound)}`);
+  return { client, bearer: token.access_token, resourceServer, issuer, tokenUrl, dpopBearer: bound.access_token };
 }
 
 const basicAuth = (id, secret) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
@@ -192,7 +218,7 @@ async function main() {
   const servers = {
     sqlite: await start('gatehouse (SQLite)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: sqliteUrl }),
     mariadb: await start('gatehouse (MariaDB)', ['dist/main.js'], { ...gatehouseEnv, DATABASE_URL: MARIADB_URL }),
-    oidc: await start('node-oidc-provider', ['bench/servers/oidc-provider.mjs'], { CLIENT_SECRET: SECRET }),
+    oidc: await start('node-oidc-provider', ['bench/servers/oidc-provider.mjs'], { CLIENT_SECRET: SECRET, CLIENT_JWK: JSON.stringify({ ...CLIENT_KEY.jwk, kid: CLIENT_KEY.kid, alg: 'ES256', use: 'sig' }) }),
     bare: await start('bare fastify', ['bench/servers/bare-fastify.mjs'], {}),
   };
   const prepared = { sqlite: await prepareGatehouse(servers.sqlite), mariadb: await prepareGatehouse(servers.mariadb) };
@@ -246,6 +272,42 @@ async function main() {
     ])),
   );
 
+  // (g)-(i), issue 19: every request carries a freshly signed JWT (bench/signed-requests.mjs).
+  const G = '(g) token, private_key_jwt';
+  const H = '(h) token, client_secret_basic + DPoP proof';
+  const I = '(i) scope-guarded GET with DPoP token + proof';
+  const NO_DPOP = 'gatehouse (MariaDB), same without DPoP';
+  const pkjwt = (prepared) => assertionTokenRequest({ issuer: prepared.issuer, tokenUrl: prepared.tokenUrl, clientId: 'bench-pkjwt', clientKey: CLIENT_KEY });
+  const withDpop = (prepared) => dpopTokenRequest({ tokenUrl: prepared.tokenUrl, basic: basicAuth(prepared.client.client_id, prepared.client.client_secret), dpopKey: DPOP_KEY });
+  const guardedDpop = (prepared) => dpopGet({ url: `${prepared.issuer}/api/v1/oauth/role`, accessToken: prepared.dpopBearer, dpopKey: DPOP_KEY });
+  const oidcIssuer = servers.oidc.url;
+  results.push(
+    ...(await measure(G, [
+      [servers.sqlite, pkjwt(prepared.sqlite)],
+      [servers.mariadb, pkjwt(prepared.mariadb)],
+      [servers.oidc, assertionTokenRequest({ issuer: oidcIssuer, tokenUrl: `${oidcIssuer}/token`, clientId: 'bench-pkjwt', clientKey: CLIENT_KEY, scope: 'api:read' })],
+    ])),
+  );
+  results.push(
+    ...(await measure(H, [
+      [servers.sqlite, withDpop(prepared.sqlite)],
+      [servers.mariadb, withDpop(prepared.mariadb)],
+      // The same request without the proof, interleaved: what the proof costs on its own.
+      [{ ...servers.mariadb, name: NO_DPOP }, tokenBasic(prepared.mariadb.client)],
+      [servers.oidc, dpopTokenRequest({ tokenUrl: `${oidcIssuer}/token`, basic: basicAuth('bench-basic', SECRET), dpopKey: DPOP_KEY, scope: 'api:read' })],
+    ])),
+  );
+  // node-oidc-provider has no route a client_credentials token can call (userinfo needs a user), so
+  // (i) is read against the same server's plain bearer call and the bare route.
+  results.push(
+    ...(await measure(I, [
+      [servers.sqlite, guardedDpop(prepared.sqlite)],
+      [servers.mariadb, guardedDpop(prepared.mariadb)],
+      [{ ...servers.mariadb, name: NO_DPOP }, guarded(prepared.mariadb.bearer)],
+      [servers.bare, { path: '/resource', method: 'GET' }],
+    ])),
+  );
+
   // (e): a second MariaDB-backed Gatehouse on its own database gets 100k more clients; it is
   // measured interleaved with the first, which has none, so the ratio is about the clients alone.
   const crowdedUrl = MARIADB_URL.replace(/\/[^/]*$/, '/gatehouse_bench_crowded');
@@ -273,7 +335,36 @@ async function main() {
   await new Promise((resolve) => setTimeout(resolve, 3000));
   results.push(...(await measure('workers: (a) with 2 workers', [[servers.mariadb, tokenBasic(prepared.mariadb.client)], [workers, tokenBasic(prepared.mariadb.client)]])));
 
+  // Issue 20, with BENCH_CLUSTER=1: through HAProxy to 3, then 2, then 1 instance on the Galera
+  // cluster, each interleaved with the one instance on the single MariaDB. Both sides count the
+  // database's CPU with the instances' (the single MariaDB's mariadbd is shared with whatever else
+  // uses it on this machine, which can only make the single side look dearer).
   const find = (scenario, target) => results.find((result) => result.scenario === scenario && result.target === target);
+  const clusterComparisons = [];
+  if (CLUSTER) {
+    process.stdout.write('  (starting the Galera cluster and three instances behind HAProxy)\n');
+    const cluster = await startBenchCluster(gatehouseEnv);
+    try {
+      const clusterPrepared = await prepareGatehouse(cluster.target('cluster'));
+      const databasePid = await mariadbPid(MARIADB_URL);
+      const single = { ...servers.mariadb, name: 'gatehouse (MariaDB) + its mariadbd', pids: () => [servers.mariadb.child.pid, databasePid], parts: () => ({ instance: [servers.mariadb.child.pid], mariadbd: [databasePid] }) };
+      for (const instances of [3, 2, 1]) {
+        if (instances < cluster.running()) await cluster.scaleDown(instances + 1);
+        const target = cluster.target(`HAProxy, ${instances} instance(s) + 3 Galera nodes`);
+        for (const [kind, ours, theirs] of [
+          ['token (a)', tokenBasic(clusterPrepared.client), tokenBasic(prepared.mariadb.client)],
+          ['bearer (c)', guarded(clusterPrepared.bearer), guarded(prepared.mariadb.bearer)],
+        ]) {
+          const label = `cluster: ${kind}, ${instances} instance(s)`;
+          results.push(...(await measure(label, [[single, theirs], [target, ours]])));
+          clusterComparisons.push([`${kind}, Galera ${instances} inst. / single MariaDB`, find(label, target.name), find(label, single.name), true]);
+        }
+      }
+    } finally {
+      await cluster.stop();
+    }
+  }
+
   // Each comparison: [name, ours, theirs, also by CPU]. Every one is read from requests per
   // second; the server-against-server ones also from CPU time per request, i.e. requests per
   // CPU second, ours over theirs (> 1: Gatehouse does more with the same CPU). Logging and
@@ -288,10 +379,19 @@ async function main() {
     ['unguarded GET (floor under c), MariaDB / bare', find(C, FLOOR), find(C, 'bare fastify'), true],
     ['introspection (d), MariaDB / bare', find(D, 'gatehouse (MariaDB)'), find(D, 'bare fastify'), true],
     ['introspection (d), SQLite / bare', find(D, 'gatehouse (SQLite)'), find(D, 'bare fastify'), false],
+    ['token (g) private_key_jwt, MariaDB / oidc-provider', find(G, 'gatehouse (MariaDB)'), find(G, 'node-oidc-provider'), true],
+    ['token (g) private_key_jwt, SQLite / oidc-provider', find(G, 'gatehouse (SQLite)'), find(G, 'node-oidc-provider'), true],
+    ['token (h) DPoP, MariaDB / oidc-provider', find(H, 'gatehouse (MariaDB)'), find(H, 'node-oidc-provider'), true],
+    ['token (h) DPoP, SQLite / oidc-provider', find(H, 'gatehouse (SQLite)'), find(H, 'node-oidc-provider'), true],
+    ['token (h) with DPoP / without, MariaDB', find(H, 'gatehouse (MariaDB)'), find(H, NO_DPOP), true],
+    ['DPoP GET (i), MariaDB / bare', find(I, 'gatehouse (MariaDB)'), find(I, 'bare fastify'), true],
+    ['DPoP GET (i), SQLite / bare', find(I, 'gatehouse (SQLite)'), find(I, 'bare fastify'), true],
+    ['DPoP GET (i) / bearer GET, MariaDB', find(I, 'gatehouse (MariaDB)'), find(I, NO_DPOP), true],
     ['token (e): crowded / empty, MariaDB', find(`${E}: token`, servers.crowded.name), find(`${E}: token`, 'gatehouse (MariaDB)'), true],
     ['bearer (e): crowded / empty, MariaDB', find(`${E}: bearer`, servers.crowded.name), find(`${E}: bearer`, 'gatehouse (MariaDB)'), true],
     ['token (f): LOG_LEVEL=info / warn, MariaDB', find('(f) token with LOG_LEVEL=info', 'gatehouse (MariaDB, LOG_LEVEL=info)'), find('(f) token with LOG_LEVEL=info', 'gatehouse (MariaDB)'), false],
     ['token (a), 2 workers / 1 process, MariaDB', find('workers: (a) with 2 workers', 'gatehouse (MariaDB, 2 workers)'), find('workers: (a) with 2 workers', 'gatehouse (MariaDB)'), false],
+    ...clusterComparisons,
   ];
   const round2 = (value) => Math.round(value * 100) / 100;
   const ratios = Object.fromEntries(comparisons.map(([name, ours, theirs]) => [name, round2(ours.requestsPerSecond / theirs.requestsPerSecond)]));
@@ -302,7 +402,7 @@ async function main() {
   for (const [name, value] of Object.entries(cpuRatios)) process.stdout.write(`  ${name.padEnd(44)} ${value.toFixed(2)}\n`);
 
   mkdirSync('bench/results', { recursive: true });
-  const report = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, settings: { CONNECTIONS, DURATION, WARMUP, ROUNDS, EXTRA_CLIENTS, REVOKED_TOKENS }, results, ratios, cpuRatios };
+  const report = { date: new Date().toISOString(), node: process.version, cpus: (await import('node:os')).cpus().length, settings: { CONNECTIONS, DURATION, WARMUP, ROUNDS, EXTRA_CLIENTS, REVOKED_TOKENS, CLUSTER }, results, ratios, cpuRatios };
   writeFileSync('bench/results/latest.json', `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync('bench/results/latest.svg', renderChart(results));
   process.stdout.write('\nWrote bench/results/latest.json and bench/results/latest.svg\n');

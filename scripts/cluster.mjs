@@ -158,6 +158,8 @@ export async function startCluster({ env = process.env, output = (line) => proce
     url: layout.url,
     startInstance,
     stopInstance,
+    /** The process id of instance `n`, while it runs (the benchmark reads its CPU time). */
+    instancePid: (n) => (instances.get(n)?.exitCode === null ? instances.get(n).pid : undefined),
     killInstance: (n) => stopInstance(n, 'SIGKILL'),
     killNode: (n) => galera(['kill', String(n)], { env }),
     restartNode: (n) => galera(['restart', String(n)], { env }),
