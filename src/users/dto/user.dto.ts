@@ -144,7 +144,7 @@ export class AcceptInvitationDto {
 
 /** Which of the user's invitations to send again: the caller's organization unless named (the root client). */
 export class ResendInvitationDto {
-  @ApiPropertyOptional({ example: 'acme' })
+  @ApiPropertyOptional({ example: 'default' })
   @Omittable()
   @Matches(REALM_NAME_PATTERN)
   organization?: string;
