@@ -304,6 +304,10 @@ describe('the admin console: organizations, projects and users', () => {
       await member.page.getByRole('table', { name: 'Invitations' }).getByRole('cell', { name: 'initech', exact: true }).waitFor();
       await member.audit('Your settings with an invitation');
       await member.page.getByRole('button', { name: 'Accept the invitation of initech' }).click();
+      // Accepting needs the link initech's administrator passed on.
+      const acceptDialog = member.page.getByRole('dialog', { name: 'Join initech' });
+      await acceptDialog.getByLabel(/^Invitation link or code/).fill(invited.body.invitation_url as string);
+      await acceptDialog.getByRole('button', { name: 'Accept the invitation' }).click();
       await member.page.getByRole('heading', { name: 'Invitations' }).waitFor({ state: 'detached' });
       expect(((await get(`/api/v1/users/${invited.body.id}`, initechAdmin)).body as { memberships: { status: string }[] }).memberships).toEqual([expect.objectContaining({ status: 'active' })]);
       // Their own console token (taken from a console request) is refused by every admin API.
