@@ -83,6 +83,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   InvitationsController_list: 'listInvitations',
   InvitationsController_accept: 'acceptInvitation',
   InvitationsController_decline: 'declineInvitation',
+  UsersController_resendInvitation: 'resendInvitation',
   TokenLifecycleController_introspect: 'introspectToken',
   TokenLifecycleController_revoke: 'revokeToken',
   PushedAuthorizationController_push: 'pushAuthorizationRequest',

@@ -147,6 +147,8 @@ const MATRIX: Record<string, Row> = {
   // The role in acme is acme's: its administrators may change it, whoever else the user is.
   'PUT /api/v1/users/:id/organizations/:org': { target: 'user', body: () => ({ role: 'member' }), expect: USER_ADMINS_TARGETED('200 200 200 404', '200 200 404 404') },
   'DELETE /api/v1/users/:id': { target: 'user', expect: USER_ADMINS_TARGETED('204 204 204 404', '204 204 404 404') },
+  // acme's administrators send acme's pending invitations again; the targets accepted theirs long ago (409).
+  'POST /api/v1/users/:id/invitation': { target: 'user', body: () => ({ organization: 'acme' }), expect: USER_ADMINS_TARGETED('409 409 404 404', '409 409 404 404') },
 
   'POST /api/v1/users/me/tokens': { target: 'none', body: (n) => ({ name: `token ${n}`, scopes: ['profile'], expires_in_days: 7 }), expect: statuses('403', { member: '201', administrator: '201', platformAdministrator: '201' }) },
   'GET /api/v1/users/me/tokens': { target: 'none', expect: statuses('403', { member: '200', administrator: '200', platformAdministrator: '200' }) },
@@ -156,7 +158,7 @@ const MATRIX: Record<string, Row> = {
   'DELETE /api/v1/users/me/consents/:client_id': { target: 'client', expect: statuses('403 403 403 403', { member: '404 404 404 404', administrator: '404 404 404 404', platformAdministrator: '404 404 404 404' }) },
   'GET /api/v1/users/me/invitations': { target: 'none', expect: statuses('403', { member: '200', administrator: '200', platformAdministrator: '200' }) },
   // A user's own invitations only: neither acme nor globex invited the member, the administrator or the platform administrator.
-  'POST /api/v1/users/me/invitations/:org/accept': { target: 'organization', expect: statuses('403 403 403', { member: '404 404 404', administrator: '404 404 404', platformAdministrator: '404 404 404' }) },
+  'POST /api/v1/users/me/invitations/:org/accept': { target: 'organization', body: () => ({ code: 'not the code' }), expect: statuses('403 403 403', { member: '404 404 404', administrator: '404 404 404', platformAdministrator: '404 404 404' }) },
   'DELETE /api/v1/users/me/invitations/:org': { target: 'organization', expect: statuses('403 403 403', { member: '404 404 404', administrator: '404 404 404', platformAdministrator: '404 404 404' }) },
 
   'POST /api/v1/organizations/:org/projects': { target: 'organization', body: (n) => ({ name: `project ${n}` }), expect: ORGANIZATION_READERS('201 201 404', '201 404 404') },
@@ -256,6 +258,7 @@ const UNGUARDED_ROUTES: string[] = [
   'GET /health/live public',
   'GET /health/ready public',
   'GET /oauth2/account session',
+  'GET /oauth2/account/invitations/accept session',
   'GET /oauth2/authorize session',
   'GET /oauth2/logout session',
   'GET /oauth2/sign-in public',

@@ -202,9 +202,16 @@ describe('the admin console: organizations, projects and users', () => {
       await newUser.getByText(`${ADMIN_EMAIL} is a member of this organization already, or invited to it`).waitFor();
       await newUser.getByLabel(/^Email/).fill('grace@example.com');
       await newUser.getByRole('button', { name: 'Create' }).click();
-      // An administrator invites: the user is listed as invited until they accept (through the API here, as the console's settings page does).
+      // An administrator invites: the invitation link is shown once, and the user is listed as invited until they accept with it (through the API here, as the console's settings page does).
+      const invitationDialog = page.getByRole('dialog', { name: 'Invitation link' });
+      await invitationDialog.getByText('You will not see it again', { exact: false }).waitFor();
+      const invitationUrl = (await invitationDialog.getByTestId('invitation-url').textContent())!;
+      expect(invitationUrl).toMatch(/\/oauth2\/account\/invitations\/accept\?code=[A-Za-z0-9_-]{43}$/);
+      await invitationDialog.getByRole('button', { name: 'Copy invitation link' }).waitFor();
+      await admin.audit('Invitation link');
+      await invitationDialog.getByRole('button', { name: 'I have copied it' }).click();
       await page.getByRole('row', { name: /grace@example\.com/ }).getByText('Invited').waitFor();
-      await acceptInvitation(gatehouse, { email: 'grace@example.com', password: 'first passphrase' }, builtIn.name);
+      await acceptInvitation(gatehouse, { email: 'grace@example.com', password: 'first passphrase' }, builtIn.name, invitationUrl);
       await page.getByRole('link', { name: 'Projects' }).click();
       await page.getByRole('heading', { name: 'Projects' }).waitFor();
       await page.getByRole('link', { name: 'Users' }).click();
@@ -297,6 +304,10 @@ describe('the admin console: organizations, projects and users', () => {
       await member.page.getByRole('table', { name: 'Invitations' }).getByRole('cell', { name: 'umbrella', exact: true }).waitFor();
       await member.audit('Your settings with an invitation');
       await member.page.getByRole('button', { name: 'Accept the invitation of umbrella' }).click();
+      // Accepting needs the link umbrella's administrator passed on.
+      const acceptDialog = member.page.getByRole('dialog', { name: 'Join umbrella' });
+      await acceptDialog.getByLabel(/^Invitation link or code/).fill(invited.body.invitation_url as string);
+      await acceptDialog.getByRole('button', { name: 'Accept the invitation' }).click();
       await member.page.getByRole('heading', { name: 'Invitations' }).waitFor({ state: 'detached' });
       expect(((await get(`/api/v1/users/${invited.body.id}`, umbrellaAdmin)).body as { memberships: { status: string }[] }).memberships).toEqual([expect.objectContaining({ status: 'active' })]);
       // Their own console token (taken from a console request) is refused by every admin API.

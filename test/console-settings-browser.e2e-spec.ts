@@ -6,6 +6,7 @@ import { type TestApp, startApp } from './support/test-app.js';
 import { freePort } from './support/server-process.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { APP_REDIRECT, createUser, type Person, userTokens } from './support/principals.js';
+import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
 
 const browserTest = hasChromium ? it : it.skip;
 if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's chromium at ${CHROMIUM} (apt-get install chromium); .ci/run installs it.`);
@@ -205,6 +206,33 @@ describe('the console: audit log, signing keys and user settings', () => {
       await expect(create.getByRole('checkbox', { name: 'client:read' }).count()).resolves.toBe(0);
       await create.getByRole('checkbox', { name: 'consent:personal' }).waitFor();
       await audit('Member settings');
+      expect(a11y).toEqual([]);
+      expect(errors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  browserTest('accepts an invitation in the settings only with the link its organization gave', async () => {
+    await createOrganization(gatehouse, { name: 'initech', oauth_enabled: true, require_project_scoped_tokens: false });
+    const initechAdmin = await realmToken(gatehouse, 'initech', await createClientIn(gatehouse, 'initech', { name: 'initech users', permissions: ['administer-account'] }));
+    const invited = await gatehouse.http().post('/api/v1/users').set(bearer(initechAdmin)).send({ ...member, role: 'member' });
+    expect(invited.status).toBe(201);
+    const { context, page, errors, a11y, audit } = await signedIn(member);
+    try {
+      await page.getByRole('main').getByRole('link', { name: 'Your settings' }).click();
+      await page.getByRole('heading', { name: 'Invitations' }).waitFor();
+      await page.getByRole('button', { name: 'Accept the invitation of initech' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Join initech' });
+      await dialog.getByLabel(/^Invitation link or code/).fill('not the code');
+      await dialog.getByRole('button', { name: 'Accept the invitation' }).click();
+      await dialog.getByText('The invitation was not accepted').waitFor();
+      await audit('Accept invitation dialog');
+      await dialog.getByLabel(/^Invitation link or code/).fill(invited.body.invitation_url as string);
+      await dialog.getByRole('button', { name: 'Accept the invitation' }).click();
+      await page.getByRole('heading', { name: 'Invitations' }).waitFor({ state: 'detached' });
+      const memberships = (await gatehouse.http().get(`/api/v1/users/${invited.body.id}`).set(bearer(await tokenFor(gatehouse, ROOT)))).body.memberships as { status: string }[];
+      expect(memberships.map((membership) => membership.status)).toEqual(['active', 'active']);
       expect(a11y).toEqual([]);
       expect(errors.filter((text) => /Content Security Policy|Refused to/i.test(text))).toEqual([]);
     } finally {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { type TestApp, startApp } from './support/test-app.js';
 import { Browser, hiddenFields } from './support/browser.js';
+import { manualClock } from './support/clock.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { APP_REDIRECT, createUser, type Person, userTokens } from './support/principals.js';
 import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
@@ -15,6 +16,8 @@ describe('invitations', () => {
   let root: string;
   let acmeAdmin: string;
   let globexAdmin: string;
+  let acmeUsers: Awaited<ReturnType<typeof createClientIn>>;
+  let globexUsers: Awaited<ReturnType<typeof createClientIn>>;
   let acmePortal: string;
   let invitationsApp: string;
   let serial = 0;
@@ -25,8 +28,10 @@ describe('invitations', () => {
     root = await tokenFor(gatehouse, ROOT);
     await createOrganization(gatehouse, { name: 'acme', oauth_enabled: true, require_project_scoped_tokens: false });
     await createOrganization(gatehouse, { name: 'globex', oauth_enabled: true, require_project_scoped_tokens: false });
-    acmeAdmin = await realmToken(gatehouse, 'acme', await createClientIn(gatehouse, 'acme', { name: 'acme users', permissions: ['administer-account'] }));
-    globexAdmin = await realmToken(gatehouse, 'globex', await createClientIn(gatehouse, 'globex', { name: 'globex users', permissions: ['administer-account'] }));
+    acmeUsers = await createClientIn(gatehouse, 'acme', { name: 'acme users', permissions: ['administer-account'] });
+    globexUsers = await createClientIn(gatehouse, 'globex', { name: 'globex users', permissions: ['administer-account'] });
+    acmeAdmin = await realmToken(gatehouse, 'acme', acmeUsers);
+    globexAdmin = await realmToken(gatehouse, 'globex', globexUsers);
     acmePortal = (await createClientIn(gatehouse, 'acme', { name: 'acme portal', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'client:read'] })).client_id;
     invitationsApp = (await createClient(gatehouse, { name: 'invitations', public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'invitation:personal'] })).client_id;
   }, 60_000);
@@ -37,11 +42,13 @@ describe('invitations', () => {
   /** The person's own token in the built-in organization, as the console gets it. */
   const own = async (person: Person) => (await userTokens(gatehouse, { clientId: invitationsApp, scope: 'openid invitation:personal', person })).access_token!;
   const invitations = async (token: string) => (await gatehouse.http().get('/api/v1/users/me/invitations').set(bearer(token))).body as { organization: string; role: string; status: string }[];
-  const accept = (token: string, organization: string) => gatehouse.http().post(`/api/v1/users/me/invitations/${organization}/accept`).set(bearer(token));
+  const accept = (token: string, organization: string, code: string) => gatehouse.http().post(`/api/v1/users/me/invitations/${organization}/accept`).set(bearer(token)).send({ code });
+  const codeOf = (invitationUrl: string) => new URL(invitationUrl).searchParams.get('code')!;
   const decline = (token: string, organization: string) => gatehouse.http().delete(`/api/v1/users/me/invitations/${organization}`).set(bearer(token));
   const signInToAcme = (person: Person) => userTokens(gatehouse, { clientId: acmePortal, scope: 'openid client:read', person, realm: 'acme' });
   const acmeEntry = async (id: string) => ((await gatehouse.http().get('/api/v1/users').set(bearer(acmeAdmin))).body.items as { id: string; name: string | null; memberships: { status: string; role: string }[] }[]).find((user) => user.id === id);
-  const auditActions = async (id: string) => ((await gatehouse.http().get(`/api/v1/audit?target=${id}`).set(bearer(root))).body.events as { action: string; details: unknown }[]);
+  // A root token of the moment: some tests move the clock on.
+  const auditActions = async (id: string) => ((await gatehouse.http().get(`/api/v1/audit?target=${id}`).set(bearer(await tokenFor(gatehouse, ROOT)))).body.events as { action: string; details: unknown }[]);
 
   it('gives nothing until the account holder accepts, then the role', async () => {
     const ada = person('ada');
@@ -52,7 +59,8 @@ describe('invitations', () => {
     await expect(signInToAcme(ada)).rejects.toThrow();
     const token = await own(ada);
     expect(await invitations(token)).toEqual([{ organization: 'acme', organization_id: expect.any(String), role: 'administer-clients', status: 'invited', invited_at: expect.any(String) }]);
-    const accepted = await accept(token, 'acme');
+    expect(invited.body.invitation_url).toMatch(/^http:\/\/[^/]+\/oauth2\/account\/invitations\/accept\?code=[A-Za-z0-9_-]{43}$/);
+    const accepted = await accept(token, 'acme', invited.body.invitation_url as string);
     expect(accepted.status).toBe(200);
     expect(accepted.body).toMatchObject({ organization: 'acme', role: 'administer-clients', status: 'active' });
     expect(await invitations(token)).toEqual([]);
@@ -60,10 +68,12 @@ describe('invitations', () => {
     expect(tokens.scope).toContain('client:read');
     // The organization now sees the account itself.
     expect(await acmeEntry(invited.body.id as string)).toMatchObject({ name: 'Invited', memberships: [{ role: 'administer-clients', status: 'active' }] });
-    expect((await accept(token, 'acme')).status).toBe(404);
+    // Spent: the same code accepts nothing again.
+    expect((await accept(token, 'acme', invited.body.invitation_url as string)).status).toBe(404);
     const actions = await auditActions(invited.body.id as string);
     expect(actions.map((event) => event.action)).toEqual(expect.arrayContaining(['user.invited', 'user.invitation_accepted']));
     expect(JSON.stringify(actions)).not.toContain('passphrase');
+    expect(JSON.stringify(actions)).not.toContain(codeOf(invited.body.invitation_url as string));
   });
 
   it('answers 409 only for someone already in the organization or invited to it, and lets the root client create active members at once', async () => {
@@ -132,7 +142,7 @@ describe('invitations', () => {
     // Globex, where the account belongs, still administers it alone.
     expect((await gatehouse.http().patch(`/api/v1/users/${id}`).set(bearer(globexAdmin)).send({ name: 'Renamed by globex' })).status).toBe(200);
     // Once accepted, acme belongs to the account too: account changes need authority over both.
-    expect((await accept(await own(victim), 'acme')).status).toBe(200);
+    expect((await accept(await own(victim), 'acme', (await gatehouse.http().post(`/api/v1/users/${id}/invitation`).set(bearer(acmeAdmin)).send({})).body.invitation_url as string)).status).toBe(200);
     expect((await gatehouse.http().patch(`/api/v1/users/${id}`).set(bearer(acmeAdmin)).send({ name: 'Taken over' })).status).toBe(403);
     expect((await gatehouse.http().patch(`/api/v1/users/${id}`).set(bearer(globexAdmin)).send({ name: 'Renamed again' })).status).toBe(403);
 
@@ -147,7 +157,7 @@ describe('invitations', () => {
   it('is answered on the account page too', async () => {
     const hedy = person('hedy');
     await createUser(gatehouse, hedy, 'globex', 'member');
-    await invite(hedy, 'member');
+    const invited = await invite(hedy, 'member');
     await invite(hedy, 'member', await realmToken(gatehouse, 'globex', await createClientIn(gatehouse, 'globex', { name: 'globex inviter', permissions: ['administer-account'] }))).then((response) => expect(response.status).toBe(409));
     const browser = new Browser(gatehouse);
     expect((await browser.signIn('/oauth2/account', hedy.email, hedy.password)).status).toBe(303);
@@ -155,10 +165,14 @@ describe('invitations', () => {
     expect(page.text).toContain('Invitations');
     expect(page.text).toContain('aria-label="Accept the invitation of');
     const { csrf_token } = hiddenFields(page.text);
-    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, organization: 'globex' })).status).toBe(404);
-    expect((await browser.agent.post('/oauth2/account/invitations/maybe').type('form').send({ csrf_token, organization: 'acme' })).status).toBe(400);
-    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ organization: 'acme' })).status).toBe(403);
-    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, organization: 'acme' })).status).toBe(303);
+    const code = invited.body.invitation_url as string;
+    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, organization: 'globex', code })).status).toBe(404);
+    expect((await browser.agent.post('/oauth2/account/invitations/maybe').type('form').send({ csrf_token, organization: 'acme', code })).status).toBe(400);
+    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ organization: 'acme', code })).status).toBe(403);
+    // Accepting needs the code.
+    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, organization: 'acme' })).status).toBe(400);
+    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, organization: 'acme', code: 'not the code' })).status).toBe(404);
+    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, organization: 'acme', code })).status).toBe(303);
     expect((await browser.agent.get('/oauth2/account')).text).not.toContain('Invitations');
     await expect(signInToAcme(hedy)).resolves.toHaveProperty('access_token');
   });
@@ -167,10 +181,122 @@ describe('invitations', () => {
     const someone = person('someone');
     await createUser(gatehouse, someone, 'globex', 'member');
     const token = await own(someone);
-    expect((await accept(token, 'acme')).status).toBe(404);
-    expect((await accept(token, 'nowhere')).body.message).toBe((await accept(token, 'acme')).body.message.replace('acme', 'nowhere'));
+    expect((await accept(token, 'acme', 'a code')).status).toBe(404);
+    expect((await accept(token, 'nowhere', 'a code')).body.message).toBe((await accept(token, 'acme', 'a code')).body.message.replace('acme', 'nowhere'));
+    expect((await gatehouse.http().post('/api/v1/users/me/invitations/acme/accept').set(bearer(token)).send({})).status).toBe(400);
     expect((await decline(token, 'globex')).status).toBe(404);
     const client = await tokenFor(gatehouse, await createClient(gatehouse, { name: 'not a user', scopes: ['invitation:personal'] }), 'invitation:personal');
     expect((await gatehouse.http().get('/api/v1/users/me/invitations').set(bearer(client))).status).toBe(403);
+  });
+  it('cannot be accepted by whoever made the account for the email without the code (account pre-hijacking)', async () => {
+    // Globex's administrator makes an account for the victim's email, knowing its password.
+    const victim = { email: `victim-${++serial}@corp.example`, password: 'the attacker chose this' };
+    const globexInvitation = await invite(victim, 'member', globexAdmin);
+    expect(globexInvitation.status).toBe(201);
+    // Later acme invites the real person; the link goes to acme's administrator only.
+    const acmeInvitation = await invite({ email: victim.email, password: 'acme typed this' }, 'administer-clients');
+    expect(acmeInvitation.status).toBe(201);
+    expect(acmeInvitation.body.id).toBe(globexInvitation.body.id);
+    // The attacker signs in as the victim and sees acme's invitation, but cannot take it.
+    const token = await own(victim);
+    expect((await invitations(token)).map((invitation) => invitation.organization).sort()).toEqual(['acme', 'globex']);
+    expect((await gatehouse.http().post('/api/v1/users/me/invitations/acme/accept').set(bearer(token)).send({})).status).toBe(400);
+    expect((await accept(token, 'acme', globexInvitation.body.invitation_url as string)).status).toBe(404);
+    expect((await accept(token, 'acme', 'A'.repeat(43))).status).toBe(404);
+    const browser = new Browser(gatehouse);
+    expect((await browser.signIn('/oauth2/account', victim.email, victim.password)).status).toBe(303);
+    const { csrf_token } = hiddenFields((await browser.agent.get('/oauth2/account')).text);
+    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, organization: 'acme' })).status).toBe(400);
+    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, organization: 'acme', code: globexInvitation.body.invitation_url })).status).toBe(404);
+    // Globex's own link opens globex's invitation only.
+    expect((await browser.agent.post('/oauth2/account/invitations/accept').type('form').send({ csrf_token, code: globexInvitation.body.invitation_url })).status).toBe(303);
+    await expect(signInToAcme(victim)).rejects.toThrow();
+    expect(await invitations(token)).toEqual([expect.objectContaining({ organization: 'acme', status: 'invited' })]);
+    // The failed attempts spent nothing: acme's code still works for the account holder.
+    expect((await accept(token, 'acme', acmeInvitation.body.invitation_url as string)).status).toBe(200);
+  });
+
+  it("refuses another account's code, and a wrong code spends nothing", async () => {
+    const first = person('first');
+    const second = person('second');
+    const firstInvitation = await invite(first);
+    const secondInvitation = await invite(second);
+    const secondToken = await own(second);
+    const failed = await accept(secondToken, 'acme', firstInvitation.body.invitation_url as string);
+    expect(failed.status).toBe(404);
+    // One answer for every failure: no invitation, wrong code.
+    const uninvited = person('uninvited');
+    await createUser(gatehouse, uninvited, 'globex', 'member');
+    expect(failed.body.message).toBe((await accept(await own(uninvited), 'acme', 'whatever')).body.message);
+    expect((await accept(await own(first), 'acme', firstInvitation.body.invitation_url as string)).status).toBe(200);
+    expect((await accept(secondToken, 'acme', codeOf(secondInvitation.body.invitation_url as string))).status).toBe(200);
+  });
+
+  it('expires, and is sent again by an administrator of the organization with a new code that replaces the old', async () => {
+    const late = person('late');
+    const invited = await invite(late);
+    const clock = manualClock(gatehouse);
+    try {
+      clock.advance(7 * 24 * 3600 * 1000 + 1000);
+      const token = await own(late);
+      expect((await accept(token, 'acme', invited.body.invitation_url as string)).status).toBe(404);
+      // Tokens of a week later; only acme's administrators send acme's invitation again.
+      const [acmeAdmin, globexAdmin] = await Promise.all([realmToken(gatehouse, 'acme', acmeUsers), realmToken(gatehouse, 'globex', globexUsers)]);
+      expect((await gatehouse.http().post(`/api/v1/users/${invited.body.id}/invitation`).set(bearer(globexAdmin)).send({})).status).toBe(404);
+      const resent = await gatehouse.http().post(`/api/v1/users/${invited.body.id}/invitation`).set(bearer(acmeAdmin)).send({});
+      expect(resent.status).toBe(200);
+      expect(resent.body).toMatchObject({ id: invited.body.id, memberships: [{ status: 'invited' }] });
+      expect(resent.body.invitation_url).not.toBe(invited.body.invitation_url);
+      // Neither lists nor reads show a code.
+      const listed = JSON.stringify((await gatehouse.http().get('/api/v1/users?size=100').set(bearer(acmeAdmin))).body);
+      expect(listed).not.toContain('invitation_url');
+      expect(JSON.stringify((await gatehouse.http().get(`/api/v1/users/${invited.body.id}`).set(bearer(acmeAdmin))).body)).not.toContain('invitation_url');
+      const audited = await auditActions(invited.body.id as string);
+      expect(audited.map((event) => event.action)).toContain('user.invitation_renewed');
+      expect(JSON.stringify(audited)).not.toContain(codeOf(resent.body.invitation_url as string));
+      // Valid until the end of its own week, and the old code stays dead.
+      clock.advance(7 * 24 * 3600 * 1000 - 2000);
+      const later = await own(late);
+      expect((await accept(later, 'acme', invited.body.invitation_url as string)).status).toBe(404);
+      expect((await accept(later, 'acme', resent.body.invitation_url as string)).status).toBe(200);
+      // Accepted: nothing to send again.
+      expect((await gatehouse.http().post(`/api/v1/users/${invited.body.id}/invitation`).set(bearer(await realmToken(gatehouse, 'acme', acmeUsers))).send({})).status).toBe(409);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('is accepted through its link: sign-in first, then a confirmation naming the organization', async () => {
+    const lin = person('lin');
+    const invited = await invite(lin, 'member');
+    const link = new URL(invited.body.invitation_url as string);
+    const browser = new Browser(gatehouse);
+    const first = await browser.agent.get(`${link.pathname}${link.search}`);
+    expect(first.status).toBe(302);
+    const signInUrl = new URL(first.headers.location!, 'http://localhost');
+    expect(signInUrl.pathname).toBe('/oauth2/sign-in');
+    const signedIn = await browser.signIn(signInUrl.searchParams.get('return_to')!, lin.email, lin.password);
+    expect(signedIn.status).toBe(303);
+    expect(signedIn.headers.location).toBe(`${link.pathname}${link.search}`);
+    const confirmation = await browser.agent.get(signedIn.headers.location!);
+    expect(confirmation.status).toBe(200);
+    expect(confirmation.text).toContain('Join acme?');
+    // Showing it spent nothing; a wrong code shows the one page for every failure.
+    expect((await browser.agent.get('/oauth2/account/invitations/accept?code=wrong')).status).toBe(404);
+    expect((await browser.agent.get('/oauth2/account/invitations/accept?code=not%20a%20code')).status).toBe(400);
+    const accepted = await browser.agent.post('/oauth2/account/invitations/accept').type('form').send(hiddenFields(confirmation.text));
+    expect(accepted.status).toBe(303);
+    await expect(signInToAcme(lin)).resolves.toHaveProperty('access_token');
+    expect((await browser.agent.get(signedIn.headers.location!)).status).toBe(404);
+  });
+
+  it('locks out an account and address after too many wrong codes, the right one included', async () => {
+    const guessed = person('guessed');
+    const invited = await invite(guessed);
+    const token = await own(guessed);
+    for (let attempt = 0; attempt < 10; attempt += 1) expect((await accept(token, 'acme', `guess-${attempt}`)).status).toBe(404);
+    const locked = await accept(token, 'acme', invited.body.invitation_url as string);
+    expect(locked.status).toBe(429);
+    expect(await invitations(token)).toEqual([expect.objectContaining({ organization: 'acme', status: 'invited' })]);
   });
 });

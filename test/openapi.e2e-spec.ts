@@ -169,6 +169,7 @@ describe('API documentation at /docs', () => {
         'POST /api/v1/users',
         'POST /api/v1/users/me/tokens',
         'PUT /api/v1/users/{id}/organizations/{org}',
+        'POST /api/v1/users/{id}/invitation',
         'GET /api/v1/users/me/tokens',
         'DELETE /api/v1/users/me/tokens/{id}',
         'GET /api/v1/users/me/consents',

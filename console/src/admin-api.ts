@@ -40,6 +40,8 @@ export interface User {
   memberships: { organization_id: string; role: string; status: 'active' | 'invited' }[];
   created_at: string;
   updated_at: string;
+  /** Only in the answer that creates (or sends again) an invitation: the one-time link the invited person accepts with. */
+  invitation_url?: string;
 }
 
 /** The API's limits, checked by the forms before sending (src/*\/dto). */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpException, NotFoundException, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { plainToInstance } from 'class-transformer';
@@ -13,7 +13,7 @@ import { CreatePersonalAccessTokenDto, type PersonalAccessTokenDto } from '../pe
 import { PersonalAccessTokensService } from '../personal-access-tokens/personal-access-tokens.service.js';
 import { type BrowserSession, BrowserSessions } from './browser-sessions.js';
 import { type ConsentSummary, Consents } from './consents.js';
-import { type AccountConsentView, type AccountTokenView, accountPage, COPY_TOKEN_SCRIPT, revokeConsentPage, revokeTokenPage, type TokenForm } from './pages.js';
+import { type AccountConsentView, type AccountTokenView, accountPage, acceptInvitationPage, COPY_TOKEN_SCRIPT, revokeConsentPage, revokeTokenPage, type TokenForm } from './pages.js';
 import { ScopeCatalog } from '../apis/scope-catalog.js';
 import { OrganizationDirectory } from '../organizations/organization-directory.js';
 import { SessionRoute } from '../access/route-access.js';
@@ -118,20 +118,56 @@ export class AccountController {
     reply.header('Cache-Control', 'no-store').redirect(ACCOUNT_PATH, 303);
   }
 
-  /** Accepts (`accept`) or declines (`decline`) an organization's invitation: the same rules as the API's. */
+  /**
+   * Where an invitation link leads: sign-in first, then the invitation it opens, naming the
+   * organization, to accept or decline. Showing it spends nothing; a wrong or expired code, or
+   * another account's, answers the one 404.
+   */
+  @Get(`${ACCOUNT_PATH}/invitations/accept`)
+  @RouteConfig(PAGE_ENDPOINT)
+  async invitationLink(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Query('code') code: unknown): Promise<void> {
+    if (typeof code !== 'string' || !/^[A-Za-z0-9_-]{1,128}$/.test(code)) throw new PageError(400, 'Invalid request', 'The invitation link is malformed.');
+    const session = await this.sessions.current(request);
+    if (!session) {
+      reply.header('Cache-Control', 'no-store').redirect(`/oauth2/sign-in?${new URLSearchParams({ return_to: `${ACCOUNT_PATH}/invitations/accept?code=${code}` })}`, 302);
+      return;
+    }
+    const invitation = await this.answering(() => this.users.invitationByCode(this.actor(request, session), session.user.id, code));
+    const displayName = (await this.organizations.findById(invitation.organization_id))?.displayName ?? invitation.organization;
+    reply.header('Cache-Control', 'no-store');
+    sendPage(reply, 200, acceptInvitationPage({ csrf: this.sessions.csrfToken(request, reply), email: session.user.email, code, invitation: { organization: invitation.organization, displayName, role: invitation.role } }));
+  }
+
+  /**
+   * Accepts (`accept`, with the invitation's code or link) or declines (`decline`, no code needed)
+   * an organization's invitation: the same rules as the API's.
+   */
   @Post(`${ACCOUNT_PATH}/invitations/:answer`)
   @RouteConfig(PAGE_ENDPOINT)
   async answerInvitation(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() form: Form, @Param('answer') answer: string): Promise<void> {
     const session = await this.signedIn(request, form);
-    if ((answer !== 'accept' && answer !== 'decline') || typeof form.organization !== 'string') throw new PageError(400, 'Invalid request', 'No invitation named.');
-    try {
-      if (answer === 'accept') await this.users.acceptInvitation(this.actor(request, session), session.user.id, form.organization);
-      else await this.users.declineInvitation(this.actor(request, session), session.user.id, form.organization);
-    } catch (error) {
-      if (error instanceof NotFoundException) throw new PageError(404, 'No such invitation', 'This organization has not invited you, or you answered already.');
-      throw error;
+    const actor = this.actor(request, session);
+    if (answer === 'accept' && typeof form.code === 'string' && form.code !== '') {
+      const code = form.code;
+      await this.answering(() => (typeof form.organization === 'string' ? this.users.acceptInvitation(actor, session.user.id, form.organization, code) : this.users.acceptInvitationByCode(actor, session.user.id, code)));
+    } else if (answer === 'decline' && typeof form.organization === 'string') {
+      const organization = form.organization;
+      await this.answering(() => this.users.declineInvitation(actor, session.user.id, organization));
+    } else {
+      throw new PageError(400, 'Invalid request', answer === 'accept' ? 'Paste the invitation link or code that the organization gave you.' : 'No invitation named.');
     }
     reply.header('Cache-Control', 'no-store').redirect(ACCOUNT_PATH, 303);
+  }
+
+  /** The one page for every invitation that cannot be answered: none, answered already, or a wrong or expired code. */
+  private async answering<T>(answer: () => Promise<T>): Promise<T> {
+    try {
+      return await answer();
+    } catch (error) {
+      if (error instanceof NotFoundException) throw new PageError(404, 'No such invitation', 'This invitation is not yours, was answered already, or its link is wrong or expired. Ask the organization for a new link.');
+      if (error instanceof HttpException && error.getStatus() === 429) throw new PageError(429, 'Too many attempts', 'Too many wrong invitation codes. Try again later.');
+      throw error;
+    }
   }
 
   private async render(request: FastifyRequest, reply: FastifyReply, session: BrowserSession, outcome: { status?: number; created?: { name: string; token: string }; form?: TokenForm } = {}): Promise<void> {

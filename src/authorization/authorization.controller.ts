@@ -24,7 +24,7 @@ export const SIGN_IN_PATH = '/oauth2/sign-in';
 const REALM_AUTHORIZATION_PATHS = REALM_PATHS.map((realm) => `${realm}/protocol/openid-connect/auth`);
 /** Where a sign-in may send the browser afterwards: our authorization endpoints only (no open redirect). */
 const REALM_OF_PATH = /^\/(?:auth\/)?realms\/([a-z0-9][a-z0-9-]{0,63})\/protocol\/openid-connect\/auth$/;
-const RETURN_TO = /^\/(oauth2\/account$|device(\?user_code=[A-Za-z0-9-]{1,32})?$|((v1\/)?oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$)/;
+const RETURN_TO = /^\/(oauth2\/account(\/invitations\/accept\?code=[A-Za-z0-9_-]{1,128})?$|device(\?user_code=[A-Za-z0-9-]{1,32})?$|((v1\/)?oauth2\/authorize|(auth\/)?realms\/[a-z0-9][a-z0-9-]{0,63}\/protocol\/openid-connect\/auth)\?[^\\\s]*$)/;
 
 type Form = Record<string, unknown>;
 

@@ -228,7 +228,7 @@ ${
 <h2 id="invitations-heading">Invitations</h2>
 <ul class="items">${view.invitations.map(
         (invitation) => html`<li><strong>${invitation.displayName}</strong> invited you as <code class="token">${invitation.role}</code>
-<form method="post" action="/oauth2/account/invitations/accept">${csrf}<input type="hidden" name="organization" value="${invitation.organization}"><button class="primary" type="submit" aria-label="Accept the invitation of ${invitation.displayName}">Accept</button></form>
+<form method="post" action="/oauth2/account/invitations/accept">${csrf}<input type="hidden" name="organization" value="${invitation.organization}"><label>Invitation link or code <input name="code" required autocomplete="off" aria-label="Invitation link or code from ${invitation.displayName}"></label><button class="primary" type="submit" aria-label="Accept the invitation of ${invitation.displayName}">Accept</button></form>
 <form method="post" action="/oauth2/account/invitations/decline">${csrf}<input type="hidden" name="organization" value="${invitation.organization}"><button class="secondary" type="submit" aria-label="Decline the invitation of ${invitation.displayName}">Decline</button></form></li>`,
       )}</ul>
 </section>`
@@ -319,6 +319,23 @@ export function revokeConsentPage(view: { csrf: string; consent: AccountConsentV
 }
 
 /** The confirmation before a personal access token is revoked. */
+/** Where an invitation link leads once signed in: the organization that invites, to accept or decline. */
+export function acceptInvitationPage(view: { csrf: string; email: string; code: string; invitation: { organization: string; displayName: string; role: string } }): string {
+  const { invitation } = view;
+  return layout(
+    `Join ${invitation.displayName}?`,
+    html`<h1>Join ${invitation.displayName}?</h1>
+<p>${invitation.displayName} (<code class="token">${invitation.organization}</code>) invited you, ${view.email}, as <code class="token">${invitation.role}</code>.</p>
+<form method="post" action="/oauth2/account/invitations/accept">${csrfField(view.csrf)}<input type="hidden" name="code" value="${view.code}">
+<button class="primary" type="submit">Accept the invitation</button>
+</form>
+<form method="post" action="/oauth2/account/invitations/decline">${csrfField(view.csrf)}<input type="hidden" name="organization" value="${invitation.organization}">
+<button class="secondary" type="submit">Decline</button>
+</form>
+<p><a href="/oauth2/account">Go to your account</a></p>`,
+  );
+}
+
 export function revokeTokenPage(view: { csrf: string; token: AccountTokenView }): string {
   const { token } = view;
   return layout(

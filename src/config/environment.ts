@@ -203,6 +203,12 @@ export class Environment {
   @Max(600)
   PAR_REQUEST_URI_LIFETIME_SECONDS: number = 60;
 
+  // How long an invitation's one-time code may be used to accept it (default 7 days).
+  @IsInt()
+  @Min(300)
+  @Max(7_776_000)
+  INVITATION_LIFETIME_SECONDS: number = 604_800;
+
   // On SIGTERM, how long readiness answers 503 (so load balancers stop sending traffic) before
   // the server stops accepting connections and finishes the requests in flight.
   @IsInt()

@@ -29,6 +29,8 @@ export class GatehouseConfig {
   readonly openRegistrationPerHour: number;
   /** How long a pushed authorization request's request_uri may be presented (RFC 9126 `expires_in`). */
   readonly pushedRequestLifetimeSeconds: number;
+  /** How long an invitation's one-time code may be used to accept it. */
+  readonly invitationLifetimeSeconds: number;
   /** Browser origins allowed by CORS; empty turns CORS off. */
   readonly corsOrigins: readonly string[];
   /** The bootstrap administrator; the password is generated when not configured (never in production). */
@@ -76,6 +78,7 @@ export class GatehouseConfig {
     this.rateLimitPerMinute = environment.RATE_LIMIT_PER_MINUTE;
     this.openRegistrationPerHour = environment.OPEN_REGISTRATION_PER_HOUR;
     this.pushedRequestLifetimeSeconds = environment.PAR_REQUEST_URI_LIFETIME_SECONDS;
+    this.invitationLifetimeSeconds = environment.INVITATION_LIFETIME_SECONDS;
     this.admin = { email: canonicalEmail(environment.ADMIN_EMAIL ?? 'admin@gatehouse.local'), password: environment.ADMIN_PASSWORD };
     this.sessionLifespanMs = environment.SESSION_LIFESPAN_SECONDS * 1000;
     this.refreshTokenLifespanSeconds = environment.REFRESH_TOKEN_LIFESPAN_SECONDS;

@@ -309,6 +309,10 @@ export class ClientLockout {
 @Injectable()
 export class UserSignInLockout extends ClientLockout {}
 
+/** Wrong invitation codes, keyed `invitation:<user id>`, counted apart from sign-ins. */
+@Injectable()
+export class InvitationCodeLockout extends ClientLockout {}
+
 function identifierKey(identifier: string): string {
   return identifier.length <= MAX_IDENTIFIER_LENGTH ? identifier : `sha256:${createHash('sha256').update(identifier).digest('hex')}`;
 }

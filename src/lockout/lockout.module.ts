@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { ClientLockout, UserSignInLockout } from './client-lockout.js';
+import { ClientLockout, UserSignInLockout, InvitationCodeLockout } from './client-lockout.js';
 
 /**
  * Failed-credential counters. Their own module below clients, users and auth: the authenticator
@@ -7,7 +7,7 @@ import { ClientLockout, UserSignInLockout } from './client-lockout.js';
  */
 @Global()
 @Module({
-  providers: [ClientLockout, UserSignInLockout],
-  exports: [ClientLockout, UserSignInLockout],
+  providers: [ClientLockout, UserSignInLockout, InvitationCodeLockout],
+  exports: [ClientLockout, UserSignInLockout, InvitationCodeLockout],
 })
 export class LockoutModule {}

@@ -1,5 +1,5 @@
-import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { AccessPolicy } from '../access/access-policy.js';
 import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
@@ -7,6 +7,7 @@ import { actorOf } from '../audit/actor.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { UserScopes } from '../scopes/user.scopes.js';
 import { InvitationDto } from './dto/invitation.dto.js';
+import { AcceptInvitationDto } from './dto/user.dto.js';
 import { UsersService } from './users.service.js';
 
 /**
@@ -32,11 +33,15 @@ export class InvitationsController {
   @Post(':org/accept')
   @HttpCode(200)
   @Authenticated({ scope: UserScopes.invitations, reach: 'self' })
-  @ApiOperation({ summary: "Accept an organization's invitation", description: 'The role it gives counts from now on: new tokens for the organization carry it.' })
+  @ApiOperation({
+    summary: "Accept an organization's invitation with its one-time code",
+    description: "The code (or the whole invitation link) that the organization's administrator passed on. The role it gives counts from now on: new tokens for the organization carry it. The code is spent; a wrong or expired one spends nothing.",
+  })
   @ApiOkResponse({ type: InvitationDto })
-  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'The organization has not invited the caller' })
-  accept(@Auth() auth: AuthContext, @Param('org') organization: string): Promise<InvitationDto> {
-    return this.users.acceptInvitation(actorOf(auth), this.policy.checkSelf(auth, 'Invitations'), organization);
+  @ApiNotFoundResponse({ type: ApiErrorDto, description: 'The organization has not invited the caller, or the code is wrong or expired' })
+  @ApiTooManyRequestsResponse({ type: ApiErrorDto, description: 'Too many wrong codes for this account from this address' })
+  accept(@Auth() auth: AuthContext, @Param('org') organization: string, @Body() dto: AcceptInvitationDto): Promise<InvitationDto> {
+    return this.users.acceptInvitation(actorOf(auth), this.policy.checkSelf(auth, 'Invitations'), organization, dto.code);
   }
 
   @Delete(':org')

@@ -4,7 +4,7 @@ import { Auth, type AuthContext } from '../access/auth-context.js';
 import { Authenticated } from '../access/authenticated.decorator.js';
 import { ApiErrorDto } from '../common/dto/error.dto.js';
 import { PageQueryDto } from '../common/dto/page.dto.js';
-import { CreateUserDto, SetMembershipDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
+import { CreateUserDto, ResendInvitationDto, SetMembershipDto, UpdateUserDto, UserDto, UserPageDto } from './dto/user.dto.js';
 import { UserScopes } from '../scopes/user.scopes.js';
 import { UsersService } from './users.service.js';
 
@@ -22,7 +22,7 @@ export class UsersController {
   @ApiOperation({
     summary: 'Create a user in an organization, or invite them',
     description:
-      'The root client creates the account with an active membership. Anyone else invites: the membership is `invited`, and gives nothing, until the account holder accepts it (POST /api/v1/users/me/invitations/{organization}/accept). The answer is the same whether the email had an account or not; an existing account keeps its password.',
+      'The root client creates the account with an active membership. Anyone else invites: the membership is `invited`, and gives nothing, until the account holder accepts it with the one-time code of `invitation_url` (POST /api/v1/users/me/invitations/{organization}/accept), which only this answer shows: pass the link on to them. The answer is the same whether the email had an account or not; an existing account keeps its password.',
   })
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ type: ApiErrorDto, description: 'The email is in the organization already, invited or not (for the root client: the email has an account)' })
@@ -64,6 +64,20 @@ export class UsersController {
   @ApiNotFoundResponse({ type: ApiErrorDto })
   setMembership(@Auth() auth: AuthContext, @Param('id', userId) id: string, @Param('org') organization: string, @Body() dto: SetMembershipDto): Promise<UserDto> {
     return this.users.setMembership(auth, id, organization, dto.role);
+  }
+
+  @Post(':id/invitation')
+  @HttpCode(200)
+  @Authenticated({ scope: UserScopes.create, reach: 'organization' })
+  @ApiOperation({
+    summary: "Send a pending invitation again: a new one-time code",
+    description: "For the organization's administrators (the root client names the organization). The answer's `invitation_url` carries the new code, shown this once; the old code stops working.",
+  })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ApiErrorDto })
+  @ApiConflictResponse({ type: ApiErrorDto, description: 'The user accepted the invitation already' })
+  resendInvitation(@Auth() auth: AuthContext, @Param('id', userId) id: string, @Body() dto: ResendInvitationDto): Promise<UserDto> {
+    return this.users.resendInvitation(auth, id, dto.organization);
   }
 
   @Delete(':id')

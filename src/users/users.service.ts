@@ -1,12 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { BadRequestException, ConflictException, HttpException, HttpStatus, Injectable, NotFoundException } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, QueryFailedError, type Repository } from 'typeorm';
 import { actorOf, type Actor } from '../audit/actor.js';
 import { UnitOfWork, type Change } from '../audit/unit-of-work.js';
 import { type AuthContext } from '../access/auth-context.js';
-import { UserSignInLockout } from '../lockout/client-lockout.js';
+import { InvitationCodeLockout, UserSignInLockout } from '../lockout/client-lockout.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { canonicalEmail } from '../common/canonical-email.js';
 import { type PageQueryDto, PageDto } from '../common/dto/page.dto.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
@@ -24,6 +25,22 @@ import { Clock } from '../common/clock.js';
 /** Emails are stored, looked up, locked out and compared in one form: see canonicalEmail. */
 export function normalizeEmail(email: string): string {
   return canonicalEmail(email);
+}
+
+/** SHA-256 (hex) of an invitation code: what is stored and compared. */
+function hashInvitationCode(code: string): string {
+  return createHash('sha256').update(code, 'utf8').digest('hex');
+}
+
+/** The code itself, whether given alone or as the invitation link that carries it. */
+function invitationCodeOf(codeOrLink: string): string {
+  const trimmed = codeOrLink.trim();
+  if (!trimmed.includes('?')) return trimmed;
+  try {
+    return new URL(trimmed).searchParams.get('code') ?? '';
+  } catch {
+    return '';
+  }
 }
 
 /**
@@ -45,6 +62,8 @@ export class UsersService {
     private readonly clock: Clock,
     private readonly roles: RoleDirectory,
     private readonly organizationDirectory: OrganizationDirectory,
+    private readonly codeLockout: InvitationCodeLockout,
+    private readonly config: GatehouseConfig,
   ) {}
 
   /**
@@ -80,7 +99,8 @@ export class UsersService {
         throw new ConflictException(`${email} is a member of this organization already, or invited to it`);
       }
       const userId = existing?.id ?? randomUUID();
-      const membership = this.memberships.create({ userId, organizationId, role, status: MEMBERSHIP_INVITED, createdAt: now });
+      const code = this.newInvitationCode(now);
+      const membership = this.memberships.create({ userId, organizationId, role, status: MEMBERSHIP_INVITED, createdAt: now, ...code.columns });
       try {
         await this.unitOfWork.run(actorOf(auth), async (change) => {
           if (!existing) {
@@ -93,8 +113,41 @@ export class UsersService {
         if (existing || attempt > 1 || !(error instanceof QueryFailedError)) throw error;
         continue;
       }
-      return UserDto.invited(userId, email, [membership]);
+      return { ...UserDto.invited(userId, email, [membership]), invitation_url: code.url };
     }
+  }
+
+  /**
+   * A new one-time code for an invitation: 256 random bits, kept only as its SHA-256 (a value
+   * that long needs no slow hash), shown once in the link the inviting administrator passes on.
+   * Accepting needs it, so an account made by whoever knew its password cannot take another
+   * organization's invitation to the same email.
+   */
+  private newInvitationCode(now: Date): { url: string; columns: { invitationCodeHash: string; invitationExpiresAt: Date } } {
+    const code = randomBytes(32).toString('base64url');
+    return {
+      url: `${this.config.issuer}/oauth2/account/invitations/accept?code=${code}`,
+      columns: { invitationCodeHash: hashInvitationCode(code), invitationExpiresAt: new Date(now.getTime() + this.config.invitationLifetimeSeconds * 1000) },
+    };
+  }
+
+  /**
+   * A new code for a pending invitation of the caller's organization (the named one for the root
+   * client): the old one stops working. Administrators of that organization only, as for withdrawing it.
+   */
+  async resendInvitation(auth: AuthContext, id: string, organizationName: string | undefined): Promise<UserDto> {
+    const organizationId = organizationName === undefined ? auth.organizationId : (await this.organizations.resolve(auth, organizationName)).id;
+    const { user } = await this.findVisible(auth, id);
+    const membership = await this.memberships.findOneBy({ userId: user.id, organizationId });
+    if (!membership) throw new NotFoundException(`No user with id ${id}`);
+    await this.checkActOn(auth, membership);
+    if (membership.status !== MEMBERSHIP_INVITED) throw new ConflictException('The user accepted this invitation already');
+    const code = this.newInvitationCode(this.clock.date());
+    await this.unitOfWork.run(actorOf(auth), async (change) => {
+      await change.manager.update(MembershipEntity, { userId: user.id, organizationId, status: MEMBERSHIP_INVITED }, code.columns);
+      await this.record(change, user.id, organizationId, 'user.invitation_renewed', { email: user.email });
+    });
+    return { ...(await this.get(auth, id)), invitation_url: code.url };
   }
 
   /**
@@ -227,13 +280,16 @@ export class UsersService {
     await this.checkGrantRole(auth, organization.id, role);
     const existing = await this.memberships.findOneBy({ userId: user.id, organizationId: organization.id });
     if (existing) await this.checkActOn(auth, existing);
+    const now = this.clock.date();
+    // Only the root client can reach a user outside its organization; anyone else would be inviting, with a code.
+    const code = existing || auth.isRoot ? undefined : this.newInvitationCode(now);
     await this.unitOfWork.run(actorOf(auth), async (change) => {
       if (existing) await change.manager.update(MembershipEntity, { userId: user.id, organizationId: organization.id }, { role });
-      // Only the root client can reach a user outside its organization; anyone else would be inviting.
-      else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, status: auth.isRoot ? MEMBERSHIP_ACTIVE : MEMBERSHIP_INVITED, createdAt: this.clock.date() });
+      else await change.manager.insert(MembershipEntity, { userId: user.id, organizationId: organization.id, role, status: code ? MEMBERSHIP_INVITED : MEMBERSHIP_ACTIVE, createdAt: now, ...code?.columns });
       await this.record(change, user.id, organization.id, existing ? 'user.role_changed' : 'user.membership_added', { organization: organization.name, role, ...(existing && { previous_role: existing.role }) });
     });
-    return this.get(auth, id);
+    const answer = await this.get(auth, id);
+    return code ? { ...answer, invitation_url: code.url } : answer;
   }
 
   /**
@@ -270,14 +326,58 @@ export class UsersService {
     });
   }
 
-  /** The calling user accepts an organization's invitation: from now on its role there counts. */
-  async acceptInvitation(actor: Actor, userId: string, organizationName: string): Promise<InvitationDto> {
-    const { membership, organization } = await this.findInvitation(userId, organizationName);
+  /**
+   * The calling user accepts an organization's invitation with its one-time code (or the link
+   * carrying it): from now on its role there counts. An unknown organization, no invitation, a
+   * wrong code and an expired one answer alike and consume nothing; the code is checked in full,
+   * then spent by a conditional update, so that of two attempts with it only one accepts. Wrong
+   * codes count towards a lockout per account and source address (429), as failed sign-ins do.
+   */
+  async acceptInvitation(actor: Actor, userId: string, organizationName: string, code: string): Promise<InvitationDto> {
+    const organization = await this.organizationDirectory.findByName(organizationName);
+    return this.acceptMatching(actor, userId, code, organization ? { organizationId: organization.id } : undefined, `No invitation from an organization named ${organizationName} with this code`);
+  }
+
+  /** Accepts whichever of the calling user's invitations the code belongs to (the invitation link names no organization). */
+  acceptInvitationByCode(actor: Actor, userId: string, code: string): Promise<InvitationDto> {
+    return this.acceptMatching(actor, userId, code, {}, 'No invitation of yours with this code');
+  }
+
+  /** The calling user's pending invitation that the code opens, to confirm before accepting; consumes nothing. */
+  async invitationByCode(actor: Actor, userId: string, code: string): Promise<InvitationDto> {
+    const { membership, organization } = await this.matchCode(actor, userId, code, {}, 'No invitation of yours with this code');
+    return InvitationDto.from(membership, organization);
+  }
+
+  private async acceptMatching(actor: Actor, userId: string, code: string, where: { organizationId?: string } | undefined, notFound: string): Promise<InvitationDto> {
+    const { membership, organization } = await this.matchCode(actor, userId, code, where, notFound);
     await this.unitOfWork.run(actor, async (change) => {
-      await change.manager.update(MembershipEntity, { userId, organizationId: organization.id }, { status: MEMBERSHIP_ACTIVE });
+      const spent = await change.manager.update(
+        MembershipEntity,
+        { userId, organizationId: organization.id, status: MEMBERSHIP_INVITED, invitationCodeHash: membership.invitationCodeHash! },
+        { status: MEMBERSHIP_ACTIVE, invitationCodeHash: null, invitationExpiresAt: null },
+      );
+      if (spent.affected !== 1) throw new NotFoundException(notFound);
       await this.record(change, userId, organization.id, 'user.invitation_accepted', { organization: organization.name, role: membership.role });
     });
     return InvitationDto.from({ ...membership, status: MEMBERSHIP_ACTIVE }, organization);
+  }
+
+  /** The pending, unexpired invitation of this user that the code opens (in `where`'s organization if named), or the one answer for every failure. */
+  private async matchCode(actor: Actor, userId: string, code: string, where: { organizationId?: string } | undefined, notFound: string) {
+    const key = `invitation:${userId}`;
+    const address = actor.sourceIp ?? '';
+    const retryAfter = this.codeLockout.retryAfterSeconds(key, address);
+    if (retryAfter > 0) throw new HttpException({ statusCode: 429, error: 'Too Many Requests', message: `Too many wrong invitation codes; try again in ${retryAfter} seconds` }, HttpStatus.TOO_MANY_REQUESTS);
+    const hash = hashInvitationCode(invitationCodeOf(code));
+    const membership = where && (await this.memberships.findOneBy({ userId, status: MEMBERSHIP_INVITED, invitationCodeHash: hash, ...where }));
+    // Looked up by the hash of a 256-bit value: the lookup itself tells nothing worth timing.
+    const organization = membership && membership.invitationExpiresAt && membership.invitationExpiresAt.getTime() > this.clock.now() ? await this.organizationDirectory.findById(membership.organizationId) : undefined;
+    if (!membership || !organization) {
+      this.codeLockout.recordFailure(key, address);
+      throw new NotFoundException(notFound);
+    }
+    return { membership, organization };
   }
 
   /** The calling user declines an invitation; an account then in no organization at all is deleted, as when its last membership is removed. */

@@ -81,12 +81,13 @@ export async function userTokens(
 
 /**
  * The person accepts `organization`'s invitation through the real API, as the console does: a
- * token of the built-in organization with `invitation:personal`, then POST …/accept. An
+ * token of the built-in organization with `invitation:personal`, then POST …/accept with the
+ * invitation's code (or its link: the `invitation_url` the inviting administrator was given). An
  * organization's administrator (anyone but the root client) adds people by invitation.
  */
-export async function acceptInvitation(app: TestApp, person: Person, organization: string): Promise<void> {
+export async function acceptInvitation(app: TestApp, person: Person, organization: string, invitationUrl: string): Promise<void> {
   const invitations = await createClient(app, { name: `invitations ${randomUUID()}`, public: true, redirect_uris: [APP_REDIRECT], scopes: ['openid', 'invitation:personal'] });
   const { access_token: token } = await userTokens(app, { clientId: invitations.client_id, scope: 'openid invitation:personal', person });
-  const response = await app.http().post(`/api/v1/users/me/invitations/${organization}/accept`).set('Authorization', `Bearer ${token}`);
+  const response = await app.http().post(`/api/v1/users/me/invitations/${organization}/accept`).set('Authorization', `Bearer ${token}`).send({ code: invitationUrl });
   if (response.status !== 200) throw new Error(`accepting the invitation: ${response.status} ${JSON.stringify(response.body)}`);
 }

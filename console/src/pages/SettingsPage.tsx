@@ -254,10 +254,16 @@ function AllowedApps() {
 function Invitations() {
   const queryClient = useQueryClient();
   const invitations = useQuery({ queryKey: ['invitations'], queryFn: () => api<Invitation[]>('GET', '/api/v1/users/me/invitations') });
+  const [accepting, setAccepting] = useState<string>();
+  const [code, setCode] = useState('');
   const answer = useMutation({
     mutationFn: ({ organization, accept }: { organization: string; accept: boolean }) =>
-      accept ? api<unknown>('POST', `/api/v1/users/me/invitations/${encodeURIComponent(organization)}/accept`) : api<unknown>('DELETE', `/api/v1/users/me/invitations/${encodeURIComponent(organization)}`),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['invitations'] }),
+      accept ? api<unknown>('POST', `/api/v1/users/me/invitations/${encodeURIComponent(organization)}/accept`, { code: code.trim() }) : api<unknown>('DELETE', `/api/v1/users/me/invitations/${encodeURIComponent(organization)}`),
+    onSuccess: async () => {
+      setAccepting(undefined);
+      setCode('');
+      await queryClient.invalidateQueries({ queryKey: ['invitations'] });
+    },
   });
   if (!invitations.error && (invitations.data?.length ?? 0) === 0) return null;
   return (
@@ -282,7 +288,7 @@ function Invitations() {
               <Table.Td>{date(invitation.invited_at)}</Table.Td>
               <Table.Td>
                 <Group gap="xs">
-                  <Button size="xs" loading={answer.isPending} onClick={() => answer.mutate({ organization: invitation.organization, accept: true })} aria-label={`Accept the invitation of ${invitation.organization}`}>Accept</Button>
+                  <Button size="xs" onClick={() => { answer.reset(); setAccepting(invitation.organization); }} aria-label={`Accept the invitation of ${invitation.organization}`}>Accept</Button>
                   <Button size="xs" variant="outline" color="red" loading={answer.isPending} onClick={() => answer.mutate({ organization: invitation.organization, accept: false })} aria-label={`Decline the invitation of ${invitation.organization}`}>Decline</Button>
                 </Group>
               </Table.Td>
@@ -290,6 +296,19 @@ function Invitations() {
           ))}
         </Table.Tbody>
       </Table>
+      <Modal opened={accepting !== undefined} onClose={() => setAccepting(undefined)} title={`Join ${accepting ?? ''}`} {...DIALOG}>
+        <form onSubmit={(event) => { event.preventDefault(); if (accepting && code.trim() !== '') answer.mutate({ organization: accepting, accept: true }); }}>
+          <Stack>
+            <Text size="sm">Paste the invitation link (or its code) that an administrator of {accepting} gave you.</Text>
+            <TextInput label="Invitation link or code" required autoComplete="off" value={code} onChange={(event) => setCode(event.currentTarget.value)} data-autofocus />
+            <ErrorAlert error={answer.error} title="The invitation was not accepted" />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setAccepting(undefined)}>Cancel</Button>
+              <Button type="submit" loading={answer.isPending} disabled={code.trim() === ''}>Accept the invitation</Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
     </section>
   );
 }

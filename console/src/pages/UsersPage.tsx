@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { Anchor, Badge, Button, Divider, Group, Modal, Pagination, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Badge, Button, Code, Divider, Group, Modal, Pagination, PasswordInput, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, type Page, type Role } from '../api';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, type Organization, type User, useOwnOrganization } from '../admin-api';
 import { useCan } from '../session';
-import { DIALOG, ErrorAlert } from '../components/common';
+import { CopyValue, DIALOG, ErrorAlert } from '../components/common';
 
 const MEMBER = 'member';
 const PAGE_SIZE = 25;
@@ -98,11 +98,14 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
   const [password, setPassword] = useState('');
   const [role, setRole] = useState(MEMBER);
   const [errors, setErrors] = useState<CreateErrors>({});
+  const [invitationUrl, setInvitationUrl] = useState<string>();
   const create = useMutation({
     mutationFn: () => api<User>('POST', '/api/v1/users', { email: email.trim(), password, role, ...(name.trim() !== '' && { name: name.trim() }) }),
-    onSuccess: async () => {
+    onSuccess: async (created) => {
       await queryClient.invalidateQueries({ queryKey: ['users'] });
-      onClose();
+      // An invitation: its one-time link is shown here once, for the administrator to pass on.
+      if (created.invitation_url) setInvitationUrl(created.invitation_url);
+      else onClose();
     },
     onError: (error) => {
       if (error instanceof ApiError) setErrors({ email: error.about('email'), name: error.about('name'), password: error.about('password'), role: error.about('role') });
@@ -117,6 +120,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
     setErrors(found);
     if (Object.values(found).every((problem) => problem === undefined)) create.mutate();
   };
+  if (invitationUrl) return <InvitationLinkDialog email={email.trim()} url={invitationUrl} onClose={onClose} />;
   return (
     <Modal opened onClose={onClose} title="Create user" {...DIALOG}>
       <form onSubmit={submit} noValidate>
@@ -132,6 +136,26 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
           </Group>
         </Stack>
       </form>
+    </Modal>
+  );
+}
+
+/** An invitation's one-time link, shown once: the invited person needs it to accept (Gatehouse sends no mail). */
+function InvitationLinkDialog({ email, url, onClose }: { email: string; url: string; onClose: () => void }) {
+  return (
+    <Modal opened onClose={onClose} title="Invitation link" size="lg" closeOnClickOutside={false} {...DIALOG}>
+      <Stack>
+        <Alert color="blue" title="Copy the invitation link now">
+          Give it to {email}: they accept the invitation with it after signing in. You will not see it again: Gatehouse keeps only a hash of it. If it is lost or expires, send the invitation again.
+        </Alert>
+        <Group gap="xs" wrap="nowrap">
+          <Code className="secret" data-testid="invitation-url">{url}</Code>
+          <CopyValue value={url} label="invitation link" />
+        </Group>
+        <Group justify="flex-end">
+          <Button onClick={onClose}>I have copied it</Button>
+        </Group>
+      </Stack>
     </Modal>
   );
 }

@@ -18,6 +18,7 @@ import { Dpop1764570000000 } from './1764570000000-dpop.js';
 import { PushedAuthorizationRequests1764580000000 } from './1764580000000-pushed-authorization-requests.js';
 import { DeviceAuthorization1764590000000 } from './1764590000000-device-authorization.js';
 import { ClientTokenExchange1764610000000 } from './1764610000000-client-token-exchange.js';
+import { InvitationCodes1764620000000 } from './1764620000000-invitation-codes.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   PushedAuthorizationRequests1764580000000,
   DeviceAuthorization1764590000000,
   ClientTokenExchange1764610000000,
+  InvitationCodes1764620000000,
 ];

@@ -98,6 +98,12 @@ export class UserDto {
   @ApiProperty({ format: 'date-time' })
   updated_at: string;
 
+  @ApiPropertyOptional({
+    example: 'https://auth.example.com/oauth2/account/invitations/accept?code=…',
+    description: 'Only in the answer that creates (or sends again) an invitation, and only then: the link with the one-time code the invited person needs to accept it. Pass it on to them; it is never shown again.',
+  })
+  invitation_url?: string;
+
   static from(user: UserEntity, memberships: MembershipEntity[]): UserDto {
     return {
       id: user.id,
@@ -125,4 +131,21 @@ export class UserDto {
 export class UserPageDto extends PageDto<UserDto> {
   @ApiProperty({ type: [UserDto] })
   declare items: UserDto[];
+}
+
+/** The code that accepts an invitation, as the invitation link carries it (or the link itself). */
+export class AcceptInvitationDto {
+  @ApiProperty({ description: 'The one-time code of the invitation link, or the whole link' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2048)
+  code: string;
+}
+
+/** Which of the user's invitations to send again: the caller's organization unless named (the root client). */
+export class ResendInvitationDto {
+  @ApiPropertyOptional({ example: 'default' })
+  @Omittable()
+  @Matches(REALM_NAME_PATTERN)
+  organization?: string;
 }

@@ -34,4 +34,11 @@ export class MembershipEntity {
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
+
+  /** SHA-256 (hex) of the invitation's one-time code, which accepting needs; null once accepted, and for active memberships. */
+  @Column({ name: 'invitation_code_hash', type: 'varchar', length: 64, nullable: true })
+  invitationCodeHash?: string | null;
+
+  @Column({ name: 'invitation_expires_at', type: 'datetime', precision: 3, nullable: true })
+  invitationExpiresAt?: Date | null;
 }
