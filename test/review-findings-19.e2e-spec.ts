@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { createClient, decodeJwt } from './support/oauth.js';
 import { APP_REDIRECT, userTokens } from './support/principals.js';
@@ -68,34 +68,42 @@ describe('security review 19', () => {
       expect(memberDenied.status).toBe(200);
     });
   });
-  describe('F2 (design decision, not fixed): a DPoP-bound subject token is exchanged for a bearer token', () => {
-    // Token exchange verifies the subject token as the bearer guard does, except for its cnf.jkt:
-    // a DPoP-bound token (RFC 9449) is taken without any proof of its key, and the exchange gives
-    // an unbound bearer token for the same subject whenever the exchanging client sends no proof
-    // of its own. The sender constraint ends at the first exchange. The exchanging client (a
-    // resource server that received the token) cannot prove the caller's key, so requiring that
-    // proof would end the use case; the likely rule is "a bound subject token is exchanged only
-    // for a bound token" (the exchanging client's own DPoP proof required). That choice (and
-    // whether it belongs in the per-client exchange policy) is the maintainers' to make.
-    it.skip('refuses to turn a DPoP-bound subject token into an unbound one', async () => {
+  describe('F2: a DPoP-bound subject token was exchanged for a bearer token', () => {
+    // Token exchange took a DPoP-bound subject token (RFC 9449) without any proof of a key and gave
+    // an unbound bearer token for the same subject: the sender constraint ended at the first
+    // exchange. The exchanging client (a resource server that received the token) cannot prove the
+    // caller's key, so the rule is: a bound subject token is exchanged only for a bound token, bound
+    // to the exchanging client's own key, proved at the exchange.
+    it('exchanges a bound subject token only with a proof of the exchanging client, and binds the new token to that key', async () => {
       const issuer = ((await gatehouse.http().get('/.well-known/oauth-authorization-server')).body as { issuer: string }).issuer;
-      const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-      const jwk = await exportJWK(publicKey);
-      const dpop = await new SignJWT({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), htm: 'POST', htu: `${issuer}${TOKEN_PATH}` }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(privateKey);
+      const proofOf = async () => {
+        const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+        const jwk = await exportJWK(publicKey);
+        const proof = () => new SignJWT({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), htm: 'POST', htu: `${issuer}${TOKEN_PATH}` }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk }).sign(privateKey);
+        return { proof, thumbprint: await calculateJwkThumbprint(jwk) };
+      };
+      const caller = await proofOf();
       const service = await createClient(gatehouse, { name: 'Bound caller', scopes: ['client:read'] });
-      const bound = await gatehouse.http().post(TOKEN_PATH).type('form').set('DPoP', dpop).send({ grant_type: 'client_credentials', ...service });
+      const bound = await gatehouse.http().post(TOKEN_PATH).type('form').set('DPoP', await caller.proof()).send({ grant_type: 'client_credentials', ...service });
       expect(bound.status).toBe(200);
       const subjectToken = (bound.body as { access_token: string }).access_token;
-      expect(decodeJwt(subjectToken).payload.cnf).toBeDefined();
+      expect(decodeJwt(subjectToken).payload.cnf).toEqual({ jkt: caller.thumbprint });
 
       const audience = decodeJwt(subjectToken).payload.aud as string;
       const exchanger = await createClient(gatehouse, { name: 'Exchanger', scopes: ['client:read'], token_exchange: { audiences: [audience], delegation: false, impersonation: true } });
-      const exchanged = await gatehouse.http().post(TOKEN_PATH).type('form').send({ grant_type: EXCHANGE, ...exchanger, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN, audience });
-      // Today: 200 with a bearer token (no cnf) for the bound token's subject.
-      expect(exchanged.status === 200 ? decodeJwt((exchanged.body as { access_token: string }).access_token).payload.cnf : 'refused').toBeDefined();
+      const request = { grant_type: EXCHANGE, ...exchanger, subject_token: subjectToken, subject_token_type: ACCESS_TOKEN, audience };
+      const unproved = await gatehouse.http().post(TOKEN_PATH).type('form').send(request);
+      expect(unproved.status).toBe(400);
+      expect(unproved.body).toMatchObject({ error: 'invalid_dpop_proof' });
+
+      const own = await proofOf();
+      const proved = await gatehouse.http().post(TOKEN_PATH).type('form').set('DPoP', await own.proof()).send(request);
+      expect(proved.status).toBe(200);
+      expect(proved.body).toMatchObject({ token_type: 'DPoP' });
+      expect(decodeJwt((proved.body as { access_token: string }).access_token).payload.cnf).toEqual({ jkt: own.thumbprint });
     });
   });
-  describe('F4 (design decision, not fixed): the first organization to invite a new email chooses a password that later invitations reach', () => {
+  describe('F4: the first organization to invite a new email chose a password that later invitations reached', () => {
     // An invitation of an email with no account creates the account with the password the inviter
     // chose; a later invitation from another organization goes to that same account and keeps that
     // password. So an administrator of one organization who invites victim@example.com before its
@@ -105,8 +113,9 @@ describe('security review 19', () => {
     // pre-hijacking). Gatehouse has no email verification to tie the account to the address, so the
     // remedy is a design choice (an inviter's password good only for its own invitation until the
     // holder sets one; no password from an inviter at all, with a one-time setup link; or a
-    // verification step before any invitation is accepted).
-    it.skip("does not let the organization that created an account accept another organization's invitation with it", async () => {
+    // verification step before any invitation is accepted). Fixed by invitation codes: accepting
+    // needs the one-time code that only the inviting organization's administrator received.
+    it("does not let the organization that created an account accept another organization's invitation with it", async () => {
       await createOrganization(gatehouse, { name: 'attacker-org', oauth_enabled: true, require_project_scoped_tokens: false });
       await createOrganization(gatehouse, { name: 'employer-org', oauth_enabled: true, require_project_scoped_tokens: false });
       const attackerAdmin = await realmToken(gatehouse, 'attacker-org', await createClientIn(gatehouse, 'attacker-org', { name: 'attacker users', permissions: ['administer-account'] }));

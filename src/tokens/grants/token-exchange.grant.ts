@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type Actor } from '../../audit/actor.js';
 import { UnitOfWork } from '../../audit/unit-of-work.js';
-import { AccessTokenVerifier, GRANTED_BY_CLAIM, ORGANIZATION_SUBJECT, PERSONAL_ACCESS_TOKEN_CLIENT, USER_SUBJECT, type VerifiedAccessToken } from '../../auth/access-token.verifier.js';
+import { AccessTokenVerifier, boundKeyOf, GRANTED_BY_CLAIM, ORGANIZATION_SUBJECT, PERSONAL_ACCESS_TOKEN_CLIENT, USER_SUBJECT, type VerifiedAccessToken } from '../../auth/access-token.verifier.js';
 import { ClientDirectory, type ClientRecord } from '../../clients/client-directory.js';
 import { RoleDirectory } from '../../roles/role-directory.js';
 import { roleIn, UserDirectory } from '../../users/user-directory.js';
 import { Clock } from '../../common/clock.js';
-import { InvalidRequest, InvalidScope, InvalidTarget, InvalidToken, OAuthError, UnauthorizedClient } from '../../common/errors/oauth-errors.js';
+import { InvalidDpopProof, InvalidRequest, InvalidScope, InvalidTarget, InvalidToken, OAuthError, UnauthorizedClient } from '../../common/errors/oauth-errors.js';
 import { type OrganizationRecord } from '../../organizations/organization-directory.js';
 import { IDENTITY_SCOPE_NAMES } from '../../scopes/identity.scopes.js';
 import { TOKEN_EXCHANGE_GRANT, TokenPolicy } from '../../token-policy/token-policy.js';
@@ -124,6 +124,12 @@ export class TokenExchangeGrant implements GrantHandler<Required, Optional> {
     facts.requested_scopes = requested;
 
     const subject = await this.verified('subject_token', params.subject_token, organization);
+    // RFC 9449: a sender-constrained subject token is exchanged only for a sender-constrained one,
+    // bound to the exchanging client's own key (it cannot prove the caller's), or a thief of the
+    // bound token could trade it for a bearer token through any exchanging service.
+    if (boundKeyOf(subject.claims) !== undefined && dpopJkt === undefined) {
+      throw new InvalidDpopProof('The subject token is DPoP-bound: exchange it with a DPoP proof of your own key, to which the new token is bound');
+    }
     facts.subject = { sub: subject.claims.sub, ...(subject.claims.sub_type !== undefined && { sub_type: subject.claims.sub_type }), client_id: subject.principal.clientId };
     const actorToken = params.actor_token === undefined ? undefined : await this.verified('actor_token', params.actor_token, organization);
     if (actorToken) facts.actor = { sub: actorToken.claims.sub, client_id: actorToken.principal.clientId };
