@@ -110,7 +110,7 @@ describe('client grant types', () => {
     const create = (body: Record<string, unknown>) => api().post('/api/v1/oauth/client').set('Authorization', `Bearer ${root}`).send({ scopes: [], ...body });
     const unknown = await create({ grant_types: ['password'] });
     expect(unknown.status).toBe(400);
-    expect(unknown.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'each grant type must be one of: client_credentials, authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:token-exchange' });
+    expect(unknown.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: 'each grant type must be one of: client_credentials, authorization_code, refresh_token, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange' });
     const publicCredentials = await create({ public: true, redirect_uris: [REDIRECT], grant_types: ['client_credentials'] });
     expect(publicCredentials.status).toBe(400);
     expect(publicCredentials.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'A public client cannot use the client_credentials grant: it has no secret' });
