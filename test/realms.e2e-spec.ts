@@ -42,7 +42,7 @@ describe('organizations as Keycloak-style realms', () => {
       issuer: `${BASE}/auth/realms/acme`,
       token_endpoint: `${BASE}/auth/realms/acme/protocol/openid-connect/token`,
       jwks_uri: `${BASE}/auth/realms/acme/protocol/openid-connect/certs`,
-      grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:token-exchange'],
+      grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code', 'urn:ietf:params:oauth:grant-type:token-exchange'],
       authorization_endpoint: `${BASE}/auth/realms/acme/protocol/openid-connect/auth`,
     });
     expect((await gatehouse.http().get('/realms/acme/.well-known/openid-configuration')).headers.location).toBe(`${BASE}/auth/realms/acme/.well-known/openid-configuration`);
