@@ -36,10 +36,12 @@ export function clusterLayout(env = process.env) {
 
 /** Runs scripts/galera/cluster.sh with the given arguments (its progress goes to stderr). */
 export async function galera(args, { env = process.env, quiet = false } = {}) {
-  const { stdout } = await run(clusterScript, args, { env: { GALERA_DB: 'gatehouse', ...env }, maxBuffer: 1 << 20 }).catch((error) => {
+  const { stdout, stderr } = await run(clusterScript, args, { env: { GALERA_DB: 'gatehouse', ...env }, maxBuffer: 1 << 20 }).catch((error) => {
     if (!quiet) process.stderr.write(error.stderr ?? '');
     throw new Error(`cluster.sh ${args.join(' ')} failed: ${error.message.split('\n')[0]}`);
   });
+  // Its progress (and any retried join, with the error log's end) belongs in the caller's output.
+  if (!quiet) process.stderr.write(stderr);
   return stdout;
 }
 

@@ -158,7 +158,7 @@ async function galeraCounters(layout) {
 }
 
 async function main() {
-  await galera(['destroy'], { env: ENV, quiet: true }).catch(() => undefined);
+  await galera(['destroy'], { env: ENV, quiet: true });
   process.stdout.write('Starting three Galera nodes, three instances and HAProxy\n');
   const started = Date.now();
   const cluster = await startCluster({ env: ENV, output: () => {} });

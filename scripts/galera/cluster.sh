@@ -256,6 +256,26 @@ wait_size() {  # wait_size SIZE: every running node reports that cluster size
 # Start node N joining the running cluster (IST if it has data and the donor's gcache
 # still covers the gap, otherwise SST).
 join_node() {
+  # A join that fails is tried once more: on a loaded machine a state transfer can fail for
+  # reasons that do not come back (a donor too slow to answer in time), and the error log's
+  # last lines are shown either way so the cause is not lost.
+  local n=$1 attempt fresh=1
+  has_data "$n" && fresh=0
+  for attempt in 1 2; do
+    if (join_node_once "$n"); then return 0; fi
+    log "node$n: join attempt $attempt failed; the end of $(ndir "$n")/error.log:"
+    tail -n 30 "$(ndir "$n")/error.log" >&2 2>/dev/null || true
+    [ "$attempt" = 2 ] && break
+    stop_node "$n"
+    # A failed first SST leaves a partial data dir; start the transfer from nothing again.
+    if [ $fresh = 1 ]; then rm -rf "$(ndir "$n")/data"; fi
+    wait_size "$(running_nodes | wc -l)"
+    log "node$n: trying the join once more"
+  done
+  die "node$n could not join the cluster (twice); see $(ndir "$n")/error.log"
+}
+
+join_node_once() {
   local n=$1 t0 pos=""
   t0=$(now)
   write_cnf "$n"
