@@ -2,7 +2,6 @@
 // Fastify app, an Express app and a NestJS app (on @nestjs/platform-fastify), each protected by
 // its adapter, called over HTTP with tokens of a real Gatehouse listening on 127.0.0.1, whose
 // JWKS they fetch as any API would.
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Controller, Get, HttpCode, Module, Param, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -11,8 +10,8 @@ import express from 'express';
 import Fastify from 'fastify';
 import * as oauth from 'oauth4webapi';
 import { accessTokenOf, EXPIRED_TOKEN_BODY, ResourceServer, type ResourceServerOptions, type VerifiedAccessToken } from '../packages/resource-server/src/index.js';
-import { requireAccessToken as expressHook } from '../packages/resource-server/src/express.js';
-import { requireAccessToken as fastifyHook } from '../packages/resource-server/src/fastify.js';
+import { requireAccessToken as requireExpress } from '../packages/resource-server/src/express.js';
+import { requireAccessToken as requireFastify } from '../packages/resource-server/src/fastify.js';
 import { AccessToken, RequireOrganizationToken, RequireProject, RequireScopes, ResourceServerModule } from '../packages/resource-server/src/nestjs.js';
 import { AUDIENCE, dpopClient, type DpopClient, NOW, PROJECT, startTestIssuer, type TestIssuer } from '../packages/resource-server/test/support.js';
 import { SigningKeyService } from '../src/keys/signing-key.service.js';
@@ -32,19 +31,27 @@ interface ProtectedApp {
   close(): Promise<void>;
 }
 
-async function fastifyApp(options: ResourceServerOptions): Promise<ProtectedApp> {
+/**
+ * The apps listen on 127.0.0.1 and are told so (`origin`): the audience names another host, and a
+ * DPoP proof names the URL the client called. Without `origin` the adapters would take the audience's.
+ */
+const local = (port: number) => `http://127.0.0.1:${port}`;
+
+async function fastifyApp(options: ResourceServerOptions, port: number): Promise<ProtectedApp> {
   const server = new ResourceServer(options);
+  const fastifyHook = (s: ResourceServer, requirements: Parameters<typeof requireFastify>[1]) => requireFastify(s, requirements, { origin: local(port) });
   const app = Fastify();
   const project = (request: { params: unknown }) => (request.params as { project_id: string }).project_id;
   app.get('/v1/projects/:project_id/tables', { preHandler: fastifyHook(server, (request) => ({ scopes: ['table:read'], project: project(request) })) }, async (request) => whoami(accessTokenOf(request), project(request)));
   app.post('/v1/projects/:project_id/tables', { preValidation: fastifyHook(server, (request) => ({ scopes: ['table:write'], project: project(request) })) }, async (request) => whoami(accessTokenOf(request), project(request)));
   app.get('/v1/organization', { preHandler: fastifyHook(server, { scopes: ['table:read'], organizationOnly: true }) }, async (request) => whoami(accessTokenOf(request)));
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
+  await app.listen({ port, host: '127.0.0.1' });
+  return { url: local(port), close: () => app.close() };
 }
 
-async function expressApp(options: ResourceServerOptions): Promise<ProtectedApp> {
+async function expressApp(options: ResourceServerOptions, port: number): Promise<ProtectedApp> {
   const server = new ResourceServer(options);
+  const expressHook = (s: ResourceServer, requirements: Parameters<typeof requireExpress>[1]) => requireExpress(s, requirements, { origin: local(port) });
   const app = express();
   const project = (request: express.Request) => String(request.params.project_id);
   // Mounted under a path, so the middleware sees the URL the client addressed through originalUrl.
@@ -59,15 +66,15 @@ async function expressApp(options: ResourceServerOptions): Promise<ProtectedApp>
   app.get('/v1/organization', expressHook(server, { scopes: ['table:read'], organizationOnly: true }), (request, response) => {
     response.json(whoami(accessTokenOf(request)));
   });
-  const listening = app.listen(0, '127.0.0.1');
+  const listening = app.listen(port, '127.0.0.1');
   await new Promise<void>((resolve) => listening.once('listening', () => resolve()));
   return {
-    url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}`,
+    url: local(port),
     close: () => new Promise((closed) => listening.close(() => closed())),
   };
 }
 
-async function nestApp(options: ResourceServerOptions): Promise<ProtectedApp> {
+async function nestApp(options: ResourceServerOptions, port: number): Promise<ProtectedApp> {
   @Controller('v1/projects/:project_id/tables')
   @RequireProject('project_id')
   class TablesController {
@@ -95,12 +102,12 @@ async function nestApp(options: ResourceServerOptions): Promise<ProtectedApp> {
     }
   }
 
-  @Module({ imports: [ResourceServerModule.forRoot(options)], controllers: [TablesController, OrganizationController] })
+  @Module({ imports: [ResourceServerModule.forRoot({ ...options, origin: local(port) })], controllers: [TablesController, OrganizationController] })
   class ApiModule {}
 
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule, new FastifyAdapter(), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  return { url: await app.getUrl().then((url) => url.replace('[::1]', '127.0.0.1')), close: () => app.close() };
+  await app.listen(port, '127.0.0.1');
+  return { url: local(port), close: () => app.close() };
 }
 
 describe.each([
@@ -131,7 +138,7 @@ describe.each([
     other = await createProject(gatehouse, 'imply', 'other-project');
     issuer = `${base}/auth/realms/imply`;
     // No JWKS cooldown, so the rotation below is seen at once (the cooldown has its own test in packages/resource-server).
-    api = await build({ issuer, audience: TABLES_API, requireProjectScopedTokens: true, jwks: { cooldownSeconds: 0 } });
+    api = await build({ issuer, audience: TABLES_API, requireProjectScopedTokens: true, jwks: { cooldownSeconds: 0 } }, await freePort());
   });
   afterAll(async () => {
     await api?.close();
@@ -248,7 +255,7 @@ describe.each([
 
   beforeAll(async () => {
     issuer = await startTestIssuer();
-    api = await build({ issuer: issuer.issuer, audience: AUDIENCE, jwksUri: issuer.jwksUri, now: () => NOW });
+    api = await build({ issuer: issuer.issuer, audience: AUDIENCE, jwksUri: issuer.jwksUri, now: () => NOW }, await freePort());
     client = await dpopClient();
     token = await issuer.sign(issuer.claims({ scope: `table:read project-${PROJECT}`, project_id: PROJECT, cnf: { jkt: client.jkt } }));
   });

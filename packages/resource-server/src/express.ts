@@ -6,7 +6,7 @@ import { RESOURCE_METADATA_HEADERS } from './resource-metadata-headers.js';
 import type { AccessRequirements, ResourceServer } from './resource-server.js';
 
 export interface MiddlewareOptions {
-  /** The API's public origin (`https://api.example.com`), for a DPoP proof's `htu` behind a proxy; by default the request's protocol and Host (see Express's `trust proxy`). */
+  /** The API's public origin (`https://api.example.com`), for a DPoP proof's `htu` behind a proxy; by default the audience's origin when the audience is an http(s) URL; otherwise DPoP-bound tokens are refused. */
   origin?: string;
 }
 
@@ -23,9 +23,10 @@ export function requireAccessToken(
 ): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     const header = request.headers.dpop;
+    const origin = options.origin ?? server.defaultOrigin;
     server
       .verify(
-        { method: request.method, url: expressRequestUrl(request, options.origin), authorization: request.headers.authorization, dpop: header },
+        { method: request.method, url: expressRequestUrl(request, origin), originFromHost: origin === undefined, authorization: request.headers.authorization, dpop: header },
         typeof requirements === 'function' ? requirements(request) : requirements,
       )
       .then(

@@ -6,7 +6,7 @@ import { RESOURCE_METADATA_HEADERS } from './resource-metadata-headers.js';
 import type { AccessRequirements, ResourceServer } from './resource-server.js';
 
 export interface HookOptions {
-  /** The API's public origin (`https://api.example.com`), for a DPoP proof's `htu` behind a proxy; by default the request's protocol and Host. */
+  /** The API's public origin (`https://api.example.com`), for a DPoP proof's `htu` behind a proxy; by default the audience's origin when the audience is an http(s) URL; otherwise DPoP-bound tokens are refused. */
   origin?: string;
 }
 
@@ -26,8 +26,9 @@ export function requireAccessToken(
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
   return async (request, reply) => {
     try {
+      const origin = options.origin ?? server.defaultOrigin;
       const token = await server.verify(
-        { method: request.method, url: fastifyRequestUrl(request, options.origin), authorization: request.headers.authorization, dpop: request.headers.dpop },
+        { method: request.method, url: fastifyRequestUrl(request, origin), originFromHost: origin === undefined, authorization: request.headers.authorization, dpop: request.headers.dpop },
         typeof requirements === 'function' ? requirements(request) : requirements,
       );
       rememberAccessToken(request, token);

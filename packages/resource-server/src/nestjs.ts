@@ -25,7 +25,7 @@ const ORGANIZATION_ONLY = 'gatehouse:resource-server:organization-only';
 export const RESOURCE_SERVER_GUARD_OPTIONS = 'gatehouse:resource-server:guard-options';
 
 export interface GuardOptions {
-  /** The API's public origin (`https://api.example.com`), for a DPoP proof's `htu` behind a proxy; by default the request's protocol and Host. */
+  /** The API's public origin (`https://api.example.com`), for a DPoP proof's `htu` behind a proxy; by default the audience's origin when the audience is an http(s) URL; otherwise DPoP-bound tokens are refused. */
   origin?: string;
 }
 
@@ -79,9 +79,10 @@ export class AccessTokenGuard implements CanActivate {
       ...(projectParam && { project: request.params?.[projectParam.param], requireProjectScopedToken: projectParam.projectScopedOnly }),
     };
     const authorization = request.headers.authorization;
+    const origin = this.options.origin ?? this.server.defaultOrigin;
     try {
       const token = await this.server.verify(
-        { method: request.method, url: requestUrl(request, this.options.origin), authorization: typeof authorization === 'string' ? authorization : undefined, dpop: request.headers.dpop },
+        { method: request.method, url: requestUrl(request, origin), originFromHost: origin === undefined, authorization: typeof authorization === 'string' ? authorization : undefined, dpop: request.headers.dpop },
         requirements,
       );
       rememberAccessToken(request, token);

@@ -3,7 +3,7 @@
 // only translate a request into an AccessRequest and an AccessTokenError into an answer.
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import { DEFAULT_DPOP_ALGORITHMS, ReplayCache, verifyDpopProof } from './dpop.js';
-import { AccessTokenError, type ChallengeContext, expiredToken, insufficientScope, invalidToken, keysUnavailable, missingToken, projectForbidden, type Scheme } from './errors.js';
+import { AccessTokenError, type ChallengeContext, expiredToken, insufficientScope, invalidDpopProof, invalidToken, keysUnavailable, missingToken, projectForbidden, type Scheme } from './errors.js';
 
 /** RFC 9068 §2.1: what distinguishes an access token from an ID token signed with the same keys. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -79,6 +79,11 @@ export interface AccessRequest {
   method: string;
   /** The absolute URL the client addressed (a DPoP proof's `htu` must match it). */
   url: string;
+  /**
+   * The URL's origin came from the request's Host header, which the caller chooses: a DPoP proof
+   * made for another API could then be replayed here, so bound tokens are refused.
+   */
+  originFromHost?: boolean;
   authorization?: string;
   /** The DPoP header field(s). */
   dpop?: string | readonly string[];
@@ -167,6 +172,16 @@ export async function discoverJwksUri(issuer: string, timeoutMs = 5000): Promise
   throw new Error(`No authorization server metadata for ${issuer} (${failures.join('; ')})`);
 }
 
+/** `https://api.example.com` of `https://api.example.com/v1`; undefined for an identifier that is not an http(s) URL. */
+function httpOrigin(identifier: string): string | undefined {
+  try {
+    const url = new URL(identifier);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class ResourceServer {
   readonly issuer: string;
   readonly audience: string;
@@ -179,6 +194,11 @@ export class ResourceServer {
   private keySet: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
   /** Where the protected resource metadata is (RFC 9728), when the API publishes it. */
   readonly resourceMetadataUrl: string | undefined;
+  /**
+   * The API's public origin when the adapters are not told one: the audience's, when the audience
+   * is an http(s) URL (it names this API). A DPoP proof's `htu` must then name this origin.
+   */
+  readonly defaultOrigin: string | undefined;
 
   constructor(private readonly options: ResourceServerOptions) {
     if (!/^https?:\/\/[^/]/.test(options.issuer)) throw new TypeError('issuer must be the realm issuer URL, e.g. https://gatehouse.example.com/auth/realms/acme');
@@ -191,6 +211,7 @@ export class ResourceServer {
     this.dpopMaxAge = options.dpop?.maxAgeSeconds ?? 60;
     this.dpopAlgorithms = options.dpop?.algorithms ?? DEFAULT_DPOP_ALGORITHMS;
     this.resourceMetadataUrl = options.resourceMetadata === undefined ? undefined : (options.resourceMetadata.url ?? protectedResourceMetadataUrl(options.audience));
+    this.defaultOrigin = httpOrigin(options.audience);
   }
 
   /** The path to serve `protectedResourceMetadata()` at (undefined without the `resourceMetadata` option). */
@@ -250,6 +271,7 @@ export class ResourceServer {
     if (verified.boundKey !== undefined) {
       context = { ...context, scheme: 'DPoP' };
       if (scheme !== 'DPoP') throw invalidToken(context, 'The access token is bound to a key (cnf.jkt): send it as "Authorization: DPoP <access_token>" with a DPoP proof');
+      if (request.originFromHost) throw invalidDpopProof(context, "This API does not accept DPoP-bound tokens: it was not told its public origin (the adapters' origin option)");
       consumeProof = await verifyDpopProof({
         proof: request.dpop,
         method: request.method.toUpperCase(),

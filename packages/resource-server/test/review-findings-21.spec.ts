@@ -133,37 +133,62 @@ describe('what held up: DPoP proofs used where they were not made for', () => {
   });
 });
 
-describe('finding F4 (open): without the origin option, htu is checked against the Host the client sent', () => {
-  // The adapters build the request URL from the request's Host header unless told `origin`. A
-  // DPoP proof made for another API (https://billing.example.com/v1/orders), with a token whose
-  // aud names both APIs, passes here when the replayer sends `Host: billing.example.com`: htu
-  // binds nothing the sender cannot choose, and this server's replay cache never saw the proof.
-  // Fixing it means requiring `origin` (or an allow-list of hosts) in the adapters, an API change
-  // that would break every adapter user without `origin`. Decided for now: documented instead. The
-  // README says to set `origin` wherever DPoP-bound tokens are accepted, as docs/dpop.md does, and
-  // the example resource server takes it (API_ORIGIN, tested in test/resource-server.e2e-spec.ts).
-  // This stays skipped until the adapters refuse DPoP without `origin`.
-  it.skip('refuses a proof made for another host, whatever Host the request carries', async () => {
-    const client = await dpopClient();
-    const token = await issuer.sign(issuer.claims({ aud: ['https://billing.example.com', AUDIENCE], cnf: { jkt: client.jkt } }));
-    // http: this test server speaks plain HTTP (behind TLS termination, request.protocol follows X-Forwarded-Proto with trustProxy).
-    const proof = await client.proof({ method: 'GET', url: 'http://billing.example.com/v1/orders', accessToken: token });
+describe('finding F4: a DPoP proof made for another API is refused, whatever Host the request carries', () => {
+  // The adapters used to build the request URL from the Host header unless told `origin`: a proof
+  // made for another API (https://billing.example.com/v1/orders), with a token whose aud names
+  // both, passed when the replayer sent `Host: billing.example.com`. Now the URL's origin is
+  // `origin`, else the audience's when it is an http(s) URL; with neither, bound tokens are refused.
+  async function callWithHost(options: Partial<ResourceServerOptions>, hookOrigin: string | undefined, host: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
     const app = Fastify();
-    app.get('/v1/orders', { preValidation: requireAccessToken(server()) }, () => ({ ok: true }));
+    app.get('/v1/orders', { preValidation: requireAccessToken(server(options), {}, { origin: hookOrigin }) }, () => ({ ok: true }));
     await app.listen({ port: 0, host: '127.0.0.1' });
     try {
       const port = (app.server.address() as AddressInfo).port;
-      const status = await new Promise<number>((answered, failed) =>
-        httpRequest({ host: '127.0.0.1', port, path: '/v1/orders', headers: { host: 'billing.example.com', authorization: `DPoP ${token}`, dpop: proof } }, (response) => {
-          response.resume();
-          answered(response.statusCode!);
+      return await new Promise((answered, failed) =>
+        httpRequest({ host: '127.0.0.1', port, path: '/v1/orders', headers: { host, ...headers } }, (response) => {
+          let body = '';
+          response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => answered({ status: response.statusCode!, body }));
         })
           .on('error', failed)
           .end(),
       );
-      expect(status).toBe(401);
     } finally {
       await app.close();
     }
+  }
+
+  it('refuses a proof made for another host, whatever Host the request carries', async () => {
+    const client = await dpopClient();
+    const token = await issuer.sign(issuer.claims({ aud: ['https://billing.example.com', AUDIENCE], cnf: { jkt: client.jkt } }));
+    // http: this test server speaks plain HTTP (behind TLS termination, request.protocol follows X-Forwarded-Proto with trustProxy).
+    const proof = await client.proof({ method: 'GET', url: 'http://billing.example.com/v1/orders', accessToken: token });
+    const answer = await callWithHost({}, undefined, 'billing.example.com', { authorization: `DPoP ${token}`, dpop: proof });
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.body).error).toBe('invalid_dpop_proof');
+  });
+
+  it("accepts a proof for the audience's origin without any origin option, whatever Host the proxy forwards", async () => {
+    const client = await dpopClient();
+    const token = await issuer.sign(issuer.claims({ cnf: { jkt: client.jkt } }));
+    const proof = await client.proof({ method: 'GET', url: URL_, accessToken: token });
+    expect((await callWithHost({}, undefined, '127.0.0.1', { authorization: `DPoP ${token}`, dpop: proof })).status).toBe(200);
+  });
+
+  it('refuses every bound token when the audience is not a URL and no origin is set, and says what to configure', async () => {
+    const client = await dpopClient();
+    const token = await issuer.sign(issuer.claims({ aud: 'urn:example:orders', cnf: { jkt: client.jkt } }));
+    const proof = await client.proof({ method: 'GET', url: 'http://orders.internal/v1/orders', accessToken: token });
+    const refusedAnswer = await callWithHost({ audience: 'urn:example:orders' }, undefined, 'orders.internal', { authorization: `DPoP ${token}`, dpop: proof });
+    expect(refusedAnswer.status).toBe(401);
+    expect(JSON.parse(refusedAnswer.body)).toMatchObject({ error: 'invalid_dpop_proof', error_description: expect.stringContaining('origin option') });
+    // Told its origin, the same API accepts the same kind of request.
+    const again = await client.proof({ method: 'GET', url: 'http://orders.internal/v1/orders', accessToken: token });
+    expect((await callWithHost({ audience: 'urn:example:orders' }, 'http://orders.internal', 'anything.example', { authorization: `DPoP ${token}`, dpop: again })).status).toBe(200);
+  });
+
+  it('leaves bearer tokens alone when the audience is not a URL and no origin is set', async () => {
+    const token = await issuer.sign(issuer.claims({ aud: 'urn:example:orders' }));
+    expect((await callWithHost({ audience: 'urn:example:orders' }, undefined, 'orders.internal', { authorization: `Bearer ${token}` })).status).toBe(200);
   });
 });
