@@ -112,6 +112,23 @@ describe('CORS for the origins of registered redirect URIs', () => {
     expect(acao(await token('/api/v1/oauth/introspect', SPA, { client_id: spa, token: 'not-a-token' }))).toBeUndefined();
   });
 
+  it('lets a single-page app push its authorization request (PAR) from its own origin, and only its own', async () => {
+    const request = { client_id: spa, response_type: 'code', redirect_uri: 'HTTPS://SPA.Acme.test:443/callback', scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+    for (const path of ['/auth/realms/acme/protocol/openid-connect/ext/par/request', '/api/v1/oauth/par']) {
+      const allowed = await preflight(path, SPA);
+      expect([path, allowed.status, acao(allowed)]).toEqual([path, 204, SPA]);
+      const own = await token(path, SPA, request);
+      expect([path, own.status, typeof (own.body as { request_uri?: string }).request_uri, acao(own), varies(own)]).toEqual([path, 201, 'string', SPA, true]);
+      const foreign = await token(path, OTHER, request);
+      expect([path, foreign.status, acao(foreign)]).toEqual([path, 201, undefined]);
+      // An error the app caused is its to read; an unknown client's is nobody's.
+      const mistaken = await token(path, SPA, { ...request, redirect_uri: `${SPA}/elsewhere` });
+      expect([path, mistaken.status, acao(mistaken)]).toEqual([path, 400, SPA]);
+      const unknown = await token(path, SPA, { ...request, client_id: 'no-such-client' });
+      expect([path, unknown.status, acao(unknown)]).toEqual([path, 401, undefined]);
+    }
+  });
+
   it("lets only the access token's client's origins read userinfo", async () => {
     const { access_token: accessToken } = await userTokens(gatehouse, { clientId: spa, scope: 'openid email', person, realm: 'acme' });
     for (const path of ['/auth/realms/acme/protocol/openid-connect/userinfo', '/oauth2/userinfo']) {

@@ -2,6 +2,7 @@ import { Controller } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PushedAuthorizationService } from '../authorization/pushed-authorization.service.js';
 import { type ClientRecord } from '../clients/client-directory.js';
+import { BrowserCors } from '../common/http/cors.js';
 import { OAuthErrorDto } from '../common/dto/error.dto.js';
 import { type OrganizationRecord } from '../organizations/organization-directory.js';
 import { AuthenticatedClient, CalledRealm, ClientCallParameters } from './authenticated-client.js';
@@ -19,6 +20,8 @@ export const REALM_PUSHED_AUTHORIZATION_REQUEST_PATH = '/protocol/openid-connect
 export class PushedAuthorizationController {
   constructor(private readonly intake: PushedAuthorizationService) {}
 
+  // A single-page app (a public client) pushes its request from its own origin, as it calls the token endpoint.
+  @BrowserCors('caller')
   @ClientAuthenticatedEndpoint([PUSHED_AUTHORIZATION_REQUEST_ENDPOINT_PATH, ...REALM_PATHS.map((realm) => `${realm}${REALM_PUSHED_AUTHORIZATION_REQUEST_PATH}`)], { requiredParameter: 'response_type', status: 201 })
   @ApiOperation({
     summary: 'Push an authorization request (RFC 9126 PAR)',
