@@ -1,4 +1,4 @@
-import { type EntityManager, type EntityTarget, type ObjectLiteral, type QueryDeepPartialEntity, type QueryResult } from 'typeorm';
+import { type DataSource, type EntityManager, type EntityTarget, type ObjectLiteral, type QueryDeepPartialEntity, type QueryResult } from 'typeorm';
 
 /**
  * Inserts a row unless one with its key exists (INSERT IGNORE / INSERT OR IGNORE), in the
@@ -11,4 +11,22 @@ export async function insertIfAbsent<T extends ObjectLiteral>(manager: EntityMan
   const [sql, parameters] = manager.createQueryBuilder().insert().into(entity).values(values).orIgnore().getQueryAndParameters();
   const result = (await runner.query(sql, parameters, true)) as QueryResult;
   return (result.affected ?? 0) > 0;
+}
+
+/**
+ * The same as a change of its own: one INSERT IGNORE, which is atomic by itself, so on MariaDB it
+ * runs without BEGIN and COMMIT (a third of the round trips). SQLite shares one connection among
+ * all requests: a statement sent outside a transaction would join whichever transaction is open
+ * on it, and be rolled back with it, so there it still takes its turn as a transaction.
+ */
+export async function insertIfAbsentNow<T extends ObjectLiteral>(dataSource: DataSource, entity: EntityTarget<T>, values: QueryDeepPartialEntity<T>): Promise<boolean> {
+  if (dataSource.options.type === 'better-sqlite3') return dataSource.manager.transaction((manager) => insertIfAbsent(manager, entity, values));
+  const [sql, parameters] = dataSource.createQueryBuilder().insert().into(entity).values(values).orIgnore().getQueryAndParameters();
+  const runner = dataSource.createQueryRunner();
+  try {
+    const result = (await runner.query(sql, parameters, true)) as QueryResult;
+    return (result.affected ?? 0) > 0;
+  } finally {
+    await runner.release();
+  }
 }

@@ -5,7 +5,7 @@ import { type Repository } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { retryOnDeadlock } from '../database/deadlock-retry.js';
 import { ExpiredRows } from '../database/expired-rows.js';
-import { insertIfAbsent } from '../database/insert-if-absent.js';
+import { insertIfAbsentNow } from '../database/insert-if-absent.js';
 import { UsedTokenIdEntity } from './entities/used-token-id.entity.js';
 
 /** What carried the identifier: each kind is its own namespace, so a DPoP proof's `jti` never collides with an assertion's. */
@@ -35,9 +35,9 @@ export class UsedTokenIds {
    */
   async claim(kind: TokenIdKind, issuer: string, jti: string, expiresAt: Date): Promise<boolean> {
     const id = createHash('sha256').update(`${kind}\0${issuer}\0${jti}`, 'utf8').digest('hex');
-    // Two nodes of a Galera cluster inserting the same key both succeed locally; the loser's COMMIT
+    // Two nodes of a Galera cluster inserting the same key both succeed locally; the loser's commit
     // fails as a deadlock, and run again it finds the winner's row.
-    const claimed = await retryOnDeadlock(() => this.repository.manager.transaction((manager) => insertIfAbsent(manager, UsedTokenIdEntity, { id, kind, expiresAt })));
+    const claimed = await retryOnDeadlock(() => insertIfAbsentNow(this.repository.manager.connection, UsedTokenIdEntity, { id, kind, expiresAt }));
     await this.expired.prune(this.clock.now());
     return claimed;
   }
