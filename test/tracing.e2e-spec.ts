@@ -62,7 +62,8 @@ describe('OpenTelemetry tracing (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       await gatehouse.close();
     }
     spans = spansOf(receiver.bodies);
-  });
+    // Booting, two requests and an export on close: more than one test's time on a loaded machine.
+  }, 60_000);
   afterAll(() => new Promise((resolve) => receiver.server.close(resolve)));
 
   it('exports one server span per request, named by route, with the request id and status, continuing the caller\'s trace', () => {
