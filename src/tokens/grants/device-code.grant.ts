@@ -80,7 +80,8 @@ export class DeviceCodeGrant implements GrantHandler<'device_code', Optional> {
     const grant = { subjectType: 'user' as const, userId: request.userId!, organizationId: request.organizationId, authTime: request.authTime! };
     const subject = await this.userTokens.subjectOf(grant, organization);
     const scopes = this.userTokens.scopesFor(subject, request.scopes, client);
-    const target = await this.targets.resolve({ organization: subject.organization, resource: requestedResource(params), requested: [], held: scopes, projectScoped: false });
+    // The user approved scopes, not an API: a `resource` here is held to what those scopes reach, as at the code grant.
+    const target = await this.targets.resolveForGrant({ organization: subject.organization, grantResource: null, resource: requestedResource(params), requested: [], held: scopes });
     const actor: Actor = { type: 'client', id: client.id };
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async (change) => {
