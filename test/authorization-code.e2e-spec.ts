@@ -171,7 +171,15 @@ describe('authorization code flow with PKCE (public client)', () => {
     expect((await gatehouse.http().get('/oauth2/userinfo').set('Authorization', `Bearer ${rightful.body.access_token}`)).status).toBe(200);
     const refreshed = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'refresh_token', client_id: app, refresh_token: rightful.body.refresh_token });
     expect(refreshed.status).toBe(200);
-    // Presented again through its own client, it revokes every token of the family, the rotated ones included.
+    // A copy of the used code through its own client (a public client: no secret), without its
+    // verifier or with another redirect URI, is refused and revokes nothing: only the holder of the
+    // verifier can prove the replay is the code's own.
+    for (const copy of [{ code }, { code, code_verifier: pkce().verifier }, { code, code_verifier: verifier, redirect_uri: 'https://attacker.example/cb' }]) {
+      const refused = await exchange(copy);
+      expect([refused.status, refused.body.error, refused.body.error_description]).toEqual([400, 'invalid_grant', expect.not.stringContaining('revoked')]);
+    }
+    expect((await gatehouse.http().get('/oauth2/userinfo').set('Authorization', `Bearer ${refreshed.body.access_token}`)).status).toBe(200);
+    // Presented again through its own client, with its verifier, it revokes every token of the family, the rotated ones included.
     const replayed = await exchange({ code, code_verifier: verifier });
     expect(replayed.body).toEqual({ error: 'invalid_grant', error_description: 'The authorization code has been used already; the tokens issued from it are revoked' });
     expect((await gatehouse.http().get('/oauth2/userinfo').set('Authorization', `Bearer ${refreshed.body.access_token}`)).status).toBe(401);

@@ -49,15 +49,17 @@ export class AuthorizationCodeGrant implements GrantHandler<'code', Optional> {
     if (!code) throw new InvalidGrant('The authorization code is invalid or has expired');
     if (code.clientId !== client.id) throw new InvalidGrant('The authorization code was issued to another client');
     const actor: Actor = { type: 'client', id: client.id };
+    // Everything only the rightful client can present is checked before a replay is acted on: a
+    // copy of the code without its verifier, redirect URI or DPoP key must not revoke its tokens.
+    const redirectUri = params.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
+    if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
+    this.checkVerifier(code.codeChallenge, params.code_verifier);
+    checkBoundKey(code.dpopJkt, dpopJkt, 'authorization code');
     if (code.consumedAt) {
       await this.refreshTokens.revokeFamily(code.codeHash, actor, 'authorization_code.replayed');
       throw new InvalidGrant(REPLAYED);
     }
     if (code.expiresAt.getTime() <= this.clock.now()) throw new InvalidGrant('The authorization code is invalid or has expired');
-    const redirectUri = params.redirect_uri ?? (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-    if (redirectUri !== code.redirectUri) throw new InvalidGrant('redirect_uri does not match the one of the authorization request');
-    this.checkVerifier(code.codeChallenge, params.code_verifier);
-    checkBoundKey(code.dpopJkt, dpopJkt, 'authorization code');
     const subject = await this.userTokens.subjectOf(code, organization);
     const scopes = this.userTokens.scopesFor(subject, code.scopes, client);
     // RFC 8707 §2.2: the client may name the API here, within what its authorization request covers.

@@ -41,9 +41,11 @@ export class RefreshTokenGrant implements GrantHandler<'refresh_token', Optional
     const checked = await this.refreshTokens.check(params.refresh_token, client.id);
     if (checked.outcome === 'invalid') throw new InvalidGrant(checked.reason);
     const actor: Actor = { type: 'client', id: client.id };
+    // A bound token's key is proven before anything else, a reuse included: a copy presented without
+    // the key must not revoke the rightful client's family.
+    checkBoundKey(checked.token.dpopJkt, dpopJkt, 'refresh token');
     if (checked.outcome === 'reused') return this.reuseDetected(checked.token.familyId, actor);
     const { token } = checked;
-    checkBoundKey(token.dpopJkt, dpopJkt, 'refresh token');
     const subject = await this.userTokens.subjectOf(token, organization);
     if (token.createdAt.getTime() < this.policy.notBefore(client, organization, subject.organization.notBefore)) throw new InvalidGrant('The refresh token has been revoked by a not-before push');
     const requested = parseScopeParameter(params.scope);
