@@ -132,6 +132,12 @@ export class TokenExchangeGrant implements GrantHandler<Required, Optional> {
     }
     facts.subject = { sub: subject.claims.sub, ...(subject.claims.sub_type !== undefined && { sub_type: subject.claims.sub_type }), client_id: subject.principal.clientId };
     const actorToken = params.actor_token === undefined ? undefined : await this.verified('actor_token', params.actor_token, organization);
+    // A sender-constrained actor token names its actor only for whoever holds the key: the
+    // request's proof must be of that key, or a copy of it would put its holder's name in `act`.
+    const actorKey = actorToken === undefined ? undefined : boundKeyOf(actorToken.claims);
+    if (actorKey !== undefined && actorKey !== dpopJkt) {
+      throw new InvalidDpopProof("The actor token is DPoP-bound: the request's DPoP proof must be of the actor token's key");
+    }
     if (actorToken) facts.actor = { sub: actorToken.claims.sub, client_id: actorToken.principal.clientId };
 
     const { projectId } = subject.principal;
