@@ -6,8 +6,9 @@ import { api, ApiError, type Client, clientPath, type Credentials, type Role, ty
 import { useCan } from '../session';
 import { CopyValue, DIALOG, ErrorAlert, SecretDialog } from '../components/common';
 import { apiFieldErrors, ClientFields, type ClientFieldValues, type FieldErrors, fieldsBody, validateFields, valuesOf } from '../components/ClientFields';
+import { SecurityTab } from './ClientSecurityTab';
 
-/** One client: Polaris's tabs (Details, Client Permissions, Credentials) and Imply Hybrid's Tokens tab. */
+/** One client: Polaris's tabs (Details, Client Permissions, Credentials), Security (DPoP, PAR, authentication, token exchange) and Imply Hybrid's Tokens tab. */
 export function ClientPage({ id }: { id: string }) {
   const can = useCan();
   const queryClient = useQueryClient();
@@ -65,11 +66,13 @@ export function ClientPage({ id }: { id: string }) {
           <Tabs.Tab value="details">Details</Tabs.Tab>
           <Tabs.Tab value="permissions">Client Permissions</Tabs.Tab>
           <Tabs.Tab value="credentials">Credentials</Tabs.Tab>
+          <Tabs.Tab value="security">Security</Tabs.Tab>
           <Tabs.Tab value="tokens">Tokens</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="details" pt="md"><DetailsTab client={data} onSaved={refresh} /></Tabs.Panel>
         <Tabs.Panel value="permissions" pt="md"><PermissionsTab client={data} onSaved={refresh} /></Tabs.Panel>
         <Tabs.Panel value="credentials" pt="md"><CredentialsTab client={data} onSaved={refresh} /></Tabs.Panel>
+        <Tabs.Panel value="security" pt="md"><SecurityTab client={data} onSaved={refresh} /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="md"><TokensTab client={data} /></Tabs.Panel>
       </Tabs>
       <Modal opened={deleting} onClose={() => setDeleting(false)} title="Delete client" {...DIALOG}>
