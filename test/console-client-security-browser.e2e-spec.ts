@@ -139,6 +139,9 @@ describe("the admin console: a client's Security tab", () => {
       // A private_key_jwt client: its keys by URL, checked before sending; then a JWK Set pasted instead.
       await page.goto(`${issuer}/console/clients/${signer.client_id}`);
       await page.getByRole('heading', { name: 'Signer' }).waitFor();
+      await page.getByRole('tab', { name: 'Credentials' }).click();
+      await page.getByText('It has no secret to regenerate').waitFor();
+      await expect(page.getByRole('button', { name: 'Regenerate secret' }).count()).resolves.toBe(0);
       await page.getByRole('tab', { name: 'Security' }).click();
       await expect(page.getByLabel('Authentication method').inputValue()).resolves.toBe('private_key_jwt');
       const jwksUri = page.getByRole('textbox', { name: 'JWKS URI' });

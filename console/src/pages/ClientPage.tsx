@@ -6,7 +6,7 @@ import { api, ApiError, type Client, clientPath, type Credentials, type Role, ty
 import { useCan } from '../session';
 import { CopyValue, DIALOG, ErrorAlert, SecretDialog } from '../components/common';
 import { apiFieldErrors, ClientFields, type ClientFieldValues, type FieldErrors, fieldsBody, validateFields, valuesOf } from '../components/ClientFields';
-import { SecurityTab } from './ClientSecurityTab';
+import { authMethodWords, SecurityTab } from './ClientSecurityTab';
 
 /** One client: Polaris's tabs (Details, Client Permissions, Credentials), Security (DPoP, PAR, authentication, token exchange) and Imply Hybrid's Tokens tab. */
 export function ClientPage({ id }: { id: string }) {
@@ -204,8 +204,9 @@ function CredentialsTab({ client, onSaved }: { client: Client; onSaved: () => Pr
         <Code>{client.client_id}</Code>
         <CopyValue value={client.client_id} label="client ID" />
       </Group>
-      <Text size="sm">Authentication: {client.public ? 'none (a public client has no secret; it uses PKCE)' : 'client secret (client_secret_basic or client_secret_post)'}</Text>
-      {!client.public && can('client:update') && (
+      <Text size="sm">Authentication: <Code>{client.token_endpoint_auth_method}</Code>: {authMethodWords(client.token_endpoint_auth_method)}.</Text>
+      {client.token_endpoint_auth_method === 'private_key_jwt' && <Text size="sm">It has no secret to regenerate: its public keys are on the Security tab.</Text>}
+      {!client.public && client.token_endpoint_auth_method !== 'private_key_jwt' && can('client:update') && (
         <Group>
           <Button onClick={() => setConfirming(true)}>Regenerate secret</Button>
         </Group>
