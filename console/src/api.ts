@@ -58,9 +58,27 @@ export interface Client {
   tos_uri: string | null;
   policy_uri: string | null;
   public: boolean;
+  grant_types: string[];
+  /** RFC 9449: every token request must carry a DPoP proof. */
+  dpop_bound_access_tokens: boolean;
+  /** RFC 9126: authorization requests only through the PAR endpoint. */
+  require_pushed_authorization_requests: boolean;
+  /** RFC 8693: what it may exchange tokens for (null: nothing). */
+  token_exchange: TokenExchangePolicy | null;
+  /** Fixed at creation. */
   token_endpoint_auth_method: string;
+  /** private_key_jwt: its public keys, inline or by URL (one of the two). */
+  jwks: { keys: object[] } | null;
+  jwks_uri: string | null;
+  token_endpoint_auth_signing_alg: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface TokenExchangePolicy {
+  audiences: string[];
+  delegation: boolean;
+  impersonation: boolean;
 }
 
 export interface Page<T> {

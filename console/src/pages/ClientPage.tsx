@@ -6,8 +6,9 @@ import { api, ApiError, type Client, clientPath, type Credentials, type Role, ty
 import { useCan } from '../session';
 import { CopyValue, DIALOG, ErrorAlert, SecretDialog } from '../components/common';
 import { apiFieldErrors, ClientFields, type ClientFieldValues, type FieldErrors, fieldsBody, validateFields, valuesOf } from '../components/ClientFields';
+import { authMethodWords, SecurityTab } from './ClientSecurityTab';
 
-/** One client: Polaris's tabs (Details, Client Permissions, Credentials) and Imply Hybrid's Tokens tab. */
+/** One client: Polaris's tabs (Details, Client Permissions, Credentials), Security (DPoP, PAR, authentication, token exchange) and Imply Hybrid's Tokens tab. */
 export function ClientPage({ id }: { id: string }) {
   const can = useCan();
   const queryClient = useQueryClient();
@@ -65,11 +66,13 @@ export function ClientPage({ id }: { id: string }) {
           <Tabs.Tab value="details">Details</Tabs.Tab>
           <Tabs.Tab value="permissions">Client Permissions</Tabs.Tab>
           <Tabs.Tab value="credentials">Credentials</Tabs.Tab>
+          <Tabs.Tab value="security">Security</Tabs.Tab>
           <Tabs.Tab value="tokens">Tokens</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="details" pt="md"><DetailsTab client={data} onSaved={refresh} /></Tabs.Panel>
         <Tabs.Panel value="permissions" pt="md"><PermissionsTab client={data} onSaved={refresh} /></Tabs.Panel>
         <Tabs.Panel value="credentials" pt="md"><CredentialsTab client={data} onSaved={refresh} /></Tabs.Panel>
+        <Tabs.Panel value="security" pt="md"><SecurityTab client={data} onSaved={refresh} /></Tabs.Panel>
         <Tabs.Panel value="tokens" pt="md"><TokensTab client={data} /></Tabs.Panel>
       </Tabs>
       <Modal opened={deleting} onClose={() => setDeleting(false)} title="Delete client" {...DIALOG}>
@@ -201,8 +204,9 @@ function CredentialsTab({ client, onSaved }: { client: Client; onSaved: () => Pr
         <Code>{client.client_id}</Code>
         <CopyValue value={client.client_id} label="client ID" />
       </Group>
-      <Text size="sm">Authentication: {client.public ? 'none (a public client has no secret; it uses PKCE)' : 'client secret (client_secret_basic or client_secret_post)'}</Text>
-      {!client.public && can('client:update') && (
+      <Text size="sm">Authentication: <Code>{client.token_endpoint_auth_method}</Code>: {authMethodWords(client.token_endpoint_auth_method)}.</Text>
+      {client.token_endpoint_auth_method === 'private_key_jwt' && <Text size="sm">It has no secret to regenerate: its public keys are on the Security tab.</Text>}
+      {!client.public && client.token_endpoint_auth_method !== 'private_key_jwt' && can('client:update') && (
         <Group>
           <Button onClick={() => setConfirming(true)}>Regenerate secret</Button>
         </Group>
