@@ -170,7 +170,7 @@ describe("README's 'Command line' block", () => {
     const reader = mkdtempSync(join(tmpdir(), 'gatehouse-cli-reader-'));
     const { stdout } = await promisify(execFile)('bash', ['--norc', '--noprofile', '-c', `set -euo pipefail\n${block}`], {
       cwd: reader,
-      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: reader, XDG_CONFIG_HOME: join(reader, 'config'), GATEHOUSE: url, ROOT_CLIENT_ID: root.client_id, ROOT_CLIENT_SECRET: root.client_secret },
+      env: { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: reader, XDG_CONFIG_HOME: join(reader, 'config'), GATEHOUSE: url, OAUTH_ROOT_CLIENT_ID: root.client_id, OAUTH_ROOT_CLIENT_SECRET: root.client_secret },
       timeout: 60_000,
     });
     expect(stdout.trim().split('\n').at(-1)).toBe('billing');
