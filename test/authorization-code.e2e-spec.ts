@@ -174,7 +174,8 @@ describe('authorization code flow with PKCE (public client)', () => {
     // A copy of the used code through its own client (a public client: no secret), without its
     // verifier or with another redirect URI, is refused and revokes nothing: only the holder of the
     // verifier can prove the replay is the code's own.
-    for (const copy of [{ code }, { code, code_verifier: pkce().verifier }, { code, code_verifier: verifier, redirect_uri: 'https://attacker.example/cb' }]) {
+    const copies: Record<string, string>[] = [{ code }, { code, code_verifier: pkce().verifier }, { code, code_verifier: verifier, redirect_uri: 'https://attacker.example/cb' }];
+    for (const copy of copies) {
       const refused = await exchange(copy);
       expect([refused.status, refused.body.error, refused.body.error_description]).toEqual([400, 'invalid_grant', expect.not.stringContaining('revoked')]);
     }

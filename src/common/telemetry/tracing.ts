@@ -4,6 +4,16 @@ import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVICE_NAME,
+  ATTR_URL_PATH,
+} from '@opentelemetry/semantic-conventions';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type DataSource, type QueryRunner } from 'typeorm';
 
@@ -27,7 +37,7 @@ export class Tracing {
 
   constructor(endpoint: string, serviceName: string) {
     this.provider = new TracerProvider({
-      resource: resourceFromAttributes({ 'service.name': serviceName }),
+      resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName }),
       spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }) })],
     });
     this.tracer = this.provider.getTracer('gatehouse');
@@ -47,9 +57,9 @@ export class Tracing {
         {
           kind: SpanKind.SERVER,
           attributes: {
-            'http.request.method': request.method,
-            'url.path': request.url.split('?', 1)[0],
-            ...(route !== undefined && { 'http.route': route }),
+            [ATTR_HTTP_REQUEST_METHOD]: request.method,
+            [ATTR_URL_PATH]: request.url.split('?', 1)[0],
+            ...(route !== undefined && { [ATTR_HTTP_ROUTE]: route }),
             'gatehouse.request_id': String(request.id),
           },
         },
@@ -68,7 +78,7 @@ export class Tracing {
     fastify.addHook('onResponse', (request, reply, done) => {
       const span = this.spans.get(request);
       if (span !== undefined) {
-        span.setAttribute('http.response.status_code', reply.statusCode);
+        span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, reply.statusCode);
         if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
         span.end();
       }
@@ -89,7 +99,7 @@ export class Tracing {
       runner.query = ((sql: string, ...rest: unknown[]) => {
         if (trace.getSpan(context.active()) === undefined) return query(sql, ...rest);
         const operation = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? 'QUERY';
-        return this.tracer.startActiveSpan(operation, { kind: SpanKind.CLIENT, attributes: { 'db.system.name': system, 'db.operation.name': operation, 'db.query.text': sql.slice(0, QUERY_TEXT_LIMIT) } }, async (span) => {
+        return this.tracer.startActiveSpan(operation, { kind: SpanKind.CLIENT, attributes: { [ATTR_DB_SYSTEM_NAME]: system, [ATTR_DB_OPERATION_NAME]: operation, [ATTR_DB_QUERY_TEXT]: sql.slice(0, QUERY_TEXT_LIMIT) } }, async (span) => {
           try {
             return await query(sql, ...rest);
           } catch (error) {
