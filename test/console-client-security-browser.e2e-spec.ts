@@ -1,5 +1,6 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { accessibilityProblems, setColorScheme } from './support/accessibility.js';
 import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
@@ -14,6 +15,7 @@ if (!hasChromium) console.warn(`SKIPPED: the console browser tests need Debian's
 const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
 const ORDERS_API = 'https://orders.example.com';
 const KEYS_URL = 'https://keys.example.com/jwks.json';
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** A user whose role reads clients but may not change them. */
 const READER: Person = { email: 'client-reader@example.com', password: 'client reader passphrase' };
 
@@ -229,6 +231,107 @@ describe("the admin console: a client's Security tab", () => {
       await readerContext.close();
     }
   }, 120_000);
+
+  browserTest('the Create dialog makes a private_key_jwt client from a pasted JWK Set (checked before sending, no secret shown) that gets a token with an assertion; client_secret_jwt refused by the choice without the server key; DPoP and PAR set at creation', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'console-1', alg: 'ES256', use: 'sig' };
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    const problems = watch(page);
+    try {
+      await signIn(page, issuer, ADMIN_EMAIL, ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: 'Create OAuth client' });
+      await dialog.getByLabel(/^Name/).fill('Key signer');
+      const authentication = dialog.getByRole('radiogroup', { name: 'Authentication' });
+      await expect(authentication.getByRole('radio', { name: 'Client secret (HTTP Basic)' }).isChecked()).resolves.toBe(true);
+      // A public client has no choice to make: its method is none.
+      const isPublic = dialog.getByRole('switch', { name: /^Public client/ });
+      await isPublic.check();
+      await expect(authentication.count()).resolves.toBe(0);
+      await isPublic.uncheck();
+
+      // private_key_jwt: its public keys are needed, and checked before sending (public keys only).
+      await authentication.getByRole('radio', { name: 'Private key JWT' }).check();
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      const jwksUri = dialog.getByRole('textbox', { name: 'JWKS URI' });
+      await expect(describedBy(jwksUri)).resolves.toContain('Give the URL of the JWK Set, or paste the keys instead');
+      await dialog.getByRole('radio', { name: 'A JWK Set pasted here' }).check();
+      const jwks = dialog.getByRole('textbox', { name: 'JWKS', exact: true });
+      await jwks.fill(JSON.stringify({ keys: [{ ...(await exportJWK(privateKey)), kid: 'console-1' }] }));
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await expect(describedBy(jwks)).resolves.toContain('This is a private key: paste only public keys');
+      expect(problems.posts).toEqual([]);
+      // http to this machine is the server's call: refused there, said by the field, and the URL kept.
+      await dialog.getByRole('radio', { name: 'From a JWKS URI' }).check();
+      await jwksUri.fill('http://127.0.0.1:9/jwks.json');
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText('jwks_uri must be an https URL').waitFor();
+      await expect(describedBy(jwksUri)).resolves.toContain('jwks_uri must be an https URL');
+      await expect(jwksUri.inputValue()).resolves.toBe('http://127.0.0.1:9/jwks.json');
+      expect(problems.posts).toHaveLength(1);
+      await dialog.getByRole('radio', { name: 'A JWK Set pasted here' }).check();
+      await problems.audit('Create dialog, private_key_jwt');
+
+      // The public JWK Set: created, with no secret to show; its page says how it authenticates.
+      await jwks.fill(JSON.stringify({ keys: [publicJwk] }, null, 2));
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\/console\/clients\/[^/]+$/);
+      await page.getByRole('heading', { name: 'Key signer' }).waitFor();
+      const signerId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+      await expect(page.getByRole('dialog', { name: 'Client secret' }).count()).resolves.toBe(0);
+      await page.getByRole('tab', { name: 'Security' }).click();
+      await expect(page.getByLabel('Authentication method').inputValue()).resolves.toBe('private_key_jwt');
+      await expect(page.getByRole('textbox', { name: 'JWKS', exact: true }).inputValue()).resolves.toContain('"kid": "console-1"');
+      expect(await read(signerId)).toMatchObject({ token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [publicJwk] }, jwks_uri: null, dpop_bound_access_tokens: false });
+      expect(problems.posts).toHaveLength(2);
+
+      // It works: an assertion signed with the private key gets a token (RFC 7523 §2.2).
+      const assertion = await new SignJWT({ jti: randomUUID() }).setProtectedHeader({ alg: 'ES256', kid: 'console-1' }).setIssuer(signerId).setSubject(signerId).setAudience(`${issuer}/api/v1/oauth/token`).setIssuedAt().setExpirationTime('1m').sign(privateKey);
+      const token = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'client_credentials', client_assertion_type: ASSERTION_TYPE, client_assertion: assertion });
+      expect(token.status).toBe(200);
+      expect(token.body).toMatchObject({ access_token: expect.any(String), token_type: 'Bearer' });
+
+      // client_secret_jwt: this server has no CLIENT_SECRET_ENCRYPTION_KEY, and says so by the choice; the dialog keeps what was typed.
+      await page.getByRole('link', { name: 'OAuth clients' }).first().click();
+      await page.getByRole('button', { name: 'Create', exact: true }).click();
+      await dialog.getByLabel(/^Name/).fill('Bound app');
+      await authentication.getByRole('radio', { name: 'Client secret JWT' }).check();
+      await dialog.getByRole('switch', { name: 'Require DPoP' }).check();
+      await dialog.getByRole('switch', { name: 'Require PAR' }).check();
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await dialog.getByText('client_secret_jwt needs CLIENT_SECRET_ENCRYPTION_KEY').waitFor();
+      await expect(describedBy(authentication)).resolves.toContain('client_secret_jwt needs CLIENT_SECRET_ENCRYPTION_KEY set on the server');
+      await expect(dialog.getByText('The client was not created').count()).resolves.toBe(0);
+      expect(problems.posts).toHaveLength(3);
+      await expect(dialog.getByLabel(/^Name/).inputValue()).resolves.toBe('Bound app');
+      await expect(dialog.getByRole('switch', { name: 'Require DPoP' }).isChecked()).resolves.toBe(true);
+      await expect(dialog.getByRole('switch', { name: 'Require PAR' }).isChecked()).resolves.toBe(true);
+      await problems.audit('Create dialog, client_secret_jwt refused');
+
+      // The secret in the request body instead: shown once; DPoP and PAR are required from the start.
+      await authentication.getByRole('radio', { name: 'Client secret in the request body' }).check();
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      const secretDialog = page.getByRole('dialog', { name: 'Client secret' });
+      const boundId = (await secretDialog.getByTestId('client-id').textContent())!;
+      const secret = (await secretDialog.getByTestId('client-secret').textContent())!;
+      await secretDialog.getByRole('button', { name: 'I have copied it' }).click();
+      await page.waitForURL(`${issuer}/console/clients/${boundId}`);
+      await page.getByRole('tab', { name: 'Security' }).click();
+      await expect(page.getByLabel('Authentication method').inputValue()).resolves.toBe('client_secret_post');
+      await expect(page.getByRole('switch', { name: 'Require DPoP' }).isChecked()).resolves.toBe(true);
+      await expect(page.getByRole('switch', { name: 'Require PAR' }).isChecked()).resolves.toBe(true);
+      expect(await read(boundId)).toMatchObject({ token_endpoint_auth_method: 'client_secret_post', dpop_bound_access_tokens: true, require_pushed_authorization_requests: true });
+      // Its secret authenticates it, and then the missing DPoP proof is refused.
+      const unbound = await gatehouse.http().post('/api/v1/oauth/token').type('form').send({ grant_type: 'client_credentials', client_id: boundId, client_secret: secret });
+      expect(unbound.body).toMatchObject({ error: 'invalid_dpop_proof' });
+
+      expect(problems.a11y).toEqual([]);
+      expect(problems.csp()).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 });
 
 /** The words a field's aria-describedby points at (its description and its error): what a screen reader says with it, and where the form puts a refusal. */
@@ -259,18 +362,21 @@ async function signIn(page: Page, issuer: string, email: string, password: strin
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** What the test checks on a page: console errors (CSP refusals among them), axe findings light and dark, and the client changes it sends. */
+/** What the test checks on a page: console errors (CSP refusals among them), axe findings light and dark, and the clients it creates and changes. */
 function watch(page: Page) {
   page.setDefaultTimeout(10_000);
   const errors: string[] = [];
   const a11y: string[] = [];
   const puts: string[] = [];
+  const posts: string[] = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('request', (request) => request.method() === 'PUT' && request.url().includes('/api/v1/oauth/client/') && puts.push(request.postData() ?? ''));
+  page.on('request', (request) => request.method() === 'POST' && new URL(request.url()).pathname === '/api/v1/oauth/client' && posts.push(request.postData() ?? ''));
   return {
     a11y,
     puts,
+    posts,
     csp: () => errors.filter((text) => /Content Security Policy|Refused to/i.test(text)),
     async audit(where: string): Promise<void> {
       const chosen = await page.locator('html').getAttribute('data-mantine-color-scheme');

@@ -6,7 +6,8 @@ import { api, ApiError, type Client, clientPath, type Credentials, type Role, ty
 import { useCan } from '../session';
 import { CopyValue, DIALOG, ErrorAlert, SecretDialog } from '../components/common';
 import { apiFieldErrors, ClientFields, type ClientFieldValues, type FieldErrors, fieldsBody, validateFields, valuesOf } from '../components/ClientFields';
-import { authMethodWords, SecurityTab } from './ClientSecurityTab';
+import { SecurityTab } from './ClientSecurityTab';
+import { authMethodWords } from '../components/ClientSecurityFields';
 
 /** One client: Polaris's tabs (Details, Client Permissions, Credentials), Security (DPoP, PAR, authentication, token exchange) and Imply Hybrid's Tokens tab. */
 export function ClientPage({ id }: { id: string }) {

@@ -1,49 +1,24 @@
 import { useState } from 'react';
-import { Alert, Button, Checkbox, Code, Divider, Group, Radio, Stack, Switch, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, Divider, Group, Stack, Switch, TagsInput, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { api, ApiError, type Client, clientPath, type Page, type TokenExchangePolicy } from '../api';
 import { useCan } from '../session';
 import { ErrorAlert } from '../components/common';
+import { authMethodWords, type PublicKeys, publicKeysApiErrors, type PublicKeysErrors, publicKeysErrors, PublicKeysFields, type Requirements, requirementsApiErrors, type RequirementsErrors, requirementsBody, RequireSwitches } from '../components/ClientSecurityFields';
 
 /** RFC 8693's grant type: a client given an exchange policy needs it among its grant types (docs/token-exchange.md). */
 const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
-/** The server's bounds (src/clients/dto/create-client.dto.ts, src/clients/client-auth-methods.ts). */
+/** The server's bound (src/clients/dto/create-client.dto.ts). */
 const MAX_AUDIENCES = 20;
-const MAX_JWKS_KEYS = 10;
-const MAX_JWKS_BYTES = 64 * 1024;
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
-/** What each token endpoint authentication method means, in words. */
-export function authMethodWords(method: string): string {
-  switch (method) {
-    case 'none':
-      return 'None: a public client has no secret; it uses PKCE';
-    case 'client_secret_basic':
-      return 'Client secret, by HTTP Basic (client_secret_post is taken too)';
-    case 'client_secret_post':
-      return 'Client secret, in the request body';
-    case 'client_secret_jwt':
-      return 'A JWT signed with the client secret (HMAC); the secret itself is never sent';
-    case 'private_key_jwt':
-      return "A JWT signed with the client's private key; Gatehouse keeps only its public keys";
-    default:
-      return method;
-  }
-}
-
-interface SecurityValues {
-  dpop: boolean;
-  par: boolean;
-  keySource: 'uri' | 'inline';
-  jwksUri: string;
-  jwks: string;
+interface SecurityValues extends PublicKeys, Requirements {
   exchange: boolean;
   audiences: string[];
   delegation: boolean;
   impersonation: boolean;
 }
 
-type SecurityErrors = Partial<Record<'dpop' | 'par' | 'jwksUri' | 'jwks' | 'audiences' | 'modes', string>>;
+type SecurityErrors = RequirementsErrors & PublicKeysErrors & Partial<Record<'audiences' | 'modes', string>>;
 
 function valuesOf(client: Client): SecurityValues {
   return {
@@ -59,50 +34,8 @@ function valuesOf(client: Client): SecurityValues {
   };
 }
 
-/** The server's jwks_uri rule (https; http to this machine only where the operator allows it, which the server decides), said before sending. */
-function jwksUriProblem(value: string): string | undefined {
-  if (value === '') return 'Give the URL of the JWK Set, or paste the keys instead';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return `${value} is not a URL`;
-  }
-  if (url.username !== '' || url.password !== '' || url.hash !== '') return 'The JWKS URI must have no user name, password or fragment';
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return undefined;
-  return 'The JWKS URI must use https';
-}
-
-/** The server's jwks rule (a JWK Set of public keys), said before sending; the server still imports each key. */
-function jwksProblem(text: string): string | undefined {
-  if (text.trim() === '') return 'Paste the JWK Set (JSON with a keys array), or give its URL instead';
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return `Not JSON: ${(error as Error).message}`;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'A JWK Set is a JSON object with a keys array';
-  const keys = (value as { keys?: unknown }).keys;
-  if (!Array.isArray(keys) || keys.length === 0) return 'The JWK Set needs a non-empty keys array';
-  if (keys.length > MAX_JWKS_KEYS) return `At most ${MAX_JWKS_KEYS} keys`;
-  if (JSON.stringify(value).length > MAX_JWKS_BYTES) return `At most ${MAX_JWKS_BYTES / 1024} KB`;
-  for (const key of keys) {
-    if (typeof key !== 'object' || key === null || Array.isArray(key)) return 'Each key must be a JWK: a JSON object';
-    const jwk = key as Record<string, unknown>;
-    if (!['RSA', 'EC', 'OKP'].includes(jwk.kty as string)) return 'Each key needs kty RSA, EC or OKP (public keys only)';
-    if (PRIVATE_MEMBERS.some((member) => member in jwk)) return 'This is a private key: paste only public keys, and treat that private key as leaked';
-  }
-  return undefined;
-}
-
 function validate(values: SecurityValues, client: Client): SecurityErrors {
-  const errors: SecurityErrors = {};
-  if (client.token_endpoint_auth_method === 'private_key_jwt') {
-    if (values.keySource === 'uri') errors.jwksUri = jwksUriProblem(values.jwksUri.trim());
-    else errors.jwks = jwksProblem(values.jwks);
-  }
+  const errors: SecurityErrors = client.token_endpoint_auth_method === 'private_key_jwt' ? publicKeysErrors(values) : {};
   if (values.exchange) {
     if (values.audiences.length === 0) errors.audiences = 'Name at least one audience: an API of the organization';
     else if (values.audiences.length > MAX_AUDIENCES) errors.audiences = `At most ${MAX_AUDIENCES} audiences`;
@@ -123,7 +56,7 @@ const samePolicy = (a: TokenExchangePolicy | null, b: TokenExchangePolicy | null
  * A policy brings the token-exchange grant type with it, and takes it away when cleared.
  */
 function bodyOf(values: SecurityValues, client: Client): Record<string, unknown> {
-  const body: Record<string, unknown> = { dpop_bound_access_tokens: values.dpop, require_pushed_authorization_requests: values.par };
+  const body: Record<string, unknown> = requirementsBody(values);
   if (client.token_endpoint_auth_method === 'private_key_jwt') {
     if (values.keySource === 'uri' && values.jwksUri.trim() !== (client.jwks_uri ?? '')) body.jwks_uri = values.jwksUri.trim();
     if (values.keySource === 'inline') {
@@ -150,10 +83,8 @@ function apiErrors(error: ApiError): SecurityErrors {
   const message = error.details.length === 0 ? error.message : undefined;
   const starts = (prefix: string) => (message?.startsWith(prefix) ? message : undefined);
   return {
-    dpop: error.about('dpop_bound_access_tokens'),
-    par: error.about('require_pushed_authorization_requests'),
-    jwksUri: error.about('jwks_uri') ?? starts('jwks_uri'),
-    jwks: error.about('jwks') ?? (message !== undefined && /^jwks[ .]/.test(message) ? message : undefined),
+    ...requirementsApiErrors(error),
+    ...publicKeysApiErrors(error),
     audiences: error.about('token_exchange.audiences') ?? starts('Unknown audiences') ?? starts('You cannot allow token exchange'),
     modes: error.about('token_exchange.delegation') ?? error.about('token_exchange.impersonation'),
   };
@@ -176,7 +107,8 @@ export function SecurityTab({ client, onSaved }: { client: Client; onSaved: () =
     onSuccess: onSaved,
     onError: (error) => error instanceof ApiError && setErrors(apiErrors(error)),
   });
-  const set = <K extends keyof SecurityValues>(key: K, value: SecurityValues[K]) => setValues((current) => ({ ...current, [key]: value }));
+  const change = (changed: Partial<SecurityValues>) => setValues((current) => ({ ...current, ...changed }));
+  const set = <K extends keyof SecurityValues>(key: K, value: SecurityValues[K]) => change({ [key]: value });
   const privateKeyJwt = client.token_endpoint_auth_method === 'private_key_jwt';
   const audienceOptions = (apis.data?.items ?? []).map((item) => ({ value: item.identifier, label: `${item.name} (${item.identifier})` }));
 
@@ -192,22 +124,7 @@ export function SecurityTab({ client, onSaved }: { client: Client; onSaved: () =
     >
       <Stack maw={640}>
         <Title order={2} size="h4">Token requests</Title>
-        <Switch
-          label="Require DPoP"
-          description="Every token request of this client must carry a DPoP proof (RFC 9449), so each token it gets is bound to its key; without one the token endpoint answers invalid_dpop_proof"
-          checked={values.dpop}
-          onChange={(event) => set('dpop', event.currentTarget.checked)}
-          disabled={readOnly}
-          error={errors.dpop}
-        />
-        <Switch
-          label="Require PAR"
-          description="The authorization endpoint takes this client's requests only through the pushed authorization request endpoint (RFC 9126); the organization may require it of every client too"
-          checked={values.par}
-          onChange={(event) => set('par', event.currentTarget.checked)}
-          disabled={readOnly}
-          error={errors.par}
-        />
+        <RequireSwitches values={values} errors={errors} onChange={change} readOnly={readOnly} />
 
         <Divider />
         <Title order={2} size="h4">Client authentication</Title>
@@ -217,21 +134,7 @@ export function SecurityTab({ client, onSaved }: { client: Client; onSaved: () =
             Assertion signing algorithm: {client.token_endpoint_auth_signing_alg ? <Code>{client.token_endpoint_auth_signing_alg}</Code> : 'any the method allows'}
           </Text>
         )}
-        {privateKeyJwt && (
-          <>
-            <Radio.Group label="Public keys" description="Setting one replaces the other: a key rotation" value={values.keySource} onChange={(value) => set('keySource', value as SecurityValues['keySource'])} readOnly={readOnly}>
-              <Group mt="xs">
-                <Radio value="uri" label="From a JWKS URI" disabled={readOnly} />
-                <Radio value="inline" label="A JWK Set pasted here" disabled={readOnly} />
-              </Group>
-            </Radio.Group>
-            {values.keySource === 'uri' ? (
-              <TextInput label="JWKS URI" description="https; fetched and cached, and fetched again when an assertion names an unknown key" value={values.jwksUri} onChange={(event) => set('jwksUri', event.currentTarget.value)} error={errors.jwksUri} readOnly={readOnly} spellCheck={false} />
-            ) : (
-              <Textarea label="JWKS" description="The JWK Set (JSON) of the public keys that verify its assertions; never a private key" value={values.jwks} onChange={(event) => set('jwks', event.currentTarget.value)} error={errors.jwks} readOnly={readOnly} autosize minRows={4} maxRows={16} spellCheck={false} ff="monospace" />
-            )}
-          </>
-        )}
+        {privateKeyJwt && <PublicKeysFields values={values} errors={errors} onChange={change} readOnly={readOnly} description="Setting one replaces the other: a key rotation" />}
 
         <Divider />
         <Title order={2} size="h4">Token exchange</Title>
