@@ -92,6 +92,8 @@ export interface Page<T> {
 export interface Credentials {
   client_id: string;
   client_secret?: string;
+  /** In the creation's answer (the whole client); not in a regeneration's. */
+  token_endpoint_auth_method?: string;
 }
 
 export interface Role {

@@ -38,14 +38,18 @@ export function CopyValue({ value, label }: { value: string; label: string }) {
   );
 }
 
-/** A client's secret, shown once (after creation or regeneration). */
-export function SecretDialog({ credentials, onClose }: { credentials: { client_id: string; client_secret?: string } | undefined; onClose: () => void }) {
+/**
+ * A client's secret, shown once (after creation or regeneration). A client_secret_jwt client's
+ * secret is kept encrypted (the server needs it to check the assertions it signs), not hashed.
+ */
+export function SecretDialog({ credentials, keptEncrypted = false, onClose }: { credentials: { client_id: string; client_secret?: string; token_endpoint_auth_method?: string } | undefined; keptEncrypted?: boolean; onClose: () => void }) {
+  const encrypted = keptEncrypted || credentials?.token_endpoint_auth_method === 'client_secret_jwt';
   return (
     <Modal opened={credentials !== undefined} onClose={onClose} title="Client secret" size="lg" closeOnClickOutside={false} {...DIALOG}>
       {credentials?.client_secret && (
         <Stack>
           <Alert color="yellow" title="Copy the secret now">
-            You will not see it again: Gatehouse keeps only a hash of it. If you lose it, regenerate it.
+            You will not see it again: Gatehouse keeps {encrypted ? 'it only encrypted, to check the assertions signed with it, and never shows it' : 'only a hash of it'}. If you lose it, regenerate it.
           </Alert>
           <div>
             <Text size="sm" fw={600}>Client ID</Text>

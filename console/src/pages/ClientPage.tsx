@@ -223,7 +223,7 @@ function CredentialsTab({ client, onSaved }: { client: Client; onSaved: () => Pr
           </Group>
         </Stack>
       </Modal>
-      <SecretDialog credentials={credentials} onClose={() => setCredentials(undefined)} />
+      <SecretDialog credentials={credentials} keptEncrypted={client.token_endpoint_auth_method === 'client_secret_jwt'} onClose={() => setCredentials(undefined)} />
     </Stack>
   );
 }
