@@ -197,8 +197,13 @@ describe('gatehouse clients', () => {
 
     const table = await gatehouse(['clients', 'list']);
     expect(table.stdout.split('\n')[0]).toMatch(/^CLIENT ID\s+NAME\s+ORGANIZATION\s+DISABLED\s+SCOPES$/);
-    expect(table.stdout).toMatch(new RegExp(`^${created.client_id}\\s+ci\\s+\\S+\\s+no\\s+client:read,audit:read$`, 'm'));
+    // The organization by its name (the root client reads organizations).
+    expect(table.stdout).toMatch(new RegExp(`^${created.client_id}\\s+ci\\s+default\\s+no\\s+client:read,audit:read$`, 'm'));
     expect(table.stdout).not.toContain(created.client_secret);
+    // A caller that may read clients but not organizations sees the organization's id instead.
+    const asCi = await gatehouse(['clients', 'list'], { env: { GATEHOUSE_URL: url, GATEHOUSE_CLIENT_ID: created.client_id, GATEHOUSE_CLIENT_SECRET: created.client_secret, XDG_CONFIG_HOME: join(home, 'as-ci') } });
+    expect(asCi.code).toBe(0);
+    expect(asCi.stdout).toMatch(new RegExp(`^${created.client_id}\\s+ci\\s+[0-9a-f-]{36}\\s+no\\s`, 'm'));
     const page = await json<{ items: Client[]; total: number }>(['clients', 'list']);
     expect(page.items.map((client) => client.client_id)).toContain(created.client_id);
     expect(JSON.stringify(page)).not.toContain(created.client_secret);

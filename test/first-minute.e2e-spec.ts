@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { emptyDatabaseUrl, isMariaDb } from './support/test-app.js';
@@ -43,7 +45,13 @@ describe('the first minute: start-up output', () => {
     expect(stdout.match(/POST \/api\/v1\/oauth\/token 200 \d+ ms/g)).toHaveLength(1);
     expect(stdout.match(/GET \/no\/such\/path 404 \d+ ms/g)).toHaveLength(1);
     expect(stdout).not.toContain('incoming request');
-    expect(stdout.split(secret)).toHaveLength(3); // the OAUTH_ROOT_CLIENT_SECRET= line and the curl line
+    // The secret only in the OAUTH_ROOT_CLIENT_SECRET= line: the curl line names the variables, not the values.
+    expect(stdout.split(secret)).toHaveLength(2);
+    const curl = /^\s+(curl .*)$/m.exec(stdout)![1]!;
+    expect(curl).toContain('-u "$OAUTH_ROOT_CLIENT_ID:$OAUTH_ROOT_CLIENT_SECRET"');
+    // Run as printed (at this server's real address), with the two lines exported.
+    const { stdout: answer } = await promisify(execFile)('bash', ['-c', curl.replace('http://localhost:0', `http://127.0.0.1:${port}`)], { env: { PATH: process.env.PATH, OAUTH_ROOT_CLIENT_ID: id, OAUTH_ROOT_CLIENT_SECRET: secret } });
+    expect(JSON.parse(answer)).toMatchObject({ token_type: 'Bearer', access_token: expect.any(String) });
   });
 
   it('in development at LOG_LEVEL=debug, shows the route table after all', async () => {

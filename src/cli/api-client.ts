@@ -93,7 +93,7 @@ export class ApiClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const response = await send(url.toString(), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     if (response.status >= 200 && response.status < 300) return response.body as T;
-    throw new CliError(errorMessage(response.status, response.body), response.status === 401 ? EXIT.auth : EXIT.failure);
+    throw new CliError(errorMessage(response.status, response.body), response.status === 401 ? EXIT.auth : EXIT.failure, response.status);
   }
 }
 

@@ -20,6 +20,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: number = EXIT.failure,
+    /** The HTTP status of the server's refusal, when it is one. */
+    readonly status?: number,
   ) {
     super(message);
   }

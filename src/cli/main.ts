@@ -154,13 +154,15 @@ function printSecret(command: Command, body: { client_id: string; client_secret?
   if (body.client_secret !== undefined) note(`${what} This is the only time the secret is shown: store it now.`);
 }
 
-const clientColumns = [
-  ['CLIENT ID', (client: Client) => client.client_id],
-  ['NAME', (client: Client) => client.name],
-  ['ORGANIZATION', (client: Client) => client.organization_id],
-  ['DISABLED', (client: Client) => (client.disabled ? 'yes' : 'no')],
-  ['SCOPES', (client: Client) => client.scopes],
-] as const;
+/** The table's columns; the organization by its name where the caller may read organizations, else by id. */
+const clientColumns = (organizationNames: ReadonlyMap<string, string>) =>
+  [
+    ['CLIENT ID', (client: Client) => client.client_id],
+    ['NAME', (client: Client) => client.name],
+    ['ORGANIZATION', (client: Client) => organizationNames.get(client.organization_id) ?? client.organization_id],
+    ['DISABLED', (client: Client) => (client.disabled ? 'yes' : 'no')],
+    ['SCOPES', (client: Client) => client.scopes],
+  ] as const;
 
 function clientSettingsOptions(command: Command): Command {
   return command
@@ -193,9 +195,15 @@ function clientsCommand(): Command {
     .option('--page <n>', 'page number', integer('--page', 1, 1_000_000), 1)
     .option('--size <n>', 'clients per page', integer('--size', 1, 100), 50)
     .action(async (options: { page: number; size: number }, command: Command) => {
-      const page = await (await api()).get<Page<Client>>('/api/v1/oauth/client', { page: options.page, size: options.size });
+      const client = await api();
+      const page = await client.get<Page<Client>>('/api/v1/oauth/client', { page: options.page, size: options.size });
       if (json(command)) return printJson(page);
-      printTable(page.items, clientColumns, 'No clients.');
+      // Names read better than ids; a caller without organization:read (403) sees the ids.
+      const organizations = await client.get<Organization[]>('/api/v1/organizations').catch((error: unknown) => {
+        if (error instanceof CliError && error.status === 403) return [];
+        throw error;
+      });
+      printTable(page.items, clientColumns(new Map(organizations.map((organization) => [organization.id, organization.name]))), 'No clients.');
       if (page.pages > page.page) note(`Page ${page.page} of ${page.pages} (${page.total} clients): --page ${page.page + 1} for more.`);
     });
   clientSettingsOptions(

@@ -54,8 +54,9 @@ export class RootClientBootstrap implements OnApplicationBootstrap {
         'Gatehouse generated a root client. It holds every scope; this is the only time its secret is shown.',
         `  OAUTH_ROOT_CLIENT_ID=${root.id}`,
         `  OAUTH_ROOT_CLIENT_SECRET=${root.secret}`,
-        'Get a token with:',
-        `  curl -s -X POST ${tokenUrl} -d grant_type=client_credentials -d client_id=${root.id} -d client_secret=${root.secret}`,
+        // The secret once above, not again in a command line that shell history and ps would keep.
+        'Export the two lines above, then get a token with:',
+        `  curl -s -u "$OAUTH_ROOT_CLIENT_ID:$OAUTH_ROOT_CLIENT_SECRET" -d grant_type=client_credentials ${tokenUrl}`,
         'Set OAUTH_ROOT_CLIENT_ID and OAUTH_ROOT_CLIENT_SECRET to choose your own (required with NODE_ENV=production).',
         `Admin console (sign in as ADMIN_EMAIL): ${consoleUrls(this.config.issuer).home}`,
         '',
