@@ -9,6 +9,8 @@ import { ExpiredRows } from '../database/expired-rows.js';
 import { codeHash } from './authorization-codes.js';
 import { Consents } from './consents.js';
 import { AccessPolicy } from '../access/access-policy.js';
+import { ApiDirectory } from '../apis/api-directory.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { PageError } from '../common/errors/authorization-errors.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { RoleDirectory } from '../roles/role-directory.js';
@@ -48,6 +50,13 @@ function newUserCode(): string {
   return Array.from({ length: USER_CODE_LENGTH }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
 }
 
+/** The API a device asks for, as the /device page names it. */
+export interface NamedResource {
+  readonly name: string;
+  /** The API's identifier: the `resource` the device sent, and the tokens' `aud`. */
+  readonly identifier: string;
+}
+
 export interface StartedDeviceAuthorization {
   readonly deviceCode: string;
   /** Canonical form. */
@@ -74,12 +83,18 @@ export class DeviceAuthorizations {
     private readonly policy: AccessPolicy,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
+    private readonly apis: ApiDirectory,
+    private readonly config: GatehouseConfig,
   ) {
     this.expired = new ExpiredRows(repository, KEEP_EXPIRED_MS);
   }
 
-  /** A new request of `clientId` for `scopes`; no audit event: nothing is granted until the user answers. */
-  async start(request: { clientId: string; organizationId: string; scopes: readonly string[] }): Promise<StartedDeviceAuthorization> {
+  /**
+   * A new request of `clientId` for `scopes`, and for `resource` alone when it named one (checked
+   * already, with the scopes, as at the authorization endpoint); no audit event: nothing is granted
+   * until the user answers.
+   */
+  async start(request: { clientId: string; organizationId: string; scopes: readonly string[]; resource: string | undefined }): Promise<StartedDeviceAuthorization> {
     const deviceCode = randomBytes(32).toString('base64url');
     const now = this.clock.date();
     await this.expired.prune(now.getTime());
@@ -93,6 +108,7 @@ export class DeviceAuthorizations {
           clientId: request.clientId,
           organizationId: request.organizationId,
           scopes: [...request.scopes],
+          resource: request.resource ?? null,
           status: 'pending',
           userId: null,
           authTime: null,
@@ -125,14 +141,21 @@ export class DeviceAuthorizations {
    * that their role in the client's organization gives (and the identity scopes). A page error for
    * anyone who may grant none of it; the request stays pending, for the right person to answer.
    */
-  async grantable(request: DeviceAuthorizationEntity, user: UserRecord): Promise<{ organization: OrganizationRecord; scopes: string[] }> {
+  async grantable(request: DeviceAuthorizationEntity, user: UserRecord): Promise<{ organization: OrganizationRecord; scopes: string[]; resource: NamedResource | undefined }> {
     const organization = await this.organizations.findById(request.organizationId);
     if (!organization?.oauthEnabled) throw new PageError(400, 'Unavailable', 'This application cannot be used to sign in at the moment.');
     const role = roleIn(user, organization);
     if (role === undefined) throw new PageError(403, 'Not a member', `This account is not a member of ${organization.displayName}. Sign out and sign in with the account the device is for.`);
     const scopes = this.policy.scopesUserMayGrant(await this.roles.userScopesOfRole(organization.id, role), request.scopes);
     if (scopes.length === 0) throw new PageError(403, 'Nothing to allow', 'None of the access this device asks for is available to this account.');
-    return { organization, scopes };
+    return { organization, scopes, resource: request.resource === null ? undefined : await this.namedResource(organization.id, request.resource) };
+  }
+
+  /** The API a request is for, by its name: Gatehouse's own, or one of the organization's (its identifier alone if deleted since). */
+  private async namedResource(organizationId: string, identifier: string): Promise<NamedResource> {
+    if (identifier === this.config.audience) return { name: 'Gatehouse', identifier };
+    const api = (await this.apis.ofOrganization(organizationId)).find((candidate) => candidate.identifier === identifier);
+    return { name: api?.name ?? identifier, identifier };
   }
 
   /**
