@@ -9,8 +9,6 @@ import { ExpiredRows } from '../database/expired-rows.js';
 import { codeHash } from './authorization-codes.js';
 import { Consents } from './consents.js';
 import { AccessPolicy } from '../access/access-policy.js';
-import { ApiDirectory } from '../apis/api-directory.js';
-import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { PageError } from '../common/errors/authorization-errors.js';
 import { OrganizationDirectory, type OrganizationRecord } from '../organizations/organization-directory.js';
 import { RoleDirectory } from '../roles/role-directory.js';
@@ -50,12 +48,6 @@ function newUserCode(): string {
   return Array.from({ length: USER_CODE_LENGTH }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
 }
 
-/** The API a device asks for, as the /device page names it. */
-export interface NamedResource {
-  readonly name: string;
-  /** The API's identifier: the `resource` the device sent, and the tokens' `aud`. */
-  readonly identifier: string;
-}
 
 export interface StartedDeviceAuthorization {
   readonly deviceCode: string;
@@ -83,8 +75,6 @@ export class DeviceAuthorizations {
     private readonly policy: AccessPolicy,
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
-    private readonly apis: ApiDirectory,
-    private readonly config: GatehouseConfig,
   ) {
     this.expired = new ExpiredRows(repository, KEEP_EXPIRED_MS);
   }
@@ -141,21 +131,14 @@ export class DeviceAuthorizations {
    * that their role in the client's organization gives (and the identity scopes). A page error for
    * anyone who may grant none of it; the request stays pending, for the right person to answer.
    */
-  async grantable(request: DeviceAuthorizationEntity, user: UserRecord): Promise<{ organization: OrganizationRecord; scopes: string[]; resource: NamedResource | undefined }> {
+  async grantable(request: DeviceAuthorizationEntity, user: UserRecord): Promise<{ organization: OrganizationRecord; scopes: string[]; resource: string | undefined }> {
     const organization = await this.organizations.findById(request.organizationId);
     if (!organization?.oauthEnabled) throw new PageError(400, 'Unavailable', 'This application cannot be used to sign in at the moment.');
     const role = roleIn(user, organization);
     if (role === undefined) throw new PageError(403, 'Not a member', `This account is not a member of ${organization.displayName}. Sign out and sign in with the account the device is for.`);
     const scopes = this.policy.scopesUserMayGrant(await this.roles.userScopesOfRole(organization.id, role), request.scopes);
     if (scopes.length === 0) throw new PageError(403, 'Nothing to allow', 'None of the access this device asks for is available to this account.');
-    return { organization, scopes, resource: request.resource === null ? undefined : await this.namedResource(organization.id, request.resource) };
-  }
-
-  /** The API a request is for, by its name: Gatehouse's own, or one of the organization's (its identifier alone if deleted since). */
-  private async namedResource(organizationId: string, identifier: string): Promise<NamedResource> {
-    if (identifier === this.config.audience) return { name: 'Gatehouse', identifier };
-    const api = (await this.apis.ofOrganization(organizationId)).find((candidate) => candidate.identifier === identifier);
-    return { name: api?.name ?? identifier, identifier };
+    return { organization, scopes, resource: request.resource ?? undefined };
   }
 
   /**

@@ -83,7 +83,7 @@ export class DeviceController {
       returnTo: `${DEVICE_PAGE_PATH}?${new URLSearchParams({ user_code: userCode })}`,
       scopes: await this.scopes.describe(organization.id, scopes),
       parameters: { user_code: userCode },
-      resource,
+      resource: resource === undefined ? undefined : await this.scopes.describeResource(organization.id, resource),
     });
     sendPage(reply, 200, body);
   }
