@@ -4,7 +4,7 @@ import * as oidc from 'openid-client';
 import { DataSource } from 'typeorm';
 import { Browser, hiddenFields, location } from './support/browser.js';
 import { manualClock } from './support/clock.js';
-import { createClient, decodeJwt } from './support/oauth.js';
+import { createClient, decodeJwt, ROOT, tokenFor } from './support/oauth.js';
 import { createUser, type Person } from './support/principals.js';
 import { freePort } from './support/server-process.js';
 import { createClientIn, createOrganization } from './support/tenants.js';
@@ -305,6 +305,131 @@ describe('device authorization grant (RFC 8628)', () => {
     await startDevice(cli);
     expect(Number((await rows())[0]!.count)).toBe(1);
     expect(await pollError(cli, device.device_code)).toBe('invalid_grant');
+  });
+
+  /**
+   * RFC 8707 at the device authorization request: the device names the one API it wants, the
+   * /device page says which, and the grant (its tokens and refresh token) is for that API alone,
+   * as a code flow grant that named a resource is.
+   */
+  describe('with a resource (RFC 8707)', () => {
+    const TOOLS = 'https://tools.device-realm.example/mcp';
+    const REPORTS = 'https://reports.device-realm.example';
+    const TOOL_USER: Person = { email: 'tool-user@device-realm.test', password: 'device realm tool user password' };
+    const REALM_DEVICE = `/auth/realms/${REALM}/protocol/openid-connect/auth/device`;
+    const REALM_TOKEN = `/auth/realms/${REALM}/protocol/openid-connect/token`;
+    let toolsCli: string;
+    let reportsCli: string;
+
+    beforeAll(async () => {
+      const root = { Authorization: `Bearer ${await tokenFor(gatehouse, ROOT)}` };
+      for (const [identifier, name, scope] of [[TOOLS, 'Tools <MCP> server', 'tools:run'], [REPORTS, 'Reports API', 'reports:read']] as const) {
+        const api = await gatehouse.http().post('/api/v1/apis').set(root).send({ organization: REALM, identifier, name, scopes: [{ name: scope, description: `Use ${name}` }] });
+        expect(api.status).toBe(201);
+      }
+      const role = await gatehouse.http().post('/api/v1/oauth/role').set(root).send({ organization: REALM, name: 'tool-user', scopes: ['tools:run', 'reports:read'] });
+      expect(role.status).toBe(201);
+      await createUser(gatehouse, TOOL_USER, REALM, 'tool-user');
+      toolsCli = (await createClientIn(gatehouse, REALM, { name: 'Tools CLI', public: true, grant_types: [DEVICE_GRANT, 'refresh_token'], scopes: ['openid', 'tools:run', 'reports:read'] })).client_id;
+      reportsCli = (await createClientIn(gatehouse, REALM, { name: 'Reports CLI', public: true, grant_types: [DEVICE_GRANT], scopes: ['reports:read'] })).client_id;
+    });
+
+    const realmConfig = () => oidc.discovery(new URL(`${issuer}/auth/realms/${REALM}`), toolsCli, { [oidc.clockSkew]: skew() }, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+    const oauthError = (error: unknown) => (error instanceof oidc.ResponseBodyError ? error.error : Promise.reject(error));
+
+    it('openid-client 6: the page names the API, the tokens are for it, another resource is invalid_target, and a refresh keeps it', async () => {
+      const config = await realmConfig();
+      const device = await oidc.initiateDeviceAuthorization(config, { scope: 'openid tools:run', resource: TOOLS });
+
+      const { browser, form } = await openLink(device.verification_uri_complete!, TOOL_USER);
+      const consent = await submitCode(browser, form, typedCode(form));
+      expect(consent.status).toBe(200);
+      // The API by its name (escaped like every name on the page) and its identifier, besides the scope.
+      expect(consent.text).toContain(`<p id="resource">This access is for <strong>Tools &lt;MCP&gt; server</strong> <span class="fine scope-code">(<code class="token">${TOOLS}</code>)</span> only.</p>`);
+      expect(consent.text).toContain('Use Tools &lt;MCP&gt; server');
+      expect(consent.text).not.toContain('reports:read');
+      expect((await decide(browser, consent.text, 'allow')).status).toBe(200);
+
+      // The grant is for TOOLS alone: a poll naming another API is refused, and takes nothing from the device.
+      const other = await oidc.pollDeviceAuthorizationGrant(config, { ...device, interval: 0 }, { resource: REPORTS }).then(() => 'tokens', oauthError);
+      expect(other).toBe('invalid_target');
+      clock.advance(10_000);
+      const tokens = await oidc.pollDeviceAuthorizationGrant(await realmConfig(), { ...device, interval: 0 });
+      expect(tokens.scope).toBe('openid tools:run');
+      // The API's token; with openid it names Gatehouse too, for userinfo (as in the code flow).
+      expect(decodeJwt(tokens.access_token).payload).toMatchObject({ aud: [TOOLS, issuer], scope: 'openid tools:run', client_id: toolsCli });
+      expect(tokens.claims()).toMatchObject({ iss: `${issuer}/auth/realms/${REALM}`, aud: toolsCli });
+
+      // The refresh token keeps the API: refreshed without a resource, the token is for it again; with another, invalid_target.
+      const refreshed = await oidc.refreshTokenGrant(await realmConfig(), tokens.refresh_token!);
+      expect(decodeJwt(refreshed.access_token).payload).toMatchObject({ aud: [TOOLS, issuer], scope: 'openid tools:run' });
+      const elsewhere = await gatehouse.http().post(REALM_TOKEN).type('form').send({ grant_type: 'refresh_token', client_id: toolsCli, refresh_token: refreshed.refresh_token, resource: REPORTS });
+      expect([elsewhere.status, elsewhere.body.error]).toEqual([400, 'invalid_target']);
+      const stored = (await gatehouse.app.get(DataSource).query('SELECT resource FROM refresh_token WHERE client_id = ?', [toolsCli])) as { resource: string | null }[];
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.every((row) => row.resource === TOOLS)).toBe(true);
+    });
+
+    it("asks, without scope, for the API's scopes and the identity scopes only, as the authorization endpoint does", async () => {
+      const started = await gatehouse.http().post(REALM_DEVICE).type('form').send({ client_id: toolsCli, audience: REPORTS });
+      expect(started.status).toBe(200);
+      const { browser, form } = await openLink(started.body.verification_uri_complete as string, TOOL_USER);
+      const consent = await submitCode(browser, form, typedCode(form));
+      expect(consent.text).toContain('This access is for <strong>Reports API</strong>');
+      expect(consent.text).toContain('reports:read');
+      expect(consent.text).not.toContain('tools:run');
+      expect((await decide(browser, consent.text, 'allow')).status).toBe(200);
+      clock.advance(10_000);
+      const tokens = await gatehouse.http().post(REALM_TOKEN).type('form').send({ grant_type: DEVICE_GRANT, client_id: toolsCli, device_code: started.body.device_code });
+      expect(tokens.status).toBe(200);
+      expect(decodeJwt(tokens.body.access_token as string).payload).toMatchObject({ aud: [REPORTS, issuer], scope: 'openid reports:read' });
+    });
+
+    it("names Gatehouse when the device asks for Gatehouse's own API", async () => {
+      const started = await gatehouse.http().post('/api/v1/oauth/device_authorization').type('form').send({ client_id: cli, scope: 'client:read', resource: issuer });
+      expect(started.status).toBe(200);
+      const { browser, form } = await openLink(started.body.verification_uri_complete as string);
+      const consent = await submitCode(browser, form, typedCode(form));
+      expect(consent.text).toContain(`This access is for <strong>Gatehouse</strong> <span class="fine scope-code">(<code class="token">${issuer}</code>)</span> only.`);
+    });
+
+    it('refuses, before any code is made, what the authorization endpoint refuses', async () => {
+      const refusals = [];
+      for (const body of [
+        // Unknown to the organization: another organization's, or nobody's.
+        { scope: 'openid', resource: 'https://unknown.device-realm.example' },
+        { resource: 'https://unknown.device-realm.example' },
+        // Not an absolute URI, or with a fragment.
+        { resource: '/mcp' },
+        { resource: `${TOOLS}#tools` },
+        // Scopes of another API than the one named; resource and audience naming different APIs.
+        { scope: 'openid reports:read', resource: TOOLS },
+        { resource: TOOLS, audience: REPORTS },
+      ]) {
+        const response = await gatehouse.http().post(REALM_DEVICE).type('form').send({ client_id: toolsCli, ...body });
+        refusals.push([response.status, response.body.error, response.headers['cache-control']]);
+      }
+      expect(refusals).toEqual(Array(6).fill([400, 'invalid_target', 'no-store']));
+      // An API the client holds no scope of, nor any identity scope: nothing to ask for (invalid_scope, as at the authorization endpoint).
+      const nothing = await gatehouse.http().post(REALM_DEVICE).type('form').send({ client_id: reportsCli, resource: TOOLS });
+      expect([nothing.status, nothing.body.error, nothing.body.error_description]).toEqual([400, 'invalid_scope', `The client holds no scope of ${TOOLS} to ask for`]);
+      // One resource per request (RFC 6749 §3.1: no parameter twice), and none empty.
+      const twice = await gatehouse.http().post(REALM_DEVICE).type('form').send(`client_id=${toolsCli}&resource=${encodeURIComponent(TOOLS)}&resource=${encodeURIComponent(REPORTS)}`);
+      expect([twice.status, twice.body.error]).toEqual([400, 'invalid_request']);
+      const empty = await gatehouse.http().post(REALM_DEVICE).type('form').send({ client_id: toolsCli, resource: '' });
+      expect([empty.status, empty.body.error]).toEqual([400, 'invalid_request']);
+      // None of them made a code: the two rows are the two requests above that named a known API.
+      const rows = (await gatehouse.app.get(DataSource).query('SELECT COUNT(*) AS count FROM device_authorization WHERE client_id = ?', [toolsCli])) as { count: number | string }[];
+      expect(Number(rows[0]!.count)).toBe(2);
+    });
+
+    it('says so in the API documentation of the device authorization endpoint', async () => {
+      const document = (await gatehouse.http().get('/docs-json')).body as { paths: Record<string, { post: { description: string; responses: Record<string, { description: string }> } }> };
+      for (const path of ['/api/v1/oauth/device_authorization', '/auth/realms/{realm}/protocol/openid-connect/auth/device']) {
+        expect(document.paths[path]!.post.responses['400']!.description).toContain('`invalid_target`');
+      }
+      expect(document.paths['/api/v1/oauth/device_authorization']!.post.description).toContain('`resource` (RFC 8707');
+    });
   });
 });
 

@@ -61,6 +61,25 @@ describe('resource indicators (RFC 8707) in the authorization code and refresh t
     expect(decodeJwt(again.body.access_token as string).payload).toMatchObject({ aud: [ORDERS, OWN], scope: 'openid orders:read' });
   });
 
+  it('names the API on the consent page when the request names one, and no API when it does not', async () => {
+    // Someone who has consented to nothing yet, so that the page is shown.
+    const reader: Person = { email: 'reader@acme.test', password: 'reader passphrase long' };
+    await createUser(gatehouse, reader, 'acme', 'clerk');
+    const browser = new Browser(gatehouse);
+    const consentFor = async (extra: Record<string, string>) => {
+      let page = await browser.authorize({ response_type: 'code', client_id: app.client_id, redirect_uri: APP_REDIRECT, scope: 'orders:read', state: 's', code_challenge: pkce().challenge, code_challenge_method: 'S256', ...extra }, AUTHORIZE);
+      if (page.status === 302 && location(page).pathname === '/oauth2/sign-in') {
+        const signedIn = await browser.signIn(location(page).searchParams.get('return_to')!, reader.email, reader.password);
+        page = await browser.agent.get(signedIn.headers.location!);
+      }
+      expect(page.status).toBe(200);
+      return page.text;
+    };
+    // The API's name, then its identifier (the name is orders:read here, as registered).
+    expect(await consentFor({ resource: ORDERS })).toContain(`<p id="resource">This access is for <strong>orders:read</strong> <span class="fine scope-code">(<code class="token">${ORDERS}</code>)</span> only.</p>`);
+    expect(await consentFor({})).not.toContain('id="resource"');
+  });
+
   it('refuses, as invalid_target, a code or a refresh token asked for another resource than its grant names, and burns neither', async () => {
     const { code, verifier } = await codeFor('openid orders:read', { resource: ORDERS });
     expect(refused(await exchange(code, verifier, { resource: BILLING }))).toEqual([400, 'invalid_target']);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ScopeRegistry } from '../access/scope-registry.js';
+import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { ApiDirectory, type ApiRecord } from './api-directory.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 
@@ -9,6 +10,13 @@ export interface CatalogScope {
   readonly description: string;
   /** The identifier of the API that defines it; absent for Gatehouse's own scopes. */
   readonly api?: string;
+}
+
+/** An API as a consent page names it (RFC 8707 `resource`). */
+export interface NamedResource {
+  readonly name: string;
+  /** The API's identifier: the `resource` asked for, and the tokens' `aud`. */
+  readonly identifier: string;
 }
 
 /**
@@ -22,7 +30,15 @@ export class ScopeCatalog {
   constructor(
     private readonly registry: ScopeRegistry,
     private readonly apis: ApiDirectory,
+    private readonly config: GatehouseConfig,
   ) {}
+
+  /** The API a request is for, by its name: Gatehouse's own, or one of the organization's (its identifier alone if deleted since). */
+  async describeResource(organizationId: string, identifier: string): Promise<NamedResource> {
+    if (identifier === this.config.audience) return { name: 'Gatehouse', identifier };
+    const api = (await this.apis.ofOrganization(organizationId)).find((candidate) => candidate.identifier === identifier);
+    return { name: api?.name ?? identifier, identifier };
+  }
 
   /**
    * Gatehouse's scopes, then the organization's API scopes (by API, oldest first, each API's in

@@ -8,7 +8,7 @@ import { CLIENT_ID_PATTERN } from '../config/environment.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 import { narrowScopes, parseScopeParameter } from '../scopes/scope-parameter.js';
 import { TokenPolicy } from '../token-policy/token-policy.js';
-import { requestedResource, resolveTarget } from '../token-policy/token-target.js';
+import { requestedGrant } from '../token-policy/token-target.js';
 import { ApiDirectory } from '../apis/api-directory.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
 import { type SubjectType } from './entities/authorization-code.entity.js';
@@ -161,16 +161,10 @@ export class AuthorizationRequests {
     if (scopes.length === 0) throw refuse(new InvalidScope('The client holds no scope to ask for'));
     let resource: string | undefined;
     try {
-      resource = requestedResource(parameters);
-      // A request that names its API asks for that API's scopes (and identity scopes) only.
-      if (resource !== undefined) {
-        const apis = await this.apis.ofOrganization(organization.id);
-        scopes = resolveTarget({ resource, requested: parameters.scope === undefined ? [] : scopes, held: scopes, apis, ownAudience: this.config.audience, organizationName: organization.name }).scopes;
-      }
+      ({ resource, scopes } = await requestedGrant({ parameters, requested: parameters.scope !== undefined, scopes, apis: () => this.apis.ofOrganization(organization.id), ownAudience: this.config.audience, organizationName: organization.name }));
     } catch (error) {
       throw refuse(error as OAuthError);
     }
-    if (scopes.length === 0) throw refuse(new InvalidScope(`The client holds no scope of ${resource} to ask for`));
 
     if (parameters.dpop_jkt !== undefined && !JWK_THUMBPRINT.test(parameters.dpop_jkt)) throw refuse(new InvalidRequest('dpop_jkt must be a JWK SHA-256 thumbprint: 43 characters of base64url'));
     const prompt = parameters.prompt;

@@ -130,6 +130,7 @@ export class AuthorizationController {
       scopes: await this.scopes.describe(authorization.client.organizationId, scopes),
       parameters: authorization.parameters,
       organizations: organizations?.map((organization) => ({ name: organization.name, displayName: organization.displayName })),
+      resource: authorization.resource === undefined ? undefined : await this.scopes.describeResource(authorization.organization.id, authorization.resource),
     });
     sendPage(reply, 200, body, authorization.redirectUri);
   }

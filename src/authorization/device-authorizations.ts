@@ -48,6 +48,7 @@ function newUserCode(): string {
   return Array.from({ length: USER_CODE_LENGTH }, () => USER_CODE_ALPHABET[randomInt(USER_CODE_ALPHABET.length)]).join('');
 }
 
+
 export interface StartedDeviceAuthorization {
   readonly deviceCode: string;
   /** Canonical form. */
@@ -78,8 +79,12 @@ export class DeviceAuthorizations {
     this.expired = new ExpiredRows(repository, KEEP_EXPIRED_MS);
   }
 
-  /** A new request of `clientId` for `scopes`; no audit event: nothing is granted until the user answers. */
-  async start(request: { clientId: string; organizationId: string; scopes: readonly string[] }): Promise<StartedDeviceAuthorization> {
+  /**
+   * A new request of `clientId` for `scopes`, and for `resource` alone when it named one (checked
+   * already, with the scopes, as at the authorization endpoint); no audit event: nothing is granted
+   * until the user answers.
+   */
+  async start(request: { clientId: string; organizationId: string; scopes: readonly string[]; resource: string | undefined }): Promise<StartedDeviceAuthorization> {
     const deviceCode = randomBytes(32).toString('base64url');
     const now = this.clock.date();
     await this.expired.prune(now.getTime());
@@ -93,6 +98,7 @@ export class DeviceAuthorizations {
           clientId: request.clientId,
           organizationId: request.organizationId,
           scopes: [...request.scopes],
+          resource: request.resource ?? null,
           status: 'pending',
           userId: null,
           authTime: null,
@@ -125,14 +131,14 @@ export class DeviceAuthorizations {
    * that their role in the client's organization gives (and the identity scopes). A page error for
    * anyone who may grant none of it; the request stays pending, for the right person to answer.
    */
-  async grantable(request: DeviceAuthorizationEntity, user: UserRecord): Promise<{ organization: OrganizationRecord; scopes: string[] }> {
+  async grantable(request: DeviceAuthorizationEntity, user: UserRecord): Promise<{ organization: OrganizationRecord; scopes: string[]; resource: string | undefined }> {
     const organization = await this.organizations.findById(request.organizationId);
     if (!organization?.oauthEnabled) throw new PageError(400, 'Unavailable', 'This application cannot be used to sign in at the moment.');
     const role = roleIn(user, organization);
     if (role === undefined) throw new PageError(403, 'Not a member', `This account is not a member of ${organization.displayName}. Sign out and sign in with the account the device is for.`);
     const scopes = this.policy.scopesUserMayGrant(await this.roles.userScopesOfRole(organization.id, role), request.scopes);
     if (scopes.length === 0) throw new PageError(403, 'Nothing to allow', 'None of the access this device asks for is available to this account.');
-    return { organization, scopes };
+    return { organization, scopes, resource: request.resource ?? undefined };
   }
 
   /**

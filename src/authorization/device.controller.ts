@@ -71,7 +71,7 @@ export class DeviceController {
   }
 
   private async showConsent(request: FastifyRequest, reply: FastifyReply, session: BrowserSession, pending: DeviceAuthorizationEntity): Promise<void> {
-    const { organization, scopes } = await this.devices.grantable(pending, session.user);
+    const { organization, scopes, resource } = await this.devices.grantable(pending, session.user);
     const userCode = displayedUserCode(pending.userCode);
     const body = consentPage({
       csrf: this.sessions.csrfToken(request, reply),
@@ -83,6 +83,7 @@ export class DeviceController {
       returnTo: `${DEVICE_PAGE_PATH}?${new URLSearchParams({ user_code: userCode })}`,
       scopes: await this.scopes.describe(organization.id, scopes),
       parameters: { user_code: userCode },
+      resource: resource === undefined ? undefined : await this.scopes.describeResource(organization.id, resource),
     });
     sendPage(reply, 200, body);
   }

@@ -57,6 +57,8 @@ export function consentPage(view: {
   parameters: Readonly<Record<string, string>>;
   /** For an organization token: the organizations the user picks from (realm name and display name). */
   organizations?: readonly { name: string; displayName: string }[];
+  /** The one API (RFC 8707 resource) the request is for, when it named one: its name and identifier. */
+  resource?: { name: string; identifier: string } | undefined;
 }): string {
   const { client } = view;
   return layout(
@@ -76,6 +78,7 @@ ${
 <ul class="scopes">
 ${view.scopes.map((scope) => html`<li>${scopeInWords(scope)}</li>`)}
 </ul>
+${view.resource ? html`<p id="resource">This access is for <strong>${view.resource.name}</strong>${view.resource.name === view.resource.identifier ? '' : html` <span class="fine scope-code">(<code class="token">${view.resource.identifier}</code>)</span>`} only.</p>` : ''}
 ${
   client.tosUri || client.policyUri
     ? html`<p class="fine">Before you allow it, read ${client.name}'s ${client.tosUri ? html`<a href="${client.tosUri}" rel="noopener noreferrer">terms of service</a>` : ''}${client.tosUri && client.policyUri ? ' and ' : ''}${client.policyUri ? html`<a href="${client.policyUri}" rel="noopener noreferrer">privacy policy</a>` : ''}.</p>`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { InvalidRequest, InvalidTarget } from '../common/errors/oauth-errors.js';
-import { requestedResource, resolveTarget, type TargetApi } from './token-target.js';
+import { InvalidRequest, InvalidScope, InvalidTarget } from '../common/errors/oauth-errors.js';
+import { requestedGrant, requestedResource, resolveTarget, type TargetApi } from './token-target.js';
 
 const OWN = 'https://gatehouse.example/api';
 const orders: TargetApi = { identifier: 'https://orders.example.com', name: 'Orders', scopes: [{ name: 'orders:read' }, { name: 'orders:write' }], accessTokenLifespanSeconds: 600, requireProjectScopedTokens: false };
@@ -90,5 +90,33 @@ describe('resolveTarget and what is held', () => {
   it('never gives a scope that is asked for but no longer held (a refresh after a demotion)', () => {
     expect(resolve({ requested: ['orders:read', 'orders:write'], held: ['orders:write'] })).toMatchObject({ audience: orders.identifier, scopes: ['orders:write'] });
     expect(resolve({ resource: orders.identifier, requested: ['orders:read'], held: ['orders:write'] }).scopes).toEqual([]);
+  });
+});
+
+describe('requestedGrant (what an authorization request, or a device authorization request, asks for)', () => {
+  const looked: string[] = [];
+  const grant = (parameters: { resource?: string; audience?: string }, scopes: string[], requested = false) =>
+    requestedGrant({ parameters, requested, scopes, apis: async () => (looked.push('apis'), apis), ownAudience: OWN, organizationName: 'acme' });
+
+  it('without a resource, keeps the scopes and looks no API up', async () => {
+    looked.length = 0;
+    expect(await grant({}, ['orders:read', 'billing:read', 'openid'])).toEqual({ resource: undefined, scopes: ['orders:read', 'billing:read', 'openid'] });
+    expect(looked).toEqual([]);
+  });
+
+  it("with a resource (or audience), narrows what the client holds to that API's scopes and the identity scopes", async () => {
+    expect(await grant({ resource: orders.identifier }, ['orders:read', 'billing:read', 'client:read', 'openid'])).toEqual({ resource: orders.identifier, scopes: ['orders:read', 'openid'] });
+    expect(await grant({ audience: OWN }, ['orders:read', 'client:read'])).toEqual({ resource: OWN, scopes: ['client:read'] });
+  });
+
+  it("refuses scopes asked for of another API (invalid_target), and an API of which the client holds nothing (invalid_scope)", async () => {
+    await expect(grant({ resource: orders.identifier }, ['orders:read', 'billing:read'], true)).rejects.toThrow(InvalidTarget);
+    await expect(grant({ resource: orders.identifier }, ['billing:read'])).rejects.toThrow(new InvalidScope(`The client holds no scope of ${orders.identifier} to ask for`));
+  });
+
+  it('refuses an unknown or malformed resource (invalid_target), and an empty one (invalid_request)', async () => {
+    await expect(grant({ resource: 'https://unknown.example.com' }, ['orders:read'])).rejects.toThrow(/not an API of the organization acme/);
+    await expect(grant({ resource: 'orders' }, ['orders:read'])).rejects.toThrow(InvalidTarget);
+    await expect(grant({ resource: '' }, ['orders:read'])).rejects.toThrow(InvalidRequest);
   });
 });

@@ -1,4 +1,4 @@
-import { InvalidRequest, InvalidTarget } from '../common/errors/oauth-errors.js';
+import { InvalidRequest, InvalidScope, InvalidTarget } from '../common/errors/oauth-errors.js';
 import { IDENTITY_SCOPE_NAMES } from '../scopes/identity.scopes.js';
 
 /** What a token target needs to know of a registered API (ApiRecord satisfies it). */
@@ -40,6 +40,32 @@ export function requestedResource(params: { readonly resource?: string; readonly
     throw new InvalidTarget('resource must be an absolute URI without a fragment (RFC 8707 §2): the identifier of an API');
   }
   return named;
+}
+
+/**
+ * What an authorization request asks for once it may name its API: at the authorization endpoint,
+ * and a device's at the device authorization endpoint (RFC 8628 §3.1), both read by this one rule.
+ * The resource named (RFC 8707 `resource`, or `audience`; see requestedResource), undefined when
+ * none; and the scopes: those of that API (and identity scopes) among `scopes`, `invalid_target`
+ * when the request asked for another API's scopes or the API is none of the organization's,
+ * `invalid_scope` when nothing is left. `requested` is whether the request named its scopes
+ * (`scopes` then holds those) or left them to what the client holds. The APIs are looked up only
+ * when a resource is named.
+ */
+export async function requestedGrant<A extends TargetApi>(input: {
+  readonly parameters: { readonly resource?: string; readonly audience?: string };
+  readonly requested: boolean;
+  readonly scopes: readonly string[];
+  readonly apis: () => Promise<readonly A[]>;
+  readonly ownAudience: string;
+  readonly organizationName: string;
+}): Promise<{ resource: string | undefined; scopes: string[] }> {
+  const resource = requestedResource(input.parameters);
+  if (resource === undefined) return { resource, scopes: [...input.scopes] };
+  // A request that names its API asks for that API's scopes (and identity scopes) only.
+  const { scopes } = resolveTarget({ resource, requested: input.requested ? input.scopes : [], held: input.scopes, apis: await input.apis(), ownAudience: input.ownAudience, organizationName: input.organizationName });
+  if (scopes.length === 0) throw new InvalidScope(`The client holds no scope of ${resource} to ask for`);
+  return { resource, scopes };
 }
 
 function isAbsoluteUriWithoutFragment(value: string): boolean {

@@ -8,9 +8,9 @@ export type DeviceAuthorizationStatus = 'pending' | 'approved' | 'denied';
 
 /**
  * A device authorization request (RFC 8628): its device code stored as its SHA-256, its user code
- * in canonical form (eight letters, no dash), the client that asked, and, once the user answered,
- * who approved which scopes. Kept a while after it expires or is redeemed so that a late poll is
- * told `expired_token` or `invalid_grant` rather than nothing.
+ * in canonical form (eight letters, no dash), the client that asked and for which API, and, once
+ * the user answered, who approved which scopes. Kept a while after it expires or is redeemed so
+ * that a late poll is told `expired_token` or `invalid_grant` rather than nothing.
  */
 @Entity('device_authorization')
 export class DeviceAuthorizationEntity {
@@ -35,6 +35,10 @@ export class DeviceAuthorizationEntity {
   /** The scopes the client asked for; once approved, those the user granted. */
   @Column({ type: 'text', transformer: jsonArray })
   scopes: string[];
+
+  /** The resource (RFC 8707) the device asked for, which the grant is for alone; null when it named none. */
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  resource: string | null;
 
   @Column({ type: 'varchar', length: 16 })
   status: DeviceAuthorizationStatus;

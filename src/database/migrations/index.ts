@@ -19,6 +19,7 @@ import { PushedAuthorizationRequests1764580000000 } from './1764580000000-pushed
 import { DeviceAuthorization1764590000000 } from './1764590000000-device-authorization.js';
 import { ClientTokenExchange1764610000000 } from './1764610000000-client-token-exchange.js';
 import { InvitationCodes1764620000000 } from './1764620000000-invitation-codes.js';
+import { DeviceAuthorizationResource1764630000000 } from './1764630000000-device-authorization-resource.js';
 
 /** Every migration, oldest first. Listed by hand so the build needs no file globbing at run time. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   DeviceAuthorization1764590000000,
   ClientTokenExchange1764610000000,
   InvitationCodes1764620000000,
+  DeviceAuthorizationResource1764630000000,
 ];

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type Actor } from '../../audit/actor.js';
 import { UnitOfWork } from '../../audit/unit-of-work.js';
 import { DEVICE_PAGE_PATH, DeviceAuthorizations, displayedUserCode } from '../../authorization/device-authorizations.js';
+import { ApiDirectory } from '../../apis/api-directory.js';
 import { type ClientRecord } from '../../clients/client-directory.js';
 import { GatehouseConfig } from '../../config/gatehouse-config.js';
 import { type OrganizationRecord } from '../../organizations/organization-directory.js';
@@ -12,7 +13,7 @@ import { retryOnDeadlock } from '../../database/deadlock-retry.js';
 import { AuthorizationPending, DeviceAccessDenied, ExpiredDeviceCode, InvalidGrant, InvalidScope, SlowDown } from '../../common/errors/oauth-errors.js';
 import { Clock } from '../../common/clock.js';
 import { DEVICE_CODE_GRANT_TYPE } from '../../token-policy/token-policy.js';
-import { requestedResource } from '../../token-policy/token-target.js';
+import { requestedGrant, requestedResource } from '../../token-policy/token-target.js';
 import { TokenTargets } from '../token-targets.js';
 import { UserTokens } from '../user-tokens.js';
 import { type GrantContext, type GrantHandler, type GrantParameters, type IssuedTokens } from './grant-handler.js';
@@ -43,6 +44,7 @@ export class DeviceCodeGrant implements GrantHandler<'device_code', Optional> {
     private readonly unitOfWork: UnitOfWork,
     private readonly clock: Clock,
     private readonly config: GatehouseConfig,
+    private readonly apis: ApiDirectory,
   ) {}
 
   async handle({ client, organization, issuer, params }: GrantContext<'device_code', Optional>): Promise<IssuedTokens> {
@@ -59,11 +61,16 @@ export class DeviceCodeGrant implements GrantHandler<'device_code', Optional> {
   /**
    * RFC 8628 §3.1–3.2: new codes for `client`, for the scopes it asks for among those it holds (all
    * of them when it names none), approved or denied at `{PUBLIC_URL}/device` whichever issuer was called.
+   * RFC 8707 §2: a `resource` (or `audience`) names the one API the grant is for, read by the
+   * authorization endpoint's rule (requestedGrant): an API of the organization or Gatehouse's
+   * audience, whose scopes (and the identity scopes) are all the request then asks for.
    */
   async authorize(client: ClientRecord, organization: OrganizationRecord, params: TokenRequestParams): Promise<DeviceAuthorizationResponseDto> {
-    const scopes = narrowScopes(client.scopes, parseScopeParameter(params.scope));
-    if (scopes.length === 0) throw new InvalidScope('The client holds no scope to ask for');
-    const started = await this.devices.start({ clientId: client.id, organizationId: organization.id, scopes });
+    const asked = parseScopeParameter(params.scope);
+    const held = narrowScopes(client.scopes, asked);
+    if (held.length === 0) throw new InvalidScope('The client holds no scope to ask for');
+    const { resource, scopes } = await requestedGrant({ parameters: params, requested: asked.length > 0, scopes: held, apis: () => this.apis.ofOrganization(organization.id), ownAudience: this.config.audience, organizationName: organization.name });
+    const started = await this.devices.start({ clientId: client.id, organizationId: organization.id, scopes, resource });
     const userCode = displayedUserCode(started.userCode);
     const verificationUri = `${this.config.issuer}${DEVICE_PAGE_PATH}`;
     return {
@@ -80,13 +87,14 @@ export class DeviceCodeGrant implements GrantHandler<'device_code', Optional> {
     const grant = { subjectType: 'user' as const, userId: request.userId!, organizationId: request.organizationId, authTime: request.authTime! };
     const subject = await this.userTokens.subjectOf(grant, organization);
     const scopes = this.userTokens.scopesFor(subject, request.scopes, client);
-    // The user approved scopes, not an API: a `resource` here is held to what those scopes reach, as at the code grant.
-    const target = await this.targets.resolveForGrant({ organization: subject.organization, grantResource: null, resource: requestedResource(params), requested: [], held: scopes });
+    // As at the code grant: a request that named its API is for it alone; one that named none is
+    // for what the approved scopes reach, and a `resource` here may pick no more.
+    const target = await this.targets.resolveForGrant({ organization: subject.organization, grantResource: request.resource, resource: requestedResource(params), requested: [], held: scopes });
     const actor: Actor = { type: 'client', id: client.id };
     const issued = await retryOnDeadlock(() =>
       this.unitOfWork.run(actor, async (change) => {
         if (!(await this.devices.consume(change.manager, request))) return undefined;
-        const tokens = await this.userTokens.issue(change.manager, { client, issuer, subject, scopes, target, resource: null, nonce: null, authTime: grant.authTime, familyId: request.deviceCodeHash, dpopJkt });
+        const tokens = await this.userTokens.issue(change.manager, { client, issuer, subject, scopes, target, resource: request.resource, nonce: null, authTime: grant.authTime, familyId: request.deviceCodeHash, dpopJkt });
         await this.devices.audit(change, 'device_authorization.tokens_issued', { ...grant, clientId: client.id }, tokens.scopes, { jti: tokens.jti, refresh_token: tokens.response.refresh_token !== undefined, id_token: tokens.response.id_token !== undefined });
         return tokens;
       }),
