@@ -32,7 +32,7 @@ describe('starting the server (node dist/main.js)', () => {
     // Short enough for `echo -n ID:SECRET | base64` on one line (GNU base64 wraps at 76 characters).
     expect(id).toMatch(/^root-[0-9a-f]{15}$/);
     expect(Buffer.byteLength(`${id}:${secret}`)).toBeLessThanOrEqual(57);
-    expect(first.stdout()).toContain(`curl -s -X POST http://localhost:0/api/v1/oauth/token -d grant_type=client_credentials -d client_id=${id}`);
+    expect(first.stdout()).toContain(`curl -s -u "$OAUTH_ROOT_CLIENT_ID:$OAUTH_ROOT_CLIENT_SECRET" -d grant_type=client_credentials http://localhost:0/api/v1/oauth/token`);
     expect((await token(port, id!, secret!)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     // And an administrator account, its generated password printed once.
