@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { accessibilityProblems, setColorScheme } from './support/accessibility.js';
-import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
-import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
-import { freePort } from './support/server-process.js';
+import { CHROMIUM, hasChromium, startConsoleRig, stopConsoleRig } from './support/chromium.js';
+import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD } from './support/test-app.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { acceptInvitation, addMembership, createUser, type Person } from './support/principals.js';
 import { createClientIn, realmToken } from './support/tenants.js';
@@ -71,16 +70,9 @@ describe('the admin console: organizations, projects and users', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    gatehouse = await startApp({ env: { PUBLIC_URL: issuer } });
-    await gatehouse.app.listen({ port, host: '127.0.0.1' });
-    if (hasChromium) browser = await launchChromium();
+    ({ gatehouse, issuer, browser } = await startConsoleRig());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse.close();
-  });
+  afterAll(() => stopConsoleRig({ gatehouse, browser }));
 
   const get = (path: string, token: string) => gatehouse.http().get(path).set('Authorization', `Bearer ${token}`);
   /** The built-in organization's administrator (administer-account): an organization administrator, not a platform administrator like the bootstrap one. */

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser } from 'playwright-core';
 import { accessibilityProblems, setColorScheme } from './support/accessibility.js';
-import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
-import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
-import { freePort } from './support/server-process.js';
+import { CHROMIUM, hasChromium, startConsoleRig, stopConsoleRig } from './support/chromium.js';
+import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD } from './support/test-app.js';
 import { tokenFor } from './support/oauth.js';
 import { CONSOLE_BUILD_DIR } from '../src/console/console-files.js';
 import { CONSOLE_CLIENT_ID } from '../src/clients/console-client.js';
@@ -23,16 +22,9 @@ describe('the admin console at /console', () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    gatehouse = await startApp({ env: { PUBLIC_URL: issuer } });
-    await gatehouse.app.listen({ port, host: '127.0.0.1' });
-    if (hasChromium) browser = await launchChromium();
+    ({ gatehouse, issuer, browser } = await startConsoleRig());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse.close();
-  });
+  afterAll(() => stopConsoleRig({ gatehouse, browser }));
 
   it('serves index.html uncached and hashed assets for a year, every one under a CSP with no inline script or style', async () => {
     const index = await gatehouse.http().get('/console');

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type Browser, type Locator, type Page } from 'playwright-core';
 import { accessibilityProblems, setColorScheme } from './support/accessibility.js';
-import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
-import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, startApp } from './support/test-app.js';
-import { freePort } from './support/server-process.js';
+import { CHROMIUM, hasChromium, startConsoleRig, stopConsoleRig } from './support/chromium.js';
+import { type TestApp, ADMIN_EMAIL, ADMIN_PASSWORD } from './support/test-app.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { createUser, type Person } from './support/principals.js';
 
@@ -35,16 +34,9 @@ describe("the admin console: a client's Security tab", () => {
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    gatehouse = await startApp({ env: { PUBLIC_URL: issuer } });
-    await gatehouse.app.listen({ port, host: '127.0.0.1' });
-    if (hasChromium) browser = await launchChromium();
+    ({ gatehouse, issuer, browser } = await startConsoleRig());
   });
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse.close();
-  });
+  afterAll(() => stopConsoleRig({ gatehouse, browser }));
 
   const asRoot = async () => `Bearer ${await tokenFor(gatehouse, ROOT)}`;
   const read = async (clientId: string): Promise<ClientBody> => {

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { accessibilityProblems, setColorScheme } from './support/accessibility.js';
-import { CHROMIUM, hasChromium, launchChromium } from './support/chromium.js';
-import { type TestApp, startApp } from './support/test-app.js';
-import { freePort } from './support/server-process.js';
+import { CHROMIUM, hasChromium, startConsoleRig, stopConsoleRig } from './support/chromium.js';
+import { type TestApp } from './support/test-app.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { APP_REDIRECT, createUser, type Person, userTokens } from './support/principals.js';
 import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
@@ -31,10 +30,7 @@ describe('the console: audit log, signing keys and user settings', () => {
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   beforeAll(async () => {
-    const port = await freePort();
-    issuer = `http://127.0.0.1:${port}`;
-    gatehouse = await startApp({ env: { PUBLIC_URL: issuer } });
-    await gatehouse.app.listen({ port, host: '127.0.0.1' });
+    ({ gatehouse, issuer, browser } = await startConsoleRig());
     root = await tokenFor(gatehouse, ROOT);
     const role = await gatehouse.http().post('/api/v1/oauth/role').set(bearer(root)).send({ name: 'keeper', organization: 'default', scopes: ['audit:read', 'key:read', 'key:rotate', 'client:read', 'scope:read'] });
     expect(role.status).toBe(201);
@@ -42,12 +38,8 @@ describe('the console: audit log, signing keys and user settings', () => {
     await createUser(gatehouse, member, 'default', 'member');
     // More events than a page of the audit log holds.
     for (let n = 0; n < AUDIT_PAGE_SIZE + 5; n++) created.push((await createClient(gatehouse, { name: `Batch ${n}`, scopes: [] })).client_id);
-    if (hasChromium) browser = await launchChromium();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await gatehouse.close();
-  });
+  afterAll(() => stopConsoleRig({ gatehouse, browser }));
 
   /** A fresh browser context signed in to the console as `person`, collecting console errors and accessibility findings. */
   async function signedIn(person: Person): Promise<{ context: BrowserContext; page: Page; errors: string[]; a11y: string[]; audit: (where: string) => Promise<void> }> {

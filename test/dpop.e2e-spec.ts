@@ -1,34 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, type JWTHeaderParameters, SignJWT } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWTHeaderParameters, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { type TestApp, startApp } from './support/test-app.js';
 import { createClient, type Credentials, decodeJwt, ROOT, tokenFor } from './support/oauth.js';
 import { Browser, location, pkce } from './support/browser.js';
 import { freePort } from './support/server-process.js';
+import { proof, proofKey, type ProofKey } from './support/dpop-proofs.js';
 
 const TOKEN_PATH = '/api/v1/oauth/token';
 /** A guarded route of Gatehouse's own API that a client holding scope:read may call. */
 const PROBE_PATH = '/api/v1/oauth/scope';
 const REDIRECT = 'https://app.example.com/cb';
-
-/** A DPoP key of the test's own, and proofs signed with it, built by hand to get each field wrong in turn. */
-interface ProofKey {
-  readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-  readonly jwk: JWK;
-  readonly jkt: string;
-}
-
-async function proofKey(): Promise<ProofKey> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = await exportJWK(publicKey);
-  return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
-}
-
-function proof(key: ProofKey, claims: { htm: string; htu: string; ath?: string; iat?: number; nonce?: string; jti?: string }): Promise<string> {
-  return new SignJWT({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), ...claims }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk }).sign(key.privateKey);
-}
 
 const ath = async (token: string) => Buffer.from(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))).toString('base64url');
 

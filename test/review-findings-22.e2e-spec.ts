@@ -1,29 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { type TestApp, startApp } from './support/test-app.js';
 import { createClient, ROOT, tokenFor } from './support/oauth.js';
 import { createClientIn, createOrganization, realmToken } from './support/tenants.js';
 import { Browser, hiddenFields, location, pkce } from './support/browser.js';
 import { APP_REDIRECT, createUser, type Person } from './support/principals.js';
+import { proof, proofKey, type ProofKey } from './support/dpop-proofs.js';
 
 const TOKEN_PATH = '/api/v1/oauth/token';
-
-interface ProofKey {
-  readonly privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
-  readonly jwk: JWK;
-  readonly jkt: string;
-}
-
-async function proofKey(): Promise<ProofKey> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const jwk = await exportJWK(publicKey);
-  return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
-}
-
-function proof(key: ProofKey, claims: { htm: string; htu: string; ath?: string }): Promise<string> {
-  return new SignJWT({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), ...claims }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: key.jwk }).sign(key.privateKey);
-}
 
 /**
  * The findings of security review 22 (invitations, the platform administrator and organization
