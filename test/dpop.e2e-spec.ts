@@ -221,6 +221,9 @@ describe('DPoP (RFC 9449)', () => {
       const key = await proofKey();
       const wrongType = await new SignJWT({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), htm: 'POST', htu: htu() }).setProtectedHeader({ alg: 'ES256', typ: 'JWT', jwk: key.jwk }).sign(key.privateKey);
       await refused(wrongType, /typ/);
+      // The public half of this key was just imported (and is kept for its next proofs): its private JWK is refused all the same.
+      const leakingKnown = await new SignJWT({ jti: randomUUID(), iat: Math.floor(Date.now() / 1000), htm: 'POST', htu: htu() }).setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(key.privateKey) }).sign(key.privateKey);
+      await refused(leakingKnown, /public jwk/);
       await refused('not.a.proof', /well-formed/);
     });
 

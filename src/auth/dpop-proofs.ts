@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { calculateJwkThumbprint, EmbeddedJWK, errors, type JWK, type JWTPayload, jwtVerify } from 'jose';
+import { calculateJwkThumbprint, type CryptoKey, errors, importJWK, type JWK, type JWSHeaderParameters, type JWTPayload, jwtVerify } from 'jose';
 import { Clock } from '../common/clock.js';
 import { InvalidDpopProof, UseDpopNonce } from '../common/errors/oauth-errors.js';
 import { GatehouseConfig } from '../config/gatehouse-config.js';
@@ -17,6 +17,43 @@ const NONCE_TYPE = 'dpop-nonce+jwt';
 const NONCE_WINDOW_MS = 5 * 60_000;
 /** Longer than any honest proof's `jti` (jose and the libraries send 43 characters). */
 const MAX_JTI_LENGTH = 256;
+
+/** How many proof keys a process keeps imported: a client signs every proof with its one key. */
+const PROOF_KEY_CACHE_SIZE = 1000;
+
+/**
+ * The public keys proofs embed (`jwk`), imported once each with their thumbprint, as jose's
+ * EmbeddedJWK would import them on every proof: a client signs all its proofs with one key, and
+ * importing it and computing its thumbprint again cost more than checking the signature.
+ */
+class ProofKeys {
+  private readonly keys = new Map<string, Promise<{ key: CryptoKey; jkt: string }>>();
+
+  /** The header's `jwk` as a verification key for its `alg`, with its RFC 7638 thumbprint; throws for anything but a public key. */
+  async resolve(header: JWSHeaderParameters): Promise<{ key: CryptoKey; jkt: string }> {
+    const jwk = header.jwk as Record<string, unknown> | undefined;
+    if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new errors.JWSInvalid('"jwk" (JSON Web Key) Header Parameter must be a JSON object');
+    // A private key in a header is refused whatever its public half, which may be cached already.
+    if ('d' in jwk || 'p' in jwk || 'k' in jwk) throw new errors.JWSInvalid('"jwk" (JSON Web Key) Header Parameter must be a public key');
+    // What identifies the key (RFC 7638's members, whatever the kty) and how it is used (alg).
+    const id = JSON.stringify([header.alg, jwk.kty, jwk.crv, jwk.x, jwk.y, jwk.e, jwk.n]);
+    let entry = this.keys.get(id);
+    if (!entry) {
+      entry = this.importPublic(jwk as JWK, String(header.alg));
+      if (this.keys.size >= PROOF_KEY_CACHE_SIZE) this.keys.delete(this.keys.keys().next().value!);
+      this.keys.set(id, entry);
+      // A key that failed to import is not kept: the error is the proof's, not the key's forever.
+      entry.catch(() => this.keys.delete(id));
+    }
+    return entry;
+  }
+
+  private async importPublic(jwk: JWK, alg: string): Promise<{ key: CryptoKey; jkt: string }> {
+    const key = await importJWK({ ...jwk, ext: true }, alg);
+    if (key instanceof Uint8Array || key.type !== 'public') throw new errors.JWSInvalid('"jwk" (JSON Web Key) Header Parameter must be a public key');
+    return { key, jkt: await calculateJwkThumbprint(jwk, 'sha256') };
+  }
+}
 
 /** The request a proof comes with: its DPoP header field, method, and path with query, as received. */
 export interface DpopRequest {
@@ -48,6 +85,7 @@ export interface DpopCheck {
 @Injectable()
 export class DpopProofs {
   private currentNonce: { window: number; value: Promise<string> } | undefined;
+  private readonly proofKeys = new ProofKeys();
 
   constructor(
     private readonly config: GatehouseConfig,
@@ -74,11 +112,18 @@ export class DpopProofs {
     if (proofs.length !== 1 || !proofs[0]) throw refuse('Send exactly one DPoP proof, in one DPoP header (RFC 9449)');
 
     let payload: JWTPayload;
-    let jwk: JWK;
+    let jkt = '';
     try {
-      const verified = await jwtVerify(proofs[0], EmbeddedJWK, { typ: 'dpop+jwt', algorithms: [...DPOP_ALGORITHMS], requiredClaims: ['jti', 'htm', 'htu', 'iat'], currentDate: this.clock.date() });
+      const verified = await jwtVerify(
+        proofs[0],
+        async (header) => {
+          const resolved = await this.proofKeys.resolve(header);
+          jkt = resolved.jkt;
+          return resolved.key;
+        },
+        { typ: 'dpop+jwt', algorithms: [...DPOP_ALGORITHMS], requiredClaims: ['jti', 'htm', 'htu', 'iat'], currentDate: this.clock.date() },
+      );
       payload = verified.payload;
-      jwk = verified.protectedHeader.jwk as JWK;
     } catch (error) {
       throw refuse(proofFault(error));
     }
@@ -91,7 +136,6 @@ export class DpopProofs {
     const htu = typeof payload.htu === 'string' ? withoutQuery(payload.htu) : undefined;
     if (htu === undefined || htu !== this.requestUri(request.url)) throw refuse('The DPoP proof is for another URL (htu)');
     if (check.accessToken !== undefined && payload.ath !== createHash('sha256').update(check.accessToken).digest('base64url')) throw refuse('The DPoP proof is for another access token (ath)');
-    const jkt = await calculateJwkThumbprint(jwk, 'sha256');
     if (check.jkt !== undefined && jkt !== check.jkt) throw refuse('The DPoP proof is signed with another key than the one the token or grant is bound to (jkt)');
     if (payload.nonce !== undefined || this.nonceRequired) {
       if (typeof payload.nonce !== 'string' || !(await this.validNonce(payload.nonce))) throw new UseDpopNonce(await this.nonce(), challenge);
