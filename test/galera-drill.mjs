@@ -333,6 +333,7 @@ async function main() {
 
 main().catch(async (error) => {
   process.stderr.write(`${error.stack ?? error}\n`);
-  await galera(['stop'], { env: ENV, quiet: true }).catch(() => undefined);
+  // The drill has failed already (exit 1 below); a cluster that will not stop is said too, not hidden.
+  await galera(['stop'], { env: ENV, quiet: true }).catch((stopError) => process.stderr.write(`Could not stop the cluster as well: ${stopError.message}\n`));
   process.exit(1);
 });
